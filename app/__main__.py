@@ -1,0 +1,43 @@
+"""``python -m app``: the GUI by default; ``compute``, ``draw`` … without it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="竞岗考评：竞争轮岗的计分、计票与公示。不带子命令时启动图形界面。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    gui = sub.add_parser("gui", help="启动图形界面（默认）")
+    gui.add_argument("--demo", action="store_true", help="打开演示竞岗（程序生成的示例数据）")
+
+    comp = sub.add_parser("compute", help="从竞岗文件（JSON）重算全部结果，输出结果 JSON")
+    comp.add_argument("file", help="jinggang-campaign/1 格式的 JSON 文件")
+
+    dr = sub.add_parser("draw", help="重做一次可验证的抽签（SPEC §5）")
+    dr.add_argument("--seed", required=True, help="监督组公布的种子")
+    dr.add_argument("--meeting", required=True, help="会议名称，如 竞岗演讲")
+    dr.add_argument("ids", nargs="*", help="参加抽签人员的编号")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "compute":
+        from .cli import run_compute
+        return run_compute(args.file)
+    if args.command == "draw":
+        from .cli import run_draw
+        return run_draw(args.seed, args.meeting, args.ids)
+    from .ui.app import run_gui
+    return run_gui(demo=getattr(args, "demo", False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

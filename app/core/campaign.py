@@ -1,0 +1,366 @@
+"""The campaign file (SPEC §8, ``jinggang-campaign/1``): reading and validating it.
+
+:func:`parse_campaign` turns the decoded JSON into a :class:`Campaign` of validated values,
+or raises :class:`CampaignError` with one line per problem, each naming the item and the
+field, e.g. ``people[3] (1004 王五).speech[2]: 101 超出 0–100``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .declarations import effective_declaration, round_problems
+from .numbers import ScoreError, parse_count, parse_score
+from .recommendation import check_counts
+from .scheme import DIMENSIONS, GRADES, GROUPS, RANKS, Scheme, SchemeError
+from .scoring import dimension_from_grades, exam_total
+
+FORMAT = "jinggang-campaign/1"
+
+
+class CampaignError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PostDef:
+    id: str
+    name: str
+    seats: int = 1
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    id: str
+    name: str
+    rank: str
+    exam: Decimal | None = None
+    democratic: Mapping[str, Decimal] | None = None       # five dimension scores (tallied if given as grades)
+    appraisal: tuple[Decimal, ...] = ()
+    satisfaction: tuple[int, int] | None = None             # (present, dissatisfied)
+    declarations: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def effective_posts(self) -> tuple[str, ...]:
+        return effective_declaration(self.declarations)
+
+
+@dataclass(frozen=True)
+class PairCount:
+    person: str
+    post: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    scheme: Scheme
+    posts: tuple[PostDef, ...]
+    people: tuple[PersonInput, ...]
+    speech: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    present: Mapping[str, int] | None = None
+    counts: tuple[PairCount, ...] = ()
+
+
+def load_campaign_text(text: str) -> Campaign:
+    """Decode and validate a campaign file's text (numbers are read as exact decimals)."""
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant,
+                          object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as err:
+        raise CampaignError([f"JSON 第 {err.lineno} 行第 {err.colno} 列：格式错误（{err.msg}），文件可能不完整"]) from None
+    except ValueError as err:
+        raise CampaignError([str(err)]) from None
+    return parse_campaign(data)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"JSON 中不允许 {name}")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"JSON 对象中键 “{k}” 重复")
+        out[k] = v
+    return out
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def text(self, where: str, raw: Any, *, required: bool = True) -> str | None:
+        if raw is None:
+            if required:
+                self.add(where, "缺少")
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+            self.add(where, f"{raw!r} 须为字符串")
+            return None
+        value = str(raw).strip()
+        if required and not value:
+            self.add(where, "为空")
+            return None
+        return value
+
+    def score(self, where: str, raw: Any, decimals: int, high: Decimal | int = 100) -> Decimal | None:
+        try:
+            return parse_score(raw, decimals=decimals, high=high)
+        except ScoreError as err:
+            self.add(where, str(err))
+            return None
+
+    def count(self, where: str, raw: Any, *, low: int = 0, high: int | None = None) -> int | None:
+        try:
+            return parse_count(raw if not isinstance(raw, str) else raw, low=low, high=high)
+        except ScoreError as err:
+            self.add(where, str(err))
+            return None
+
+    def listing(self, where: str, raw: Any) -> list[Any]:
+        if not isinstance(raw, list):
+            self.add(where, "须为数组")
+            return []
+        return raw
+
+    def mapping(self, where: str, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.add(where, "须为对象")
+            return {}
+        return raw
+
+
+def parse_campaign(data: Any) -> Campaign:
+    r = _Reader()
+    if not isinstance(data, dict):
+        raise CampaignError(["文件内容须为 JSON 对象"])
+    if data.get("format") != FORMAT:
+        raise CampaignError([f"format: “{data.get('format')}” 不是 {FORMAT}"])
+
+    scheme = Scheme()
+    if "scheme" in data:
+        try:
+            scheme = scheme.with_overrides(r.mapping("scheme", data["scheme"]))
+        except SchemeError as err:
+            r.problems.extend(err.problems)
+
+    posts = _posts(r, data.get("posts"))
+    post_ids = {p.id for p in posts}
+    people = _people(r, data.get("people"), post_ids, scheme)
+    index = {p.id: (i, p) for i, p in enumerate(people)}
+    speech = _speech(r, data.get("speech", {}), index, scheme)
+    present, counts = _recommendation(r, data.get("recommendation"), index, post_ids)
+    if r.problems:
+        raise CampaignError(r.problems)
+    return Campaign(scheme, posts, people, speech, present, counts)
+
+
+def _who(i: int, person: PersonInput | None, raw: Any = None) -> str:
+    if person is not None:
+        return f"people[{i}] ({person.id} {person.name})"
+    if isinstance(raw, dict) and "id" in raw:
+        return f"people[{i}] ({raw.get('id')} {raw.get('name', '')})".replace(" )", ")")
+    return f"people[{i}]"
+
+
+def _posts(r: _Reader, raw: Any) -> tuple[PostDef, ...]:
+    posts: list[PostDef] = []
+    seen: set[str] = set()
+    for i, item in enumerate(r.listing("posts", raw)):
+        where = f"posts[{i}]"
+        item = r.mapping(where, item)
+        pid = r.text(f"{where}.id", item.get("id"))
+        name = r.text(f"{where}.name", item.get("name"))
+        seats = r.count(f"{where}.seats", item.get("seats", 1), low=1)
+        if pid is not None and pid in seen:
+            r.add(f"{where}.id", f"岗位编号 {pid} 重复")
+            continue
+        if pid is not None:
+            seen.add(pid)
+        if pid is not None and name is not None and seats is not None:
+            posts.append(PostDef(pid, name, seats))
+    return tuple(posts)
+
+
+def _people(r: _Reader, raw: Any, post_ids: set[str], scheme: Scheme) -> tuple[PersonInput, ...]:
+    people: list[PersonInput] = []
+    seen: set[str] = set()
+    for i, item in enumerate(r.listing("people", raw)):
+        if not isinstance(item, dict):
+            r.add(f"people[{i}]", "须为对象")
+            continue
+        who = _who(i, None, item)
+        pid = r.text(f"{who}.id", item.get("id"))
+        name = r.text(f"{who}.name", item.get("name"))
+        if pid is not None and pid in seen:
+            r.add(f"{who}.id", f"人员编号 {pid} 重复（同名可以，编号不能重复）")
+            continue
+        if pid is not None:
+            seen.add(pid)
+        rank = r.text(f"{who}.rank", item.get("rank"))
+        if rank is not None and rank not in RANKS:
+            r.add(f"{who}.rank", f"“{rank}” 不是 {'、'.join(RANKS)} 之一")
+        exam = _exam(r, f"{who}.exam", item.get("exam"), scheme)
+        democratic = _democratic(r, f"{who}.democratic", item.get("democratic"), scheme)
+        appraisal = []
+        if "appraisal" in item:
+            entries = r.listing(f"{who}.appraisal", item["appraisal"])
+            if len(entries) > scheme.appraisal_years:
+                r.add(f"{who}.appraisal", f"最多 {scheme.appraisal_years} 个年度考核分，现有 {len(entries)} 个")
+            for j, s in enumerate(entries):
+                value = r.score(f"{who}.appraisal[{j}]", s, scheme.input_decimals)
+                if value is not None:
+                    appraisal.append(value)
+        satisfaction = None
+        if item.get("satisfaction") is not None:
+            sat = r.mapping(f"{who}.satisfaction", item["satisfaction"])
+            present = r.count(f"{who}.satisfaction.present", sat.get("present"), low=1)
+            dissatisfied = r.count(f"{who}.satisfaction.dissatisfied", sat.get("dissatisfied"), high=present)
+            if present is not None and dissatisfied is not None:
+                satisfaction = (present, dissatisfied)
+        rounds: list[tuple[str, ...]] = []
+        for j, rnd in enumerate(r.listing(f"{who}.declarations", item.get("declarations", []))):
+            posts = [r.text(f"{who}.declarations[{j}][{k}]", p) for k, p in enumerate(r.listing(f"{who}.declarations[{j}]", rnd))]
+            posts = [p for p in posts if p is not None]
+            for problem in round_problems(j + 1, posts, post_ids, scheme):
+                r.add(f"{who}.declarations[{j}]", problem)
+            rounds.append(tuple(posts))
+        if pid is None or name is None or rank is None:
+            continue
+        people.append(PersonInput(pid, name, rank, exam, democratic, tuple(appraisal), satisfaction, tuple(rounds)))
+    return tuple(people)
+
+
+def _exam(r: _Reader, where: str, raw: Any, scheme: Scheme) -> Decimal | None:
+    """§四: the total, or the three parts (行测/申论/公共基础) each within its full marks."""
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        parts = {}
+        for name, value in raw.items():
+            full = scheme.exam_parts.get(name)
+            if full is None:
+                r.add(f"{where}.{name}", f"考试没有这一部分（应为 {'、'.join(scheme.exam_parts)}）")
+                continue
+            score = r.score(f"{where}.{name}", value, scheme.input_decimals, high=full)
+            if score is not None:
+                parts[name] = score
+        if len(parts) != len(raw):
+            return None
+        try:
+            return exam_total(parts, scheme)
+        except ScoreError as err:
+            r.add(where, str(err))
+            return None
+    return r.score(where, raw, scheme.input_decimals)
+
+
+def _democratic(r: _Reader, where: str, raw: Any, scheme: Scheme) -> dict[str, Decimal] | None:
+    """§六: five dimension scores, each given as a score or as grade counts {优秀: n, …}."""
+    if raw is None:
+        return None
+    raw = r.mapping(where, raw)
+    dims: dict[str, Decimal] = {}
+    for d in DIMENSIONS:
+        if d not in raw:
+            r.add(f"{where}.{d}", "缺少")
+            continue
+        value = raw[d]
+        if isinstance(value, dict):
+            counts = {}
+            for grade, n in value.items():
+                if grade not in GRADES:
+                    r.add(f"{where}.{d}.{grade}", f"未知的等次（应为 {'、'.join(GRADES)}）")
+                    continue
+                c = r.count(f"{where}.{d}.{grade}", n)
+                if c is not None:
+                    counts[grade] = c
+            if len(counts) == len(value):
+                try:
+                    dims[d] = dimension_from_grades(counts, scheme)
+                except ScoreError as err:
+                    r.add(f"{where}.{d}", str(err))
+        else:
+            score = r.score(f"{where}.{d}", value, scheme.input_decimals)
+            if score is not None:
+                dims[d] = score
+    return dims if len(dims) == len(DIMENSIONS) else None
+
+
+def _speech(r: _Reader, raw: Any, index: Mapping[str, tuple[int, PersonInput]], scheme: Scheme) -> dict[str, tuple[Decimal, ...]]:
+    speech: dict[str, tuple[Decimal, ...]] = {}
+    for pid, scores in r.mapping("speech", raw).items():
+        if pid not in index:
+            r.add(f"speech.{pid}", f"没有编号为 {pid} 的人员")
+            continue
+        i, person = index[pid]
+        where = f"{_who(i, person)}.speech"
+        values = [r.score(f"{where}[{j}]", s, scheme.judge_decimals) for j, s in enumerate(r.listing(where, scores))]
+        if len(values) < scheme.min_judges:
+            r.add(where, f"评委评分只有 {len(values)} 个，去掉 {scheme.speech_trim} 个最高分和 "
+                         f"{scheme.speech_trim} 个最低分至少需要 {scheme.min_judges} 个")
+        if all(v is not None for v in values):
+            speech[pid] = tuple(v for v in values if v is not None)
+    return speech
+
+
+def _recommendation(r: _Reader, raw: Any, index: Mapping[str, tuple[int, PersonInput]],
+                    post_ids: set[str]) -> tuple[dict[str, int] | None, tuple[PairCount, ...]]:
+    if raw is None:
+        return None, ()
+    raw = r.mapping("recommendation", raw)
+    present: dict[str, int] = {}
+    raw_present = r.mapping("recommendation.present", raw.get("present"))
+    for g in raw_present:
+        if g not in GROUPS:
+            r.add(f"recommendation.present.{g}", f"未知的投票组（应为 {', '.join(GROUPS)}）")
+    for g in GROUPS:
+        c = r.count(f"recommendation.present.{g}", raw_present.get(g, 0))
+        present[g] = c if c is not None else 0
+    if raw_present and sum(present.values()) == 0:
+        r.add("recommendation.present", "到会人数合计为 0")
+    counts: list[PairCount] = []
+    seen: set[tuple[str, str]] = set()
+    for k, item in enumerate(r.listing("recommendation.counts", raw.get("counts", []))):
+        item = r.mapping(f"recommendation.counts[{k}]", item)
+        person = r.text(f"recommendation.counts[{k}].person", item.get("person"))
+        post = r.text(f"recommendation.counts[{k}].post", item.get("post"))
+        where = f"recommendation.counts[{k}] ({person} → {post})"
+        ok = person is not None and post is not None
+        if person is not None and person not in index:
+            r.add(f"{where}.person", f"没有编号为 {person} 的人员")
+            ok = False
+        elif person is not None and not index[person][1].effective_posts:
+            r.add(f"{where}.person", f"{person} 没有报岗，不参加竞岗")
+            ok = False
+        if post is not None and post not in post_ids:
+            r.add(f"{where}.post", f"没有编号为 {post} 的岗位")
+            ok = False
+        if ok and (person, post) in seen:
+            r.add(where, "同一人员、岗位的推荐数重复填写")
+            ok = False
+        for g in item:
+            if g not in GROUPS and g not in ("person", "post"):
+                r.add(f"{where}.{g}", f"未知的投票组（应为 {', '.join(GROUPS)}）")
+        pair: dict[str, int] = {}
+        for g in GROUPS:
+            c = r.count(f"{where}.{g}", item.get(g, 0))
+            pair[g] = c if c is not None else 0
+        for g, message in check_counts(present, pair):
+            r.add(f"{where}.{g}", message)
+        if ok:
+            seen.add((person, post))  # type: ignore[arg-type]
+            counts.append(PairCount(person, post, pair))  # type: ignore[arg-type]
+    return present, tuple(counts)

@@ -1,0 +1,8 @@
+"""Shared test set-up: Qt offscreen, the data folder."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = Path(__file__).parent / "data"
