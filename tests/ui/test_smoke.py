@@ -1,0 +1,141 @@
+"""Smoke tests of the desktop shell: window, font coverage, resources, Ctrl+Q."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QRawFont
+from PySide6.QtWidgets import QLabel
+
+from app.resources import app_icon_path, cjk_font_path, resource_path
+from app.ui.app import configure_application
+from app.ui.fonts import install_ui_font
+from app.ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+MUST_RENDER = "竞0123456789"
+
+
+@pytest.fixture
+def restore_app_font(qapp):
+    saved = QFont(qapp.font())
+    yield qapp
+    qapp.setFont(saved)
+
+
+def assert_family_covers(family: str, text: str = MUST_RENDER) -> None:
+    font = QFont(family)
+    metrics = QFontMetrics(font)
+    raw = QRawFont.fromFont(font)
+    assert raw.isValid(), family
+    for ch in text:
+        assert metrics.inFontUcs4(ord(ch)), (family, ch)
+        assert raw.supportsCharacter(ord(ch)), (family, ch)
+
+
+def test_main_window_shows(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.isVisible()
+    assert window.windowTitle() == "竞岗考评"
+    label = window.findChild(QLabel, "introLabel")
+    assert label is not None
+    assert "compute" in label.text()
+    assert "draw --seed" in label.text()
+    assert window.width() <= 1366 and window.height() <= 768
+
+
+def test_demo_flag_shows_status_message(qtbot):
+    window = MainWindow(demo=True)
+    qtbot.addWidget(window)
+    assert "演示" in window.statusBar().currentMessage()
+
+
+def test_install_ui_font_covers_chinese_and_digits(restore_app_font):
+    app = restore_app_font
+    family = install_ui_font(app)
+    assert family
+    assert app.font().family() == family
+    assert 10 <= app.font().pointSizeF() <= 11
+    assert_family_covers(family)
+
+
+def test_shipped_font_loads_and_covers(restore_app_font):
+    app = restore_app_font
+    family = install_ui_font(app, force_shipped=True)
+    assert family == "WenQuanYi Micro Hei"
+    assert_family_covers(family)
+
+
+def test_configure_application_sets_name_and_icon(restore_app_font):
+    app = restore_app_font
+    configure_application(app)
+    assert app.applicationName() == "竞岗考评"
+    assert not app.windowIcon().isNull()
+
+
+def test_resources_exist():
+    font = cjk_font_path()
+    assert font.is_file()
+    assert font.stat().st_size > 1_000_000
+    assert (font.parent / "LICENSE-wqy-microhei.txt").is_file()
+    assert app_icon_path().is_file()
+    assert resource_path("icons", "app.svg") == app_icon_path()
+
+
+def test_resource_path_follows_pyinstaller_bundle(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resource_path("fonts", "x.ttc") == tmp_path / "resources" / "fonts" / "x.ttc"
+    assert cjk_font_path().parent == tmp_path / "resources" / "fonts"
+
+
+def test_ctrl_q_closes_window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="hides system fonts through fontconfig")
+def test_shipped_font_used_when_system_has_no_cjk(tmp_path):
+    """With fontconfig showing no fonts at all, the shipped font must take over."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    script = textwrap.dedent(
+        """
+        from PySide6.QtWidgets import QApplication
+        from app.ui.fonts import font_covers, install_ui_font, system_cjk_families
+        app = QApplication([])
+        before = system_cjk_families()
+        family = install_ui_font(app)
+        print(repr((before, family, font_covers(app.font(), "竞0123456789"))))
+        """
+    )
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    before, family, covers = ast.literal_eval(proc.stdout.strip().splitlines()[-1])
+    if before:
+        pytest.skip("this Qt build does not take its fonts from fontconfig")
+    assert family == "WenQuanYi Micro Hei"
+    assert covers
