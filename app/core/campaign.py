@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from .declarations import effective_declaration, round_problems
 from .numbers import ScoreError, parse_count, parse_score
 from .recommendation import check_counts
-from .scheme import DIMENSIONS, GRADES, GROUPS, RANKS, Scheme, SchemeError
+from .scheme import DIMENSIONS, GRADES, GROUP_LABELS, GROUPS, RANKS, Scheme, SchemeError
 from .scoring import dimension_from_grades, exam_total
 
 FORMAT = "jinggang-campaign/1"
@@ -160,7 +160,7 @@ def parse_campaign(data: Any) -> Campaign:
     post_ids = {p.id for p in posts}
     people = _people(r, data.get("people"), post_ids, scheme)
     index = {p.id: (i, p) for i, p in enumerate(people)}
-    speech = _speech(r, data.get("speech", {}), index, scheme)
+    speech = _speech(r, data.get("speech") or {}, index, scheme)
     present, counts = _recommendation(r, data.get("recommendation"), index, post_ids)
     if r.problems:
         raise CampaignError(r.problems)
@@ -215,7 +215,7 @@ def _people(r: _Reader, raw: Any, post_ids: set[str], scheme: Scheme) -> tuple[P
         exam = _exam(r, f"{who}.exam", item.get("exam"), scheme)
         democratic = _democratic(r, f"{who}.democratic", item.get("democratic"), scheme)
         appraisal = []
-        if "appraisal" in item:
+        if item.get("appraisal") is not None:
             entries = r.listing(f"{who}.appraisal", item["appraisal"])
             if len(entries) > scheme.appraisal_years:
                 r.add(f"{who}.appraisal", f"最多 {scheme.appraisal_years} 个年度考核分，现有 {len(entries)} 个")
@@ -231,7 +231,7 @@ def _people(r: _Reader, raw: Any, post_ids: set[str], scheme: Scheme) -> tuple[P
             if present is not None and dissatisfied is not None:
                 satisfaction = (present, dissatisfied)
         rounds: list[tuple[str, ...]] = []
-        for j, rnd in enumerate(r.listing(f"{who}.declarations", item.get("declarations", []))):
+        for j, rnd in enumerate(r.listing(f"{who}.declarations", item.get("declarations") or [])):
             posts = [r.text(f"{who}.declarations[{j}][{k}]", p) for k, p in enumerate(r.listing(f"{who}.declarations[{j}]", rnd))]
             posts = [p for p in posts if p is not None]
             for problem in round_problems(j + 1, posts, post_ids, scheme):
@@ -329,11 +329,12 @@ def _recommendation(r: _Reader, raw: Any, index: Mapping[str, tuple[int, PersonI
     for g in GROUPS:
         c = r.count(f"recommendation.present.{g}", raw_present.get(g, 0))
         present[g] = c if c is not None else 0
-    if raw_present and sum(present.values()) == 0:
+    nobody = sum(present.values()) == 0
+    if nobody:
         r.add("recommendation.present", "到会人数合计为 0")
     counts: list[PairCount] = []
     seen: set[tuple[str, str]] = set()
-    for k, item in enumerate(r.listing("recommendation.counts", raw.get("counts", []))):
+    for k, item in enumerate(r.listing("recommendation.counts", raw.get("counts") or [])):
         item = r.mapping(f"recommendation.counts[{k}]", item)
         person = r.text(f"recommendation.counts[{k}].person", item.get("person"))
         post = r.text(f"recommendation.counts[{k}].post", item.get("post"))
@@ -358,9 +359,27 @@ def _recommendation(r: _Reader, raw: Any, index: Mapping[str, tuple[int, PersonI
         for g in GROUPS:
             c = r.count(f"{where}.{g}", item.get(g, 0))
             pair[g] = c if c is not None else 0
-        for g, message in check_counts(present, pair):
-            r.add(f"{where}.{g}", message)
+        if not nobody:
+            for g, message in check_counts(present, pair):
+                r.add(f"{where}.{g}", message)
         if ok:
             seen.add((person, post))  # type: ignore[arg-type]
             counts.append(PairCount(person, post, pair))  # type: ignore[arg-type]
+    if not nobody:
+        _check_person_totals(r, present, counts)
     return present, tuple(counts)
+
+
+def _check_person_totals(r: _Reader, present: Mapping[str, int], counts: list[PairCount]) -> None:
+    """§十一: each voter recommends a candidate for one post at most (a ballot marking two posts is
+    invalid for that candidate), so per group a person's counts over all posts cannot exceed those present."""
+    totals: dict[tuple[str, str], int] = {}
+    for c in counts:
+        for g in GROUPS:
+            totals[(c.person, g)] = totals.get((c.person, g), 0) + c.counts.get(g, 0)
+    already = {(c.person, g) for c in counts for g in GROUPS if c.counts.get(g, 0) > present.get(g, 0)}
+    for (person, g), total in sorted(totals.items()):
+        if total > present.get(g, 0) and (person, g) not in already:
+            r.add(f"recommendation.counts ({person}).{g}",
+                  f"{GROUP_LABELS[g]}对该人员各岗位推荐数合计 {total} 超过到会人数 {present.get(g, 0)}"
+                  "（每张票对一名竞岗人员只能推荐一个岗位）")

@@ -102,8 +102,9 @@ def parse_score(
         raise ScoreError(f"{raw!r} 不是分数")
     if not value.is_finite():
         raise ScoreError(f"“{text}” 不是数字")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > decimals:
+    # Trailing zeros do not count: "85.50" is 85.5, which a sheet may well print that way.
+    exponent = _significant_exponent(value)
+    if -exponent > decimals:
         allowed = "整数" if decimals == 0 else f" {decimals} 位小数"
         raise ScoreError(f"{text} 小数位过多（最多{allowed}）")
     if value < _as_decimal(low) or value > _as_decimal(high):
@@ -129,6 +130,18 @@ def parse_count(raw: object, *, low: int = 0, high: int | None = None) -> int:
     if high is not None and value > high:
         raise ScoreError(f"{value} 超过 {high}")
     return value
+
+
+def _significant_exponent(value: Decimal) -> int:
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    digits = list(digits)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exponent += 1
+    if digits == [0]:
+        return 0
+    return exponent
 
 
 def _as_decimal(value: Exact) -> Decimal:

@@ -213,3 +213,25 @@ def test_unreadable_file_exit_2(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert run_compute(str(tmp_path / "nope.json"), out, err) == 2
     assert "无法读取" in err.getvalue()
+
+
+def test_counts_of_one_person_over_all_posts_cannot_exceed_those_present(tmp_path):
+    # 40 staff present; 李华 has 20 for P1 and now 25 for P3: 45 staff ballots cannot exist.
+    err = problems_for(tmp_path, lambda d: d["recommendation"]["counts"][2].__setitem__("staff", 25))
+    assert err == ["recommendation.counts (1002).staff: 其他行政编制人员对该人员各岗位推荐数合计 45 超过到会人数 40"
+                   "（每张票对一名竞岗人员只能推荐一个岗位）"]
+
+
+def test_nobody_present_is_one_clear_line(tmp_path):
+    err = problems_for(tmp_path, lambda d: d["recommendation"].__setitem__("present", {}))
+    assert err == ["recommendation.present: 到会人数合计为 0"]
+
+
+def test_null_means_missing_for_lists_too(tmp_path):
+    doc = small()
+    doc["people"][0]["appraisal"] = None
+    doc["speech"]["1001"] = doc["speech"]["1001"]
+    code, results, err = compute(tmp_path, doc)
+    assert code == 0, err
+    assert results["people"]["1001"]["appraisal_avg"] is None
+    assert results["people"]["1001"]["quantified"] is None

@@ -67,6 +67,8 @@ def test_at_least_agrees_with_fraction_comparison(n, d):
     ("88", Decimal("88")), (" 88.5 ", Decimal("88.5")), ("８８．５", Decimal("88.5")),
     ("\u300088\u3000", Decimal("88")), (90, Decimal("90")), (Decimal("77.5"), Decimal("77.5")),
     ("0", Decimal("0")), ("100", Decimal("100")), ("100.0", Decimal("100.0")),
+    ("85.50", Decimal("85.5")),    # trailing zeros are not extra decimals
+    ("90.000", Decimal("90")),
 ])
 def test_parse_score_accepts(raw, expected):
     assert parse_score(raw, decimals=1) == expected
