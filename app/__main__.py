@@ -12,6 +12,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m app",
         description="竞岗考评：竞争轮岗的计分、计票与公示。不带子命令时启动图形界面。",
     )
+    parser.add_argument("--demo", action="store_true", help="打开演示竞岗（程序生成的示例数据）")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     gui = sub.add_parser("gui", help="启动图形界面（默认）")

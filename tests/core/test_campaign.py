@@ -235,3 +235,16 @@ def test_null_means_missing_for_lists_too(tmp_path):
     assert code == 0, err
     assert results["people"]["1001"]["appraisal_avg"] is None
     assert results["people"]["1001"]["quantified"] is None
+
+
+def test_help_lists_the_subcommands():
+    proc = subprocess.run([sys.executable, "-m", "app", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8")
+    assert proc.returncode == 0
+    for name in ("compute", "draw", "gui", "--demo"):
+        assert name in proc.stdout
+
+
+def test_demo_flag_is_accepted_at_top_level():
+    from app.__main__ import build_parser
+    assert build_parser().parse_args(["--demo"]).demo is True
