@@ -1,0 +1,158 @@
+"""The hash-chained audit log: every insert, update and delete of an audited row is logged with
+who, when, old → new and a reason; ``verify_database`` checks the chain *and* that the data agree.
+
+The chain: each row's hash is ``sha256(prev_hash + "\\n" + canonical JSON of the row)``; the first
+row's ``prev_hash`` is 64 zeros. One ``chain_head`` row holds the last seq and hash; every writer
+updates it, so concurrent writers are serialised by the database (row lock on PostgreSQL, the
+write lock on SQLite) and the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from .schema import AUDITED, AuditLog, ChainHead
+
+GENESIS = "0" * 64
+
+
+def entity_key(obj: Any) -> str:
+    mapper = inspect(obj).mapper
+    pk = [str(getattr(obj, c.key)) for c in mapper.primary_key]
+    return f"{mapper.local_table.name}:{'|'.join(pk)}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def row_state(obj: Any, *, old: bool = False) -> dict[str, Any]:
+    """The row's columns (all but ``version``) as plain values; with ``old``, before this flush."""
+    state = inspect(obj)
+    out: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key == "version":
+            continue
+        value = getattr(obj, attr.key)
+        if old:
+            hist = state.attrs[attr.key].history
+            if hist.deleted:
+                value = hist.deleted[0]
+            elif hist.added:
+                value = None if not hist.unchanged else hist.unchanged[0]
+        out[attr.key] = _plain(value)
+    return out
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, entity: str,
+               old: str | None, new: str | None, reason: str | None) -> str:
+    body = canonical([seq, at, operator, action, entity, old, new, reason])
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode("utf-8")).hexdigest()
+
+
+def append(session: Session, action: str, entity: str, old: str | None, new: str | None) -> AuditLog:
+    """Append one row to the chain (inside the caller's transaction)."""
+    operator = session.info.get("operator") or "?"
+    reason = session.info.get("reason")
+    # Locks the head row (PostgreSQL) until commit; later calls in this flush get the same object.
+    head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+    seq = head.seq + 1
+    at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    digest = entry_hash(head.hash, seq, at, operator, action, entity, old, new, reason)
+    row = AuditLog(seq=seq, at=at, operator=operator, action=action, entity=entity, old=old, new=new,
+                   reason=reason, prev_hash=head.hash, hash=digest)
+    session.add(row)
+    head.seq, head.hash = seq, digest
+    return row
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    with session.no_autoflush:
+        changes = []
+        for obj in session.new:
+            if isinstance(obj, AUDITED):
+                changes.append(("insert", entity_key(obj), None, canonical(row_state(obj))))
+        for obj in session.dirty:
+            if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+                old, new = row_state(obj, old=True), row_state(obj)
+                if old != new:
+                    changes.append(("update", entity_key(obj), canonical(old), canonical(new)))
+        for obj in session.deleted:
+            if isinstance(obj, AUDITED):
+                changes.append(("delete", entity_key(obj), canonical(row_state(obj, old=True)), None))
+        for action, entity, old, new in sorted(changes, key=lambda c: (c[1], c[0])):
+            append(session, action, entity, old, new)
+
+
+def install(session_class: Any) -> None:
+    """Log every change made through sessions of this class."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+
+
+def log_event(session: Session, what: str, detail: dict[str, Any]) -> None:
+    """A logged event that changes no row (a backup, an unlock attempt, an export)."""
+    append(session, "event", what, None, canonical(detail))
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    rows: int
+    problems: tuple[str, ...]
+
+
+def verify_database(session: Session) -> VerifyReport:
+    """Check the chain link by link, then that the latest logged state of every row is the stored one."""
+    problems: list[str] = []
+    prev, expected_seq = GENESIS, 1
+    latest: dict[str, str | None] = {}
+    count = 0
+    for row in session.execute(select(AuditLog).order_by(AuditLog.seq)).scalars():
+        count += 1
+        if row.seq != expected_seq:
+            problems.append(f"审计日志第 {expected_seq} 行缺失（下一行为第 {row.seq} 行）")
+            break
+        if row.prev_hash != prev:
+            problems.append(f"审计日志第 {row.seq} 行：与上一行的链接不符（上一行被改动或删除）")
+            break
+        digest = entry_hash(row.prev_hash, row.seq, row.at, row.operator, row.action, row.entity,
+                            row.old, row.new, row.reason)
+        if digest != row.hash:
+            problems.append(f"审计日志第 {row.seq} 行：内容与其哈希不符（该行被改动）")
+            break
+        if row.action != "event":
+            latest[row.entity] = row.new
+        prev, expected_seq = row.hash, row.seq + 1
+    if problems:
+        return VerifyReport(False, count, tuple(problems))
+    head = session.get(ChainHead, 1)
+    if (head.seq if head else 0) != count or (head.hash if head else GENESIS) != prev:
+        return VerifyReport(False, count, (f"审计日志末尾被删除：链头记录第 {head.seq if head else 0} 行，"
+                                           f"实有 {count} 行",))
+    stored: dict[str, str] = {}
+    for model in AUDITED:
+        for obj in session.execute(select(model)).scalars():
+            stored[entity_key(obj)] = canonical(row_state(obj))
+    for entity in sorted(set(stored) | {e for e, v in latest.items() if v is not None}):
+        logged, actual = latest.get(entity), stored.get(entity)
+        if logged is None and actual is not None:
+            problems.append(f"{entity}：数据中有此记录，审计日志中没有（未经程序写入）")
+        elif logged is not None and actual is None:
+            problems.append(f"{entity}：审计日志中有此记录，数据中已不存在（未经程序删除）")
+        elif logged != actual:
+            problems.append(f"{entity}：数据 {actual} 与审计日志最后记录 {logged} 不符（未经程序修改）")
+    return VerifyReport(not problems, count, tuple(problems))

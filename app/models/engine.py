@@ -1,0 +1,46 @@
+"""Opening a campaign database: an SQLite file (WAL, synchronous=FULL, foreign keys) or PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def database_url(target: str | Path) -> str:
+    """A file path becomes an SQLite URL; a URL (``postgresql+psycopg://…``) is kept."""
+    text = str(target)
+    if is_url(text):
+        return text
+    return f"sqlite:///{Path(text).resolve()}"
+
+
+def make_engine(target: str | Path) -> Engine:
+    url = database_url(target)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 10})
+        _sqlite_durability(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_durability(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every store test
+        # Let SQLAlchemy's events issue BEGIN, so a write transaction takes the lock at once
+        # (BEGIN IMMEDIATE): two writers never both read the audit chain head and then collide.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # pragma: no cover - exercised by every store test
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

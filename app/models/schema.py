@@ -1,0 +1,207 @@
+"""The tables of one campaign (一次竞争轮岗). Scores are stored as decimal *text*, never as floats.
+
+Every table whose rows users enter is *audited*: each insert, update and delete writes an
+``audit_log`` row carrying the row's full state, so ``verify`` can check that the latest logged
+state of every row equals the stored one. Rows carry a ``version`` (optimistic locking): the
+later of two concurrent writers gets a conflict, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Audited:
+    """Mixin: rows of this table are logged and checked by ``verify``; ``version`` counts edits."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Meta(Audited, Base):
+    """Campaign-wide facts: title, unit, 监督电话, the 监督组 password hash, modes."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ChainHead(Base):
+    """One row: the last audit entry's sequence number and hash. Updating it serialises writers."""
+
+    __tablename__ = "chain_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), nullable=False)           # ISO time, UTC
+    operator: Mapped[str] = mapped_column(String(64), nullable=False)     # 录入人
+    action: Mapped[str] = mapped_column(String(32), nullable=False)       # insert / update / delete / event
+    entity: Mapped[str] = mapped_column(String(200), nullable=False)      # "table:key"
+    old: Mapped[str | None] = mapped_column(Text)                         # canonical JSON of the row before
+    new: Mapped[str | None] = mapped_column(Text)                         # canonical JSON of the row after
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SchemeRow(Audited, Base):
+    """The campaign's scheme as the JSON of ``Scheme.to_json()`` (one row, id 1)."""
+
+    __tablename__ = "scheme"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Stage(Audited, Base):
+    """draft → confirmed → locked → published, per stage of the 细则."""
+
+    __tablename__ = "stages"
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    __table_args__ = (CheckConstraint("state in ('draft','confirmed','locked','published')"),)
+
+
+class Post(Audited, Base):
+    __tablename__ = "posts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    office: Mapped[str | None] = mapped_column(String(100))                # 科室
+    seats: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 科长职数
+    headcount: Mapped[int | None] = mapped_column(Integer)                   # 核定人数 (two-way selection)
+    sort: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Person(Audited, Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    rank: Mapped[str] = mapped_column(String(16), nullable=False)
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth: Mapped[str | None] = mapped_column(String(10))
+    work_start: Mapped[str | None] = mapped_column(String(10))
+    post_start: Mapped[str | None] = mapped_column(String(10))
+    political: Mapped[str | None] = mapped_column(String(32))
+    education: Mapped[str | None] = mapped_column(String(32))
+    identity: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(100))
+    former_office: Mapped[str | None] = mapped_column(String(100))
+    no_rotation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    appraisal_1: Mapped[str | None] = mapped_column(String(16))
+    appraisal_2: Mapped[str | None] = mapped_column(String(16))
+    appraisal_3: Mapped[str | None] = mapped_column(String(16))
+    sort: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Score(Audited, Base):
+    """One entered value of a person: ``exam``, ``exam:行测``, ``dem:de``, ``dem:de:优秀``,
+    ``sat:present``, ``sat:dissatisfied``. Entered, then confirmed (Tabbycat-style)."""
+
+    __tablename__ = "scores"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="entered")
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Declaration(Audited, Base):
+    """§九 one round of one person: posts in the person's order, comma-joined."""
+
+    __tablename__ = "declarations"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    round_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posts: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class Judge(Audited, Base):
+    __tablename__ = "judges"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)  # leaders / unit_heads / county_chiefs
+    seat: Mapped[int] = mapped_column(Integer, nullable=False)      # 评委1…n on the sheets
+
+
+class SpeechScore(Audited, Base):
+    __tablename__ = "speech_scores"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    judge_id: Mapped[str] = mapped_column(ForeignKey("judges.id", ondelete="RESTRICT"), primary_key=True)
+    value: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="entered")
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class BlindEntry(Audited, Base):
+    """Double-entry mode: a second operator's blind re-entry of any entry (``table:key``)."""
+
+    __tablename__ = "blind_entries"
+    entity: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(16), nullable=False)
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Presence(Audited, Base):
+    """§十一 voters of a group actually at the 定岗推荐 meeting."""
+
+    __tablename__ = "presence"
+    group: Mapped[str] = mapped_column(String(16), primary_key=True)
+    present: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class RecCount(Audited, Base):
+    """Count mode: recommendations of (person, post) by one voter group."""
+
+    __tablename__ = "rec_counts"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    post_id: Mapped[str] = mapped_column(ForeignKey("posts.id", ondelete="RESTRICT"), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="entered")
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Ballot(Audited, Base):
+    """唱票 mode: one paper ballot. Marks: JSON {person: "agree" | "blank" | post id | "invalid"}."""
+
+    __tablename__ = "ballots"
+    serial: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)
+    marks: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="valid")  # valid / discarded
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Draw(Audited, Base):
+    """A draw for one meeting; a redraw keeps the old one (``superseded`` with a reason)."""
+
+    __tablename__ = "draws"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    meeting: Mapped[str] = mapped_column(String(32), nullable=False)
+    method: Mapped[str] = mapped_column(String(8), nullable=False)  # program / paper
+    seed: Mapped[str | None] = mapped_column(String(200))
+    list_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    order: Mapped[str] = mapped_column(Text, nullable=False)        # JSON [[position, id, key], …]
+    superseded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+AUDITED = (Meta, SchemeRow, Stage, Post, Person, Score, Declaration, Judge, SpeechScore, BlindEntry, Presence,
+           RecCount, Ballot, Draw)
