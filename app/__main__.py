@@ -25,6 +25,20 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("--seed", required=True, help="监督组公布的种子")
     dr.add_argument("--meeting", required=True, help="会议名称，如 竞岗演讲")
     dr.add_argument("ids", nargs="*", help="参加抽签人员的编号")
+
+    ver = sub.add_parser("verify", help="核对审计日志链与数据是否一致（一致时退出码 0，否则 1）")
+    ver.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+
+    imp = sub.add_parser("import", help="把竞岗文件（JSON）导入到新的竞岗数据文件")
+    imp.add_argument("file", help="jinggang-campaign/1 格式的 JSON 文件")
+    imp.add_argument("--db", required=True, help="新建的数据文件（.db）或 PostgreSQL URL")
+    imp.add_argument("--operator", default="导入", help="录入人姓名（写入审计日志）")
+    imp.add_argument("--password", help="监督组密码（也可用环境变量 JINGGANG_SUPERVISOR_PASSWORD）")
+    imp.add_argument("--title", help="竞岗名称")
+
+    exp = sub.add_parser("export", help="把竞岗数据导出为竞岗文件（JSON）")
+    exp.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    exp.add_argument("--json", required=True, dest="json_path", help="输出的 JSON 文件")
     return parser
 
 
@@ -36,6 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "draw":
         from .cli import run_draw
         return run_draw(args.seed, args.meeting, args.ids)
+    if args.command == "verify":
+        from .cli import run_verify
+        return run_verify(args.db)
+    if args.command == "import":
+        from .cli import run_import
+        return run_import(args.file, args.db, args.operator, args.password, args.title)
+    if args.command == "export":
+        from .cli import run_export
+        return run_export(args.db, args.json_path)
     from .ui.app import run_gui
     return run_gui(demo=getattr(args, "demo", False))
 

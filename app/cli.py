@@ -47,3 +47,85 @@ def run_draw(seed: str, meeting: str, ids: Sequence[str], out: TextIO = sys.stdo
         return EXIT_BAD_INPUT
     out.write("\n".join(result.lines()) + "\n")
     return EXIT_OK
+
+
+def _store_errors():
+    from .services.store import StoreError
+    return StoreError
+
+
+def run_verify(target: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Exit 0 when the audit chain and the data agree, 1 naming the first broken row, 2 when unreadable."""
+    from .services.store import Store
+    try:
+        store = Store.open(target, operator="verify")
+    except _store_errors() as exc:
+        print(str(exc), file=err)
+        return EXIT_BAD_INPUT
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    if report.ok:
+        print(f"审计日志 {report.rows} 行，链完整，数据与日志一致", file=out)
+        return EXIT_OK
+    for problem in report.problems:
+        print(problem, file=out)
+    return 1
+
+
+def run_import(path: str, db: str, operator: str, password: str | None, title: str | None,
+               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """A campaign file into a new store (SQLite file or PostgreSQL URL); all or nothing."""
+    import os
+    from .core.campaign import CampaignError
+    from .services.campaign_io import import_campaign
+    from .services.store import Store, remove_sqlite
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_float=str)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"{path}: 无法读取（{exc}）", file=err)
+        return EXIT_BAD_INPUT
+    password = password or os.environ.get("JINGGANG_SUPERVISOR_PASSWORD")
+    if not password:
+        print("请用 --password 或环境变量 JINGGANG_SUPERVISOR_PASSWORD 给出监督组密码", file=err)
+        return EXIT_BAD_INPUT
+    created = False
+    try:
+        store = Store.create(db, title=title or str(data.get("title") or Path(path).stem), unit=str(data.get("unit") or ""),
+                             supervisor_password=password, operator=operator)
+        created = True
+        try:
+            import_campaign(store, data)
+        finally:
+            store.close()
+    except CampaignError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        if created and "://" not in db:
+            remove_sqlite(db)
+        return EXIT_BAD_INPUT
+    except _store_errors() as exc:
+        print(str(exc), file=err)
+        if created and "://" not in db:
+            remove_sqlite(db)
+        return EXIT_BAD_INPUT
+    print(f"已导入 {len(data.get('people') or [])} 人、{len(data.get('posts') or [])} 个岗位到 {db}", file=out)
+    return EXIT_OK
+
+
+def run_export(db: str, json_path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from .services.campaign_io import export_campaign
+    from .services.store import Store
+    try:
+        store = Store.open(db, operator="export")
+    except _store_errors() as exc:
+        print(str(exc), file=err)
+        return EXIT_BAD_INPUT
+    try:
+        doc = export_campaign(store)
+    finally:
+        store.close()
+    Path(json_path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"已导出到 {json_path}", file=out)
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Use cases of the program: importing and exporting sheets, storing campaigns."""

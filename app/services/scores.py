@@ -1,0 +1,248 @@
+"""考试与测评 entries (exam, 民主测评, 满意度), 竞岗演讲 scores, and their confirmation.
+
+Each typed value is one row, committed at once. A value is *entered*, then *confirmed*; in
+double-entry mode a second operator re-enters it blind and a match confirms it (Tabbycat): the
+person who entered a value cannot confirm it there. Every version stays in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..core.numbers import ScoreError, parse_count, parse_score
+from ..core.scheme import DIMENSIONS, GRADES, GROUP_LABELS, DIMENSION_LABELS
+from ..models import audit
+from ..models.schema import BlindEntry, Judge, Person, Score, SpeechScore
+from ._put import need_reason_to_change_confirmed, put
+from .stages import require_editable
+from .store import Changed, Store, StoreError
+
+JUDGE_GROUPS = ("leaders", "unit_heads", "county_chiefs")
+
+
+def item_label(item: str) -> str:
+    parts = item.split(":")
+    if parts[0] == "exam":
+        return "考试" if len(parts) == 1 else f"考试·{parts[1]}"
+    if parts[0] == "dem":
+        return f"民主测评·{DIMENSION_LABELS.get(parts[1], parts[1])}"
+    if parts[0] == "grade":
+        return f"民主测评·{DIMENSION_LABELS.get(parts[1], parts[1])}·{parts[2]}票数"
+    if item == "sat:present":
+        return "满意度测评·实际参加人数"
+    if item == "sat:dissatisfied":
+        return "满意度测评·不满意票"
+    return item
+
+
+def normalise(store: Store, item: str, raw: object, person_scores: dict[str, str]) -> str:
+    """The stored text of a typed value, or ScoreError saying why it is refused."""
+    scheme = store.scheme()
+    parts = item.split(":")
+    if item == "exam" or (parts[0] == "dem" and len(parts) == 2 and parts[1] in DIMENSIONS):
+        return str(parse_score(raw, decimals=scheme.input_decimals))
+    if parts[0] == "exam" and len(parts) == 2 and parts[1] in scheme.exam_parts:
+        return str(parse_score(raw, decimals=scheme.input_decimals, high=scheme.exam_parts[parts[1]]))
+    if parts[0] == "grade" and len(parts) == 3 and parts[1] in DIMENSIONS and parts[2] in GRADES:
+        return str(parse_count(raw))
+    if item == "sat:present":
+        n = parse_count(raw, low=1)
+        if "sat:dissatisfied" in person_scores and int(person_scores["sat:dissatisfied"]) > n:
+            raise ScoreError(f"实际参加人数 {n} 少于已录入的不满意票 {person_scores['sat:dissatisfied']}")
+        return str(n)
+    if item == "sat:dissatisfied":
+        present = person_scores.get("sat:present")
+        return str(parse_count(raw, high=int(present) if present else None))
+    raise StoreError(f"未知的录入项 {item}")
+
+
+def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_version: int | None = None,
+              reason: str | None = None) -> Changed:
+    """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored."""
+    with store.write(reason) as s:
+        require_editable(s, "exam")
+        person = s.get(Person, person_id)
+        if person is None:
+            raise StoreError(f"没有编号为 {person_id} 的人员")
+        mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
+        try:
+            value = normalise(store, item, raw, mine)
+        except ScoreError as err:
+            raise StoreError(f"{person.name}（{person_id}）{item_label(item)}：{err}") from None
+        existing = s.get(Score, (person_id, item))
+        if existing is not None and existing.value != value:
+            need_reason_to_change_confirmed(existing, s)
+        put(s, Score, {"person_id": person_id, "item": item},
+            {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None}
+            if existing is None or existing.value != value else {}, expected_version)
+    return Changed.SCORES
+
+
+def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None) -> Changed:
+    with store.write(reason) as s:
+        require_editable(s, "exam")
+        row = s.get(Score, (person_id, item))
+        if row is not None:
+            need_reason_to_change_confirmed(row, s)
+            s.delete(row)
+    return Changed.SCORES
+
+
+# --- 竞岗演讲 -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JudgeRow:
+    id: str
+    name: str
+    group: str
+    seat: int
+
+
+def save_judge(store: Store, judge_id: str, name: str, group: str, seat: int | None = None) -> Changed:
+    """§十: judges are 局领导, 事业单位负责人 and 各县（市、区）局长."""
+    if group not in JUDGE_GROUPS:
+        raise StoreError(f"评委类别须为 {'、'.join(GROUP_LABELS[g] for g in JUDGE_GROUPS)}")
+    with store.write() as s:
+        require_editable(s, "speech")
+        if seat is None:
+            existing = s.get(Judge, judge_id)
+            seat = existing.seat if existing else len(s.execute(select(Judge.id)).all()) + 1
+        put(s, Judge, {"id": judge_id}, {"name": name, "group": group, "seat": seat})
+    return Changed.SPEECH
+
+
+def list_judges(store: Store) -> list[JudgeRow]:
+    with store.read() as s:
+        return [JudgeRow(j.id, j.name, j.group, j.seat)
+                for j in s.execute(select(Judge).order_by(Judge.seat, Judge.id)).scalars()]
+
+
+def set_speech_score(store: Store, person_id: str, judge_id: str, raw: object, *,
+                     expected_version: int | None = None, reason: str | None = None) -> Changed:
+    scheme = store.scheme()
+    with store.write(reason) as s:
+        require_editable(s, "speech")
+        person, judge = s.get(Person, person_id), s.get(Judge, judge_id)
+        if person is None or judge is None:
+            raise StoreError("没有该竞岗人员或评委")
+        try:
+            value = str(parse_score(raw, decimals=scheme.judge_decimals))
+        except ScoreError as err:
+            raise StoreError(f"{person.name} · 评委{judge.seat}：{err}") from None
+        existing = s.get(SpeechScore, (person_id, judge_id))
+        if existing is not None and existing.value == value:
+            return Changed.NONE
+        if existing is not None:
+            need_reason_to_change_confirmed(existing, s)
+        put(s, SpeechScore, {"person_id": person_id, "judge_id": judge_id},
+            {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None},
+            expected_version)
+    return Changed.SPEECH
+
+
+def clear_speech_score(store: Store, person_id: str, judge_id: str, *, reason: str | None = None) -> Changed:
+    with store.write(reason) as s:
+        require_editable(s, "speech")
+        row = s.get(SpeechScore, (person_id, judge_id))
+        if row is None:
+            return Changed.NONE
+        need_reason_to_change_confirmed(row, s)
+        s.delete(row)
+    return Changed.SPEECH
+
+
+def speech_scores(store: Store) -> dict[str, dict[str, tuple[Decimal, str, int]]]:
+    """person → judge → (value, status, version)."""
+    out: dict[str, dict[str, tuple[Decimal, str, int]]] = {}
+    with store.read() as s:
+        for x in s.execute(select(SpeechScore)).scalars():
+            out.setdefault(x.person_id, {})[x.judge_id] = (Decimal(x.value), x.status, x.version)
+    return out
+
+
+# --- confirmation and double entry ------------------------------------------------------------
+
+def confirm(store: Store, rows: list[tuple[str, tuple[str, str]]]) -> Changed:
+    """Confirm entered values (``("scores", (person, item))`` or ``("speech_scores", (person, judge))``).
+
+    In double-entry mode values are confirmed only by a matching blind re-entry (:func:`blind_enter`).
+    """
+    if store.info().double_entry:
+        raise StoreError("双录入模式下，由第二录入人盲录一致后自动确认")
+    changed = Changed.NONE
+    with store.write() as s:
+        for table, key in rows:
+            model, stage, flag = _target(table)
+            require_editable(s, stage)
+            row = s.get(model, key)
+            if row is None:
+                raise StoreError("要确认的项不存在")
+            if row.status != "confirmed":
+                row.status, row.confirmed_by = "confirmed", store.operator
+                changed |= flag
+    return changed
+
+
+def _target(table: str):
+    if table == "scores":
+        return Score, "exam", Changed.SCORES
+    if table == "speech_scores":
+        return SpeechScore, "speech", Changed.SPEECH
+    raise StoreError(f"不能确认 {table}")
+
+
+@dataclass(frozen=True)
+class BlindResult:
+    matched: bool
+    first: str
+    second: str
+
+
+def blind_enter(store: Store, table: str, key: tuple[str, str], raw: object) -> BlindResult:
+    """Double-entry: a second operator re-enters without seeing the first value; a match confirms."""
+    model, stage, _ = _target(table)
+    scheme = store.scheme()
+    with store.write() as s:
+        require_editable(s, stage)
+        row = s.get(model, key)
+        if row is None:
+            raise StoreError("第一录入人尚未录入该项")
+        if row.entered_by == store.operator:
+            raise StoreError("双录入须由另一名录入人盲录，不能由原录入人确认")
+        try:
+            if model is SpeechScore:
+                value = str(parse_score(raw, decimals=scheme.judge_decimals))
+            else:
+                mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == key[0])).scalars()}
+                value = normalise(store, key[1], raw, mine)
+        except ScoreError as err:
+            raise StoreError(str(err)) from None
+        entity = audit.entity_key(row)
+        put(s, BlindEntry, {"entity": entity}, {"value": value, "entered_by": store.operator})
+        matched = Decimal(value) == Decimal(row.value)
+        if matched:
+            row.status, row.confirmed_by = "confirmed", store.operator
+        return BlindResult(matched, row.value, value)
+
+
+def mismatches(store: Store) -> list[tuple[str, str, str]]:
+    """Every blind re-entry that disagrees with the first entry: (entity, first, second)."""
+    out = []
+    with store.read() as s:
+        for b in s.execute(select(BlindEntry).order_by(BlindEntry.entity)).scalars():
+            table, _, key = b.entity.partition(":")
+            model, _, _ = _target(table)
+            row = s.get(model, tuple(key.split("|")))
+            if row is not None and Decimal(row.value) != Decimal(b.value):
+                out.append((b.entity, row.value, b.value))
+    return out
+
+
+def set_double_entry(store: Store, on: bool) -> Changed:
+    from ..models.schema import Meta
+    with store.write("切换双录入模式") as s:
+        put(s, Meta, {"key": "double_entry"}, {"value": "1" if on else "0"})
+    return Changed.STAGES
