@@ -43,4 +43,5 @@ def _sqlite_durability(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):  # pragma: no cover - exercised by every store test
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (engine.execution_options(readonly=True)) take no write lock.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("readonly") else "BEGIN IMMEDIATE")

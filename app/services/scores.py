@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..core.numbers import ScoreError, parse_count, parse_score
-from ..core.scheme import DIMENSIONS, GRADES, GROUP_LABELS, DIMENSION_LABELS
+from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, Scheme
 from ..models import audit
 from ..models.schema import BlindEntry, Judge, Person, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
@@ -38,9 +38,8 @@ def item_label(item: str) -> str:
     return item
 
 
-def normalise(store: Store, item: str, raw: object, person_scores: dict[str, str]) -> str:
+def normalise(scheme: Scheme, item: str, raw: object, person_scores: dict[str, str]) -> str:
     """The stored text of a typed value, or ScoreError saying why it is refused."""
-    scheme = store.scheme()
     parts = item.split(":")
     if item == "exam" or (parts[0] == "dem" and len(parts) == 2 and parts[1] in DIMENSIONS):
         return str(parse_score(raw, decimals=scheme.input_decimals))
@@ -62,6 +61,7 @@ def normalise(store: Store, item: str, raw: object, person_scores: dict[str, str
 def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_version: int | None = None,
               reason: str | None = None) -> Changed:
     """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored."""
+    scheme = store.scheme()
     with store.write(reason) as s:
         require_editable(s, "exam")
         person = s.get(Person, person_id)
@@ -69,7 +69,7 @@ def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_
             raise StoreError(f"没有编号为 {person_id} 的人员")
         mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
         try:
-            value = normalise(store, item, raw, mine)
+            value = normalise(scheme, item, raw, mine)
         except ScoreError as err:
             raise StoreError(f"{person.name}（{person_id}）{item_label(item)}：{err}") from None
         existing = s.get(Score, (person_id, item))
@@ -217,7 +217,7 @@ def blind_enter(store: Store, table: str, key: tuple[str, str], raw: object) -> 
                 value = str(parse_score(raw, decimals=scheme.judge_decimals))
             else:
                 mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == key[0])).scalars()}
-                value = normalise(store, key[1], raw, mine)
+                value = normalise(scheme, key[1], raw, mine)
         except ScoreError as err:
             raise StoreError(str(err)) from None
         entity = audit.entity_key(row)

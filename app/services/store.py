@@ -95,6 +95,7 @@ class Store:
         self.location = location
         self.operator = operator
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
         audit.install(self._sessions)
         self.last_backup: str | None = None
 
@@ -178,7 +179,7 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._sessions()
+        session = self._readers()
         try:
             yield session
         finally:

@@ -1,0 +1,267 @@
+"""The campaign store: audit chain, verify, locks, confirmation, double entry, migrations (issue 3)."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from app.core.results import results_to_json
+from app.core.roster import RosterPerson
+from app.services import scores, stages
+from app.services.campaign_io import compute_results, export_campaign, import_campaign
+from app.services.roster import import_people, list_people, save_person
+from app.services.store import ConflictError, LockedError, Store, StoreError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def new_store(tmp_path, name="c.db", operator="王敏"):
+    return Store.create(tmp_path / name, title="2026年竞争轮岗", unit="某某局", supervisor_password="jd2026",
+                        operator=operator)
+
+
+def small_store(tmp_path, name="c.db"):
+    store = new_store(tmp_path, name)
+    import_campaign(store, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    return store
+
+
+def test_sqlite_is_opened_durably(tmp_path):
+    store = new_store(tmp_path)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2      # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_imported_campaign_computes_the_expected_results(tmp_path):
+    store = small_store(tmp_path)
+    _, results = compute_results(store)
+    assert results_to_json(results) == json.loads((DATA / "small.expected.json").read_text(encoding="utf-8"))
+
+
+def test_import_export_import_changes_nothing(tmp_path):
+    first = export_campaign(small_store(tmp_path, "a.db"))
+    again = new_store(tmp_path, "b.db")
+    import_campaign(again, json.loads(json.dumps(first)))
+    assert export_campaign(again) == first
+
+
+def test_every_change_is_logged_with_operator_old_new_and_reason(tmp_path):
+    store = small_store(tmp_path)
+    scores.set_speech_score(store, "1001", "J01", "87.5")
+    scores.confirm(store, [("speech_scores", ("1001", "J01"))])
+    with pytest.raises(StoreError, match="已确认，修改须填写理由"):
+        scores.set_speech_score(store, "1001", "J01", "86")
+    scores.set_speech_score(store, "1001", "J01", "86", reason="评委更正")
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        rows = db.execute("select operator, action, old, new, reason from audit_log "
+                          "where entity='speech_scores:1001|J01' order by seq").fetchall()
+    assert [r[1] for r in rows] == ["insert", "update", "update", "update"]
+    assert json.loads(rows[1][2])["value"] == "88" and json.loads(rows[1][3])["value"] == "87.5"
+    assert rows[-1][0] == "王敏" and rows[-1][4] == "评委更正"
+    assert json.loads(rows[-1][3])["value"] == "86"
+    assert store.verify().ok
+
+
+def test_bad_input_is_refused_with_the_cell_named_and_nothing_stored(tmp_path):
+    store = small_store(tmp_path)
+    before = export_campaign(store)
+    with pytest.raises(StoreError, match=r"张明 · 评委1：101 超出 0–100"):
+        scores.set_speech_score(store, "1001", "J01", "101")
+    with pytest.raises(StoreError, match=r"张明（1001）考试：“8o” 不是数字"):
+        scores.set_score(store, "1001", "exam", "8o")
+    with pytest.raises(StoreError, match=r"不满意票：31 超过 30"):
+        scores.set_score(store, "1001", "sat:dissatisfied", "31")
+    assert export_campaign(store) == before
+
+
+def test_verify_command_detects_an_edited_log_row_and_an_edited_score(tmp_path):
+    store = small_store(tmp_path)
+    store.close()
+    path = tmp_path / "c.db"
+
+    def verify():
+        return subprocess.run([sys.executable, "-m", "app", "verify", str(path)], cwd=ROOT,
+                              capture_output=True, text=True, encoding="utf-8")
+
+    ok = verify()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    with sqlite3.connect(path) as db:       # someone edits a score with another tool
+        db.execute("update speech_scores set value='95' where person_id='1002' and judge_id='J03'")
+    bad = verify()
+    assert bad.returncode == 1
+    assert "speech_scores:1002|J03" in bad.stdout and "未经程序修改" in bad.stdout
+    with sqlite3.connect(path) as db:       # … and covers it by editing the log row too
+        db.execute("update audit_log set new=replace(new, '\"value\":\"88.5\"', '\"value\":\"95\"') "
+                   "where entity='speech_scores:1002|J03'")
+    bad = verify()
+    assert bad.returncode == 1 and "内容与其哈希不符" in bad.stdout
+
+
+def test_verify_detects_deleted_log_rows_and_rows_added_behind_its_back(tmp_path):
+    store = small_store(tmp_path)
+    path = tmp_path / "c.db"
+    with sqlite3.connect(path) as db:
+        db.execute("insert into judges (id, name, \"group\", seat, version) values ('J99','某','leaders',99,1)")
+    report = store.verify()
+    assert not report.ok and "数据中有此记录，审计日志中没有" in report.problems[0]
+    with sqlite3.connect(path) as db:
+        db.execute("delete from judges where id='J99'")
+        db.execute("delete from audit_log where seq = (select max(seq) from audit_log)")
+    report = store.verify()
+    assert not report.ok and "末尾被删除" in report.problems[0]
+    with sqlite3.connect(path) as db:
+        db.execute("delete from audit_log where seq = 5")
+    assert "第 5 行缺失" in store.verify().problems[0]
+
+
+def test_locked_stage_refuses_edits_until_the_supervisors_unlock_it(tmp_path):
+    store = small_store(tmp_path)
+    stages.advance(store, "speech")          # confirmed
+    stages.advance(store, "speech")          # locked
+    assert stages.stage_states(store)["speech"] == "locked"
+    with pytest.raises(LockedError, match="竞岗演讲评分”已锁定"):
+        scores.set_speech_score(store, "1001", "J01", "90")
+    with pytest.raises(StoreError, match="须填写理由"):
+        stages.unlock(store, "speech", "jd2026", " ")
+    with pytest.raises(StoreError, match="密码不正确"):
+        stages.unlock(store, "speech", "wrong", "评委3录入错误")
+    stages.unlock(store, "speech", "jd2026", "评委3录入错误")
+    scores.set_speech_score(store, "1001", "J01", "90", reason="评委3录入错误")
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        events = db.execute("select action, entity, reason from audit_log where entity in "
+                            "('unlock-refused', 'stages:speech') order by seq").fetchall()
+    assert ("event", "unlock-refused", "评委3录入错误") in events
+    assert ("update", "stages:speech", "评委3录入错误") in events
+    assert store.verify().ok
+
+
+def test_published_stage_also_refuses(tmp_path):
+    store = small_store(tmp_path)
+    for _ in range(3):
+        stages.advance(store, "exam")
+    assert stages.stage_states(store)["exam"] == "published"
+    with pytest.raises(LockedError, match="已公布"):
+        scores.set_score(store, "1001", "exam", "90")
+
+
+def test_password_is_stored_only_as_a_pbkdf2_hash(tmp_path):
+    new_store(tmp_path)
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        stored = db.execute("select value from meta where key='supervisor_password'").fetchone()[0]
+        whole = b"".join(db.iterdump().__next__().encode() for _ in range(1))
+    assert stored.startswith("pbkdf2_sha256$") and "jd2026" not in stored
+    assert b"jd2026" not in (tmp_path / "c.db").read_bytes()
+
+
+def test_stale_edit_gets_a_conflict_not_a_lost_update(tmp_path):
+    store = small_store(tmp_path)
+    other = Store.open(tmp_path / "c.db", operator="李强")
+    version = scores.speech_scores(store)["1001"]["J01"][2]
+    scores.set_speech_score(store, "1001", "J01", "91", expected_version=version)
+    with pytest.raises(ConflictError, match="已被其他录入人修改"):
+        scores.set_speech_score(other, "1001", "J01", "92", expected_version=version)
+    assert scores.speech_scores(other)["1001"]["J01"][0] == 91
+
+
+def test_double_entry_confirms_on_match_and_shows_mismatches(tmp_path):
+    store = small_store(tmp_path)
+    scores.set_double_entry(store, True)
+    second = Store.open(tmp_path / "c.db", operator="李强")
+    with pytest.raises(StoreError, match="不能由原录入人"):
+        scores.blind_enter(store, "speech_scores", ("1001", "J01"), "88")   # 王敏 entered it
+    assert scores.blind_enter(second, "speech_scores", ("1001", "J01"), "88.0").matched
+    assert scores.speech_scores(store)["1001"]["J01"][1] == "confirmed"
+    result = scores.blind_enter(second, "speech_scores", ("1001", "J02"), "98")
+    assert not result.matched and (result.first, result.second) == ("90", "98")
+    assert scores.mismatches(store) == [("speech_scores:1001|J02", "90", "98")]
+    with pytest.raises(StoreError, match="双录入模式"):
+        scores.confirm(store, [("speech_scores", ("1001", "J02"))])
+    assert store.verify().ok
+
+
+def test_roster_import_is_all_or_nothing(tmp_path):
+    store = new_store(tmp_path)
+    good = RosterPerson(id="2001", name="赵敏", rank="科员")
+    bad = RosterPerson(id="2002", name="钱进", rank="处长")
+    with pytest.raises(StoreError, match="第2条（2002 钱进）职级"):
+        import_people(store, [good, bad])
+    assert list_people(store) == []
+    import_people(store, [good, RosterPerson(id="2003", name="赵敏", rank="副科虚职")])   # 同名, different ids
+    assert [p.name for p, _ in list_people(store)] == ["赵敏", "赵敏"]
+
+
+def test_roster_edit_with_stale_version_conflicts(tmp_path):
+    store = new_store(tmp_path)
+    save_person(store, RosterPerson(id="2001", name="赵敏", rank="科员"))
+    (person, version), = list_people(store)
+    save_person(store, RosterPerson(id="2001", name="赵敏", rank="副科虚职"), expected_version=version)
+    with pytest.raises(ConflictError):
+        save_person(store, RosterPerson(id="2001", name="赵敏", rank="副科实职"), expected_version=version)
+
+
+def test_a_newer_file_is_refused_and_left_untouched(tmp_path):
+    store = new_store(tmp_path)
+    store.close()
+    path = tmp_path / "c.db"
+    with sqlite3.connect(path) as db:
+        db.execute("update alembic_version set version_num='9999'")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="较新版本的程序"):
+        Store.open(path, operator="王敏")
+    assert path.read_bytes() == before
+
+
+def test_an_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    from app.models import migrate
+    store = new_store(tmp_path)
+    store.close()
+    path = tmp_path / "c.db"
+    monkeypatch.setattr(migrate, "needs_upgrade", lambda engine: True)
+    import app.services.store as store_module
+    monkeypatch.setattr(store_module, "needs_upgrade", lambda engine: True)
+    Store.open(path, operator="王敏").close()
+    backups = list(tmp_path.glob("c.升级前备份-*.db"))
+    assert len(backups) == 1
+    assert Store.open(backups[0], operator="王敏").verify().ok
+
+
+def test_not_a_campaign_file_is_refused(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"hello")
+    with pytest.raises(StoreError, match="不是竞岗考评的数据文件"):
+        Store.open(junk, operator="王敏")
+    with pytest.raises(StoreError, match="找不到文件"):
+        Store.open(tmp_path / "none.db", operator="王敏")
+    with pytest.raises(StoreError, match="已存在"):
+        new_store(tmp_path, "junk.db")
+
+
+def test_backup_is_a_consistent_copy_and_is_logged(tmp_path):
+    store = small_store(tmp_path)
+    copy = store.backup(tmp_path / "备份.db")
+    assert Store.open(copy, operator="王敏").verify().ok
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        assert db.execute("select count(*) from audit_log where entity='backup'").fetchone()[0] == 1
+
+
+def test_import_export_commands(tmp_path):
+    db, out = tmp_path / "x.db", tmp_path / "x.json"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "app", *a], cwd=ROOT, capture_output=True, text=True,
+                                    encoding="utf-8")
+    assert run("import", str(DATA / "small.json"), "--db", str(db), "--password", "jd2026").returncode == 0
+    assert run("export", str(db), "--json", str(out)).returncode == 0
+    computed = run("compute", str(out))
+    assert json.loads(computed.stdout) == json.loads((DATA / "small.expected.json").read_text(encoding="utf-8"))
+    bad = tmp_path / "bad.json"
+    doc = json.loads((DATA / "small.json").read_text(encoding="utf-8"))
+    doc["speech"]["1001"][0] = "101"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    refused = run("import", str(bad), "--db", str(tmp_path / "y.db"), "--password", "jd2026")
+    assert refused.returncode == 2 and "101 超出 0–100" in refused.stderr
+    assert not (tmp_path / "y.db").exists()
