@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..core.numbers import ScoreError, parse_count, parse_score
 from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, Scheme
 from ..models import audit
-from ..models.schema import BlindEntry, Judge, Person, Score, SpeechScore
+from ..models.schema import BlindEntry, Judge, Person, RecCount, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
 from .store import Changed, Store, StoreError
@@ -165,8 +165,9 @@ def speech_scores(store: Store) -> dict[str, dict[str, tuple[Decimal, str, int]]
 
 # --- confirmation and double entry ------------------------------------------------------------
 
-def confirm(store: Store, rows: list[tuple[str, tuple[str, str]]]) -> Changed:
-    """Confirm entered values (``("scores", (person, item))`` or ``("speech_scores", (person, judge))``).
+def confirm(store: Store, rows: list[tuple[str, tuple[str, ...]]]) -> Changed:
+    """Confirm entered values: ``("scores", (person, item))``, ``("speech_scores", (person, judge))``
+    or ``("rec_counts", (person, post, group))``.
 
     In double-entry mode values are confirmed only by a matching blind re-entry (:func:`blind_enter`).
     """
@@ -191,7 +192,13 @@ def _target(table: str):
         return Score, "exam", Changed.SCORES
     if table == "speech_scores":
         return SpeechScore, "speech", Changed.SPEECH
+    if table == "rec_counts":
+        return RecCount, "recommendation", Changed.BALLOTS
     raise StoreError(f"不能确认 {table}")
+
+
+def _stored(row) -> str:
+    return str(row.count) if isinstance(row, RecCount) else row.value
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,7 @@ class BlindResult:
     second: str
 
 
-def blind_enter(store: Store, table: str, key: tuple[str, str], raw: object) -> BlindResult:
+def blind_enter(store: Store, table: str, key: tuple[str, ...], raw: object) -> BlindResult:
     """Double-entry: a second operator re-enters without seeing the first value; a match confirms."""
     model, stage, _ = _target(table)
     scheme = store.scheme()
@@ -215,6 +222,8 @@ def blind_enter(store: Store, table: str, key: tuple[str, str], raw: object) -> 
         try:
             if model is SpeechScore:
                 value = str(parse_score(raw, decimals=scheme.judge_decimals))
+            elif model is RecCount:
+                value = str(parse_count(raw))
             else:
                 mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == key[0])).scalars()}
                 value = normalise(scheme, key[1], raw, mine)
@@ -222,10 +231,10 @@ def blind_enter(store: Store, table: str, key: tuple[str, str], raw: object) -> 
             raise StoreError(str(err)) from None
         entity = audit.entity_key(row)
         put(s, BlindEntry, {"entity": entity}, {"value": value, "entered_by": store.operator})
-        matched = Decimal(value) == Decimal(row.value)
+        matched = Decimal(value) == Decimal(_stored(row))
         if matched:
             row.status, row.confirmed_by = "confirmed", store.operator
-        return BlindResult(matched, row.value, value)
+        return BlindResult(matched, _stored(row), value)
 
 
 def mismatches(store: Store) -> list[tuple[str, str, str]]:
@@ -236,8 +245,8 @@ def mismatches(store: Store) -> list[tuple[str, str, str]]:
             table, _, key = b.entity.partition(":")
             model, _, _ = _target(table)
             row = s.get(model, tuple(key.split("|")))
-            if row is not None and Decimal(row.value) != Decimal(b.value):
-                out.append((b.entity, row.value, b.value))
+            if row is not None and Decimal(_stored(row)) != Decimal(b.value):
+                out.append((b.entity, _stored(row), b.value))
     return out
 
 

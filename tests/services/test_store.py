@@ -154,7 +154,6 @@ def test_password_is_stored_only_as_a_pbkdf2_hash(tmp_path):
     new_store(tmp_path)
     with sqlite3.connect(tmp_path / "c.db") as db:
         stored = db.execute("select value from meta where key='supervisor_password'").fetchone()[0]
-        whole = b"".join(db.iterdump().__next__().encode() for _ in range(1))
     assert stored.startswith("pbkdf2_sha256$") and "jd2026" not in stored
     assert b"jd2026" not in (tmp_path / "c.db").read_bytes()
 
@@ -265,3 +264,15 @@ def test_import_export_commands(tmp_path):
     refused = run("import", str(bad), "--db", str(tmp_path / "y.db"), "--password", "jd2026")
     assert refused.returncode == 2 and "101 超出 0–100" in refused.stderr
     assert not (tmp_path / "y.db").exists()
+
+
+def test_ballot_counts_are_confirmed_and_double_entered_too(tmp_path):
+    store = small_store(tmp_path)
+    scores.confirm(store, [("rec_counts", ("1001", "P1", "staff"))])
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        assert db.execute("select status, confirmed_by from rec_counts where person_id='1001' and post_id='P1' "
+                          "and \"group\"='staff'").fetchone() == ("confirmed", "王敏")
+    scores.set_double_entry(store, True)
+    second = Store.open(tmp_path / "c.db", operator="李强")
+    assert not scores.blind_enter(second, "rec_counts", ("1002", "P1", "staff"), "21").matched
+    assert scores.mismatches(store) == [("rec_counts:1002|P1|staff", "20", "21")]
