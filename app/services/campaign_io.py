@@ -18,8 +18,9 @@ from ..core.campaign import FORMAT, Campaign, CampaignError, parse_campaign
 from ..core.results import Results, compute
 from ..core.scheme import DIMENSIONS, GROUPS, Scheme
 from ..models import audit
-from ..models.schema import (Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
+from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
                              SpeechScore)
+from .ballots import merged_counts
 from .store import Changed, Store, StoreError
 
 ROSTER_KEYS = ("category", "gender", "birth", "work_start", "post_start", "political", "education", "identity",
@@ -44,9 +45,13 @@ def export_campaign(store: Store) -> dict[str, Any]:
         for x in s.execute(select(SpeechScore)).scalars():
             by_judge[x.person_id][x.judge_id] = x.value
         presence = {p.group: p.present for p in s.execute(select(Presence)).scalars()}
-        counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        counts = merged_counts(s)
+        typed: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
         for c in s.execute(select(RecCount)).scalars():
-            counts[(c.person_id, c.post_id)][c.group] = c.count
+            typed[(c.person_id, c.post_id)][c.group] = c.count
+        ballots = [{"serial": b.serial, "group": b.group, "marks": json.loads(b.marks), "status": b.status,
+                    "entered_by": b.entered_by}
+                   for b in s.execute(select(Ballot).order_by(Ballot.serial)).scalars()]
 
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -94,6 +99,10 @@ def export_campaign(store: Store) -> dict[str, Any]:
             "counts": [{"person": person, "post": post, **{g: c.get(g, 0) for g in GROUPS}}
                        for (person, post), c in sorted(counts.items())],
         }
+        # The program's own keys: what was typed in count mode, and every paper ballot (唱票).
+        doc["recommendation"]["typed_counts"] = [{"person": person, "post": post, **c}
+                                                 for (person, post), c in sorted(typed.items())]
+        doc["recommendation"]["ballots"] = ballots
     return doc
 
 
@@ -173,11 +182,15 @@ def import_campaign(store: Store, data: Any) -> Changed:
         if rec:
             for g in GROUPS:
                 s.add(Presence(group=g, present=int((rec.get("present") or {}).get(g, 0))))
-            for c in rec.get("counts") or []:
+            typed = rec.get("typed_counts")
+            for c in (typed if typed is not None else rec.get("counts")) or []:
                 for g in GROUPS:
                     if int(c.get(g, 0)):
                         s.add(RecCount(person_id=str(c["person"]), post_id=str(c["post"]), group=g,
                                        count=int(c[g]), status="entered", entered_by=operator))
+            for b in rec.get("ballots") or []:
+                s.add(Ballot(serial=int(b["serial"]), group=b["group"], marks=json.dumps(b["marks"], ensure_ascii=False),
+                             status=b.get("status", "valid"), entered_by=b.get("entered_by", operator)))
     return Changed.ALL
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..core.numbers import ScoreError, parse_count
 from ..core.scheme import GROUP_LABELS, GROUPS
-from ..models.schema import Person, Post, Presence, RecCount
+from ..models.schema import Ballot, Person, Post, Presence, RecCount
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
 from .store import Changed, Store, StoreError
@@ -51,6 +51,8 @@ def set_count(store: Store, person_id: str, post_id: str, group: str, raw: objec
         if others + n > present:
             raise StoreError(f"{where}：该人员各岗位推荐数合计 {others + n} 超过到会人数 {present}"
                              "（每张票对一名竞岗人员只能推荐一个岗位）")
+        if s.execute(select(Ballot.serial).where(Ballot.group == group, Ballot.status == "valid").limit(1)).first():
+            raise StoreError(f"{GROUP_LABELS[group]}已逐票唱票，推荐数由选票统计，不能再直接录入")
         existing = s.get(RecCount, (person_id, post_id, group))
         if existing is not None and existing.count == n:
             return Changed.NONE
