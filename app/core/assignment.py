@@ -26,7 +26,7 @@ RULE_RATE = "13.3-rate"
 RULE_DECLARED = "13.3-declared"
 RULE_FALLBACK = "fallback"
 RULE_LABELS = {
-    RULE_ONLY: "第十三条（一）：该岗位只有一人推荐率达三分之一以上",
+    RULE_ONLY: "第十三条（一）：该岗位只有一人竞争（推荐率达三分之一以上）",
     RULE_COMPOSITE: "第十三条（三）：综合考评得分高",
     RULE_RATE: "第十三条（三）：综合得分相同，推荐率高",
     RULE_DECLARED: "第十三条（三）：综合得分、推荐率均相同，申报该岗位者优先",

@@ -1,0 +1,38 @@
+"""Excel in and out of the store: the roster template/export, the roster import, the results workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .campaign_io import compute_results
+from .results_excel import export_results
+from .roster import import_people, list_people
+from .roster_excel import RosterImportError, read_roster, write_roster_template
+from .store import Changed, Store, StoreError
+
+
+def import_roster_xlsx(store: Store, path: str | Path) -> Changed:
+    """All-or-nothing: every problem by sheet, row and column; nothing stored on any problem."""
+    try:
+        people = read_roster(path, store.scheme())
+    except RosterImportError as err:
+        raise StoreError("人员名单未导入，请改正以下问题后重新导入：\n" + "\n".join(str(p) for p in err.problems)) from None
+    except (OSError, ValueError, KeyError) as err:
+        raise StoreError(f"无法读取 {path}：{err}") from None
+    if not people:
+        raise StoreError(f"{path} 中没有人员")
+    return import_people(store, people, reason=f"导入人员名单 {Path(path).name}")
+
+
+def export_roster_xlsx(store: Store, path: str | Path) -> None:
+    """The roster as the import template, filled in (imports back unchanged)."""
+    write_roster_template(path, [p for p, _ in list_people(store)])
+
+
+def export_roster_template(path: str | Path) -> None:
+    write_roster_template(path)
+
+
+def export_results_xlsx(store: Store, path: str | Path) -> None:
+    campaign, results = compute_results(store)
+    export_results(path, campaign, results)

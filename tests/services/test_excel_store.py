@@ -1,0 +1,50 @@
+"""Roster → store → Excel → store is lossless; a refused import stores nothing (issue 3)."""
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import DATA
+from app.services.campaign_io import import_campaign
+from app.services.excel import export_results_xlsx, export_roster_xlsx, import_roster_xlsx
+from app.services.roster import list_people
+from app.services.store import Store, StoreError
+
+
+def new_store(tmp_path, name):
+    return Store.create(tmp_path / name, title="t", unit="u", supervisor_password="jd2026", operator="王敏")
+
+
+def test_round_trip_roster_store_excel_store(tmp_path):
+    first = new_store(tmp_path, "a.db")
+    import_campaign(first, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    export_roster_xlsx(first, tmp_path / "名单.xlsx")
+    second = new_store(tmp_path, "b.db")
+    import_roster_xlsx(second, tmp_path / "名单.xlsx")
+    assert [p for p, _ in list_people(second)] == [p for p, _ in list_people(first)]
+
+
+def test_a_bad_sheet_stores_nothing_and_names_row_and_column(tmp_path):
+    store = new_store(tmp_path, "a.db")
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["编号", "姓名", "职级", "类别", "考试"])
+    ws.append(["1001", "张明", "正科实职", "原任科长", 82.5])
+    ws.append(["1002", "李华", "副科实职", "拟竞争科长", 101])
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(StoreError) as err:
+        import_roster_xlsx(store, tmp_path / "bad.xlsx")
+    assert "第3行" in str(err.value) and "考试" in str(err.value) and "101 超出 0–100" in str(err.value)
+    assert list_people(store) == []
+
+
+def test_results_workbook_from_the_store(tmp_path):
+    store = new_store(tmp_path, "a.db")
+    import_campaign(store, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    export_results_xlsx(store, tmp_path / "结果.xlsx")
+    wb = load_workbook(tmp_path / "结果.xlsx")
+    assert "综合考评" in wb.sheetnames
+    values = [c.value for row in wb["综合考评"].iter_rows() for c in row]
+    assert any(str(v) == "83.866" for v in values)
