@@ -63,12 +63,17 @@ def entry_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, en
     return hashlib.sha256(f"{prev_hash}\n{body}".encode("utf-8")).hexdigest()
 
 
-def append(session: Session, action: str, entity: str, old: str | None, new: str | None) -> AuditLog:
+def _head(session: Session) -> ChainHead:
+    # Locks the head row (PostgreSQL) until commit; later calls in this transaction get the same object.
+    return session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+
+
+def append(session: Session, action: str, entity: str, old: str | None, new: str | None,
+           head: ChainHead | None = None) -> AuditLog:
     """Append one row to the chain (inside the caller's transaction)."""
     operator = session.info.get("operator") or "?"
     reason = session.info.get("reason")
-    # Locks the head row (PostgreSQL) until commit; later calls in this flush get the same object.
-    head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+    head = head or _head(session)
     seq = head.seq + 1
     at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     digest = entry_hash(head.hash, seq, at, operator, action, entity, old, new, reason)
@@ -93,8 +98,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         for obj in session.deleted:
             if isinstance(obj, AUDITED):
                 changes.append(("delete", entity_key(obj), canonical(row_state(obj, old=True)), None))
+        if not changes:
+            return
+        head = _head(session)
         for action, entity, old, new in sorted(changes, key=lambda c: (c[1], c[0])):
-            append(session, action, entity, old, new)
+            append(session, action, entity, old, new, head)
 
 
 def install(session_class: Any) -> None:
