@@ -9,7 +9,7 @@ from typing import Sequence
 from sqlalchemy import select
 
 from ..core.roster import RosterPerson, roster_problems
-from ..models.schema import Person, Post, Score
+from ..models.schema import Ballot, Declaration, Person, Post, RecCount, Score, SpeechScore
 from ._put import put
 from .stages import require_editable
 from .store import Changed, Store, StoreError
@@ -66,8 +66,13 @@ def _roster_scores(s, person: RosterPerson) -> None:
     if person.democratic:
         items.update({f"dem:{d}": v for d, v in person.democratic.items()})
     for item, value in items.items():
+        existing = s.get(Score, (person.id, item))
+        if existing is not None and Decimal(existing.value) == value:
+            continue  # unchanged: keep its confirmation
+        require_editable(s, "exam")   # a changed score is an edit of the 考试与测评 stage
         put(s, Score, {"person_id": person.id, "item": item},
             {"value": str(value), "status": "entered", "entered_by": operator, "confirmed_by": None})
+
 
 
 def import_people(store: Store, people: Sequence[RosterPerson], *, reason: str = "导入人员名单") -> Changed:
@@ -102,7 +107,16 @@ def delete_person(store: Store, person_id: str, *, reason: str) -> Changed:
         row = s.get(Person, person_id)
         if row is None:
             raise StoreError(f"没有编号为 {person_id} 的人员")
-        for score in s.execute(select(Score).where(Score.person_id == person_id)).scalars():
+        used = [label for model, label in ((Declaration, "报岗"), (SpeechScore, "演讲评分"), (RecCount, "推荐计票"))
+                if s.execute(select(model).where(model.person_id == person_id).limit(1)).first()]
+        if any(person_id in b.marks for b in s.execute(select(Ballot)).scalars()):
+            used.append("推荐票")
+        if used:
+            raise StoreError(f"{row.name}（{person_id}）已有{'、'.join(used)}记录，不能删除")
+        person_scores = s.execute(select(Score).where(Score.person_id == person_id)).scalars().all()
+        if person_scores:
+            require_editable(s, "exam")
+        for score in person_scores:
             s.delete(score)
         s.flush()
         s.delete(row)
@@ -151,3 +165,19 @@ def list_posts(store: Store) -> list[PostRow]:
     with store.read() as s:
         return [PostRow(p.id, p.name, p.office, p.seats, p.headcount, p.version)
                 for p in s.execute(select(Post).order_by(Post.sort, Post.id)).scalars()]
+
+
+def delete_post(store: Store, post_id: str, *, reason: str | None = None) -> Changed:
+    """Only a post nobody has declared, been counted for, or been drawn against can be deleted."""
+    with store.write(reason) as s:
+        require_editable(s, "roster")
+        row = s.get(Post, post_id)
+        if row is None:
+            raise StoreError(f"没有编号为 {post_id} 的岗位")
+        declared = any(post_id in d.posts.split(",") for d in s.execute(select(Declaration)).scalars())
+        counted = s.execute(select(RecCount).where(RecCount.post_id == post_id).limit(1)).first()
+        balloted = any(f":{post_id}\"" in b.marks for b in s.execute(select(Ballot)).scalars())
+        if declared or counted or balloted:
+            raise StoreError(f"岗位 {row.name}（{post_id}）已有报岗或推荐记录，不能删除")
+        s.delete(row)
+    return Changed.ROSTER

@@ -276,3 +276,21 @@ def test_ballot_counts_are_confirmed_and_double_entered_too(tmp_path):
     second = Store.open(tmp_path / "c.db", operator="李强")
     assert not scores.blind_enter(second, "rec_counts", ("1002", "P1", "staff"), "21").matched
     assert scores.mismatches(store) == [("rec_counts:1002|P1|staff", "20", "21")]
+
+
+def test_a_person_with_entries_cannot_be_deleted_and_confirmations_survive_a_roster_edit(tmp_path):
+    from app.services.roster import delete_person, delete_post, save_post
+    store = small_store(tmp_path)
+    with pytest.raises(StoreError, match="张明（1001）已有报岗、演讲评分、推荐计票记录，不能删除"):
+        delete_person(store, "1001", reason="误录")
+    scores.confirm(store, [("scores", ("1001", "exam"))])
+    (person, version), *_ = list_people(store)
+    save_person(store, person, expected_version=version)          # same exam score: stays confirmed
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        assert db.execute("select status from scores where person_id='1001' and item='exam'").fetchone()[0] \
+            == "confirmed"
+    with pytest.raises(StoreError, match="已有报岗或推荐记录"):
+        delete_post(store, "P1")
+    save_post(store, "P9", "临时岗位")
+    delete_post(store, "P9", reason="建错")
+    assert store.verify().ok

@@ -1,0 +1,126 @@
+"""方案设置: read and change the campaign's scheme (every weight, threshold and count).
+
+A change is validated whole by :meth:`Scheme.with_overrides` (every problem listed, in Chinese);
+once any score, count or ballot has been entered a change needs a reason, written into the audit
+row of the scheme (the ``SchemeRow`` is audited like every other entry).
+
+**Decision:** the scheme may not change while *any* stage is locked or published — a locked stage's
+published numbers were computed with the current weights, so changing them would silently change a
+sheet that has been signed. The 监督组 unlock the stage first (logged with its own reason).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+
+from ..core.scheme import DIMENSION_LABELS, GROUP_LABELS, Scheme, SchemeError
+from ..models import audit
+from ..models.schema import Ballot, Presence, RecCount, SchemeRow, Score, SpeechScore, Stage
+from .store import STAGE_LABELS, STAGES, STATE_LABELS, Changed, LockedError, Store, StoreError
+
+REASON_NEEDED = "已有分数，修改方案须填写理由"
+
+# Rows whose values a scheme change would re-weigh: any of them means "scores exist".
+_SCORED = (Score, SpeechScore, RecCount, Ballot, Presence)
+
+COMPOSITE_LABELS = {"quantified": "考评量化", "speech": "竞岗演讲", "recommendation": "定岗推荐"}
+QUANTIFIED_LABELS = {"exam": "考试", "democratic": "民主测评", "appraisal": "考核均分"}
+MODE_LABELS = {"literal": "字面", "fallback": "顺延"}
+
+KEY_LABELS: dict[str, str] = {
+    "exam_parts": "考试满分",
+    "input_decimals": "录入小数位",
+    "judge_decimals": "评委评分小数位",
+    "satisfaction_threshold": "满意度测评不满意率界线",
+    "dimension_weights": "民主测评权重",
+    "grade_points": "民主测评等次分值",
+    "exam_weight": "考评量化·考试权重",
+    "democratic_weight": "考评量化·民主测评权重",
+    "appraisal_weight": "考评量化·考核均分权重",
+    "appraisal_years": "考核年数",
+    "rank_bonus": "职级加分",
+    "declaration_rounds": "报岗次数与岗位数",
+    "speech_trim": "去掉最高分、最低分的个数",
+    "group_weights": "定岗推荐权重",
+    "threshold": "推荐率界线",
+    "composite_weights": "综合考评权重",
+    "assignment": "确定人选方式",
+}
+_SUB_LABELS = {**DIMENSION_LABELS, **GROUP_LABELS, **COMPOSITE_LABELS, **QUANTIFIED_LABELS}
+
+
+def _label(path: str) -> str:
+    key, _, sub = path.partition(".")
+    head = KEY_LABELS.get(key, key)
+    return f"{head}·{_SUB_LABELS.get(sub, sub)}" if sub else head
+
+
+def chinese_problem(problem: str) -> str:
+    """A problem of :class:`SchemeError` with the campaign-file key names replaced by their labels."""
+    text = problem.removeprefix("scheme: ")
+    m = re.match(r"^scheme\.([^:]+): (.*)$", text, re.S)
+    if m:
+        text = f"{_label(m.group(1))}：{m.group(2)}"
+    text = re.sub(r"(民主测评权重|定岗推荐权重|综合考评权重|考评量化权重)\.(\w+)",
+                  lambda x: f"{x.group(1)}·{_SUB_LABELS.get(x.group(2), x.group(2))}", text)
+    for key in ("input_decimals", "judge_decimals"):
+        text = text.replace(key, KEY_LABELS[key])
+    return text.replace("须为 literal 或 fallback", "须为 字面（literal）或 顺延（fallback）")
+
+
+def scheme_problems(overrides: Mapping[str, Any], base: Scheme | None = None) -> list[str]:
+    """Every reason the overrides would be refused, in Chinese (empty when they are fine)."""
+    try:
+        (base or Scheme()).with_overrides(overrides)
+    except SchemeError as err:
+        return [chinese_problem(p) for p in err.problems]
+    return []
+
+
+def current_scheme(store: Store) -> Scheme:
+    return store.scheme()
+
+
+def _scores_exist(session) -> bool:
+    return any(session.execute(select(func.count()).select_from(model)).scalar_one() for model in _SCORED)
+
+
+def scores_exist(store: Store) -> bool:
+    """Whether any score, 满意度 count, speech score, recommendation count, ballot or presence is stored."""
+    with store.read() as s:
+        return _scores_exist(s)
+
+
+def _frozen_stages(session) -> list[str]:
+    states = {row.stage: row.state for row in session.execute(select(Stage)).scalars()}
+    return [f"“{STAGE_LABELS[st]}”{STATE_LABELS[states[st]]}" for st in STAGES
+            if states.get(st) in ("locked", "published")]
+
+
+def set_scheme(store: Store, overrides: Mapping[str, Any], reason: str | None = None) -> Changed:
+    """Change the scheme (keys as in the campaign file); refused whole with every problem."""
+    reason = (reason or "").strip() or None
+    with store.write(reason) as s:
+        frozen = _frozen_stages(s)
+        if frozen:
+            raise LockedError(f"{'、'.join(frozen)}，方案不能修改；如需修改，请监督组输入密码并说明理由后解锁")
+        row = s.get(SchemeRow, 1)
+        current = Scheme().with_overrides(json.loads(row.data) if row else {})
+        try:
+            new = current.with_overrides(overrides)
+        except SchemeError as err:
+            raise StoreError("方案未保存：\n" + "\n".join(chinese_problem(p) for p in err.problems)) from None
+        data = audit.canonical(new.to_json())
+        if row is not None and row.data == data:
+            return Changed.NONE
+        if reason is None and _scores_exist(s):
+            raise StoreError(REASON_NEEDED)
+        if row is None:
+            s.add(SchemeRow(id=1, data=data))
+        else:
+            row.data = data
+    return Changed.SCHEME
