@@ -81,6 +81,24 @@ def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_
     return Changed.SCORES
 
 
+@dataclass(frozen=True)
+class Entry:
+    value: str
+    status: str
+    entered_by: str
+    confirmed_by: str | None
+    version: int
+
+
+def list_scores(store: Store) -> dict[str, dict[str, Entry]]:
+    """person → item → the stored entry with its status (考试与测评 stage)."""
+    out: dict[str, dict[str, Entry]] = {}
+    with store.read() as s:
+        for x in s.execute(select(Score)).scalars():
+            out.setdefault(x.person_id, {})[x.item] = Entry(x.value, x.status, x.entered_by, x.confirmed_by, x.version)
+    return out
+
+
 def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None) -> Changed:
     with store.write(reason) as s:
         require_editable(s, "exam")

@@ -68,7 +68,9 @@ class _Edit(QUndoCommand):
         if self._first:          # already applied by Workbench.edit
             self._first = False
             return
-        self._bench.run(self._do)
+        if self._bench.run(self._do) is not FAILED:
+            self._bench.message.emit(f"已重做：{self.text()}", False)
 
     def undo(self) -> None:
-        self._bench.run(self._undo)
+        if self._bench.run(self._undo) is not FAILED:
+            self._bench.message.emit(f"已撤销：{self.text()}", False)

@@ -16,7 +16,7 @@ class TabPage(QWidget):
     def __init__(self, bench: Workbench, parent: QWidget | None = None):
         super().__init__(parent)
         self.bench = bench
-        self._dirty = False
+        self._dirty = True    # drawn when first shown
         bench.changed.connect(self.on_changed)
 
     def refresh(self) -> None:  # pragma: no cover - every tab overrides it
