@@ -42,7 +42,7 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark]) -> tuple[int, 
         raise StoreError(f"未知的投票组 {group}")
     with store.write() as s:
         require_editable(s, "recommendation")
-        if s.execute(select(RecCount.person_id).where(RecCount.group == group).limit(1)).first():
+        if s.execute(select(RecCount.person_id).where(RecCount.group == group, RecCount.count > 0).limit(1)).first():
             raise StoreError(f"{GROUP_LABELS[group]}已按“计数”方式录入推荐数，不能再逐票唱票")
         declared = _declared(s)
         posts = set(s.execute(select(Post.id)).scalars())

@@ -58,6 +58,9 @@ def export_campaign(store: Store) -> dict[str, Any]:
         "title": meta.get("title", ""),
         "unit": meta.get("unit", ""),
         "scheme": json.loads(scheme_row.data) if scheme_row else Scheme().to_json(),
+        # The program's own settings (double entry, published 报岗 round, ballot paper counts …);
+        # never the 监督组 password hash.
+        "settings": {k: v for k, v in sorted(meta.items()) if k not in ("title", "unit", "supervisor_password")},
         "posts": [{"id": p.id, "name": p.name, "seats": p.seats, "office": p.office, "headcount": p.headcount}
                   for p in posts],
         "people": [],
@@ -131,6 +134,14 @@ def import_campaign(store: Store, data: Any) -> Changed:
         for key in ("title", "unit"):
             if data.get(key):
                 s.get(Meta, key).value = str(data[key])
+        for key, value in (data.get("settings") or {}).items():
+            if key in ("title", "unit", "supervisor_password"):
+                continue
+            row = s.get(Meta, key)
+            if row is None:
+                s.add(Meta(key=str(key), value=str(value)))
+            else:
+                row.value = str(value)
         for i, p in enumerate(data["posts"], start=1):
             s.add(Post(id=str(p["id"]).strip(), name=str(p["name"]).strip(), seats=int(p.get("seats", 1)),
                        office=p.get("office"), headcount=p.get("headcount"), sort=i))

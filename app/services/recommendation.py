@@ -75,3 +75,15 @@ def counts(store: Store) -> dict[tuple[str, str], dict[str, int]]:
         for c in s.execute(select(RecCount)).scalars():
             out.setdefault((c.person_id, c.post_id), {})[c.group] = c.count
     return out
+
+
+def clear_count(store: Store, person_id: str, post_id: str, group: str, *, reason: str | None = None) -> Changed:
+    """Remove a typed count (undo of a first entry): the pair has no count for that group again."""
+    with store.write(reason) as s:
+        require_editable(s, "recommendation")
+        row = s.get(RecCount, (person_id, post_id, group))
+        if row is None:
+            return Changed.NONE
+        need_reason_to_change_confirmed(row, s)
+        s.delete(row)
+    return Changed.BALLOTS

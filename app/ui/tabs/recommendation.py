@@ -1,0 +1,228 @@
+"""6 定岗推荐计票 (§十一): presence and papers per voter group, then 唱票 (one paper at a time) or
+count mode (per candidate, post and group); 推荐率, the 1/3 line and 推荐得分 update live.
+
+Layout for 1366×768: left — the paper table (到会 / 发出 / 收回 / 有效 / 已唱 / 核对) and the entry
+(唱票 form, or the count-mode helper); right — every (person, post) pair with its counts by group
+and the computed columns. In count mode the group cells of the right table are typed directly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton,
+                               QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+
+from ...core.scheme import GROUPS
+from ...services.store import Changed
+from .ballot_entry import BallotPanel
+from .base import TabPage
+from .recommendation_model import PairModel, PaperModel, Snapshot, pair_rows, read_snapshot
+
+
+class EntryTableView(QTableView):
+    """Any key starts typing; Enter saves and moves to the next cell to fill (down the column, then
+    the next column — or along the row); a refused entry keeps the cursor on its cell."""
+
+    def __init__(self, order: str = "column", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.order = order
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().setDefaultSectionSize(24)
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt name
+        ok = getattr(self.model(), "last_ok", True)
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and ok:
+            self.advance()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.advance()
+            return
+        super().keyPressEvent(event)
+
+    def advance(self) -> None:
+        model, current = self.model(), self.currentIndex()
+        if model is None or not current.isValid():
+            return
+        rows, cols = model.rowCount(), model.columnCount()
+        cells = ([(r, c) for c in range(cols) for r in range(rows)] if self.order == "column"
+                 else [(r, c) for r in range(rows) for c in range(cols)])
+        here = cells.index((current.row(), current.column()))
+        for r, c in cells[here + 1:]:
+            index = model.index(r, c)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                self.setCurrentIndex(index)
+                return
+
+
+class RecommendationTab(TabPage):
+    TITLE = "定岗推荐计票"
+    STAGE = "recommendation"
+    WATCHES = Changed.ALL   # counts, ballots, roster, declarations, scores (for the full results), scheme
+
+    def __init__(self, bench, parent: QWidget | None = None):
+        super().__init__(bench, parent)
+        self.snap: Snapshot | None = None
+        self.extra: set[tuple[str, str]] = set()     # suggested pairs added in count mode, not yet counted
+        self._dirty = True       # read the store when first shown
+
+        self.paper_model = PaperModel(bench, self)
+        self.paper_view = EntryTableView(order="row")
+        self.paper_view.setModel(self.paper_model)
+        self.paper_view.setMaximumHeight(6 * 24 + 30)
+        self.paper_view.setMinimumHeight(6 * 24 + 30)
+        self.paper_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.ballot_mode = QRadioButton("唱票录入（逐张）")
+        self.count_mode = QRadioButton("计数录入（按组汇总）")
+        modes = QButtonGroup(self)
+        modes.addButton(self.ballot_mode)
+        modes.addButton(self.count_mode)
+        self.ballot_mode.setChecked(True)
+        self.ballot_mode.toggled.connect(self._mode_changed)
+
+        self.ballot_panel = BallotPanel(bench)
+        count_page = QWidget()
+        count_layout = QVBoxLayout(count_page)
+        count_layout.setContentsMargins(0, 4, 0, 0)
+        hint = QLabel("在右表各投票组一栏直接键入推荐数，Enter 保存并移到下一行（一列录完转下一组）。"
+                      "已唱票的投票组由选票统计，不能在此录入。\n"
+                      "选票上建议了其他岗位：在右表选中该人员的一行，在下面“建议岗位”框（Ctrl+J）键入岗位编号后按 Enter，为其添加一行。")
+        hint.setWordWrap(True)
+        count_layout.addWidget(hint)
+        add = QHBoxLayout()
+        self.add_person = QLabel("（先在右表选中人员）")
+        add.addWidget(QLabel("建议岗位："))
+        add.addWidget(self.add_person)
+        self.add_post = QLineEdit()
+        self.add_post.setPlaceholderText("岗位编号，如 P3")
+        self.add_post.setMaximumWidth(140)
+        self.add_post.returnPressed.connect(self.add_suggested)
+        add.addWidget(self.add_post)
+        add_button = QPushButton("添加")
+        add_button.clicked.connect(self.add_suggested)
+        add.addWidget(add_button)
+        jump = QShortcut(QKeySequence("Ctrl+J"), self)
+        jump.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        jump.activated.connect(lambda: self.count_mode.isChecked() and self.add_post.setFocus())
+        add.addStretch(1)
+        count_layout.addLayout(add)
+        count_layout.addStretch(1)
+        self.entry = QStackedWidget()
+        self.entry.addWidget(self.ballot_panel)
+        self.entry.addWidget(count_page)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 4, 0)
+        left_layout.addWidget(self.paper_view)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(QLabel("录入方式："))
+        mode_row.addWidget(self.ballot_mode)
+        mode_row.addWidget(self.count_mode)
+        mode_row.addStretch(1)
+        left_layout.addLayout(mode_row)
+        left_layout.addWidget(self.entry, 1)
+
+        self.pair_model = PairModel(bench, self)
+        self.pair_view = EntryTableView(order="column")
+        self.pair_view.setModel(self.pair_model)
+        self.pair_view.verticalHeader().hide()
+        header = self.pair_view.horizontalHeader()
+        for col, width in enumerate((58, 142, 64, 58, 64, 64, 58, 42, 42, 58, 70, 70)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        self.pair_view.selectionModel().currentChanged.connect(lambda *_: self._update_add_person())
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 0, 0, 0)
+        right_layout.addWidget(self.checks)
+        right_layout.addWidget(self.pair_view, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([500, 830])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._mode_changed()
+
+    # -- redraw ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        snap = read_snapshot(self.bench.store)
+        self.snap = snap
+        self.extra = {(p, post) for p, post in self.extra if (p, post) not in snap.merged and post in snap.posts}
+        self.paper_model.set_snapshot(snap)
+        self.pair_model.set_rows(pair_rows(snap, self.extra), snap.ballot_groups)
+        self.ballot_panel.set_snapshot(snap)
+        self._show_checks(snap)
+        self._update_add_person()
+
+    def _show_checks(self, snap: Snapshot) -> None:
+        lines = [w for g in GROUPS for w in snap.warnings.get(g, [])]
+        if snap.problem:
+            first = snap.problem.splitlines()
+            lines.append("完整结果暂不能计算（推荐率、推荐得分按已录推荐票计算）：" + "；".join(first[1:4])
+                         + ("……" if len(first) > 4 else ""))
+        self.checks.setText("\n".join(f"⚠ {x}" for x in lines))
+        self.checks.setStyleSheet("color:#9a5b00" if lines else "")
+        self.checks.setVisible(bool(lines))
+
+    def _mode_changed(self) -> None:
+        counting = self.count_mode.isChecked()
+        self.entry.setCurrentIndex(1 if counting else 0)
+        self.pair_model.set_count_mode(counting)
+        (self.pair_view if counting else self.ballot_panel.view).setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        # Arriving on the tab (Alt+6), the keys go straight to the entry in use.
+        (self.pair_view if self.count_mode.isChecked() else self.ballot_panel.view).setFocus()
+
+    # -- count mode: a row for a suggested post ------------------------------------------------------
+
+    def _current_person(self) -> str | None:
+        index = self.pair_view.currentIndex()
+        return self.pair_model.row_at(index.row()).person if index.isValid() else None
+
+    def _update_add_person(self) -> None:
+        person = self._current_person()
+        self.add_person.setText(self.snap.names.get(person, person) if person and self.snap else "（先在右表选中人员）")
+
+    def add_suggested(self) -> None:
+        person, snap = self._current_person(), self.snap
+        code = self.add_post.text().strip().upper()
+        if person is None or snap is None:
+            self.bench.message.emit("请先在右表选中要添加建议岗位的人员", True)
+            return
+        post = {p.upper(): p for p in snap.posts}.get(code)
+        name = snap.names.get(person, person)
+        if post is None:
+            self.bench.message.emit(f"没有岗位编号“{code}”（岗位：{'、'.join(snap.posts)}）", True)
+            return
+        if post in snap.declared.get(person, ()):
+            self.bench.message.emit(f"{post} 是{name}申报的岗位，已在表中", True)
+            return
+        row = self.pair_model.find(person, post)
+        if row < 0:
+            self.extra.add((person, post))
+            self.pair_model.set_rows(pair_rows(snap, self.extra), snap.ballot_groups)
+            row = self.pair_model.find(person, post)
+            self.bench.info(f"已为{name}添加建议岗位 {post} {snap.posts[post]}，请录入各组推荐数")
+        self.add_post.clear()
+        first = next((c for c in range(PairModel.COL_GROUP, PairModel.COL_GROUP + len(GROUPS))
+                      if self.pair_model.flags(self.pair_model.index(row, c)) & Qt.ItemFlag.ItemIsEditable),
+                     PairModel.COL_GROUP)
+        self.pair_view.setCurrentIndex(self.pair_model.index(row, first))
+        self.pair_view.setFocus()
