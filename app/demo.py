@@ -144,6 +144,40 @@ def _group_sizes(r: random.Random, voters: int) -> dict[str, int]:
     return {"leaders": leaders, "staff": staff, "unit_heads": unit_heads, "county_chiefs": county_chiefs}
 
 
+def _month(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _roster_fields(r: random.Random, person_list: list[dict[str, Any]], post_list: list[dict[str, Any]]) -> None:
+    """§三 资格审查 fields (a separate random stream, so the scores above do not depend on them)."""
+    offices = [p["name"].removesuffix("科长") for p in post_list]
+    for post, office in zip(post_list, offices):
+        post["office"] = office
+        post["headcount"] = r.randint(3, 6)
+    for p in person_list:
+        rank, competing = p["rank"], "declarations" in p
+        senior = rank in ("正科实职", "正科虚职")
+        birth_year = r.randint(1966, 1982) if senior else r.randint(1972, 1998)
+        work_year = min(2024, birth_year + r.randint(20, 24))
+        p["gender"] = r.choices(("男", "女"), weights=(6, 4))[0]
+        p["birth"] = _month(birth_year, r.randint(1, 12))
+        p["work_start"] = _month(work_year, r.choice((7, 8, 9, 12)))
+        p["post_start"] = _month(max(work_year + 1, r.randint(2008, 2024)), r.randint(1, 12))
+        p["political"] = r.choices(("中共党员", "群众", "民主党派"), weights=(80, 17, 3))[0]
+        p["education"] = r.choices(("研究生", "大学本科", "大专", "中专"), weights=(15, 60, 20, 5))[0]
+        if rank == "正科实职":
+            p["category"] = "原任科长"
+        elif competing:
+            p["category"] = "拟竞争科长"
+        else:
+            p["category"] = r.choices(("行政一般", "事业人员"), weights=(4, 1))[0]
+        business = p["category"] == "事业人员"
+        p["identity"] = "事业" if business else "行政"
+        p["unit"] = r.choice(("信息中心", "培训中心")) if business else "局机关"
+        p["former_office"] = r.choice(offices)
+        p["no_rotation"] = p["category"] == "行政一般" and r.randint(1, 20) == 1
+
+
 def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voters: int = 300,
                       seed: int = 1) -> dict[str, Any]:
     """A valid ``jinggang-campaign/1`` document (a dict ready for ``json.dump``).
@@ -206,6 +240,7 @@ def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voter
             person["declarations"] = _declarations(r, post_ids, appeal)
         person_list.append(person)
 
+    _roster_fields(random.Random(seed * 7919 + 17), person_list, post_list)
     competitors = [p for p in person_list if "declarations" in p]
 
     # §十 竞岗演讲: every judge scores every competitor (百分制, one decimal); judges differ a little.
