@@ -17,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="启动图形界面（默认）")
     gui.add_argument("--demo", action="store_true", help="打开演示竞岗（程序生成的示例数据）")
+    gui.add_argument("db", nargs="?", help="要打开的竞岗数据文件（.db）或 PostgreSQL URL")
+    gui.add_argument("--operator", help="录入人姓名")
 
     comp = sub.add_parser("compute", help="从竞岗文件（JSON）重算全部结果，输出结果 JSON")
     comp.add_argument("file", help="jinggang-campaign/1 格式的 JSON 文件")
@@ -60,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .cli import run_export
         return run_export(args.db, args.json_path)
     from .ui.app import run_gui
-    return run_gui(demo=getattr(args, "demo", False))
+    return run_gui(demo=args.demo, db=getattr(args, "db", None), operator=getattr(args, "operator", None))
 
 
 if __name__ == "__main__":

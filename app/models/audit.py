@@ -63,6 +63,11 @@ def entry_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, en
     return hashlib.sha256(f"{prev_hash}\n{body}".encode("utf-8")).hexdigest()
 
 
+def lock_chain(session: Session) -> None:
+    """Take the chain-head row lock now (PostgreSQL): the whole transaction is then serialised."""
+    _head(session)
+
+
 def _head(session: Session) -> ChainHead:
     # Locks the head row (PostgreSQL) until commit; later calls in this transaction get the same object.
     return session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()

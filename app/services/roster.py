@@ -86,15 +86,19 @@ def import_people(store: Store, people: Sequence[RosterPerson], *, reason: str =
         seen.add(p.id)
     if problems:
         raise StoreError("\n".join(problems))
-    with store.write(reason) as s:
+    with store.write(reason) as s, s.no_autoflush:
         require_editable(s, "roster")
+        # Load what exists once (into the identity map), then add everything and flush once.
         existing = {row.id: row.sort for row in s.execute(select(Person)).scalars()}
+        s.execute(select(Score)).scalars().all()
         next_sort = max(existing.values(), default=0) + 1
         for p in people:
             sort = existing.get(p.id)
             if sort is None:
                 sort, next_sort = next_sort, next_sort + 1
             put(s, Person, {"id": p.id}, _person_values(p, sort))
+        s.flush()
+        for p in people:
             _roster_scores(s, p)
     return Changed.ROSTER | Changed.SCORES
 

@@ -181,6 +181,13 @@ def speech_scores(store: Store) -> dict[str, dict[str, tuple[Decimal, str, int]]
     return out
 
 
+def speech_cells_by(store: Store, operator: str) -> set[tuple[str, str]]:
+    """(person, judge) cells this operator entered: in double-entry mode they see their own values."""
+    with store.read() as s:
+        return {(x.person_id, x.judge_id) for x in s.execute(
+            select(SpeechScore).where(SpeechScore.entered_by == operator)).scalars()}
+
+
 # --- confirmation and double entry ------------------------------------------------------------
 
 def confirm(store: Store, rows: list[tuple[str, tuple[str, ...]]]) -> Changed:

@@ -171,6 +171,11 @@ class Store:
         session.info["reason"] = reason
         try:
             with session.begin():
+                if self.engine.dialect.name == "postgresql":
+                    # Serialise writers from the start, as BEGIN IMMEDIATE does on SQLite: the checks a
+                    # service makes across rows (a new cell, counts against those present) then see
+                    # every earlier commit, and two laptops cannot both pass them.
+                    audit.lock_chain(session)
                 yield session
         except StaleDataError:
             raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新后重新录入") from None

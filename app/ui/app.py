@@ -6,7 +6,7 @@ import sys
 from typing import Sequence
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..resources import app_icon_path
 from .fonts import install_ui_font
@@ -24,6 +24,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
 def configure_application(app: QApplication) -> str:
     """Name, icon and UI font; returns the font family in use."""
+    app.setOrganizationName("jinggang")
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
     icon_file = app_icon_path()
@@ -32,9 +33,26 @@ def configure_application(app: QApplication) -> str:
     return install_ui_font(app)
 
 
-def run_gui(demo: bool = False, argv: Sequence[str] | None = None) -> int:
-    """Show the main window and run the event loop; returns the exit code."""
+def run_gui(demo: bool = False, argv: Sequence[str] | None = None, db: str | None = None,
+            operator: str | None = None) -> int:
+    """Open a campaign (the demo, a given file, or through the start dialog) and run the event loop."""
     app = make_application(argv)
-    window = MainWindow(demo=demo)
+    from ..services.store import Store, StoreError
+    from .start import StartDialog, demo_path
+    store = None
+    try:
+        if demo:
+            from ..services.demo import create_demo_store
+            store = create_demo_store(demo_path(), operator=operator or "演示录入员")
+        elif db:
+            store = Store.open(db, operator=operator or "录入员")
+    except StoreError as err:
+        QMessageBox.critical(None, APP_TITLE, str(err))
+    if store is None:
+        dialog = StartDialog()
+        if not dialog.exec() or dialog.store is None:
+            return 0
+        store = dialog.store
+    window = MainWindow(store)
     window.show()
     return app.exec()

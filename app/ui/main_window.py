@@ -1,71 +1,220 @@
-"""The main window. For now a placeholder that points to the command-line tools."""
+"""The 考评组's workbench: one tab per job of the 细则, a message line, the status bar."""
 
 from __future__ import annotations
 
-from html import escape
+from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from .. import __version__
+from ..services import stages
+from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
+from .dialogs import UnlockDialog
+from .workbench import FAILED, Workbench
 
 APP_TITLE = "竞岗考评"
-
-DEFAULT_SIZE = (1100, 700)
+DEFAULT_SIZE = (1340, 700)
 """Fits a 1366×768 screen with the taskbar and the window frame."""
 
-INTRO_COMMANDS = (
-    ("重算全部结果", "python -m app compute 竞岗文件.json"),
-    ("复核抽签", "python -m app draw --seed 种子 --meeting 竞岗演讲 编号…"),
-)
 
-DEMO_MESSAGE = "演示模式：演示竞岗的界面将在后续版本提供。"
+def tab_classes() -> list[type]:
+    from .tabs.roster import RosterTab
+    from .tabs.exams import ExamsTab
+    from .tabs.declarations import DeclarationsTab
+    from .tabs.draw import DrawTab
+    from .tabs.speech import SpeechTab
+    from .tabs.recommendation import RecommendationTab
+    from .tabs.results import ResultsTab
+    from .tabs.scheme import SchemeTab
+    return [RosterTab, ExamsTab, DeclarationsTab, DrawTab, SpeechTab, RecommendationTab, ResultsTab, SchemeTab]
 
 
-def intro_html() -> str:
-    """The placeholder text: what this version offers and how to run it."""
-    rows = "".join(
-        f"<tr><td style='padding:4px 16px 4px 0'>{escape(what)}：</td>"
-        f"<td style='padding:4px 0'><code>{escape(command)}</code></td></tr>"
-        for what, command in INTRO_COMMANDS
-    )
-    return (
-        f"<h2>{escape(APP_TITLE)} {escape(__version__)}</h2>"
-        "<p>本版本提供计分引擎和命令行工具，图形界面将在后续版本中提供。</p>"
-        "<p>在命令行中运行：</p>"
-        f"<table align='center'>{rows}</table>"
-    )
+class MessageLine(QLabel):
+    """The last save or refusal, in words; refusals in red so they cannot be missed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("messageLine")
+        self.setWordWrap(True)
+        self.setMinimumHeight(26)
+        self.setContentsMargins(8, 2, 8, 2)
+        self.is_error = False
+
+    def show_message(self, text: str, is_error: bool) -> None:
+        self.is_error = is_error
+        self.setText(("⚠ " if is_error else "✓ ") + text)
+        self.setStyleSheet("background:#fdecea;color:#b00020;font-weight:bold" if is_error
+                           else "background:#edf7ed;color:#1e4620")
 
 
 class MainWindow(QMainWindow):
-    """Title 竞岗考评, an explanatory label, and the menu 文件 → 退出 (Ctrl+Q)."""
-
-    def __init__(self, demo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(APP_TITLE)
+        self.store = store
+        self.bench = Workbench(store, self)
+        info = store.info()
+        self.setWindowTitle(f"{APP_TITLE} — {info.title}（录入人：{store.operator}）")
         self.resize(*DEFAULT_SIZE)
 
-        self.intro_label = QLabel(intro_html())
-        self.intro_label.setObjectName("introLabel")
-        self.intro_label.setTextFormat(Qt.TextFormat.RichText)
-        self.intro_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.intro_label.setWordWrap(True)
-        self.intro_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.intro_label.setMargin(24)
-        self.setCentralWidget(self.intro_label)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        self.tabs = QTabWidget()
+        self.pages = [cls(self.bench) for cls in tab_classes()]
+        for i, page in enumerate(self.pages, start=1):
+            self.tabs.addTab(page, f"{i} {page.TITLE}")
+        layout.addWidget(self.tabs, 1)
+        self.message_line = MessageLine()
+        layout.addWidget(self.message_line)
+        self.setCentralWidget(central)
 
-        file_menu = self.menuBar().addMenu("文件(&F)")
-        self.quit_action = QAction("退出(&X)", self)
-        # Explicit Ctrl+Q: QKeySequence.Quit is empty on Windows.
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.file_label, self.stage_label, self.backup_label = QLabel(), QLabel(), QLabel()
+        for label in (self.file_label, self.stage_label, self.backup_label):
+            self.statusBar().addPermanentWidget(label)
+        self.bench.message.connect(self.message_line.show_message)
+        self.bench.changed.connect(self._on_changed)
+        self.tabs.currentChanged.connect(lambda _: self._update_status())
+        self._build_menus()
+        for i in range(min(len(self.pages), 9)):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            act.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+            self.addAction(act)
+        self.pages[0].refresh()
+        self._update_status()
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot: Callable[[], None], shortcut: str | QKeySequence | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self._action(file_menu, "备份(&B)…", self.backup, "Ctrl+B")
+        self._action(file_menu, "另存为(&A)…", self.backup, "Ctrl+Shift+S")
+        file_menu.addSeparator()
+        self._action(file_menu, "导入人员名单 Excel…", self.import_roster)
+        self._action(file_menu, "导出人员名单 Excel…", lambda: self._export("人员名单.xlsx", "excel:roster"))
+        self._action(file_menu, "导出人员名单模板…", lambda: self._export("人员名单模板.xlsx", "excel:template"))
+        self._action(file_menu, "导出各阶段结果 Excel…", lambda: self._export("考评结果.xlsx", "excel:results"))
+        self._action(file_menu, "导出竞岗文件 JSON…", lambda: self._export("竞岗文件.json", "json"))
+        file_menu.addSeparator()
+        self._action(file_menu, "校验审计日志(&V)", self.verify)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "退出(&X)", self.close, "Ctrl+Q")
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.quit_action.setStatusTip("关闭竞岗考评")
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
 
-        self.demo = demo
-        if demo:
-            self.statusBar().showMessage(DEMO_MESSAGE)
+        edit_menu = bar.addMenu("编辑(&E)")
+        undo = self.bench.undo_stack.createUndoAction(self, "撤销")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.bench.undo_stack.createRedoAction(self, "重做")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+        stage_menu = bar.addMenu("阶段(&S)")
+        self._action(stage_menu, "确认 / 锁定 / 公布本阶段（下一步）", self.advance_stage, "Ctrl+Shift+L")
+        self._action(stage_menu, "退回草稿（未锁定时）", self.reopen_stage)
+        self._action(stage_menu, "监督组解锁…", self.unlock_stage)
+
+    # -- stage control -------------------------------------------------------------------------
+
+    def current_stage(self) -> str | None:
+        page = self.tabs.currentWidget()
+        return getattr(page, "STAGE", None)
+
+    def advance_stage(self) -> None:
+        stage = self.current_stage()
+        if stage:
+            self.bench.run(stages.advance, stage)
+
+    def reopen_stage(self) -> None:
+        stage = self.current_stage()
+        if stage:
+            self.bench.run(stages.reopen, stage)
+
+    def unlock_stage(self) -> None:
+        stage = self.current_stage()
+        if not stage:
+            return
+        dialog = UnlockDialog(STAGE_LABELS[stage], self)
+        if dialog.exec():
+            if self.bench.run(stages.unlock, stage, dialog.password.text(), dialog.reason.text().strip()) is not FAILED:
+                self.bench.info(f"“{STAGE_LABELS[stage]}”已解锁")
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def backup(self) -> None:
+        default = str(Path(self.store.location).with_name(Path(self.store.location).stem + "-备份.db"))
+        path, _ = QFileDialog.getSaveFileName(self, "备份竞岗文件", default, "竞岗数据 (*.db)")
+        if path:
+            if self.bench.run(lambda store: store.backup(path)) is not FAILED:
+                self.bench.info(f"已备份到 {path}")
+                self._update_status()
+
+    def import_roster(self) -> None:
+        from ..services.excel import import_roster_xlsx
+        path, _ = QFileDialog.getOpenFileName(self, "导入人员名单", "", "Excel 工作簿 (*.xlsx)")
+        if path and self.bench.run(import_roster_xlsx, path) is not FAILED:
+            self.bench.info(f"已导入人员名单 {Path(path).name}")
+
+    def _export(self, default: str, kind: str) -> None:
+        from ..services import excel
+        from ..services.campaign_io import export_campaign
+        import json
+        path, _ = QFileDialog.getSaveFileName(self, "导出", str(Path(self.store.location).with_name(default)))
+        if not path:
+            return
+        writers = {
+            "excel:roster": lambda store: excel.export_roster_xlsx(store, path),
+            "excel:template": lambda store: excel.export_roster_template(path),
+            "excel:results": lambda store: excel.export_results_xlsx(store, path),
+            "json": lambda store: Path(path).write_text(
+                json.dumps(export_campaign(store), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"),
+        }
+        if self.bench.run(writers[kind]) is not FAILED:
+            self.bench.info(f"已导出 {path}")
+
+    def verify(self) -> None:
+        report = self.store.verify()
+        if report.ok:
+            QMessageBox.information(self, "校验审计日志", f"审计日志 {report.rows} 行，链完整，数据与日志一致。")
         else:
-            self.statusBar().showMessage("就绪")
+            QMessageBox.warning(self, "校验审计日志", "发现问题：\n" + "\n".join(report.problems[:20]))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """Every entry is already saved; only an un-applied 方案设置 form can be lost, so ask."""
+        unsaved = [p for p in self.pages if getattr(p, "is_modified", lambda: False)()]
+        if unsaved:
+            answer = QMessageBox.question(self, "退出", "方案设置有未应用的修改，退出将放弃这些修改。确定退出？")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        super().closeEvent(event)
+
+    # -- status ----------------------------------------------------------------------------------
+
+    def _on_changed(self, flags: Changed) -> None:
+        if flags & Changed.STAGES:
+            self._update_status()
+
+    def _update_status(self) -> None:
+        self.file_label.setText(f"文件：{Path(self.store.location).name}")
+        states = stages.stage_states(self.store)
+        current = self.current_stage()
+        parts = []
+        for stage, label in STAGE_LABELS.items():
+            text = f"{label}:{STATE_LABELS[states.get(stage, 'draft')]}"
+            parts.append(f"<b>{text}</b>" if stage == current else text)
+        self.stage_label.setText(" · ".join(parts))
+        self.backup_label.setText(f"最近备份：{Path(self.store.last_backup).name}" if self.store.last_backup
+                                  else "尚未备份")

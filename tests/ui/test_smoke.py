@@ -40,24 +40,30 @@ def assert_family_covers(family: str, text: str = MUST_RENDER) -> None:
         assert raw.supportsCharacter(ord(ch)), (family, ch)
 
 
-def test_main_window_shows(qtbot):
-    window = MainWindow()
+def test_main_window_shows_every_tab(qtbot, small_store):
+    window = MainWindow(small_store)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.isVisible()
-    assert window.windowTitle() == "竞岗考评"
-    label = window.findChild(QLabel, "introLabel")
-    assert label is not None
-    assert "compute" in label.text()
-    assert "draw --seed" in label.text()
+    assert window.windowTitle().startswith("竞岗考评 — 2026年竞争轮岗")
+    assert "王敏" in window.windowTitle()
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["1 人员名单", "2 考试与测评", "3 报岗", "4 抽签", "5 竞岗演讲评分", "6 定岗推荐计票",
+                      "7 综合考评与人选", "8 方案设置"]
     assert window.width() <= 1366 and window.height() <= 768
+    assert "c.db" in window.file_label.text()
+    assert "竞岗演讲评分:草稿" in window.stage_label.text()
 
 
-def test_demo_flag_shows_status_message(qtbot):
-    window = MainWindow(demo=True)
+def test_alt_number_switches_tabs(qtbot, small_store):
+    window = MainWindow(small_store)
     qtbot.addWidget(window)
-    assert "演示" in window.statusBar().currentMessage()
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert window.tabs.currentIndex() == 4
 
 
 def test_install_ui_font_covers_chinese_and_digits(restore_app_font):
@@ -98,8 +104,8 @@ def test_resource_path_follows_pyinstaller_bundle(monkeypatch, tmp_path):
     assert cjk_font_path().parent == tmp_path / "resources" / "fonts"
 
 
-def test_ctrl_q_closes_window(qtbot):
-    window = MainWindow()
+def test_ctrl_q_closes_window(qtbot, small_store):
+    window = MainWindow(small_store)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -139,3 +145,18 @@ def test_shipped_font_used_when_system_has_no_cjk(tmp_path):
         pytest.skip("this Qt build does not take its fonts from fontconfig")
     assert family == "WenQuanYi Micro Hei"
     assert covers
+
+
+def test_signals_do_not_leak_references(qapp):
+    """PySide6 6.12.0 lost a reference to True on every emit, aborting the program mid-meeting."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        fired = Signal(object)
+
+    emitter = Emitter()
+    emitter.fired.connect(lambda _: None)
+    before = sys.getrefcount(True)
+    for _ in range(1000):
+        emitter.fired.emit(1)
+    assert abs(sys.getrefcount(True) - before) < 10

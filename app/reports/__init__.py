@@ -1,0 +1,77 @@
+"""Printed sheets and forms (ReportLab). Plain dataclasses in (:mod:`app.reports.data`), PDF out;
+nothing here reads the database — :mod:`app.services.report_data` fills the dataclasses.
+
+:data:`SHEETS` is the one list of what can be printed, keyed by the Chinese title the user sees
+and the command line takes (``python -m app report FILE.db --sheet 综合考评结果 --out X.pdf``).
+Importing this package does not load ReportLab: each builder imports its module when called.
+
+The two-way selection (§十五, §十六) comes later; it adds one entry each here —
+``"双向选择结果": Entry(_lazy("sheets", "selection_sheet"), ("selection",), "sheet", "selection", …)`` and
+``"双向选择确认表": Entry(_lazy("forms", "selection_forms"), (), "form", "selection-form", …)`` — and one data
+builder each in ``app/services/report_data.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+from . import data as d
+
+SHEET, FORM = "sheet", "form"
+
+
+@dataclass(frozen=True)
+class Entry:
+    builder: Callable[..., bytes]   # builder(data, out=None) → PDF bytes (also written to ``out``)
+    needs: tuple[str, ...]          # stages that must be published before a 公示 sheet prints (else draft)
+    kind: str                       # SHEET (公示, from published data) or FORM (blank, for the meeting)
+    slug: str                       # ASCII file-name stem (screenshots, default output names)
+    data: type                      # the dataclass the builder takes
+    summary: str = ""               # one line for ``--help``
+
+
+def _lazy(module: str, name: str) -> Callable[..., bytes]:
+    def build(data: Any, out: Any = None) -> bytes:
+        return getattr(import_module(f"{__name__}.{module}"), name)(data, out)
+    build.__name__ = build.__qualname__ = name
+    return build
+
+
+SHEETS: dict[str, Entry] = {
+    "报岗情况公示": Entry(_lazy("sheets", "declaration_sheet"), ("declarations",), SHEET, "declarations",
+                      d.DeclarationSheet, "每次报岗后公示（--round 第几次，默认最近公布的一次）"),
+    "满意度测评结果": Entry(_lazy("sheets", "satisfaction_sheet"), ("exam",), SHEET, "satisfaction",
+                       d.SatisfactionSheet, "述职述廉满意度测评：不满意率及是否达三分之一"),
+    "民主测评结果": Entry(_lazy("sheets", "democratic_sheet"), ("exam",), SHEET, "democratic", d.DemocraticSheet,
+                      "德能勤绩廉五项得分及加权得分"),
+    "考评量化结果": Entry(_lazy("sheets", "quantified_sheet"), ("exam",), SHEET, "quantified", d.QuantifiedSheet,
+                      "考试、民主测评、近三年考核均分与职级加分"),
+    "竞岗演讲得分": Entry(_lazy("sheets", "speech_sheet"), ("speech",), SHEET, "speech", d.SpeechSheet,
+                      "评委1…n 的评分，去掉的最高分、最低分标出，其余平均"),
+    "定岗推荐结果": Entry(_lazy("sheets", "recommendation_sheet"), ("recommendation",), SHEET, "recommendation",
+                      d.RecommendationSheet, "每人每岗各组推荐数、推荐率、是否达三分之一、推荐得分"),
+    "综合考评结果": Entry(_lazy("sheets", "composite_sheet"), ("exam", "speech", "recommendation", "assignment"),
+                      SHEET, "composite", d.CompositeSheet, "考评量化、演讲、定岗推荐加权，按岗位从高到低"),
+    "拟任人选公示": Entry(_lazy("sheets", "appointment_sheet"), ("exam", "speech", "recommendation", "assignment"),
+                      SHEET, "appointment", d.AppointmentSheet, "拟任人选，7 天公示期（--start-date），监督电话和信箱"),
+    "抽签记录": Entry(_lazy("sheets", "draw_sheet"), (), SHEET, "draw", d.DrawSheet,
+                    "名单摘要、种子、每人键值、顺序与复核（--meeting，默认全部会议）"),
+    "评委评分表": Entry(_lazy("forms", "judge_forms"), (), FORM, "judge-form", d.JudgeForms,
+                     "每位评委一张，按演讲顺序"),
+    "定岗推荐票": Entry(_lazy("forms", "ballot_forms"), (), FORM, "ballot", d.BallotForms,
+                     "编号，印投票人类别，各组张数（--copies 每组张数，默认按到会人数）"),
+    "满意度测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "satisfaction-ballot", d.RatingForms,
+                      "编号（--copies 张数）"),
+    "民主测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "democratic-ballot", d.RatingForms,
+                     "编号（--copies 张数）"),
+}
+
+
+def render(title: str, data: Any, out: Any = None) -> bytes:
+    """Print ``data`` as the sheet or form called ``title``."""
+    entry = SHEETS[title]
+    if not isinstance(data, entry.data):
+        raise TypeError(f"{title} takes {entry.data.__name__}, not {type(data).__name__}")
+    return entry.builder(data, out)

@@ -1,0 +1,312 @@
+"""The plain data each sheet and form prints; the services fill them, the reports only lay them out.
+
+Conventions, so that a sheet shows exactly what the digest covers:
+- a ``Decimal`` is a *published* score and is printed by ``format_score`` (three decimals);
+- what was entered (a judge's score, an annual 考核 score) is kept as the entered text (``str``);
+- counts are ``int``; labels are ready-to-print Chinese text.
+
+:func:`data_digest` is SHA-256 over a canonical JSON of everything printed except the print time
+and the audit-log position; the sheet prints its first 16 hex digits beside the audit log's last
+seq, so a printed sheet can be matched to the record (redo the data from the store, compare).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..core.numbers import format_score
+
+DIGEST_SHOWN = 16
+SIGNERS = ("计分人", "复核人", "监督人")
+
+
+@dataclass(frozen=True)
+class SheetHeader:
+    unit: str                   # 单位, e.g. 某某局
+    campaign: str               # 竞岗名称
+    title: str                  # the sheet's Chinese title (the registry key)
+    subtitle: str = ""          # a line under the title, e.g. 第二次报岗
+    state: str = ""             # 阶段状态 as printed, e.g. 已公布
+    draft: bool = False         # not (all) published: 草稿（未公布） watermark
+    audit_seq: int | None = None  # the audit log's last seq when the data were read (not digested)
+    printed: str = ""           # 打印时间 (not digested)
+
+
+# --- 公示 sheets ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    person_id: str
+    name: str
+    rank: str
+    posts: tuple[str, ...]      # post names, first choice first
+    note: str = ""              # e.g. 沿用第一次报岗
+
+
+@dataclass(frozen=True)
+class PostDeclared:
+    post: str
+    seats: int
+    names: tuple[str, ...]      # who declared it (first choices first)
+
+
+@dataclass(frozen=True)
+class DeclarationSheet:
+    header: SheetHeader
+    round_no: int
+    rows: tuple[DeclarationRow, ...]
+    posts: tuple[PostDeclared, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    person_id: str
+    name: str
+    category: str
+    present: int | None
+    dissatisfied: int | None
+    rate: Decimal | None
+    result: str                 # 通过 / 未通过（…） / 无测评记录
+
+
+@dataclass(frozen=True)
+class SatisfactionSheet:
+    header: SheetHeader
+    rows: tuple[SatisfactionRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemocraticRow:
+    person_id: str
+    name: str
+    dimensions: tuple[Decimal | None, ...]
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class DemocraticSheet:
+    header: SheetHeader
+    dimension_labels: tuple[str, ...]   # e.g. 德（30%）
+    rows: tuple[DemocraticRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuantifiedRow:
+    person_id: str
+    name: str
+    rank: str
+    exam: Decimal | None
+    democratic: Decimal | None
+    appraisal: tuple[str, ...]          # entered annual scores
+    appraisal_avg: Decimal | None
+    bonus: Decimal
+    quantified: Decimal | None
+
+
+@dataclass(frozen=True)
+class QuantifiedSheet:
+    header: SheetHeader
+    labels: tuple[str, str, str]        # 考试（10%）, 民主测评（30%）, 考核均分（60%）
+    years: int
+    rows: tuple[QuantifiedRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpeechRow:
+    position: int | None                # 演讲顺序 (None: not in the drawn order)
+    person_id: str
+    name: str
+    scores: tuple[str, ...]             # per judge seat, as entered; "" = no score
+    dropped: tuple[str, ...]            # per judge seat: "high", "low" or ""
+    kept: int
+    mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class SpeechSheet:
+    header: SheetHeader
+    judges: tuple[str, ...]             # 评委1 … 评委n (names are not printed)
+    trim: int
+    rows: tuple[SpeechRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    person_id: str
+    name: str
+    post: str
+    kind: str                           # 申报（第1志愿） / 建议岗位
+    counts: tuple[int, ...]             # per voter group, in the order of the sheet's groups
+    recommended: int
+    present: int
+    rate: Decimal | None
+    reached: bool                       # rate ≥ threshold (exact)
+    score: Decimal | None
+    eligible: str                       # 是 / 否（reason）
+
+
+@dataclass(frozen=True)
+class RecommendationSheet:
+    header: SheetHeader
+    groups: tuple[str, ...]             # labels with those present, e.g. 局领导（到会5人）
+    threshold: str                      # 三分之一
+    rows: tuple[RecommendationRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompositeRow:
+    post: str
+    person_id: str
+    name: str
+    quantified: Decimal | None
+    speech: Decimal | None
+    recommendation: Decimal | None
+    composite: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CompositeSheet:
+    header: SheetHeader
+    labels: tuple[str, str, str]        # 考评量化（30%）, 竞岗演讲（10%）, 定岗推荐（60%）
+    rows: tuple[CompositeRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    post: str
+    person_id: str
+    name: str
+    gender: str
+    birth: str
+    education: str
+    current: str                        # 现任职务 / 职级
+    composite: Decimal | None
+    rule: str                           # what decided the seat (§十三)
+
+
+@dataclass(frozen=True)
+class Publicity:
+    start: str                          # 2026年3月2日
+    end: str
+    days: int
+    phone: str                          # "" → a blank line to fill in by hand
+    mailbox: str
+
+
+@dataclass(frozen=True)
+class AppointmentSheet:
+    header: SheetHeader
+    publicity: Publicity
+    rows: tuple[AppointmentRow, ...]
+    pending: tuple[tuple[str, str, str], ...] = ()   # (岗位, 人员, 原因): 待定 and 空缺
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrawLine:
+    position: int
+    person_id: str
+    name: str
+    key: str                            # "" for a paper draw
+
+
+@dataclass(frozen=True)
+class DrawSection:
+    meeting: str
+    method: str                         # 程序抽签 / 纸签
+    seed: str
+    ids: str                            # the fixed list: ids sorted as strings, comma-joined
+    list_digest: str
+    lines: tuple[DrawLine, ...]
+    check: str                          # 复核一致 … or the problems
+    history: tuple[str, ...] = ()       # superseded draws with their reason
+
+
+@dataclass(frozen=True)
+class DrawSheet:
+    header: SheetHeader
+    sections: tuple[DrawSection, ...]
+    notes: tuple[str, ...] = ()
+
+
+# --- blank forms for the meeting ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormCandidate:
+    position: int                       # order on the form (speaking order where drawn)
+    person_id: str
+    name: str
+    detail: str = ""                    # e.g. the declared posts, or the current post
+    posts: tuple[str, ...] = ()         # declared post names (定岗推荐票)
+
+
+@dataclass(frozen=True)
+class JudgeForms:
+    header: SheetHeader
+    judges: tuple[str, ...]             # 评委1 … 评委n: one form each
+    rows: tuple[FormCandidate, ...]
+    decimals: int = 1
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BallotForms:
+    """定岗推荐票: numbered; the voter group printed on each; ``copies`` per group."""
+
+    header: SheetHeader
+    copies: tuple[tuple[str, int], ...]  # (group label, how many)
+    rows: tuple[FormCandidate, ...]
+    posts: tuple[str, ...]              # every post, for the 建议岗位 column
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RatingForms:
+    """满意度测评票 and 民主测评票: numbered copies of one table."""
+
+    header: SheetHeader
+    copies: int
+    rows: tuple[FormCandidate, ...]
+    columns: tuple[str, ...]            # 满意/基本满意/不满意, or the grades
+    groups: tuple[str, ...] = ()        # 民主测评: 德（30%）… each over ``columns``
+    notes: tuple[str, ...] = ()
+
+
+# --- the digest -------------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format_score(value)      # printed with three decimals, so digested that way
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def data_digest(data: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of what the sheet shows (print time and seq left out)."""
+    content = dataclasses.asdict(data)
+    header = content.get("header", {})
+    header.pop("printed", None)
+    header.pop("audit_seq", None)
+    text = json.dumps(_plain(content), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def short_digest(data: Any) -> str:
+    return data_digest(data)[:DIGEST_SHOWN]
+

@@ -1,0 +1,186 @@
+"""The 公示 sheets: one function each, a dataclass of :mod:`app.reports.data` in, PDF bytes out.
+
+Each function only supplies the story; the page frame (header, footer, page numbers, digest,
+signatures on the last page) is :class:`app.reports.base.SheetBuilder`'s.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from .base import Column, Out, SheetBuilder, Struck, esc, frame_width, score_text
+from .data import (AppointmentSheet, CompositeSheet, DeclarationSheet, DemocraticSheet, DrawSheet, QuantifiedSheet,
+                   RecommendationSheet, SatisfactionSheet, SpeechSheet)
+
+ORDINALS = "一二三四五六七八九"
+NUM = "RIGHT"
+
+
+def _count(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+def _break_list(text: str, b: SheetBuilder) -> str:
+    """Line breaks only after commas, so no id is split across lines (the page is portrait)."""
+    style = b.styles.note
+    room, lines, line = frame_width(False) - 2, [], ""
+    for part in text.split(","):
+        piece = f"{line},{part}" if line else part
+        if line and stringWidth(piece + ",", style.fontName, style.fontSize) > room:
+            lines.append(line + ",")
+            piece = part
+        line = piece
+    return "\n".join(lines + [line])
+
+
+def declaration_sheet(data: DeclarationSheet, out: Out = None) -> bytes:
+    """报岗情况公示 (§九): each person's declaration as of this round, and who declared each post."""
+    b = SheetBuilder(data)
+    b.title()
+    most = max((len(r.posts) for r in data.rows), default=1) or 1
+    choice = ["申报岗位"] if most == 1 else [f"第{ORDINALS[i]}志愿岗位" for i in range(most)]
+    cols = [Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("现职级")]
+    cols += [Column(c, wrap=True) for c in choice] + [Column("备注", wrap=True)]
+    rows = [[str(i), r.person_id, r.name, r.rank] + [r.posts[k] if k < len(r.posts) else "" for k in range(most)]
+            + [r.note] for i, r in enumerate(data.rows, start=1)]
+    b.grid(cols, rows)
+    b.section("各岗位报名情况")
+    b.grid([Column("序号", "CENTER"), Column("岗位", wrap=True), Column("职数", NUM), Column("报名人数", NUM),
+            Column("报名人员", wrap=True)],
+           [[str(i), p.post, str(p.seats), str(len(p.names)), "、".join(p.names)]
+            for i, p in enumerate(data.posts, start=1)])
+    return b.render(out, notes=data.notes)
+
+
+def satisfaction_sheet(data: SatisfactionSheet, out: Out = None) -> bytes:
+    """述职述廉满意度测评结果 (§五)."""
+    b = SheetBuilder(data)
+    b.title()
+    cols = [Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("类别"),
+            Column("实际参加测评人数", NUM), Column("不满意票", NUM), Column("不满意率", NUM), Column("结果", wrap=True)]
+    rows = [[str(i), r.person_id, r.name, r.category, _count(r.present), _count(r.dissatisfied),
+             score_text(r.rate) if r.present else "", r.result] for i, r in enumerate(data.rows, start=1)]
+    b.grid(cols, rows)
+    return b.render(out, notes=data.notes)
+
+
+def democratic_sheet(data: DemocraticSheet, out: Out = None) -> bytes:
+    """民主测评结果 (§六): the five dimension scores and the weighted score."""
+    b = SheetBuilder(data)
+    b.title()
+    cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
+            + [Column(label, NUM) for label in data.dimension_labels] + [Column("民主测评得分", NUM)])
+    rows = [[str(i), r.person_id, r.name] + [score_text(d) for d in r.dimensions] + [score_text(r.score)]
+            for i, r in enumerate(data.rows, start=1)]
+    b.grid(cols, rows)
+    return b.render(out, notes=data.notes)
+
+
+def quantified_sheet(data: QuantifiedSheet, out: Out = None) -> bytes:
+    """考评量化结果 (§八)."""
+    b = SheetBuilder(data)
+    b.title()
+    exam, dem, avg = data.labels
+    cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("职级"), Column(exam, NUM),
+             Column(dem, NUM)] + [Column(f"考核{i}", NUM) for i in range(1, data.years + 1)]
+            + [Column(avg, NUM), Column("职级加分", NUM), Column("考评量化得分", NUM)])
+    rows = []
+    for i, r in enumerate(data.rows, start=1):
+        years = [r.appraisal[k] if k < len(r.appraisal) else "" for k in range(data.years)]
+        rows.append([str(i), r.person_id, r.name, r.rank, score_text(r.exam), score_text(r.democratic)] + years
+                    + [score_text(r.appraisal_avg), score_text(r.bonus), score_text(r.quantified)])
+    b.grid(cols, rows)
+    return b.render(out, notes=data.notes)
+
+
+def speech_sheet(data: SpeechSheet, out: Out = None) -> bytes:
+    """竞岗演讲得分 (§十): judges as 评委1…n, the dropped scores struck through, the trimmed mean."""
+    b = SheetBuilder(data)
+    b.title()
+    cols = ([Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
+            + [Column(j, NUM) for j in data.judges] + [Column("有效分数个数", NUM), Column("演讲得分", NUM)])
+    rows = []
+    for r in data.rows:
+        scores = [Struck(s) if d else s for s, d in zip(r.scores, r.dropped)]
+        rows.append([_count(r.position), r.person_id, r.name] + scores + [str(r.kept), score_text(r.mean)])
+    b.grid(cols, rows, size=9 if len(data.judges) > 9 else 10)
+    return b.render(out, notes=data.notes)
+
+
+def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
+    """定岗推荐结果 (§十一): per pair, the counts by group, the rate, eligible or not, the score."""
+    b = SheetBuilder(data)
+    b.title()
+    cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("岗位"),
+             Column("申报情况")] + [Column(g, NUM) for g in data.groups]
+            + [Column("推荐合计", NUM), Column("到会合计", NUM), Column("推荐率", NUM),
+               Column(f"达到{data.threshold}", "CENTER"), Column("推荐得分", NUM), Column("可任该岗位", wrap=True)])
+    rows = [[str(i), r.person_id, r.name, r.post, r.kind] + [str(n) for n in r.counts]
+            + [str(r.recommended), str(r.present), score_text(r.rate), "是" if r.reached else "否",
+               score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
+    b.grid(cols, rows, size=9)
+    return b.render(out, notes=data.notes)
+
+
+def composite_sheet(data: CompositeSheet, out: Out = None) -> bytes:
+    """综合考评结果 (§十二): per post, the competitors by 综合考评 from high to low."""
+    b = SheetBuilder(data)
+    b.title()
+    q, s, r = data.labels
+    cols = [Column("序号", "CENTER"), Column("岗位", wrap=True), Column("编号", "CENTER"), Column("姓名"),
+            Column(q, NUM), Column(s, NUM), Column(r, NUM), Column("综合考评得分", NUM), Column("备注", wrap=True)]
+    rows = [[str(i), x.post, x.person_id, x.name, score_text(x.quantified), score_text(x.speech),
+             score_text(x.recommendation), score_text(x.composite), x.note] for i, x in enumerate(data.rows, start=1)]
+    b.grid(cols, rows)
+    return b.render(out, notes=data.notes)
+
+
+def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
+    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object."""
+    b = SheetBuilder(data)
+    b.title()
+    p = data.publicity
+    b.note("根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。")
+    b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
+            Column("出生年月", "CENTER"), Column("学历"), Column("现任职务", wrap=True), Column("综合考评得分", NUM),
+            Column("确定依据", wrap=True)],
+           [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.current, score_text(r.composite), r.rule]
+            for i, r in enumerate(data.rows, start=1)])
+    if data.pending:
+        b.section("暂未确定或空缺的岗位")
+        b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
+               [list(x) for x in data.pending])
+    blank = "＿＿＿＿＿＿＿＿"
+    b.note(f"公示期：{p.start}至{p.end}（{p.days}天）。公示期间，如对拟任人选有异议，可通过电话、信箱或来访"
+           f"向监督组反映。反映问题应实事求是，提倡署真实姓名。")
+    b.note(f"监督电话：{p.phone or blank}　　监督信箱：{p.mailbox or blank}")
+    right = ParagraphStyle("sign", parent=b.styles.note, alignment=TA_RIGHT, spaceBefore=6)
+    b.add(KeepTogether([Spacer(1, 6), Paragraph(esc(data.header.unit), right), Paragraph(esc(p.start), right)]))
+    return b.render(out, notes=data.notes)
+
+
+def draw_sheet(data: DrawSheet, out: Out = None) -> bytes:
+    """抽签记录 (SPEC §5): the fixed list and its digest, the seed, every key, the order, the check."""
+    b = SheetBuilder(data)
+    b.title()
+    if not data.sections:
+        b.note("尚无抽签记录。")
+    for s in data.sections:
+        b.section(f"{s.meeting}（{s.method}）")
+        b.note(_break_list(f"参加抽签人员（编号按字符串排序，以英文逗号连接）：{s.ids}", b))
+        b.note(f"名单摘要 SHA-256：{s.list_digest}")
+        if s.seed:
+            b.note(f"监督组公布的种子：{s.seed}")
+        program = any(line.key for line in s.lines)
+        cols = [Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
+        if program:
+            cols.append(Column("键值 SHA-256（种子|会议|编号）"))
+        rows = [[str(x.position), x.person_id, x.name] + ([x.key] if program else []) for x in s.lines]
+        b.grid(cols, rows, size=9 if program else 10)
+        b.note(f"复核：{s.check}")
+        for line in s.history:
+            b.note(f"此前的抽签：{line}")
+    return b.render(out, notes=data.notes)

@@ -1,0 +1,199 @@
+"""§五/§十 抽签: the speaking order of each meeting, drawn on paper slips or by the program (SPEC §5).
+
+The candidate list is fixed and shown with its digest *before* the 监督组 announce the seed; a
+program draw is then redone by anyone with a SHA-256 tool. A draw is recorded once: a redraw
+needs a reason, and the old draw stays in the file (``superseded``, with that reason).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core import draw as core
+from ..core.declarations import effective_declaration
+from ..models.schema import Declaration, Draw, Person
+from .stages import require_editable
+from .store import Changed, Store, StoreError
+
+MEETINGS = core.MEETINGS
+PROGRAM, PAPER = "program", "paper"
+METHOD_LABELS = {PROGRAM: "程序抽签", PAPER: "纸签"}
+SPEECH_MEETING = "竞岗演讲"
+
+
+@dataclass(frozen=True)
+class DrawRecord:
+    id: int
+    meeting: str
+    method: str                 # program / paper
+    seed: str | None            # program draws only
+    list_digest: str
+    order: tuple[core.DrawEntry, ...]   # paper draws: position = the slip number, key = ""
+    superseded: bool
+    reason: str | None
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.person for e in self.order]
+
+
+def _check_meeting(meeting: str) -> None:
+    if meeting not in MEETINGS:
+        raise StoreError(f"没有“{meeting}”这一会议；抽签会议为 {'、'.join(MEETINGS)}")
+
+
+def _candidates(s: Session, meeting: str) -> list[str]:
+    people = s.execute(select(Person).order_by(Person.sort, Person.id)).scalars().all()
+    if meeting == "原任科长述职":
+        return [p.id for p in people if p.category == "原任科长"]
+    if meeting == "申报者述职":
+        return [p.id for p in people if p.category == "拟竞争科长"]
+    rounds: dict[str, list[tuple[str, ...]]] = {}
+    for d in s.execute(select(Declaration).order_by(Declaration.person_id, Declaration.round_no)).scalars():
+        rounds.setdefault(d.person_id, []).append(tuple(p for p in d.posts.split(",") if p))
+    # §十: 不轮岗的科长 do not speak.
+    return [p.id for p in people if effective_declaration(rounds.get(p.id, []))
+            and not (p.no_rotation and p.category == "原任科长")]
+
+
+def candidates_for(store: Store, meeting: str) -> list[str]:
+    """Who draws for a meeting, in roster order: 原任科长述职 → 原任科长; 申报者述职 → 拟竞争科长;
+    竞岗演讲 → everyone with a declaration, except 不轮岗的科长."""
+    _check_meeting(meeting)
+    with store.read() as s:
+        return _candidates(s, meeting)
+
+
+def fix_list(store: Store, meeting: str) -> tuple[list[str], str]:
+    """The list shown, with its digest, before the seed exists (SPEC §5 step 1)."""
+    ids = candidates_for(store, meeting)
+    return ids, core.list_digest(ids)
+
+
+def _record(row: Draw) -> DrawRecord:
+    order = tuple(core.DrawEntry(int(pos), str(pid), key or "") for pos, pid, key in json.loads(row.order))
+    return DrawRecord(row.id, row.meeting, row.method, row.seed, row.list_digest, order, bool(row.superseded),
+                      row.reason)
+
+
+def _current_row(s: Session, meeting: str) -> Draw | None:
+    return s.execute(select(Draw).where(Draw.meeting == meeting, Draw.superseded.is_(False))
+                     .order_by(Draw.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _store_draw(store: Store, meeting: str, method: str, seed: str | None, digest: str,
+                order: list[list], reason: str | None) -> Changed:
+    reason = (reason or "").strip() or None
+    with store.write(reason) as s:
+        require_editable(s, "draw")
+        current = _current_row(s, meeting)
+        if current is not None:
+            if not reason:
+                raise StoreError(f"“{meeting}”已抽签（{METHOD_LABELS[current.method]}），"
+                                 "重新抽签须说明理由；原抽签记录将保留")
+            current.superseded, current.reason = True, reason
+        next_id = (s.execute(select(func.max(Draw.id))).scalar() or 0) + 1
+        s.add(Draw(id=next_id, meeting=meeting, method=method, seed=seed, list_digest=digest,
+                   order=json.dumps(order, ensure_ascii=False), superseded=False))
+    return Changed.DRAW
+
+
+def program_draw(store: Store, meeting: str, seed: str, reason: str | None = None, *,
+                 expected_digest: str | None = None) -> Changed:
+    """Draw with the 监督组's seed. ``expected_digest`` is the list digest the room was shown:
+    if the list has changed since, the draw is refused rather than made over another list."""
+    ids, digest = fix_list(store, meeting)
+    if expected_digest is not None and expected_digest != digest:
+        raise StoreError(f"“{meeting}”的候选名单在公布摘要后有变化，请重新公布名单摘要后再抽签")
+    try:
+        result = core.draw(seed.strip(), meeting, ids)
+    except core.DrawError as err:
+        raise StoreError(f"{meeting}抽签：{err}") from None
+    order = [[e.position, e.person, e.key] for e in result.order]
+    return _store_draw(store, meeting, PROGRAM, result.seed, result.list_digest, order, reason)
+
+
+def paper_draw(store: Store, meeting: str, numbers: dict[str, int], reason: str | None = None) -> Changed:
+    """Record the numbers the candidates drew on paper slips: a permutation of 1…n."""
+    ids, digest = fix_list(store, meeting)
+    problems = []
+    missing = [i for i in ids if i not in numbers]
+    extra = sorted(set(numbers) - set(ids))
+    if missing:
+        problems.append(f"缺少纸签号：{'、'.join(missing)}")
+    if extra:
+        problems.append(f"不是本次抽签的人员：{'、'.join(extra)}")
+    n = len(ids)
+    if n == 0:
+        problems.append("没有参加抽签的人员")
+    bad = [f"{pid}（{num}）" for pid, num in numbers.items()
+           if pid in ids and (isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= n)]
+    if bad:
+        problems.append(f"纸签号须为 1–{n} 的整数：{'、'.join(bad)}")
+    seen: dict[int, str] = {}
+    for pid in ids:
+        num = numbers.get(pid)
+        if num is None:
+            continue
+        if num in seen:
+            problems.append(f"纸签号 {num} 重复（{seen[num]}、{pid}）")
+        seen[num] = pid
+    if problems:
+        raise StoreError(f"{meeting}纸签：" + "；".join(problems))
+    order = [[numbers[pid], pid, None] for pid in sorted(ids, key=lambda i: numbers[i])]
+    return _store_draw(store, meeting, PAPER, None, digest, order, reason)
+
+
+def current_draw(store: Store, meeting: str) -> DrawRecord | None:
+    _check_meeting(meeting)
+    with store.read() as s:
+        row = _current_row(s, meeting)
+        return _record(row) if row else None
+
+
+def draw_history(store: Store, meeting: str) -> list[DrawRecord]:
+    """Every draw of the meeting, oldest first (superseded ones with their reason)."""
+    _check_meeting(meeting)
+    with store.read() as s:
+        return [_record(r) for r in s.execute(select(Draw).where(Draw.meeting == meeting).order_by(Draw.id)).scalars()]
+
+
+def verify_recorded(store: Store, meeting: str) -> list[str]:
+    """Redo the current draw from its record; every disagreement (empty = 一致). Also says when
+    the candidate list has changed since the draw."""
+    record = current_draw(store, meeting)
+    if record is None:
+        raise StoreError(f"“{meeting}”尚未抽签，无可复核")
+    problems: list[str] = []
+    if record.method == PROGRAM:
+        problems += core.verify_draw(core.Draw(meeting, record.seed or "", record.list_digest, record.order))
+    else:
+        numbers = [e.position for e in record.order]
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            problems.append("纸签号不是 1 至人数的连续整数")
+        if core.list_digest(record.ids) != record.list_digest:
+            problems.append("名单摘要与记录的人员不符")
+    now = set(candidates_for(store, meeting))
+    added, gone = sorted(now - set(record.ids)), sorted(set(record.ids) - now)
+    if added:
+        problems.append(f"抽签后新增的候选人未参加抽签：{'、'.join(added)}")
+    if gone:
+        problems.append(f"已不在候选名单中：{'、'.join(gone)}")
+    return problems
+
+
+def speaking_order(store: Store) -> list[str]:
+    """竞岗演讲 order: the current draw's order, else roster order. Candidates added after the draw
+    follow in roster order; people no longer candidates are left out (verify_recorded says so)."""
+    ids = candidates_for(store, SPEECH_MEETING)
+    record = current_draw(store, SPEECH_MEETING)
+    if record is None:
+        return ids
+    current = set(ids)
+    drawn = [pid for pid in record.ids if pid in current]
+    seen = set(drawn)
+    return drawn + [pid for pid in ids if pid not in seen]

@@ -1,0 +1,471 @@
+"""The data of every printed sheet and form, read from the store (the reports never query).
+
+**Decision — sheets are printed from published data.** A 公示 sheet lists the stages it shows
+(``app.reports.SHEETS[title].needs``); if one is not *published* the sheet is refused
+(:class:`NotPublishedError`) unless ``draft=True``, and then every page carries "草稿（未公布）".
+The 报岗情况公示 of round n needs round n published (``declarations_published_round``) or the
+whole 报岗 stage published. The 抽签记录 is final when drawn (a redraw keeps the old record), and
+the blank forms show no results, so these print at any time. Every sheet prints the stage state.
+
+The digest printed at the foot is over exactly the data shown (``app.reports.data.data_digest``);
+beside it, the audit log's last seq when the data were read (``chain_head``), so a printed sheet
+can be matched to the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from ..core.assignment import REASON_LABELS, RULE_LABELS
+from ..core.declarations import effective_declaration
+from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GROUPS
+from ..models.schema import ChainHead, Meta
+from ..reports import SHEETS
+from ..reports import data as d
+from . import draws
+from ._put import put
+from .campaign_io import compute_results, export_campaign
+from .declaration_rounds import published_round, round_name
+from .results_excel import percent
+from .scores import list_judges
+from .stages import stage_states
+from .store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
+
+ORDINALS = "一二三四五六七八九"
+PHONE_KEY, MAILBOX_KEY = "supervision_phone", "supervision_mailbox"
+PUBLICITY_DAYS = 7
+# Column headings of the voter groups, broken where a narrow column reads best.
+GROUP_HEADINGS = {"leaders": "局领导", "staff": "其他行政\n编制人员", "unit_heads": "事业单位\n负责人",
+                  "county_chiefs": "各县（市、\n区）局长"}
+
+
+class NotPublishedError(StoreError):
+    """A 公示 sheet whose stage is not published (print it with draft=True to get a marked draft)."""
+
+
+def set_publicity_contacts(store: Store, phone: str, mailbox: str) -> Changed:
+    """The campaign's 监督电话 and 监督信箱, printed on the 拟任人选公示 (audited meta rows)."""
+    with store.write("设置监督电话和监督信箱") as s:
+        put(s, Meta, {"key": PHONE_KEY}, {"value": phone.strip()})
+        put(s, Meta, {"key": MAILBOX_KEY}, {"value": mailbox.strip()})
+    return Changed.STAGES
+
+
+def publicity_period(start: date, days: int = PUBLICITY_DAYS) -> tuple[date, date]:
+    """**Decision**: 公示期 of 7 calendar days counting the start day (3月2日 → 3月8日)."""
+    return start, start + timedelta(days=days - 1)
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def entered(text: Any, decimals: int) -> str:
+    """An entered score as printed: padded to the scheme's decimals (88 → 88.0), exactly, never rounded."""
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        return str(text)
+    if not value.is_finite() or -value.as_tuple().exponent > decimals:
+        return str(text)
+    return f"{value:.{decimals}f}"
+
+
+def fraction_text(f: Fraction) -> str:
+    return "三分之一" if f == Fraction(1, 3) else f"{f.numerator}/{f.denominator}"
+
+
+@dataclass
+class Options:
+    start_date: date | None = None      # 拟任人选公示
+    round_no: int | None = None         # 报岗情况公示
+    meeting: str | None = None          # 抽签记录
+    copies: int | None = None           # forms
+    draft: bool = False
+    printed: str | None = None
+
+
+class _Ctx:
+    """One reading of the store: the export, the results (computed when first needed), states."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        for _ in range(3):                       # the seq must be that of the data read in between
+            before = self._seq()
+            self.doc = export_campaign(store)
+            self.states = stage_states(store)
+            if self._seq() == before:
+                break
+        self.seq = before
+        self.settings = self.doc.get("settings") or {}
+        self.people = {p["id"]: p for p in self.doc["people"]}
+        self.order = [p["id"] for p in self.doc["people"]]
+        self.post_names = {p["id"]: p["name"] for p in self.doc["posts"]}
+        self.post_order = {p["id"]: i for i, p in enumerate(self.doc["posts"])}
+
+    def _seq(self) -> int:
+        with self.store.read() as s:
+            head = s.get(ChainHead, 1)
+            return head.seq if head else 0
+
+    def _states(self, stages: list[str]) -> str:
+        return "、".join(f"{STAGE_LABELS[s]}（{STATE_LABELS[self.states.get(s, 'draft')]}）" for s in stages)
+
+    @cached_property
+    def computed(self):
+        return compute_results(self.store)
+
+    @property
+    def scheme(self):
+        return self.computed[0].scheme
+
+    def name(self, pid: str) -> str:
+        return self.people.get(pid, {}).get("name", pid)
+
+    def post(self, post_id: str) -> str:
+        return self.post_names.get(post_id, post_id)
+
+    def rounds(self, pid: str) -> list[list[str]]:
+        return self.people.get(pid, {}).get("declarations") or []
+
+    def declared(self, pid: str) -> tuple[str, ...]:
+        return effective_declaration(self.rounds(pid))
+
+    def header(self, title: str, opts: Options, *, subtitle: str = "", published: bool | None = None,
+               state: str = "") -> d.SheetHeader:
+        """``published``/``state`` given: the builder has judged publication itself (报岗 by round)."""
+        needs = SHEETS[title].needs if published is None else ()
+        waiting = [s for s in needs if self.states.get(s) != "published"]
+        if waiting and not opts.draft:
+            names = self._states(waiting)
+            raise NotPublishedError(f"“{title}”所依据的阶段尚未公布：{names}。公布后再打印，或打印草稿")
+        if needs:
+            state = "已公布" if not waiting else "未公布：" + self._states(waiting)
+        printed = opts.printed if opts.printed is not None else datetime.now().strftime("%Y-%m-%d %H:%M")
+        draft = bool(waiting) if published is None else not published
+        return d.SheetHeader(unit=self.doc.get("unit", ""), campaign=self.doc.get("title", ""), title=title,
+                             subtitle=subtitle, state=state, draft=draft, audit_seq=self.seq, printed=printed)
+
+
+# --- 公示 sheets --------------------------------------------------------------------------------------
+
+def _declarations(ctx: _Ctx, opts: Options) -> d.DeclarationSheet:
+    title = "报岗情况公示"
+    whole = ctx.states.get("declarations") == "published"
+    published = published_round(ctx.store)
+    last = max((len(ctx.rounds(pid)) for pid in ctx.order), default=0)
+    n = opts.round_no or (last if whole or opts.draft else published)
+    if n < 1:
+        raise NotPublishedError("尚未公布任何一次报岗，不能打印报岗情况公示（可打印草稿）")
+    is_published = whole or n <= published
+    if not is_published and not opts.draft:
+        raise NotPublishedError(f"{round_name(n)}报岗尚未公布，不能打印报岗情况公示（可打印草稿）")
+    header = ctx.header(title, opts, subtitle=f"{round_name(n)}报岗", published=is_published,
+                        state=f"{round_name(n)}报岗" + ("已公布" if is_published else "未公布"))
+    rows, by_post = [], {pid: [] for pid in ctx.post_names}
+    for pid in ctx.order:
+        rounds = ctx.rounds(pid)[:n]
+        posts = effective_declaration(rounds)
+        if not posts:
+            continue
+        submitted = max(i for i, r in enumerate(rounds, start=1) if r)
+        note = "" if submitted == n else f"沿用{round_name(submitted)}报岗"
+        p = ctx.people[pid]
+        rows.append(d.DeclarationRow(pid, p["name"], p.get("rank") or "", tuple(ctx.post(x) for x in posts), note))
+        for k, post in enumerate(posts):
+            by_post.setdefault(post, []).append((k, len(rows), p["name"]))
+    seats = {p["id"]: p.get("seats", 1) for p in ctx.doc["posts"]}
+    posts = tuple(d.PostDeclared(ctx.post(post), seats.get(post, 1), tuple(x[2] for x in sorted(names)))
+                  for post, names in by_post.items())
+    notes = ("注：每人以最后一次提交的报岗为准，本次未提交的沿用此前的报岗；第一、二次报岗可报1至2个岗位，"
+             "第三次限报1个岗位（第九条）。报名人员中第一志愿者在前。",)
+    return d.DeclarationSheet(header, n, tuple(rows), posts, notes)
+
+
+def _take_part(ctx: _Ctx, pid: str) -> bool:
+    return bool(ctx.declared(pid))
+
+
+def _satisfaction(ctx: _Ctx, opts: Options) -> d.SatisfactionSheet:
+    campaign, results = ctx.computed
+    t = campaign.scheme.satisfaction_threshold
+    rows = []
+    for p in results.people:
+        s = p.satisfaction
+        if s is None and not _take_part(ctx, p.id):
+            continue
+        result = "无测评记录" if s is None else ("通过" if s.passed else f"未通过（不满意率达{fraction_text(t)}以上）")
+        rows.append(d.SatisfactionRow(p.id, p.name, ctx.people[p.id].get("category") or "",
+                                      s.present if s else None, s.dissatisfied if s else None,
+                                      s.rate_shown if s else None, result))
+    notes = (f"注：不满意率 = 不满意票 ÷ 实际参加测评人数；达{fraction_text(t)}以上（含本数）的，原任科长不得参加"
+             "科长竞争，申报者不得被推荐（第五条）。是否达到按精确分数判定，表中不满意率保留三位小数。",)
+    return d.SatisfactionSheet(ctx.header("满意度测评结果", opts), tuple(rows), notes)
+
+
+def _democratic(ctx: _Ctx, opts: Options) -> d.DemocraticSheet:
+    campaign, results = ctx.computed
+    w = campaign.scheme.dimension_weights
+    inputs = {p.id: p for p in campaign.people}
+    rows = [d.DemocraticRow(p.id, p.name, tuple((inputs[p.id].democratic or {}).get(k) for k in DIMENSIONS),
+                            p.democratic)
+            for p in results.people if p.democratic is not None or _take_part(ctx, p.id)]
+    labels = tuple(f"{DIMENSION_LABELS[k]}\n（{percent(w[k])}）" for k in DIMENSIONS)
+    points = "、".join(f"{g}{campaign.scheme.grade_points[g].normalize():f}分" for g in GRADES)
+    notes = ("注：民主测评得分 = " + " + ".join(f"{DIMENSION_LABELS[k]}×{percent(w[k])}" for k in DIMENSIONS)
+             + f"（第六条）。按等次票数计算的项目，{points}，按票数加权平均后保留三位小数。",)
+    return d.DemocraticSheet(ctx.header("民主测评结果", opts), labels, tuple(rows), notes)
+
+
+def _quantified(ctx: _Ctx, opts: Options) -> d.QuantifiedSheet:
+    campaign, results = ctx.computed
+    s = campaign.scheme
+    years = max([s.appraisal_years] + [len(ctx.people[p.id].get("appraisal") or []) for p in results.people])
+    rows = [d.QuantifiedRow(p.id, p.name, ctx.people[p.id].get("rank") or "", p.exam, p.democratic,
+                            tuple(entered(a, s.input_decimals) for a in ctx.people[p.id].get("appraisal") or []),
+                            p.appraisal_avg, p.bonus,
+                            p.quantified)
+            for p in results.people if p.quantified is not None or _take_part(ctx, p.id)]
+    labels = (f"考试\n（{percent(s.exam_weight)}）", f"民主测评\n（{percent(s.democratic_weight)}）",
+              f"考核均分\n（{percent(s.appraisal_weight)}）")
+    bonus = "、".join(f"{r}{v.normalize():f}分" for r, v in s.rank_bonus.items() if v)
+    notes = (f"注：考评量化得分 = 考试×{percent(s.exam_weight)} + 民主测评×{percent(s.democratic_weight)} + "
+             f"近三年考核均分×{percent(s.appraisal_weight)} + 职级加分（{bonus}；第八条），各项取已公布的三位小数。",)
+    return d.QuantifiedSheet(ctx.header("考评量化结果", opts), labels, years, tuple(rows), notes)
+
+
+def _speech(ctx: _Ctx, opts: Options) -> d.SpeechSheet:
+    campaign, results = ctx.computed
+    judges = list_judges(ctx.store)
+    by_person = ctx.doc.get("speech_by_judge") or {}
+    people = {p.id: p for p in results.people}
+    decimals = campaign.scheme.judge_decimals
+    order = draws.speaking_order(ctx.store)
+    drawn = draws.current_draw(ctx.store, draws.SPEECH_MEETING) is not None
+    ids = order + [pid for pid in ctx.order if pid in by_person and pid not in order]
+    rows = []
+    for pid in ids:
+        mine = by_person.get(pid, {})
+        if not mine:
+            continue
+        scored = [j for j in judges if j.id in mine]          # the order of campaign.speech[pid]
+        trimmed = people[pid].speech
+        mark = {}
+        if trimmed is not None:
+            mark = {scored[i].id: "high" for i in trimmed.dropped_high} | {scored[i].id: "low" for i in trimmed.dropped_low}
+        rows.append(d.SpeechRow(order.index(pid) + 1 if pid in order else None, pid, ctx.name(pid),
+                                tuple(entered(mine[j.id], decimals) if j.id in mine else "" for j in judges),
+                                tuple(mark.get(j.id, "") for j in judges),
+                                len(trimmed.kept) if trimmed else len(mine), trimmed.mean if trimmed else None))
+    k = campaign.scheme.speech_trim
+    subtitle = "按竞岗演讲抽签顺序" if drawn else "尚未抽签，按名单顺序"
+    notes = (f"注：灰底加删除线的分数为去掉的{k}个最高分和{k}个最低分（第十条），演讲得分为其余分数的平均数，"
+             "保留三位小数。评委以编号列出。",)
+    return d.SpeechSheet(ctx.header("竞岗演讲得分", opts, subtitle=subtitle), tuple(f"评委{j.seat}" for j in judges),
+                         k, tuple(rows), notes)
+
+
+def _why_not(pair, person, t: Fraction) -> list[str]:
+    """Why a pair may not take the post (§五, §十一(三)); empty when it may."""
+    why: list[str] = []
+    if pair.eligible:
+        return why
+    if pair.recommendation is None:
+        why.append("无推荐记录")
+    elif not pair.recommendation.eligible:
+        why.append(f"推荐率不达{fraction_text(t)}")
+    if person is not None and not person.passed:
+        why.append("满意度测评未通过")
+    return why
+
+
+def _eligible_text(pair, person, t: Fraction, *, rate_shown: bool = False) -> str:
+    """是 / 否, with the reasons a reader cannot see in the row (the rate has its own column)."""
+    why = [w for w in _why_not(pair, person, t) if not (rate_shown and w.startswith("推荐率"))]
+    return "是" if pair.eligible else ("否（" + "，".join(why) + "）" if why else "否")
+
+
+def _pairs_in_order(ctx: _Ctx, pairs):
+    rank = {pid: i for i, pid in enumerate(ctx.order)}
+    return sorted(pairs, key=lambda x: (rank.get(x.person, 10**9), ctx.post_order.get(x.post, 10**9)))
+
+
+def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
+    campaign, results = ctx.computed
+    s = campaign.scheme
+    present = campaign.present or {}
+    counts = {(c.person, c.post): c.counts for c in campaign.counts}
+    people = {p.id: p for p in results.people}
+    rows = []
+    for x in _pairs_in_order(ctx, results.pairs):
+        rec, got = x.recommendation, counts.get((x.person, x.post), {})
+        kind = f"第{ORDINALS[x.choice or 0]}志愿" if x.declared else "建议岗位"
+        rows.append(d.RecommendationRow(
+            x.person, ctx.name(x.person), ctx.post(x.post), kind, tuple(got.get(g, 0) for g in GROUPS),
+            rec.recommended if rec else sum(got.values()), rec.present if rec else sum(present.values()),
+            rec.rate_shown if rec else None, bool(rec and rec.eligible), x.score,
+            _eligible_text(x, people.get(x.person), s.threshold, rate_shown=True)))
+    t = fraction_text(s.threshold)
+    weights = "、".join(f"{GROUP_LABELS[g]}{percent(s.group_weights[g])}" for g in GROUPS)
+    notes = [f"注：推荐率 = 推荐合计 ÷ 到会合计，不达{t}的不得在该岗位任职（第十一条），是否达到按精确分数判定；"
+             f"推荐得分 = 100 × Σ（权重 × 本组推荐数 ÷ 本组到会人数），权重：{weights}。"]
+    if results.absent_groups and results.pairs and results.pairs[0].recommendation:
+        used = results.pairs[0].recommendation.weights
+        notes.append(f"注：{'、'.join(GROUP_LABELS[g] for g in results.absent_groups)}无人到会，不计入；其余各组权重"
+                     f"按比例折算为：{'、'.join(f'{GROUP_LABELS[g]}{percent(w)}' for g, w in used.items())}。")
+    groups = tuple(f"{GROUP_HEADINGS[g]}\n（到会{present.get(g, 0)}人）" for g in GROUPS)
+    return d.RecommendationSheet(ctx.header("定岗推荐结果", opts), groups, t, tuple(rows), tuple(notes))
+
+
+def _composite(ctx: _Ctx, opts: Options) -> d.CompositeSheet:
+    campaign, results = ctx.computed
+    w = campaign.scheme.composite_weights
+    people = {p.id: p for p in results.people}
+    rank = {pid: i for i, pid in enumerate(ctx.order)}
+    pairs = sorted(results.pairs, key=lambda x: (ctx.post_order.get(x.post, 10**9), x.composite is None,
+                                                 -(x.composite or 0), rank.get(x.person, 10**9)))
+    rows = []
+    for x in pairs:
+        p = people[x.person]
+        note = "；".join(_why_not(x, p, campaign.scheme.threshold))
+        if x.eligible and x.composite is None:
+            note = "缺少分数，无法计算"
+        rows.append(d.CompositeRow(ctx.post(x.post), x.person, p.name, p.quantified, p.speech.mean if p.speech else None,
+                                   x.score, x.composite, note))
+    labels = (f"考评量化\n（{percent(w['quantified'])}）", f"竞岗演讲\n（{percent(w['speech'])}）",
+              f"定岗推荐\n（{percent(w['recommendation'])}）")
+    notes = (f"注：综合考评得分 = 考评量化×{percent(w['quantified'])} + 竞岗演讲×{percent(w['speech'])} + "
+             f"定岗推荐×{percent(w['recommendation'])}（第十二条），各项取已公布的三位小数；同一岗位按综合考评得分"
+             "从高到低排列；备注栏写明不具备该岗位任职资格的原因（第五条、第十一条）。",)
+    return d.CompositeSheet(ctx.header("综合考评结果", opts, subtitle="按岗位排列"), labels, tuple(rows), notes)
+
+
+def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
+    campaign, results = ctx.computed
+    a = results.assignment
+    composite = {(x.person, x.post): x.composite for x in results.pairs}
+    rows = []
+    for pl in sorted(a.placements, key=lambda p: (ctx.post_order.get(p.post, 10**9), p.person)):
+        p = ctx.people[pl.person]
+        current = "　".join(x for x in (p.get("former_office") or "", p.get("rank") or "") if x)
+        rows.append(d.AppointmentRow(ctx.post(pl.post), pl.person, p["name"], p.get("gender") or "",
+                                     p.get("birth") or "", p.get("education") or "", current,
+                                     composite.get((pl.person, pl.post)), RULE_LABELS.get(pl.rule, pl.rule)))
+    pending = []
+    for u in a.undecided:
+        where = ctx.post(u.post) if u.post else "、".join(ctx.post(x) for x in u.posts)
+        who = "、".join(ctx.name(x) for x in (u.persons if u.post else (u.person,)))
+        pending.append((where, who, "待定：" + REASON_LABELS.get(u.reason, u.reason)))
+    pending += [(ctx.post(x), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）") for x in a.vacant]
+    start, end = publicity_period(opts.start_date or date.today())
+    publicity = d.Publicity(chinese_date(start), chinese_date(end), PUBLICITY_DAYS,
+                            ctx.settings.get(PHONE_KEY, ""), ctx.settings.get(MAILBOX_KEY, ""))
+    return d.AppointmentSheet(ctx.header("拟任人选公示", opts), publicity, tuple(rows), tuple(pending))
+
+
+def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
+    meetings = [opts.meeting] if opts.meeting else list(draws.MEETINGS)
+    sections = []
+    for meeting in meetings:
+        record = draws.current_draw(ctx.store, meeting)
+        if record is None:
+            continue
+        problems = draws.verify_recorded(ctx.store, meeting)
+        check = ("按 SPEC §5 重算，名单摘要、每人键值与顺序均与记录一致" if record.method == draws.PROGRAM
+                 else "纸签号为 1 至人数的连续整数，名单摘要与记录一致") if not problems else "；".join(problems)
+        history = tuple(f"第{r.id}号（{draws.METHOD_LABELS[r.method]}" + (f"，种子 {r.seed}" if r.seed else "")
+                        + f"）已作废，理由：{r.reason or '未说明'}"
+                        for r in draws.draw_history(ctx.store, meeting) if r.superseded)
+        lines = tuple(d.DrawLine(e.position, e.person, ctx.name(e.person), e.key) for e in record.order)
+        sections.append(d.DrawSection(meeting, draws.METHOD_LABELS[record.method], record.seed or "",
+                                      ",".join(sorted(record.ids)), record.list_digest, lines, check, history))
+    notes = ("注：任何人可用 SHA-256 工具复核：名单摘要 = SHA-256（编号按字符串排序、以英文逗号连接）；每人键值 = "
+             "SHA-256（种子|会议名称|编号），按键值从小到大即为顺序。例：printf '%s' '种子|竞岗演讲|编号' | sha256sum",)
+    return d.DrawSheet(ctx.header("抽签记录", opts, subtitle=opts.meeting or ""), tuple(sections), notes)
+
+
+# --- blank forms ------------------------------------------------------------------------------------
+
+def _speakers(ctx: _Ctx) -> list[str]:
+    order = draws.speaking_order(ctx.store)
+    return order + [pid for pid in ctx.order if ctx.declared(pid) and pid not in order]
+
+
+def _judge_forms(ctx: _Ctx, opts: Options) -> d.JudgeForms:
+    judges = [f"评委{j.seat}" for j in list_judges(ctx.store)]
+    if opts.copies or not judges:
+        judges = [f"评委{n}" for n in range(1, (opts.copies or ctx.store.scheme().min_judges) + 1)]
+    rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), "、".join(ctx.post(x) for x in ctx.declared(pid)))
+                 for i, pid in enumerate(_speakers(ctx), start=1))
+    return d.JudgeForms(ctx.header("评委评分表", opts), tuple(judges), rows, ctx.store.scheme().judge_decimals)
+
+
+def _ballot_forms(ctx: _Ctx, opts: Options) -> d.BallotForms:
+    present = (ctx.doc.get("recommendation") or {}).get("present") or {}
+    if opts.copies:
+        copies = [(GROUP_LABELS[g], opts.copies) for g in GROUPS]
+    elif any(present.values()):
+        copies = [(GROUP_LABELS[g], present[g]) for g in GROUPS if present.get(g)]
+    else:
+        copies = [(GROUP_LABELS[g], 1) for g in GROUPS]
+    rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), posts=tuple(ctx.post(x) for x in ctx.declared(pid)))
+                 for i, pid in enumerate(_speakers(ctx), start=1))
+    return d.BallotForms(ctx.header("定岗推荐票", opts), tuple(copies), rows, tuple(ctx.post_names.values()))
+
+
+def _reporters(ctx: _Ctx) -> tuple[d.FormCandidate, ...]:
+    """Who reports (述职述廉) and is rated: 原任科长, then 申报者, each in their drawn order."""
+    ids: list[str] = []
+    for meeting in ("原任科长述职", "申报者述职"):
+        listed = draws.candidates_for(ctx.store, meeting)
+        record = draws.current_draw(ctx.store, meeting)
+        drawn = [pid for pid in (record.ids if record else []) if pid in listed]
+        ids += drawn + [pid for pid in listed if pid not in drawn]
+    out = []
+    for i, pid in enumerate(ids, start=1):
+        p = ctx.people[pid]
+        detail = "　".join(x for x in (p.get("former_office") or "", p.get("rank") or "") if x)
+        out.append(d.FormCandidate(i, pid, p["name"], detail))
+    return tuple(out)
+
+
+def _satisfaction_forms(ctx: _Ctx, opts: Options) -> d.RatingForms:
+    return d.RatingForms(ctx.header("满意度测评票", opts), opts.copies or 1, _reporters(ctx), ("满意", "基本满意", "不满意"))
+
+
+def _democratic_forms(ctx: _Ctx, opts: Options) -> d.RatingForms:
+    return d.RatingForms(ctx.header("民主测评票", opts), opts.copies or 1, _reporters(ctx), GRADES,
+                         tuple(DIMENSION_LABELS[k] for k in DIMENSIONS))
+
+
+BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {
+    "报岗情况公示": _declarations, "满意度测评结果": _satisfaction, "民主测评结果": _democratic,
+    "考评量化结果": _quantified, "竞岗演讲得分": _speech, "定岗推荐结果": _recommendation,
+    "综合考评结果": _composite, "拟任人选公示": _appointment, "抽签记录": _draw,
+    "评委评分表": _judge_forms, "定岗推荐票": _ballot_forms, "满意度测评票": _satisfaction_forms,
+    "民主测评票": _democratic_forms,
+}
+"""Keyed like ``app.reports.SHEETS``: a new sheet adds one entry there and one here."""
+
+
+def sheet_data(store: Store, title: str, **options: Any) -> Any:
+    """The dataclass that ``app.reports.SHEETS[title]`` prints. Options: ``start_date``, ``round_no``,
+    ``meeting``, ``copies``, ``draft``, ``printed``. Raises NotPublishedError / StoreError."""
+    if title not in BUILDERS:
+        raise StoreError(f"没有“{title}”这张表；可打印：{'、'.join(BUILDERS)}")
+    if options.get("meeting") and options["meeting"] not in draws.MEETINGS:
+        raise StoreError(f"没有“{options['meeting']}”这一会议；抽签会议为 {'、'.join(draws.MEETINGS)}")
+    return BUILDERS[title](_Ctx(store), Options(**options))
+
+
+def build_pdf(store: Store, title: str, out: Any = None, **options: Any) -> bytes:
+    """Read the data and print the sheet: PDF bytes (also written to ``out`` when given)."""
+    from ..reports import render
+    return render(title, sheet_data(store, title, **options), out)

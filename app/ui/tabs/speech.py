@@ -1,0 +1,295 @@
+"""5 竞岗演讲评分: type each judge's score, Enter moves on; the row shows how many judges scored,
+which scores are dropped and the trimmed mean (§十). Confirm per candidate; double entry for a
+second clerk, who types blind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QDialog,
+                               QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from ...core.declarations import effective_declaration
+from ...core.scheme import GROUP_LABELS
+from ...services import declarations, draws, roster, scores
+from ...services.store import Changed
+from ..dialogs import ReasonDialog
+from ..table import Column, RowTableModel
+from ..workbench import FAILED
+from .base import TabPage
+from .speech_model import Entry, SpeechRow, SpeechScoreModel
+
+ROW_HEIGHT = 24
+WIDTHS = {"pos": 36, "name": 66, "posts": 128, "judge": 50, "count": 46, "dropped": 168, "mean": 72, "state": 56}
+
+
+class MismatchModel(RowTableModel):
+    COLUMNS = (
+        Column("name", "姓名", lambda r: r[0]),
+        Column("judge", "评委", lambda r: r[1]),
+        Column("first", "第一录入", lambda r: r[2]),
+        Column("second", "第二录入（盲录）", lambda r: r[3]),
+    )
+
+
+class ScoreView(QTableView):
+    """The judges' part of the grid: typing starts an entry; Enter saves and moves to the next judge,
+    then to the next candidate's first judge; a refused score keeps the cell. Ctrl+Enter confirms
+    the row, Del clears a score."""
+
+    confirm_requested = Signal(int)
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt name
+        super().closeEditor(editor, hint)
+        model: SpeechScoreModel = self.model()
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache or not model.last_ok:
+            return
+        current = self.currentIndex()
+        if current.column() + 1 < model.col_count:
+            self.setCurrentIndex(current.siblingAtColumn(current.column() + 1))
+        elif current.row() + 1 < model.rowCount():
+            self.setCurrentIndex(model.index(current.row() + 1, model.FIRST_JUDGE))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        model: SpeechScoreModel = self.model()
+        current = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier and current.isValid():
+            self.confirm_requested.emit(current.row())
+            return
+        if event.key() == Qt.Key.Key_Delete and current.isValid() and model.is_judge_column(current.column()):
+            model.clear_cell(current)
+            return
+        super().keyPressEvent(event)
+
+
+class JudgeDialog(QDialog):
+    """添加评委: §十 judges are 局领导, 事业单位负责人 and 各县（市、区）局长."""
+
+    def __init__(self, next_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("添加评委")
+        form = QFormLayout(self)
+        self.judge_id, self.name = QLineEdit(next_id), QLineEdit()
+        self.group = QComboBox()
+        for g in scores.JUDGE_GROUPS:
+            self.group.addItem(GROUP_LABELS[g], g)
+        form.addRow("编号", self.judge_id)
+        form.addRow("姓名", self.name)
+        form.addRow("类别", self.group)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for edit in (self.judge_id, self.name):
+            edit.textChanged.connect(lambda _: ok.setEnabled(bool(self.judge_id.text().strip() and
+                                                                  self.name.text().strip())))
+        ok.setEnabled(False)
+
+
+class SideView(QTableView):
+    """A fixed part of the grid (names, results) beside the judges' part, row for row."""
+
+    def follow_scrollbar(self, visible: bool, height: int) -> None:
+        # Keep the viewport as tall as the judges' part, whose horizontal scroll bar may take room.
+        self.setViewportMargins(0, 0, 0, height if visible else 0)
+
+
+def _linked_view(view: QTableView) -> None:
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    view.horizontalHeader().setHighlightSections(False)
+
+
+class SpeechTab(TabPage):
+    TITLE = "竞岗演讲评分"
+    STAGE = "speech"
+    WATCHES = (Changed.SPEECH | Changed.ROSTER | Changed.DECLARATIONS | Changed.DRAW | Changed.STAGES
+               | Changed.SCHEME)
+
+    def __init__(self, bench, parent: QWidget | None = None):
+        super().__init__(bench, parent)
+        self.model = SpeechScoreModel(bench, self)
+        self.model.ask_reason = self.ask_reason
+
+        top = QHBoxLayout()
+        self.order_label = QLabel()
+        self.confirm_button = QPushButton("确认本行(Ctrl+Enter)")
+        self.double_entry = QCheckBox("双录入(&D)：第二录入人盲录")
+        self.add_judge_button = QPushButton("添加评委…")
+        top.addWidget(self.order_label, 1)
+        for w in (self.double_entry, self.add_judge_button, self.confirm_button):
+            top.addWidget(w)
+
+        # Three views over one model: names (fixed), the judges (scrolls sideways), the results (fixed).
+        self.names = SideView()
+        self.view = ScoreView()
+        self.summary = SideView()
+        for v in (self.names, self.view, self.summary):
+            v.setModel(self.model)
+            _linked_view(v)
+        for side in (self.names, self.summary):
+            side.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            side.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            side.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            side.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            side.setTextElideMode(Qt.TextElideMode.ElideRight)
+            side.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            side.clicked.connect(self._side_clicked)
+            side.verticalScrollBar().valueChanged.connect(self.view.verticalScrollBar().setValue)
+            self.view.verticalScrollBar().valueChanged.connect(side.verticalScrollBar().setValue)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        bar = self.view.horizontalScrollBar()
+        bar.rangeChanged.connect(lambda lo, hi: [side.follow_scrollbar(hi > lo, bar.sizeHint().height())
+                                                 for side in (self.names, self.summary)])
+        grid = QHBoxLayout()
+        grid.setSpacing(0)
+        grid.addWidget(self.names)
+        grid.addWidget(self.view, 1)
+        grid.addWidget(self.summary)
+
+        self.mismatches = MismatchModel(self)
+        self.mismatch_view = QTableView()
+        self.mismatch_view.setModel(self.mismatches)
+        self.mismatch_view.verticalHeader().setVisible(False)
+        self.mismatch_view.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((90, 90, 90)):
+            self.mismatch_view.setColumnWidth(col, width)
+        self.mismatch_box = QGroupBox("双录入不一致（逐项核对后，由第一录入人更正或第二录入人重新盲录）")
+        box_layout = QVBoxLayout(self.mismatch_box)
+        box_layout.setContentsMargins(6, 4, 6, 4)
+        box_layout.addWidget(self.mismatch_view)
+        self.mismatch_box.setMaximumHeight(140)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.mismatch_box)
+
+        self.confirm_button.clicked.connect(lambda: self.confirm_row(self.view.currentIndex().row()))
+        self.view.confirm_requested.connect(self.confirm_row)
+        self.double_entry.toggled.connect(self._toggle_double_entry)
+        self.add_judge_button.clicked.connect(self.add_judge)
+        self.model.blind_entered.connect(self._refresh_mismatches)
+        self.model.modelReset.connect(self._arrange_columns)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._follow_row(cur.row()))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def on_changed(self, flags: Changed) -> None:
+        if self.model.local_edit:      # our own typed score: its row is already redrawn
+            return
+        super().on_changed(flags)
+
+    def refresh(self) -> None:
+        store = self.bench.store
+        scheme, info = store.scheme(), store.info()
+        names = {p.id: p.name for p, _ in roster.list_people(store)}
+        post_names = {p.id: p.name for p in roster.list_posts(store)}
+        declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
+        entered = scores.speech_scores(store)
+        rows = []
+        for pid in draws.speaking_order(store):
+            rows.append(SpeechRow(pid, names.get(pid, pid), "、".join(post_names.get(p, p) for p in declared.get(pid, ())),
+                                  {j: Entry(v, status, version) for j, (v, status, version) in entered.get(pid, {}).items()}))
+        if info.double_entry:
+            self.model.mine |= scores.speech_cells_by(store, store.operator)
+        self.model.load(rows, scores.list_judges(store), trim=scheme.speech_trim, decimals=scheme.judge_decimals,
+                        double_entry=info.double_entry)
+        drawn = draws.current_draw(store, draws.SPEECH_MEETING)
+        self.order_label.setText(
+            ("演讲顺序：按抽签" + ("（纸签）" if drawn.method == draws.PAPER else f"（种子 {drawn.seed}）")) if drawn
+            else "演讲顺序：尚未抽签，暂按名单顺序")
+        if not self.model.judges():
+            self.order_label.setText(self.order_label.text() + "；尚无评委，请先“添加评委…”")
+        self.double_entry.blockSignals(True)
+        self.double_entry.setChecked(info.double_entry)
+        self.double_entry.blockSignals(False)
+        self.confirm_button.setEnabled(not info.double_entry)
+        self._refresh_mismatches()
+        if not self.view.currentIndex().isValid() and rows and self.model.judges():
+            self.view.setCurrentIndex(self.model.index(0, self.model.FIRST_JUDGE))
+
+    def _refresh_mismatches(self) -> None:
+        seat = {j.id: j.seat for j in self.model.judges()}
+        rows = []
+        for entity, first, second in scores.mismatches(self.bench.store):
+            table, _, key = entity.partition(":")
+            if table != "speech_scores":
+                continue
+            person, _, judge = key.partition("|")
+            rows.append((self.model.person_name(person), f"评委{seat.get(judge, judge)}", first, second))
+        self.mismatches.set_rows(rows)
+        self.mismatch_box.setVisible(self.model.double_entry or bool(rows))
+        if rows:
+            self.mismatch_box.setTitle(f"双录入不一致 {len(rows)} 项（核对原始评分表后更正或重新盲录）")
+
+    def _arrange_columns(self) -> None:
+        m = self.model
+        fixed_left = (m.COL_POS, m.COL_NAME, m.COL_POSTS)
+        right = (m.col_count, m.col_dropped, m.col_mean, m.col_state)
+        widths = dict(zip(fixed_left + right, (WIDTHS["pos"], WIDTHS["name"], WIDTHS["posts"], WIDTHS["count"],
+                                              WIDTHS["dropped"], WIDTHS["mean"], WIDTHS["state"])))
+        for col in range(m.columnCount()):
+            self.names.setColumnHidden(col, col not in fixed_left)
+            self.summary.setColumnHidden(col, col not in right)
+            self.view.setColumnHidden(col, not m.is_judge_column(col))
+            for v in (self.names, self.view, self.summary):
+                v.setColumnWidth(col, widths.get(col, WIDTHS["judge"]))
+        frame = 2 * self.names.frameWidth()
+        self.names.setFixedWidth(sum(widths[c] for c in fixed_left) + frame)
+        self.summary.setFixedWidth(sum(widths[c] for c in right) + frame)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _side_clicked(self, index) -> None:
+        if self.model.judges():
+            col = self.view.currentIndex().column()
+            self.view.setCurrentIndex(self.model.index(index.row(), col if self.model.is_judge_column(col)
+                                                       else self.model.FIRST_JUDGE))
+        self.view.setFocus()
+
+    def _follow_row(self, row: int) -> None:
+        for side in (self.names, self.summary):
+            if row < 0:
+                side.clearSelection()
+            else:
+                side.selectRow(row)
+
+    def ask_reason(self, prompt: str) -> str | None:
+        dialog = ReasonDialog("修改已确认的评分", prompt, self)
+        return dialog.reason.text().strip() if dialog.exec() else None
+
+    def confirm_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        name = self.model.row_at(row).name
+        pending = self.model.confirm_rows(row)
+        if not pending:
+            self.bench.info(f"{name}：没有待确认的评分")
+            return
+        if self.bench.run(scores.confirm, pending) is not FAILED:
+            self.bench.info(f"{name}：已确认 {len(pending)} 个评分")
+
+    def _toggle_double_entry(self, on: bool) -> None:
+        if self.bench.run(scores.set_double_entry, on) is FAILED:
+            self.double_entry.blockSignals(True)
+            self.double_entry.setChecked(not on)
+            self.double_entry.blockSignals(False)
+            return
+        self.bench.info("双录入模式已开启：第二录入人看不到第一录入的分数，盲录一致即确认" if on else "双录入模式已关闭")
+
+    def add_judge(self) -> None:
+        judges = self.model.judges()
+        dialog = JudgeDialog(f"J{len(judges) + 1:02d}", self)
+        if dialog.exec() and self.bench.run(scores.save_judge, dialog.judge_id.text().strip(),
+                                             dialog.name.text().strip(), dialog.group.currentData()) is not FAILED:
+            self.bench.info(f"已添加评委 {dialog.name.text().strip()}")

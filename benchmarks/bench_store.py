@@ -1,0 +1,238 @@
+"""Benchmark (not a test): the campaign store, on an SQLite file (and optionally PostgreSQL).
+
+  (a) importing a 1,000-row roster workbook: ``read_roster`` (openpyxl) + ``import_people``
+      (one all-or-nothing transaction, every row and score audited); the workbook is written
+      once with ``write_roster_template`` from 1,000 generated people
+  (b) opening a 300-person campaign (the demo generator: 300 people, 30 posts, 25 judges,
+      300 voters), imported once: ``Store.open`` + ``compute_results``, best and median
+  (c) one ``set_speech_score`` round trip (validate, version check, audit row, commit —
+      with synchronous=FULL on SQLite): the clerk's keystroke, median
+
+    python benchmarks/bench_store.py [--runs 10] [--keystrokes 50] [--pg postgresql+psycopg://u:p@127.0.0.1:5433/db]
+
+``--pg`` takes a URL whose role may create databases: each part then also runs on PostgreSQL in
+a database of its own, created and dropped by the benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.core.roster import RosterPerson  # noqa: E402
+from app.demo import generate_campaign  # noqa: E402
+from app.services import scores  # noqa: E402
+from app.services.campaign_io import compute_results, import_campaign  # noqa: E402
+from app.services.roster import import_people  # noqa: E402
+from app.services.store import Store  # noqa: E402
+
+try:  # written by a sibling change; without it (a) times import_people alone
+    from app.services.roster_excel import read_roster, write_roster_template  # noqa: E402
+except ImportError:  # pragma: no cover
+    read_roster = write_roster_template = None
+
+PASSWORD = "jd2026"
+CATEGORY = {"正科实职": "原任科长", "正科虚职": "拟竞争科长", "副科实职": "拟竞争科长", "副科虚职": "拟竞争科长",
+            "科员": "行政一般"}
+
+
+def roster_people(n: int, seed: int) -> list[RosterPerson]:
+    """``n`` realistic roster rows: the demo generator's names, ranks and scores, plus dates etc."""
+    doc = generate_campaign(people=n, posts=30, seed=seed)
+    r = random.Random(seed)
+    offices = [p["name"].removesuffix("科长") for p in doc["posts"]]
+    out = []
+    for p in doc["people"]:
+        year = r.randint(1966, 1998)
+        work = min(year + r.randint(20, 25), 2024)
+        identity = "事业" if r.random() < 0.15 else "行政"
+        category = "事业人员" if identity == "事业" else CATEGORY[p["rank"]]
+        out.append(RosterPerson(
+            id=p["id"], name=p["name"], rank=p["rank"], category=category,
+            gender=r.choice(("男", "女")), birth=f"{year}-{r.randint(1, 12):02d}",
+            work_start=f"{work}-{r.randint(1, 12):02d}", post_start=f"{r.randint(work, 2024)}-{r.randint(1, 12):02d}",
+            political=r.choice(("中共党员", "中共党员", "群众", "民盟盟员")),
+            education=r.choice(("研究生", "本科", "本科", "大专")), identity=identity,
+            unit="某某局" if identity == "行政" else "某某局信息中心", former_office=r.choice(offices),
+            appraisal=tuple(Decimal(a) for a in p["appraisal"]), exam=Decimal(p["exam"]),
+            democratic={k: Decimal(v) for k, v in p["democratic"].items()},
+        ))
+    return out
+
+
+class Targets:
+    """Fresh, empty campaign targets on one backend: SQLite files in a temp dir, or PG databases."""
+
+    def __init__(self, kind: str, tmp: Path, pg_url: str | None = None):
+        self.kind, self.tmp, self.pg_url = kind, tmp, pg_url
+        self.made: list[str] = []
+
+    def new(self) -> str:
+        if self.kind == "sqlite":
+            target = str(self.tmp / f"bench-{len(self.made)}.db")
+        else:
+            import psycopg
+            from sqlalchemy.engine import make_url
+            name = f"jg_bench_{uuid.uuid4().hex[:12]}"
+            with psycopg.connect(self._admin(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            target = make_url(self.pg_url).set(database=name).render_as_string(hide_password=False)
+        self.made.append(target)
+        return target
+
+    def _admin(self) -> str:
+        from sqlalchemy.engine import make_url
+        return make_url(self.pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def cleanup(self) -> None:
+        if self.kind != "postgresql":
+            return
+        import psycopg
+        from sqlalchemy.engine import make_url
+        with psycopg.connect(self._admin(), autocommit=True) as conn:
+            for target in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{make_url(target).database}" WITH (FORCE)')
+
+
+def _ms(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+def bench_backend(targets: Targets, workbook: Path | None, people: list[RosterPerson], campaign: dict,
+                  runs: int, keystrokes: int) -> Iterator[tuple[str, list[float]]]:
+    # (a) roster workbook → store, a fresh empty campaign each run
+    times_a = []
+    for _ in range(max(3, runs // 3)):
+        store = Store.create(targets.new(), title="基准", unit="某某局", supervisor_password=PASSWORD, operator="基准")
+        if workbook is not None:
+            times_a.append(_ms(lambda: import_people(store, read_roster(workbook))))
+        else:
+            times_a.append(_ms(lambda: import_people(store, people)))
+        store.close()
+    yield ("(a) roster 1,000 rows" if workbook is not None else "(a) import_people only"), times_a
+
+    # (b) a 300-person campaign, imported once, then opened and computed
+    target = targets.new()
+    store = Store.create(target, title="基准", unit="某某局", supervisor_password=PASSWORD, operator="基准")
+    t_import = _ms(lambda: import_campaign(store, json.loads(json.dumps(campaign, ensure_ascii=False))))
+    store.close()
+    yield "    (import campaign once)", [t_import]
+
+    def open_and_compute() -> None:
+        s = Store.open(target, operator="基准")
+        compute_results(s)
+        s.close()
+
+    open_and_compute()  # warm up (imports, caches)
+    times_open, times_b = [], []
+    for _ in range(runs):
+        times_open.append(_ms(lambda: Store.open(target, operator="基准").close()))
+        times_b.append(_ms(open_and_compute))
+    yield "    (Store.open alone)", times_open
+    yield "(b) open + compute 300", times_b
+
+    # (c) the clerk's keystroke: one speech score, committed
+    store = Store.open(target, operator="基准")
+    pairs = [(pid, jid) for pid, row in sorted(campaign.get("speech", {}).items())
+             for jid in [f"J{n:02d}" for n in range(1, len(row) + 1)]]
+    r = random.Random(7)
+    times_c = []
+    for k in range(keystrokes + 3):
+        pid, jid = pairs[k % len(pairs)]
+        tenths = r.randint(600, 990)
+        ms = _ms(lambda: scores.set_speech_score(store, pid, jid, f"{tenths // 10}.{tenths % 10}"))
+        if k >= 3:
+            times_c.append(ms)
+    store.close()
+    yield "(c) set_speech_score", times_c
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--keystrokes", type=int, default=50)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg", metavar="URL", default=os.environ.get("JINGGANG_BENCH_PG_URL"),
+                        help="also run on PostgreSQL (a role allowed to create databases)")
+    args = parser.parse_args(argv)
+
+    people = roster_people(args.rows, args.seed)
+    campaign = generate_campaign(people=300, posts=30, judges=25, voters=300, seed=args.seed)
+    with tempfile.TemporaryDirectory(prefix="jinggang-bench-") as tmp:
+        tmp_path = Path(tmp)
+        workbook = None
+        if write_roster_template is not None:
+            workbook = tmp_path / "roster-1000.xlsx"
+            t_write = _ms(lambda: write_roster_template(workbook, people))
+            t_read = min(_ms(lambda: read_roster(workbook)) for _ in range(3))
+        backends = [("sqlite", Targets("sqlite", tmp_path))]
+        if args.pg:
+            backends.append(("postgresql", Targets("postgresql", tmp_path, args.pg)))
+        columns: dict[str, dict[str, list[float]]] = {}
+        labels: list[str] = []
+        for kind, targets in backends:
+            try:
+                for label, times in bench_backend(targets, workbook, people, campaign, args.runs, args.keystrokes):
+                    columns.setdefault(kind, {})[label] = times
+                    if label not in labels:
+                        labels.append(label)
+            finally:
+                targets.cleanup()
+
+    print(f"roster:   {args.rows} rows, {'written with write_roster_template, read with read_roster' if workbook else 'app.services.roster_excel not importable: import_people alone'}")
+    if workbook is not None:
+        print(f"          workbook written in {t_write:.0f} ms; read_roster alone best {t_read:.0f} ms")
+    print(f"campaign: 300 people, 30 posts, 25 judges, 300 voters (app.demo, seed {args.seed})")
+    print(f"machine:  {platform.machine()} {platform.processor() or '(processor n/a)'}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"{platform.system()} {platform.release()}")
+    print(f"sqlite:   file in {tempfile.gettempdir()} (WAL, synchronous=FULL)")
+    if args.pg:
+        print("postgres: " + _pg_version(args.pg))
+    print(f"runs:     (a) {max(3, args.runs // 3)}, (b) {args.runs}, (c) {args.keystrokes} keystrokes; "
+          "single thread, interpreter start excluded")
+    print()
+    kinds = [k for k, _ in backends]
+    header = f"{'':<28}" + "".join(f"{k + ' best':>17}{k + ' median':>19}" for k in kinds)
+    print(header + "   (ms)")
+    print("-" * len(header))
+    for label in labels:
+        line = f"{label:<28}"
+        for kind in kinds:
+            times = columns.get(kind, {}).get(label)
+            line += f"{min(times):>17.1f}{statistics.median(times):>19.1f}" if times else f"{'':>36}"
+        print(line)
+    print("-" * len(header))
+    return 0
+
+
+def _pg_version(url: str) -> str:
+    try:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            version = conn.execute(text("select version()")).scalar()
+        engine.dispose()
+        return str(version).split(",")[0]
+    except Exception as err:  # noqa: BLE001 - informational only
+        return f"(version unknown: {err})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
