@@ -61,8 +61,8 @@ def normalise(scheme: Scheme, item: str, raw: object, person_scores: dict[str, s
 def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_version: int | None = None,
               reason: str | None = None) -> Changed:
     """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored."""
-    scheme = store.scheme()
     with store.write(reason) as s:
+        scheme = store.scheme_in(s)
         require_editable(s, "exam")
         person = s.get(Person, person_id)
         if person is None:
@@ -140,8 +140,8 @@ def list_judges(store: Store) -> list[JudgeRow]:
 
 def set_speech_score(store: Store, person_id: str, judge_id: str, raw: object, *,
                      expected_version: int | None = None, reason: str | None = None) -> Changed:
-    scheme = store.scheme()
     with store.write(reason) as s:
+        scheme = store.scheme_in(s)
         require_editable(s, "speech")
         person, judge = s.get(Person, person_id), s.get(Judge, judge_id)
         if person is None or judge is None:

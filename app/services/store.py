@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -98,6 +99,7 @@ class Store:
         self._readers = sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
         audit.install(self._sessions)
         self.last_backup: str | None = None
+        self._scheme_cache: tuple[str, Scheme] | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -199,11 +201,16 @@ class Store:
                             meta.get("double_entry") == "1")
 
     def scheme(self) -> Scheme:
-        import json
         with self.read() as s:
-            row = s.get(SchemeRow, 1)
-            data = json.loads(row.data) if row else {}
-        return Scheme().with_overrides(data)
+            return self.scheme_in(s)
+
+    def scheme_in(self, session: Session) -> Scheme:
+        """The scheme as stored, read inside the caller's transaction (parsed once per stored text)."""
+        row = session.get(SchemeRow, 1)
+        data = row.data if row else "{}"
+        if self._scheme_cache is None or self._scheme_cache[0] != data:
+            self._scheme_cache = (data, Scheme().with_overrides(json.loads(data)))
+        return self._scheme_cache[1]
 
     # -- files ----------------------------------------------------------------------------------
 
