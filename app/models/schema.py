@@ -203,5 +203,38 @@ class Draw(Audited, Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class SelectionChoice(Audited, Base):
+    """§十五/§十六 双向选择: the 科室 (posts of their 科长) a 科员 or 事业人员 declared, in order."""
+
+    __tablename__ = "selection_choices"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(16), nullable=False)      # staff (科员) / business (事业人员)
+    posts: Mapped[str] = mapped_column(String(200), nullable=False)     # comma-joined post ids
+
+
+class SelectionPick(Audited, Base):
+    """One 科长's move in one round: a pick, a keep of a former staff member, or a pass; both sign."""
+
+    __tablename__ = "selection_picks"
+    phase: Mapped[str] = mapped_column(String(16), primary_key=True)
+    round_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[str] = mapped_column(ForeignKey("posts.id", ondelete="RESTRICT"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)         # pick / keep / pass
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
+    chief_signed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    person_signed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class SelectionPlacement(Audited, Base):
+    """Placed outside the rounds: by the 领导组 (行政, and those who declined to compete) or back to
+    the 原编制单位 (事业)."""
+
+    __tablename__ = "selection_placements"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    placed_by: Mapped[str] = mapped_column(String(16), nullable=False)   # leaders / origin
+    office: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 AUDITED = (Meta, SchemeRow, Stage, Post, Person, Score, Declaration, Judge, SpeechScore, BlindEntry, Presence,
-           RecCount, Ballot, Draw)
+           RecCount, Ballot, Draw, SelectionChoice, SelectionPick, SelectionPlacement)

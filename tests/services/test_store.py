@@ -217,17 +217,25 @@ def test_a_newer_file_is_refused_and_left_untouched(tmp_path):
 
 
 def test_an_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    """A campaign written at schema 0001 (before the two-way selection tables) opens in this version:
+    a backup copy first, then the migration; its data and its audit chain are intact."""
+    from alembic import command
     from app.models import migrate
-    store = new_store(tmp_path)
-    store.close()
-    path = tmp_path / "c.db"
-    monkeypatch.setattr(migrate, "needs_upgrade", lambda engine: True)
-    import app.services.store as store_module
-    monkeypatch.setattr(store_module, "needs_upgrade", lambda engine: True)
-    Store.open(path, operator="王敏").close()
-    backups = list(tmp_path.glob("c.升级前备份-*.db"))
+    from app.models.engine import make_engine
+    path = tmp_path / "old.db"
+    monkeypatch.setattr("app.services.store.upgrade",                 # created at 0001, as the old program did
+                        lambda e: command.upgrade(migrate.alembic_config(e), "0001"))
+    Store.create(path, title="t", unit="u", supervisor_password="jd2026", operator="王敏").close()
+    monkeypatch.undo()
+    assert migrate.current_revision(make_engine(path)) == "0001"
+    store = Store.open(path, operator="王敏")
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    import_campaign(store, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    assert store.verify().ok
+    backups = list(tmp_path.glob("old.升级前备份-*.db"))
     assert len(backups) == 1
-    assert Store.open(backups[0], operator="王敏").verify().ok
+    backup_engine = make_engine(backups[0])
+    assert migrate.current_revision(backup_engine) == "0001"
 
 
 def test_not_a_campaign_file_is_refused(tmp_path):
