@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from ..services import stages
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
 from .dialogs import UnlockDialog
+from .projector import ProjectorControls
 from .workbench import FAILED, Workbench
 
 APP_TITLE = "竞岗考评"
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.bench = Workbench(store, self)
+        self.projector = ProjectorControls(self, self.bench)   # before the tabs: the wall hears a change first
         info = store.info()
         self.setWindowTitle(f"{APP_TITLE} — {info.title}（录入人：{store.operator}）")
         self.resize(*DEFAULT_SIZE)
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.bench.message.connect(self.message_line.show_message)
         self.bench.changed.connect(self._on_changed)
         self.tabs.currentChanged.connect(lambda _: self._update_status())
+        self.tabs.currentChanged.connect(lambda i: self.pages[i].focus_entry())
         self._build_menus()
         for i in range(min(len(self.pages), 9)):
             act = QAction(self)
@@ -121,10 +124,12 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
 
-        stage_menu = bar.addMenu("阶段(&S)")
+        stage_menu = bar.addMenu("阶段(&T)")
         self._action(stage_menu, "确认 / 锁定 / 公布本阶段（下一步）", self.advance_stage, "Ctrl+Shift+L")
         self._action(stage_menu, "退回草稿（未锁定时）", self.reopen_stage)
         self._action(stage_menu, "监督组解锁…", self.unlock_stage)
+
+        self.projector.install(bar)   # 大屏(&P): F5 打开大屏, Ctrl+1…5 画面, F7 黑屏, F8 / Shift+F8 演讲人, F9 翻页
 
     # -- stage control -------------------------------------------------------------------------
 

@@ -22,6 +22,14 @@ class TabPage(QWidget):
     def refresh(self) -> None:  # pragma: no cover - every tab overrides it
         raise NotImplementedError
 
+    def focus_entry(self) -> None:
+        """Put the keyboard where the clerk types on arriving at the tab (the first table, by default)."""
+        from PySide6.QtWidgets import QAbstractItemView
+        for view in self.findChildren(QAbstractItemView):
+            if view.isVisible() and view.isEnabled() and view.focusPolicy() != view.focusPolicy().NoFocus:
+                view.setFocus()
+                return
+
     def on_changed(self, flags: Changed) -> None:
         if not (flags & self.WATCHES):
             return

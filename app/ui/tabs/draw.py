@@ -236,6 +236,13 @@ class DrawTab(TabPage):
         self._pick_mode = True
         self.refresh()
 
+    def focus_entry(self) -> None:
+        """Arriving on the tab: the seed field (program draw) or the slip numbers (paper)."""
+        if self.paper_mode.isChecked():
+            self.candidate_view.setFocus()
+        else:
+            self.seed.setFocus()
+
     def _mode_toggled(self, _on: bool) -> None:
         self._apply_mode()
         if self.paper_mode.isChecked():

@@ -187,6 +187,9 @@ class RecommendationTab(TabPage):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
+        self.focus_entry()
+
+    def focus_entry(self) -> None:
         # Arriving on the tab (Alt+6), the keys go straight to the entry in use.
         (self.pair_view if self.count_mode.isChecked() else self.ballot_panel.view).setFocus()
 
