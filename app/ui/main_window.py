@@ -198,9 +198,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         """Every entry is already saved; only an un-applied 方案设置 form can be lost, so ask."""
-        unsaved = [p for p in self.pages if getattr(p, "is_modified", lambda: False)()]
+        # A cell still being edited is committed as if Enter had been pressed (its editor loses focus).
+        from PySide6.QtWidgets import QApplication
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+            QApplication.processEvents()
+        unsaved = [text for p in self.pages if (text := getattr(p, "unsaved_work", lambda: None)())]
         if unsaved:
-            answer = QMessageBox.question(self, "退出", "方案设置有未应用的修改，退出将放弃这些修改。确定退出？")
+            answer = QMessageBox.question(self, "退出", "\n".join(unsaved) + "\n退出将放弃这些内容。确定退出？")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

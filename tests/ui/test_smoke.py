@@ -160,3 +160,21 @@ def test_signals_do_not_leak_references(qapp):
     for _ in range(1000):
         emitter.fired.emit(1)
     assert abs(sys.getrefcount(True) - before) < 10
+
+
+def test_closing_with_an_unsaved_ballot_asks_first(qtbot, small_store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from app.core.ballots import AGREE, Mark
+    window = MainWindow(small_store)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.pages[5]
+    tab.ballot_panel.form.marks["1001"] = Mark(AGREE, "P1")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    window.close()
+    assert window.isVisible() and "尚未保存" in asked[0]
+    tab.ballot_panel.form.marks.clear()
+    window.close()
+    assert not window.isVisible()

@@ -189,6 +189,10 @@ class RecommendationTab(TabPage):
         super().showEvent(event)
         self.focus_entry()
 
+    def unsaved_work(self) -> str | None:
+        """A paper ballot keyed but not yet saved (Enter) would be lost on closing."""
+        return "定岗推荐票：当前这张票已录入标记但尚未保存" if self.ballot_panel.form.marks else None
+
     def focus_entry(self) -> None:
         # Arriving on the tab (Alt+6), the keys go straight to the entry in use.
         (self.pair_view if self.count_mode.isChecked() else self.ballot_panel.view).setFocus()

@@ -145,6 +145,9 @@ class SchemeTab(TabPage):
         self.problems.clear()
         self._on_edit()
 
+    def unsaved_work(self) -> str | None:
+        return "方案设置：有未应用的修改" if self.is_modified() else None
+
     def is_modified(self) -> bool:
         return any(self.field_text(f.path) != self._baseline(f) for f in FIELDS)
 
