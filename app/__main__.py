@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="把竞岗数据导出为竞岗文件（JSON）")
     exp.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
     exp.add_argument("--json", required=True, dest="json_path", help="输出的 JSON 文件")
+
+    from .cli_report import add_report_parser
+    add_report_parser(sub)
     return parser
 
 
@@ -61,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         from .cli import run_export
         return run_export(args.db, args.json_path)
+    if args.command == "report":
+        from .cli_report import run_report_args
+        return run_report_args(args)
     from .ui.app import run_gui
     return run_gui(demo=args.demo, db=getattr(args, "db", None), operator=getattr(args, "operator", None))
 

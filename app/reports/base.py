@@ -5,21 +5,20 @@ the page template, the sheet functions only supply the story).
 - Every page: unit · campaign · stage state at the head; at the foot the data digest and the audit
   log's last seq (left), "第 x 页 共 y 页" (centre, drawn when the page count is known), the print
   time (right). A draft carries a "草稿（未公布）" watermark on every page.
-- Tables: thin black grid, header rows lightly shaded and repeated on every page, numbers right
-  aligned; columns sized from their contents; text wraps only where a column is too narrow.
+- Tables (:mod:`app.reports.table`): laid out once the page is chosen, header rows repeated.
 - The signature block (计分人、复核人、监督人、日期) is kept together at the end: on the last page.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape as to_landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -31,15 +30,11 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from ..core.numbers import format_score
 from .data import SIGNERS, SheetHeader, short_digest
 from .fonts import FontSet, font_set
+from .table import Column, Grid, esc
 
 MARGIN = 20 * mm
 TOP_MARGIN = 24 * mm          # room for the running header above the 2 cm text area
 BOTTOM_MARGIN = 20 * mm
-PAD = 3                       # cell padding, points
-HEADER_FILL = colors.Color(0.88, 0.88, 0.88)
-DROPPED_FILL = colors.Color(0.80, 0.80, 0.80)
-ZEBRA_FILL = colors.Color(0.95, 0.95, 0.95)
-MIN_SIZE = 7.0
 DRAFT_LABEL = "草稿（未公布）"
 Out = str | Path | BinaryIO | None
 
@@ -80,155 +75,11 @@ class Styles:
 
 
 @dataclass(frozen=True)
-class Column:
-    title: str
-    align: str = "LEFT"        # LEFT / CENTER / RIGHT (numbers)
-    wrap: bool = False         # a text column that may wrap; other columns are as wide as their cells
-    min_width: float = 0       # points, e.g. room to write a score by hand
-
-
-class Struck(str):
-    """A cell value printed struck through on a grey ground (a dropped score, §十)."""
-
-
-@dataclass(frozen=True)
 class Signature:
     """Where a signature block goes (laid out at render time, when the page width is known)."""
 
     signers: Sequence[str] = SIGNERS
     date: bool = True
-
-
-def esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-@dataclass
-class Grid:
-    """A table still to be laid out: its widths depend on the page chosen for the whole sheet."""
-
-    columns: Sequence[Column]
-    rows: Sequence[Sequence[Any]]          # str, or a Flowable for a special cell
-    size: float = 10.0
-    head: Sequence[Sequence[str]] = ()     # extra header rows above the column titles (spans below)
-    styles: Sequence[tuple] = ()           # extra TableStyle commands (absolute row numbers)
-    row_height: float | None = None        # forms: room to write
-    zebra: bool = False
-    widths: list[float] = field(default_factory=list)
-
-    @property
-    def header_rows(self) -> int:
-        return len(self.head) + 1
-
-    def _measure(self, font: str, head_font: str) -> None:
-        n = len(self.columns)
-        self._cell = [0.0] * n          # widest cell at size 1
-        self._head = [0.0] * n          # column title at size 1
-        for row in self.rows:
-            for j, value in enumerate(row):
-                if isinstance(value, str) and value:
-                    w = stringWidth(value, font, 1)
-                    if w > self._cell[j]:
-                        self._cell[j] = w
-        for j, col in enumerate(self.columns):
-            self._head[j] = max((stringWidth(part, head_font, 1) for part in col.title.split("\n")), default=0)
-        # A title with explicit line breaks keeps its lines whole; others wrap (4 字 a line at least).
-        self._keep = ["\n" in c.title for c in self.columns]
-
-    def natural(self, size: float, cap_chars: float = 12) -> list[float]:
-        """Comfortable widths at ``size``: cells unwrapped (wrap columns up to ``cap_chars`` 字)."""
-        out = []
-        for j, col in enumerate(self.columns):
-            cell = self._cell[j] * size
-            if col.wrap:
-                cell = min(cell, cap_chars * size)
-            head = self._head[j] * size
-            if not self._keep[j]:
-                head = min(head, max(cell, 4 * size))
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
-        return out
-
-    def floor(self, size: float) -> list[float]:
-        """Narrowest widths: wrap columns down to 4 字, others as wide as their widest cell."""
-        out = []
-        for j, col in enumerate(self.columns):
-            cell = min(self._cell[j] * size, 4 * size) if col.wrap else self._cell[j] * size
-            head = self._head[j] * size if self._keep[j] else min(self._head[j] * size, 2 * size)
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
-        return out
-
-    def fit(self, avail: float) -> None:
-        """Choose the font size and widths so the table spans exactly ``avail``."""
-        size = self.size
-        while True:
-            nat, low = self.natural(size), self.floor(size)
-            if sum(low) <= avail or size <= MIN_SIZE:
-                break
-            size -= 0.5
-        self.size = size
-        total = sum(nat)
-        if total <= avail:
-            # Spare room goes first to the text columns that would otherwise wrap, then to all.
-            full = self.natural(size, cap_chars=1000)
-            want = [max(f - n, 0) if c.wrap else 0 for f, n, c in zip(full, nat, self.columns)]
-            share = min(1.0, (avail - total) / sum(want)) if sum(want) else 0.0
-            nat = [n + w * share for n, w in zip(nat, want)]
-            total = sum(nat)
-            self.widths = [w + (avail - total) * w / total for w in nat]
-            return
-        give = [n - f for n, f in zip(nat, low)]
-        spare = sum(give)
-        cut = total - avail
-        if spare <= 0 or cut > spare:
-            self.widths = [f * avail / sum(low) for f in low]
-        else:
-            self.widths = [n - g * cut / spare for n, g in zip(nat, give)]
-
-    def table(self, styles: Styles) -> Table:
-        fonts = styles.fonts
-        size, lead = self.size, self.size * 1.25
-        head_style = ParagraphStyle("head", fontName=fonts.title, fontSize=size, leading=lead,
-                                    alignment=TA_CENTER, wordWrap="CJK")
-        cell_styles = {a: ParagraphStyle(f"cell{a}", fontName=fonts.body, fontSize=size, leading=lead,
-                                         alignment={"LEFT": TA_LEFT, "CENTER": TA_CENTER, "RIGHT": TA_RIGHT}[a],
-                                         wordWrap="CJK") for a in ("LEFT", "CENTER", "RIGHT")}
-        data: list[list[Any]] = [[Paragraph(esc(t).replace("\n", "<br/>"), head_style) if t else "" for t in row]
-                                 for row in self.head]
-        data.append([Paragraph(esc(c.title).replace("\n", "<br/>"), head_style) for c in self.columns])
-        room = [w - 2 * PAD - 0.5 for w in self.widths]
-        struck: list[tuple] = []
-        for i, row in enumerate(self.rows, start=self.header_rows):
-            out = []
-            for j, value in enumerate(row):
-                if isinstance(value, Struck):
-                    struck.append(("BACKGROUND", (j, i), (j, i), DROPPED_FILL))
-                    value = Paragraph(f"<strike>{esc(value)}</strike>", cell_styles[self.columns[j].align])
-                elif isinstance(value, str) and value and self._cell[j] * size > room[j]:
-                    value = Paragraph(esc(value), cell_styles[self.columns[j].align])
-                out.append(value)
-            data.append(out)
-        h = self.header_rows
-        cmds: list[tuple] = [
-            ("FONT", (0, 0), (-1, -1), fonts.body, size, lead),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-            ("BACKGROUND", (0, 0), (-1, h - 1), HEADER_FILL),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-        for j, col in enumerate(self.columns):
-            if col.align != "LEFT":
-                cmds.append(("ALIGN", (j, h), (j, -1), col.align))
-        if self.zebra:
-            cmds.append(("ROWBACKGROUNDS", (0, h), (-1, -1), [colors.white, ZEBRA_FILL]))
-        cmds.extend(struck)
-        cmds.extend(self.styles)
-        heights = None
-        if self.row_height:
-            heights = [None] * h + [self.row_height] * len(self.rows)
-        return Table(data, colWidths=self.widths, rowHeights=heights, repeatRows=h, style=TableStyle(cmds),
-                     hAlign="CENTER")
 
 
 class PageLabel(Flowable):
@@ -335,8 +186,8 @@ class SheetDoc(BaseDocTemplate):
 
 
 def signature_block(styles: Styles, width: float, signers: Sequence[str] = SIGNERS,
-                    date: bool = True) -> Flowable:
-    """计分人：____ 复核人：____ 监督人：____ 日期：____, kept together (so on the last page)."""
+                    date: bool = True) -> list[Flowable]:
+    """计分人：____ 复核人：____ 监督人：____ 日期：____ (the caller keeps it with the last rows)."""
     labels = [f"{s}：" for s in signers] + (["日期："] if date else [])
     size = 11
     label_w = max(stringWidth(t, styles.fonts.body, size) for t in labels) + 2
@@ -350,7 +201,7 @@ def signature_block(styles: Styles, width: float, signers: Sequence[str] = SIGNE
     cmds += [("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.6, colors.black) for i in range(len(labels))]
     table = Table([row], colWidths=[label_w, line_w - 4 * mm] * len(labels), rowHeights=[10 * mm],
                   style=TableStyle(cmds), hAlign="LEFT")
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return [Spacer(1, 8 * mm), table]
 
 
 class SheetBuilder:
@@ -406,7 +257,8 @@ class SheetBuilder:
         if self.force_landscape:
             return True
         portrait = frame_width(False)
-        return any(sum(g.natural(g.size)) > portrait + 0.5 for g in self.story if isinstance(g, Grid))
+        # Text columns count at 8 字 here: wrapping them onto two lines beats turning the page.
+        return any(sum(g.natural(g.size, cap_chars=8)) > portrait + 0.5 for g in self.story if isinstance(g, Grid))
 
     def render(self, out: Out = None, *, notes: Sequence[str] = (),
                finish: Callable[["SheetBuilder"], None] | None = None) -> bytes:
@@ -416,16 +268,29 @@ class SheetBuilder:
             finish(self)
         wide = self.landscape()
         width = frame_width(wide)
-        story = []
-        for item in self.story:
+        items = list(self.story) + ([Signature(tuple(self.signers))] if self.signers else [])
+        story: list[Any] = []
+        for item in items:
             if isinstance(item, Grid):
                 item.fit(width)
-                item = item.table(self.styles)
-            elif isinstance(item, Signature):
-                item = signature_block(self.styles, width, item.signers, item.date)
-            story.append(item)
-        if self.signers:
-            story.append(signature_block(self.styles, width, self.signers))
+            if not isinstance(item, Signature):
+                story.append(item)
+                continue
+            # The signatures take the notes above them and the last rows of the table along:
+            # never a page of signatures alone.
+            block = signature_block(self.styles, width, item.signers, item.date)
+            while story and not isinstance(story[-1], (Grid, PageBreak, PageLabel, CondPageBreak)):
+                block.insert(0, story.pop())
+            if story and isinstance(story[-1], Grid):
+                rest, tail = story.pop().with_tail(self.fonts)
+                block.insert(0, tail)
+                if rest is not None:
+                    story.append(rest)
+                else:                       # the whole (short) table moves: its heading goes along
+                    while story and isinstance(story[-1], Paragraph):
+                        block.insert(0, story.pop())
+            story.append(KeepTogether(block))
+        story = [x.table(self.fonts) if isinstance(x, Grid) else x for x in story]
         buf = io.BytesIO()
         doc = SheetDoc(buf, self.header, short_digest(self.data), self.fonts, wide)
         doc.build(story, canvasmaker=_numbered_canvas(self.fonts.text))

@@ -192,7 +192,8 @@ class AppointmentRow:
     gender: str
     birth: str
     education: str
-    current: str                        # 现任职务 / 职级
+    office: str                         # 原科室
+    rank: str                           # 现职级
     composite: Decimal | None
     rule: str                           # what decided the seat (§十三)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from .base import Column, Out, SheetBuilder
+from .base import Out, SheetBuilder
+from .table import Column
 from .data import BallotForms, JudgeForms, RatingForms
 
 WRITE = 9 * mm          # row height where a person writes by hand
@@ -78,7 +79,10 @@ def rating_forms(data: RatingForms, out: Out = None) -> bytes:
             b.note("填票说明：对每人的德、能、勤、绩、廉各项，在相应等次栏内划“√”，每项限划一个等次；"
                    "多划的该项无效，不划的视为弃权。")
             head = [["序号", "姓名"] + sum(([g] + [""] * (len(data.columns) - 1) for g in data.groups), [])]
-            cols = [Column("", "CENTER", min_width=9 * mm), Column("")] + [Column(c, "CENTER") for _ in data.groups for c in data.columns]
+            # Equal grade columns: 基本称职 on two lines, the others as wide.
+            cols = [Column("", "CENTER", min_width=9 * mm), Column("")] + [
+                Column(c if len(c) < 4 else f"{c[:2]}\n{c[2:]}", "CENTER", min_width=10 * mm)
+                for _ in data.groups for c in data.columns]
             spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
             spans += [("SPAN", (2 + i * len(data.columns), 0), (1 + (i + 1) * len(data.columns), 0))
                       for i in range(len(data.groups))]

@@ -11,7 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-from .base import Column, Out, SheetBuilder, Struck, esc, frame_width, score_text
+from .base import Out, SheetBuilder, frame_width, score_text
+from .table import Column, Struck, esc
 from .data import (AppointmentSheet, CompositeSheet, DeclarationSheet, DemocraticSheet, DrawSheet, QuantifiedSheet,
                    RecommendationSheet, SatisfactionSheet, SpeechSheet)
 
@@ -145,9 +146,9 @@ def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
     p = data.publicity
     b.note("根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。")
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生年月", "CENTER"), Column("学历"), Column("现任职务", wrap=True), Column("综合考评得分", NUM),
-            Column("确定依据", wrap=True)],
-           [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.current, score_text(r.composite), r.rule]
+            Column("出生年月", "CENTER"), Column("学历"), Column("原科室"), Column("现职级"),
+            Column("综合考评得分", NUM), Column("确定依据", wrap=True)],
+           [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.office, r.rank, score_text(r.composite), r.rule]
             for i, r in enumerate(data.rows, start=1)])
     if data.pending:
         b.section("暂未确定或空缺的岗位")

@@ -21,8 +21,6 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, Callable
 
-from sqlalchemy import select
-
 from ..core.assignment import REASON_LABELS, RULE_LABELS
 from ..core.declarations import effective_declaration
 from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GROUPS
@@ -107,6 +105,7 @@ class _Ctx:
         self.settings = self.doc.get("settings") or {}
         self.people = {p["id"]: p for p in self.doc["people"]}
         self.order = [p["id"] for p in self.doc["people"]]
+        self.rank = {pid: i for i, pid in enumerate(self.order)}
         self.post_names = {p["id"]: p["name"] for p in self.doc["posts"]}
         self.post_order = {p["id"]: i for i, p in enumerate(self.doc["posts"])}
 
@@ -121,10 +120,6 @@ class _Ctx:
     @cached_property
     def computed(self):
         return compute_results(self.store)
-
-    @property
-    def scheme(self):
-        return self.computed[0].scheme
 
     def name(self, pid: str) -> str:
         return self.people.get(pid, {}).get("name", pid)
@@ -189,17 +184,13 @@ def _declarations(ctx: _Ctx, opts: Options) -> d.DeclarationSheet:
     return d.DeclarationSheet(header, n, tuple(rows), posts, notes)
 
 
-def _take_part(ctx: _Ctx, pid: str) -> bool:
-    return bool(ctx.declared(pid))
-
-
 def _satisfaction(ctx: _Ctx, opts: Options) -> d.SatisfactionSheet:
     campaign, results = ctx.computed
     t = campaign.scheme.satisfaction_threshold
     rows = []
     for p in results.people:
         s = p.satisfaction
-        if s is None and not _take_part(ctx, p.id):
+        if s is None and not ctx.declared(p.id):
             continue
         result = "无测评记录" if s is None else ("通过" if s.passed else f"未通过（不满意率达{fraction_text(t)}以上）")
         rows.append(d.SatisfactionRow(p.id, p.name, ctx.people[p.id].get("category") or "",
@@ -216,7 +207,7 @@ def _democratic(ctx: _Ctx, opts: Options) -> d.DemocraticSheet:
     inputs = {p.id: p for p in campaign.people}
     rows = [d.DemocraticRow(p.id, p.name, tuple((inputs[p.id].democratic or {}).get(k) for k in DIMENSIONS),
                             p.democratic)
-            for p in results.people if p.democratic is not None or _take_part(ctx, p.id)]
+            for p in results.people if p.democratic is not None or ctx.declared(p.id)]
     labels = tuple(f"{DIMENSION_LABELS[k]}\n（{percent(w[k])}）" for k in DIMENSIONS)
     points = "、".join(f"{g}{campaign.scheme.grade_points[g].normalize():f}分" for g in GRADES)
     notes = ("注：民主测评得分 = " + " + ".join(f"{DIMENSION_LABELS[k]}×{percent(w[k])}" for k in DIMENSIONS)
@@ -230,9 +221,8 @@ def _quantified(ctx: _Ctx, opts: Options) -> d.QuantifiedSheet:
     years = max([s.appraisal_years] + [len(ctx.people[p.id].get("appraisal") or []) for p in results.people])
     rows = [d.QuantifiedRow(p.id, p.name, ctx.people[p.id].get("rank") or "", p.exam, p.democratic,
                             tuple(entered(a, s.input_decimals) for a in ctx.people[p.id].get("appraisal") or []),
-                            p.appraisal_avg, p.bonus,
-                            p.quantified)
-            for p in results.people if p.quantified is not None or _take_part(ctx, p.id)]
+                            p.appraisal_avg, p.bonus, p.quantified)
+            for p in results.people if p.quantified is not None or ctx.declared(p.id)]
     labels = (f"考试\n（{percent(s.exam_weight)}）", f"民主测评\n（{percent(s.democratic_weight)}）",
               f"考核均分\n（{percent(s.appraisal_weight)}）")
     bonus = "、".join(f"{r}{v.normalize():f}分" for r, v in s.rank_bonus.items() if v)
@@ -272,29 +262,16 @@ def _speech(ctx: _Ctx, opts: Options) -> d.SpeechSheet:
                          k, tuple(rows), notes)
 
 
-def _why_not(pair, person, t: Fraction) -> list[str]:
-    """Why a pair may not take the post (§五, §十一(三)); empty when it may."""
+def _why_not(pair, person, t: Fraction, *, rate: bool = True) -> list[str]:
+    """Why a pair may not take the post (§五, §十一(三)); ``rate=False`` leaves out the rate (shown beside)."""
     why: list[str] = []
-    if pair.eligible:
-        return why
-    if pair.recommendation is None:
+    if not pair.eligible and pair.recommendation is None:
         why.append("无推荐记录")
-    elif not pair.recommendation.eligible:
+    elif not pair.eligible and not pair.recommendation.eligible and rate:
         why.append(f"推荐率不达{fraction_text(t)}")
-    if person is not None and not person.passed:
+    if not pair.eligible and person is not None and not person.passed:
         why.append("满意度测评未通过")
     return why
-
-
-def _eligible_text(pair, person, t: Fraction, *, rate_shown: bool = False) -> str:
-    """是 / 否, with the reasons a reader cannot see in the row (the rate has its own column)."""
-    why = [w for w in _why_not(pair, person, t) if not (rate_shown and w.startswith("推荐率"))]
-    return "是" if pair.eligible else ("否（" + "，".join(why) + "）" if why else "否")
-
-
-def _pairs_in_order(ctx: _Ctx, pairs):
-    rank = {pid: i for i, pid in enumerate(ctx.order)}
-    return sorted(pairs, key=lambda x: (rank.get(x.person, 10**9), ctx.post_order.get(x.post, 10**9)))
 
 
 def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
@@ -304,14 +281,15 @@ def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
     counts = {(c.person, c.post): c.counts for c in campaign.counts}
     people = {p.id: p for p in results.people}
     rows = []
-    for x in _pairs_in_order(ctx, results.pairs):
+    for x in sorted(results.pairs, key=lambda x: (ctx.rank.get(x.person), ctx.post_order.get(x.post))):
         rec, got = x.recommendation, counts.get((x.person, x.post), {})
         kind = f"第{ORDINALS[x.choice or 0]}志愿" if x.declared else "建议岗位"
+        why = _why_not(x, people.get(x.person), s.threshold, rate=False)
         rows.append(d.RecommendationRow(
             x.person, ctx.name(x.person), ctx.post(x.post), kind, tuple(got.get(g, 0) for g in GROUPS),
             rec.recommended if rec else sum(got.values()), rec.present if rec else sum(present.values()),
             rec.rate_shown if rec else None, bool(rec and rec.eligible), x.score,
-            _eligible_text(x, people.get(x.person), s.threshold, rate_shown=True)))
+            "是" if x.eligible else "否" + (f"（{'，'.join(why)}）" if why else "")))
     t = fraction_text(s.threshold)
     weights = "、".join(f"{GROUP_LABELS[g]}{percent(s.group_weights[g])}" for g in GROUPS)
     notes = [f"注：推荐率 = 推荐合计 ÷ 到会合计，不达{t}的不得在该岗位任职（第十一条），是否达到按精确分数判定；"
@@ -328,9 +306,8 @@ def _composite(ctx: _Ctx, opts: Options) -> d.CompositeSheet:
     campaign, results = ctx.computed
     w = campaign.scheme.composite_weights
     people = {p.id: p for p in results.people}
-    rank = {pid: i for i, pid in enumerate(ctx.order)}
-    pairs = sorted(results.pairs, key=lambda x: (ctx.post_order.get(x.post, 10**9), x.composite is None,
-                                                 -(x.composite or 0), rank.get(x.person, 10**9)))
+    pairs = sorted(results.pairs, key=lambda x: (ctx.post_order.get(x.post), x.composite is None,
+                                                 -(x.composite or 0), ctx.rank.get(x.person)))
     rows = []
     for x in pairs:
         p = people[x.person]
@@ -354,10 +331,9 @@ def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
     rows = []
     for pl in sorted(a.placements, key=lambda p: (ctx.post_order.get(p.post, 10**9), p.person)):
         p = ctx.people[pl.person]
-        current = "　".join(x for x in (p.get("former_office") or "", p.get("rank") or "") if x)
         rows.append(d.AppointmentRow(ctx.post(pl.post), pl.person, p["name"], p.get("gender") or "",
-                                     p.get("birth") or "", p.get("education") or "", current,
-                                     composite.get((pl.person, pl.post)), RULE_LABELS.get(pl.rule, pl.rule)))
+                                     p.get("birth") or "", p.get("education") or "", p.get("former_office") or "",
+                                     p.get("rank") or "", composite.get((pl.person, pl.post)), RULE_LABELS.get(pl.rule, pl.rule)))
     pending = []
     for u in a.undecided:
         where = ctx.post(u.post) if u.post else "、".join(ctx.post(x) for x in u.posts)

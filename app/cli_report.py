@@ -1,0 +1,123 @@
+"""``python -m app report FILE.db --sheet 综合考评结果 --out X.pdf``: print a sheet without the GUI.
+
+The sheet is named by its Chinese title (``--help`` lists them all). A 公示 sheet whose stages are
+not yet published is refused unless ``--draft`` (then every page is marked 草稿（未公布）).
+Exit 0 when the PDF is written; 2 with a message on stderr when it cannot be (unreadable file,
+unpublished stage, incomplete data).
+
+Importing this module is cheap (no ReportLab, no SQLAlchemy): ``app.__main__`` builds its parser
+from it on every start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any, Sequence, TextIO
+
+from .core.draw import MEETINGS
+from .reports import FORM, SHEET, SHEETS
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def sheet_list() -> str:
+    """The ``--help`` text listing every sheet and form by its Chinese title."""
+    lines = []
+    for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）：")):
+        lines.append(heading)
+        lines += [f"  {title}　{entry.summary}" for title, entry in SHEETS.items() if entry.kind == kind]
+    lines.append("")
+    lines.append("例：python -m app report 竞岗.db --sheet 综合考评结果 --out 综合考评结果.pdf")
+    return "\n".join(lines)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” 不是日期（格式 YYYY-MM-DD，如 2026-03-02）") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}” 须为正整数")
+    return int(text)
+
+
+def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
+                     help="要打印的表（中文表名，见下）")
+    rep.add_argument("--out", required=True, help="输出的 PDF 文件")
+    rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
+    rep.add_argument("--start-date", type=_iso_date, help="拟任人选公示：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天")
+    rep.add_argument("--round", type=_positive, dest="round_no", help="报岗情况公示：第几次报岗（默认最近公布的一次）")
+    rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
+    rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
+    rep.add_argument("--font", help="字体文件（.ttf/.ttc），优先于系统的宋体、黑体、仿宋和程序自带字体")
+    return rep
+
+
+def add_report_parser(sub: Any) -> argparse.ArgumentParser:
+    """The ``report`` sub-command on ``python -m app``'s sub-parsers."""
+    rep = sub.add_parser("report", help="打印公示表或会议用表（PDF），不需要图形界面",
+                         description="把一张公示表或会议用表打印为 PDF（A4，字体嵌入）。",
+                         epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    return configure_parser(rep)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A stand-alone parser (``python -m app.cli_report``), the same as ``python -m app report``."""
+    parser = argparse.ArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
+                                     epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    return configure_parser(parser)
+
+
+def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None, draft: bool = False,
+               round_no: int | None = None, meeting: str | None = None, copies: int | None = None,
+               font: str | None = None, printed: str | None = None,
+               stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
+    from .reports import fonts, render
+    from .services.report_data import sheet_data
+    from .services.store import Store, StoreError
+    if sheet not in SHEETS:
+        print(f"没有“{sheet}”这张表；可打印：{'、'.join(SHEETS)}", file=stderr)
+        return EXIT_BAD_INPUT
+    if font:
+        fonts.configure(font)
+    try:
+        store = Store.open(db, operator="report")
+    except StoreError as exc:
+        print(str(exc), file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
+                          copies=copies, printed=printed)
+        render(sheet, data, out)
+    except (StoreError, fonts.FontError) as exc:
+        print(str(exc), file=stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"{out}: 无法写入（{exc.strerror or exc}）", file=stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        store.close()
+    print(f"已生成 {out}（{sheet}{'，草稿（未公布）' if data.header.draft else ''}）", file=stdout)
+    return EXIT_OK
+
+
+def run_report_args(args: argparse.Namespace) -> int:
+    return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
+                      round_no=args.round_no, meeting=args.meeting, copies=args.copies, font=args.font)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_report_args(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
