@@ -55,7 +55,7 @@ class ProjectorFeed(QObject):
         """Read the stored state and the scene from scratch (opening, restart)."""
         self.state = service.projector_state(self.bench.store)
         self.page = 0
-        self._rebuild()
+        self._rebuild(Changed.ALL)
         self.updated.emit()
 
     def on_changed(self, flags: Changed) -> None:
@@ -67,14 +67,14 @@ class ProjectorFeed(QObject):
         if not same_scene or flags & SCENE_WATCHES[state.scene]:
             if old.scene != state.scene or old.meeting != state.meeting:
                 self.page = 0
-            self._rebuild()
+            self._rebuild(flags if old.scene == state.scene else Changed.ALL)
         elif old == state:
             return               # nothing this scene shows has changed
         self.updated.emit()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, flags: Changed) -> None:
         try:
-            self.data = service.build_scene(self.bench.store, self.state)
+            self.data = service.build_scene(self.bench.store, self.state, flags)
         except StoreError as err:
             self.data = None
             self.bench.message.emit(f"大屏：{err}", True)

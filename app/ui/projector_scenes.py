@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPainterPath, QPen, QStaticText
 
 from ..core.scheme import GROUPS
 from ..services.projector import (DRAW, RESULTS, SCENE_LABELS, SCORING, SPEAKER, TALLY, DrawScene, ProjectorState,
@@ -106,8 +106,11 @@ class SceneRenderer:
 
     def __init__(self, family: QFont | None = None) -> None:
         self._family = QFont(family if family is not None else QGuiApplication.font())
-        self._fonts: dict[tuple[int, bool], QFont] = {}
+        self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetricsF]] = {}
+        self._widths: dict[tuple[str, int, bool], float] = {}
+        self._static: dict[tuple[str, int, bool], QStaticText] = {}
         self._texts: list[str] = []
+        self._sizes: set[int] = set()
         self.p: QPainter | None = None
         self.u = 1.0
         self.b = 38
@@ -116,40 +119,80 @@ class SceneRenderer:
         """Every string the last :meth:`paint` drew, in order."""
         return list(self._texts)
 
+    def pixel_sizes(self) -> set[int]:
+        """The font sizes (px) the last :meth:`paint` used: none below :func:`base_px`."""
+        return set(self._sizes)
+
     # -- primitives ------------------------------------------------------------------------------
 
     def font(self, scale: float = 1.0, bold: bool = False) -> QFont:
+        return self._font(scale, bold)[0]
+
+    def _font(self, scale: float, bold: bool) -> tuple[QFont, QFontMetricsF]:
         px = max(self.b, round(self.b * scale))     # never below the base size
         key = (px, bold)
         if key not in self._fonts:
             f = QFont(self._family)
             f.setPixelSize(px)
             f.setBold(bold)
-            self._fonts[key] = f
+            self._fonts[key] = (f, QFontMetricsF(f))
         return self._fonts[key]
 
     def width(self, text: str, scale: float = 1.0, bold: bool = False) -> float:
-        return QFontMetricsF(self.font(scale, bold)).horizontalAdvance(text)
+        font, metrics = self._font(scale, bold)
+        key = (text, font.pixelSize(), bold)
+        w = self._widths.get(key)
+        if w is None:
+            if len(self._widths) > 4000:
+                self._widths.clear()
+            w = self._widths[key] = metrics.horizontalAdvance(text)
+        return w
 
     def text(self, x: float, y: float, w: float, h: float, text: str, *, scale: float = 1.0,
              color: QColor = FG, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, bold: bool = False) -> float:
         """Draw one line in the box (vertically centred); elided rather than clipped. Returns its width."""
-        font = self.font(scale, bold)
-        metrics = QFontMetricsF(font)
-        if metrics.horizontalAdvance(text) > w:
+        font, metrics = self._font(scale, bold)
+        width = self.width(text, scale, bold)
+        if width > w:
             text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, w)
+            width = metrics.horizontalAdvance(text)
+        self._texts.append(text)
+        self._sizes.add(font.pixelSize())
         p = self.p
         p.setFont(font)
         p.setPen(color)
-        p.drawText(QRectF(x, y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), text)
-        self._texts.append(text)
-        return metrics.horizontalAdvance(text)
+        if align == Qt.AlignmentFlag.AlignRight:
+            x += w - width
+        elif align == Qt.AlignmentFlag.AlignHCenter:
+            x += (w - width) / 2
+        top = y + (h - metrics.height()) / 2
+        if bold and font.pixelSize() > 1.6 * self.b:
+            # Large bold type (a name, a card) as an outline, filled and stroked: a font without a
+            # bold face gets no synthetic bold above ~60 px, and the back row needs the weight.
+            regular = self._font(scale, False)[0]      # emboldened here, the same at every size
+            path = QPainterPath()
+            path.addText(QPointF(x, top + metrics.ascent()), regular, text)
+            p.fillPath(path, color)
+            p.strokePath(path, QPen(color, font.pixelSize() / 26))
+            return width
+        # QStaticText keeps each string laid out between paints (names, posts, heads repeat on
+        # every ballot), which halves the cost of a page of text.
+        key = (text, font.pixelSize(), bold)
+        static = self._static.get(key)
+        if static is None:
+            if len(self._static) > 4000:
+                self._static.clear()
+            static = self._static[key] = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=font)
+        p.drawStaticText(QPointF(x, top), static)
+        return width
 
     # -- the frame ----------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, width: int, height: int, data: Scene | None, state: ProjectorState,
               page: int = 0, pages: Sequence[Sequence[Any]] | None = None) -> None:
-        self._texts = []
+        self._texts, self._sizes = [], set()
         self.p = painter
         self.u = height / REF_HEIGHT
         self.b = base_px(height)
@@ -376,7 +419,7 @@ class SceneRenderer:
         num_w = self.width("00") + 8 * u
         score_w = self.width("100.000") + 16 * u
         tag_w = self.width("人选") + 24 * u
-        name_w = width - num_w - score_w - tag_w - 48 * u
+        name_w = min(width - num_w - score_w - tag_w - 48 * u, 8 * self.b)   # keep name and score together
         for r, row in enumerate(rows):
             ry = y + r * rh
             if isinstance(row, PostHeading):
@@ -393,8 +436,8 @@ class SceneRenderer:
             self.text(mx + num_w + 24 * u + name_w, ry, score_w, rh, f"{line.composite:.3f}",
                       color=ACCENT if line.placed else FG, align=Qt.AlignmentFlag.AlignRight)
             if line.placed:
-                self.text(mx + width - tag_w, ry, tag_w, rh, "人选", color=ACCENT, bold=True,
-                          align=Qt.AlignmentFlag.AlignRight)
+                self.text(mx + num_w + 24 * u + name_w + score_w + 24 * u, ry, tag_w, rh, "人选", color=ACCENT,
+                          bold=True)
         self._footer("按岗位，综合考评得分从高到低（已公布）")
 
 
