@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import weakref
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ from ..core.recommendation import recommendation
 from ..core.scheme import GROUPS, Scheme
 from ..core.scoring import trimmed_mean
 from ..models.schema import Ballot, Declaration, Meta, Person, Post, Presence, RecCount
-from . import draws, roster, scores, stages
+from . import declarations, draws, roster, scores, stages
 from ._put import put
 from .store import Changed, Store, StoreError
 
@@ -97,12 +98,15 @@ def projector_state(store: Store) -> ProjectorState:
         return ProjectorState.from_json(row.value if row else None)
 
 
-def _store_state(store: Store, state: ProjectorState, reason: str) -> Changed:
+def _update_state(store: Store, change: Callable[[ProjectorState], ProjectorState], reason: str) -> Changed:
+    """Apply ``change`` to the stored state inside one write (two laptops cannot lose a switch)."""
     with store.write(reason) as s:
         row = s.get(Meta, PROJECTOR_KEY)
-        if row is not None and ProjectorState.from_json(row.value) == state:
+        old = ProjectorState.from_json(row.value if row else None)
+        new = change(old)
+        if row is not None and new == old:
             return Changed.NONE
-        put(s, Meta, {"key": PROJECTOR_KEY}, {"value": state.to_json()})
+        put(s, Meta, {"key": PROJECTOR_KEY}, {"value": new.to_json()})
     return PROJECTOR_CHANGED
 
 
@@ -115,25 +119,24 @@ def set_projector_scene(store: Store, scene: str, *, meeting: str | None = None,
         raise StoreError(f"没有“{meeting}”这一会议；抽签会议为 {'、'.join(MEETINGS)}")
     if speaker is not None and (isinstance(speaker, bool) or not isinstance(speaker, int) or speaker < 0):
         raise StoreError("演讲人序号须为非负整数")
-    old = projector_state(store)
-    new = replace(old, scene=scene, meeting=meeting if meeting is not None else old.meeting,
-                  speaker=speaker if speaker is not None else old.speaker,
-                  blackout=blackout if blackout is not None else old.blackout)
-    return _store_state(store, new, f"大屏：{SCENE_LABELS[scene]}" + ("（黑屏）" if new.blackout else ""))
+
+    def change(old: ProjectorState) -> ProjectorState:
+        return replace(old, scene=scene, meeting=meeting if meeting is not None else old.meeting,
+                       speaker=speaker if speaker is not None else old.speaker,
+                       blackout=blackout if blackout is not None else old.blackout)
+    return _update_state(store, change, f"大屏：{SCENE_LABELS[scene]}" + ("（黑屏）" if blackout else ""))
 
 
 def set_blackout(store: Store, on: bool) -> Changed:
     """黑屏 (on) or back to the scene (off)."""
-    old = projector_state(store)
-    return _store_state(store, replace(old, blackout=bool(on)), "大屏：黑屏" if on else "大屏：恢复显示")
+    return _update_state(store, lambda old: replace(old, blackout=bool(on)), "大屏：黑屏" if on else "大屏：恢复显示")
 
 
 def step_speaker(store: Store, step: int) -> Changed:
     """当前演讲: the next (+1) or previous (−1) speaker, kept within the speaking order."""
-    old = projector_state(store)
-    total = len(draws.speaking_order(store))
-    index = min(max(old.speaker + step, 0), max(total - 1, 0))
-    return _store_state(store, replace(old, scene=SPEAKER, speaker=index), f"大屏：当前演讲第 {index + 1} 位")
+    last = max(len(draws.speaking_order(store)) - 1, 0)
+    return _update_state(store, lambda old: replace(old, scene=SPEAKER, speaker=min(max(old.speaker + step, 0), last)),
+                         "大屏：当前演讲" + ("下一位" if step > 0 else "上一位"))
 
 
 # -- the scenes ---------------------------------------------------------------------------------------
@@ -241,7 +244,7 @@ class TallyScene:
     threshold: Fraction
     groups: tuple[GroupProgress, ...]
     bars: tuple[TallyBar, ...]
-    ballots: int                   # ballots counted, all groups (serial fingerprint for tests)
+    ballots: int                   # valid paper ballots counted, all groups
 
     @property
     def counted(self) -> int:
@@ -302,9 +305,8 @@ def draw_scene(store: Store, meeting: str = draws.SPEECH_MEETING) -> DrawScene:
                      record.seed if record.method == draws.PROGRAM else None, record.list_digest, verified, lines)
 
 
-def _declared_names(store: Store) -> dict[str, tuple[str, ...]]:
-    from .declarations import declarations
-    return {pid: effective_declaration(rounds) for pid, rounds in declarations(store).items()}
+def _declared_posts(store: Store) -> dict[str, tuple[str, ...]]:
+    return {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
 
 
 def speaker_scene(store: Store, index: int) -> SpeakerScene:
@@ -314,7 +316,7 @@ def speaker_scene(store: Store, index: int) -> SpeakerScene:
         return SpeakerScene(drawn, 0, 0, None, (), None)
     index = min(max(index, 0), len(order) - 1)
     names, posts = _names(store), _post_names(store)
-    declared = _declared_names(store).get(order[index], ())
+    declared = _declared_posts(store).get(order[index], ())
     nxt = names.get(order[index + 1]) if index + 1 < len(order) else None
     return SpeakerScene(drawn, index + 1, len(order), names.get(order[index], ""),
                         tuple(posts.get(p, p) for p in declared), nxt)
@@ -467,9 +469,9 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
                                         .order_by(Declaration.person_id, Declaration.round_no)):
                 rounds.setdefault(pid, []).append(tuple(p for p in posts.split(",") if p))
             declared = {pid: effective_declaration(r) for pid, r in rounds.items()}
-            roster = (people, post_rows, tuple(sorted(declared.items())))
-            if roster != (cache.roster or ())[:3]:
-                cache.roster = (*roster, declared)
+            fresh = (people, post_rows, tuple(sorted(declared.items())))
+            if fresh != (cache.roster or ())[:3]:
+                cache.roster = (*fresh, declared)
         people, post_rows, _, declared = cache.roster
         by_ballot = tuple(g for g in GROUPS if cache.per_group[_GROUP_INDEX[g]])
         typed_groups = [g for g in GROUPS if g not in by_ballot]

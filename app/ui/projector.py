@@ -45,11 +45,14 @@ class ProjectorFeed(QObject):
         self.pages: list[list[Any]] = [[]]
         self.page = 0
         self.wall_size: tuple[int, int] = DEFAULT_WALL   # the preview takes the wall's shape
+        self._viewers = 0        # the wall and the preview, while shown
+        self._stale = False      # a change came while nobody was looking: rebuild when one looks
         self.timer = QTimer(self)
         self.timer.setInterval(PAGE_SECONDS * 1000)
         self.timer.timeout.connect(self.next_page)
         bench.changed.connect(self.on_changed)
-        self.reload()
+        self.state = service.projector_state(bench.store)
+        self._stale = True       # built when the wall or the preview is first shown
 
     def reload(self) -> None:
         """Read the stored state and the scene from scratch (opening, restart)."""
@@ -67,12 +70,30 @@ class ProjectorFeed(QObject):
         if not same_scene or flags & SCENE_WATCHES[state.scene]:
             if old.scene != state.scene or old.meeting != state.meeting:
                 self.page = 0
-            self._rebuild(flags if old.scene == state.scene else Changed.ALL)
+            if self._viewers:
+                self._rebuild(flags if old.scene == state.scene and not self._stale else Changed.ALL)
+            else:
+                self._stale = True                  # nobody sees it: no work until somebody does
         elif old == state:
             return               # nothing this scene shows has changed
         self.updated.emit()
 
+    def attach(self) -> None:
+        """A view is shown: bring the scene up to date if changes came while none was."""
+        self._viewers += 1
+        if self._stale:
+            self._rebuild(Changed.ALL)
+            self.updated.emit()
+        elif len(self.pages) > 1 and not self.timer.isActive():
+            self.timer.start()
+
+    def detach(self) -> None:
+        self._viewers = max(0, self._viewers - 1)
+        if not self._viewers:
+            self.timer.stop()
+
     def _rebuild(self, flags: Changed) -> None:
+        self._stale = False
         try:
             self.data = service.build_scene(self.bench.store, self.state, flags)
         except StoreError as err:
@@ -80,7 +101,7 @@ class ProjectorFeed(QObject):
             self.bench.message.emit(f"大屏：{err}", True)
         self.pages = paginate(self.data) if self.data is not None else [[]]
         self.page = min(self.page, len(self.pages) - 1)
-        if len(self.pages) > 1:
+        if len(self.pages) > 1 and self._viewers:
             if not self.timer.isActive():
                 self.timer.start()
         else:
@@ -155,6 +176,14 @@ class ProjectorWindow(QWidget):
             painter.end()
         self.painted.emit()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.feed.attach()
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.feed.detach()
+        super().hideEvent(event)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().closeEvent(event)
         self.closed.emit()
@@ -192,6 +221,14 @@ class ProjectorPreview(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
         return QSize(320, 180)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.feed.attach()
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.feed.detach()
+        super().hideEvent(event)
 
     def wall_rect(self) -> QRectF:
         w, h = self.feed.wall_size

@@ -17,7 +17,8 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPainterPath, QPen, QStaticText
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPainterPath, QPen,
+                           QStaticText)
 
 from ..core.scheme import GROUPS
 from ..services.projector import (DRAW, RESULTS, SCENE_LABELS, SCORING, SPEAKER, TALLY, DrawScene, ProjectorState,

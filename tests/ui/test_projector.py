@@ -84,13 +84,31 @@ def test_the_wall_redraws_only_for_the_changes_its_scene_shows(qtbot, ballot_ben
     assert window.feed.state.scene == projector.DRAW
     built = []
     real = projector.build_scene
-    monkeypatch.setattr(projector, "build_scene", lambda store, state, *a: built.append(state.scene) or real(store, state, *a))
+    monkeypatch.setattr(projector, "build_scene",
+                        lambda store, state, *a: built.append(state.scene) or real(store, state, *a))
     ballot_bench.changed.emit(Changed.BALLOTS)          # 唱票 is not on the wall now
     ballot_bench.changed.emit(Changed.SPEECH)
     assert built == []
     ballot_bench.run(draws.program_draw, draws.SPEECH_MEETING, "4711")
     assert built == [projector.DRAW]
     assert "复核一致" in window.texts() and "程序抽签\u3000种子 4711" in window.texts()
+
+
+def test_a_projector_nobody_sees_does_no_work_until_shown(qtbot, ballot_bench, monkeypatch):
+    feed = ui_projector.ProjectorFeed(ballot_bench)
+    built = []
+    real = projector.build_scene
+    monkeypatch.setattr(projector, "build_scene",
+                        lambda store, state, *a: built.append(state.scene) or real(store, state, *a))
+    ballot_bench.run(projector.set_projector_scene, projector.TALLY)
+    ballot_bench.run(ballots.save_ballot, "leaders", {"1001": Mark(AGREE, "P1")})
+    assert built == [] and feed.state.scene == projector.TALLY        # the choice is known, nothing tallied
+    window = ProjectorWindow(ballot_bench, feed)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.painted):
+        window.show()
+    assert built == [projector.TALLY]
+    assert "局领导 1/5" in window.texts()
 
 
 def test_no_polling_timer_reads_the_store(qtbot, demo_store, monkeypatch):
