@@ -127,6 +127,12 @@ def delete_person(store: Store, person_id: str, *, reason: str) -> Changed:
     return Changed.ROSTER | Changed.SCORES
 
 
+def names(store: Store) -> dict[str, str]:
+    """id → name in roster order (a light read for screens that only show names)."""
+    with store.read() as s:
+        return {pid: name for pid, name in s.execute(select(Person.id, Person.name).order_by(Person.sort, Person.id))}
+
+
 def list_people(store: Store) -> list[tuple[RosterPerson, int]]:
     """Every person in roster order, with the row version the UI must hand back when editing."""
     with store.read() as s:

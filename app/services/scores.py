@@ -90,11 +90,13 @@ class Entry:
     version: int
 
 
-def list_scores(store: Store) -> dict[str, dict[str, Entry]]:
-    """person → item → the stored entry with its status (考试与测评 stage)."""
+def list_scores(store: Store, prefix: str = "") -> dict[str, dict[str, Entry]]:
+    """person → item → the stored entry with its status (考试与测评 stage); ``prefix`` narrows the items
+    (e.g. ``"sat:"``)."""
     out: dict[str, dict[str, Entry]] = {}
     with store.read() as s:
-        for x in s.execute(select(Score)).scalars():
+        query = select(Score).where(Score.item.startswith(prefix)) if prefix else select(Score)
+        for x in s.execute(query).scalars():
             out.setdefault(x.person_id, {})[x.item] = Entry(x.value, x.status, x.entered_by, x.confirmed_by, x.version)
     return out
 

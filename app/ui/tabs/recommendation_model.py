@@ -15,11 +15,10 @@ from ...core.ballots import PaperBallot, tally
 from ...core.declarations import effective_declaration
 from ...core.numbers import ScoreError
 from ...core.recommendation import Recommendation, recommendation
-from ...core.results import Results
 from ...core.scheme import GROUP_LABELS, GROUPS, Scheme
-from ...services import ballot_checks, ballots, declarations, recommendation as rec_service, roster
+from ...core.scoring import satisfaction
+from ...services import ballot_checks, ballots, declarations, recommendation as rec_service, roster, scores
 from ...services.ballot_checks import PaperCount
-from ...services.campaign_io import compute_results
 from ...services.store import Store, StoreError
 from ..table import CENTER, LEFT, RIGHT, Index, score_text
 from ..workbench import Workbench
@@ -47,16 +46,15 @@ class Snapshot:
     keyed: dict[str, int]                       # ballots keyed per group (唱票)
     ballots: list[ballots.BallotRow]
     papers: dict[str, PaperCount]
-    results: Results | None
+    passed: dict[str, bool]                     # §五 result per person with a 满意度 record
     problem: str | None                         # why the full results cannot be computed yet
     warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_snapshot(store: Store) -> Snapshot:
-    people = [p for p, _ in roster.list_people(store)]
-    names = {p.id: p.name for p in people}
+    names = roster.names(store)
     declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
-    candidates = [p.id for p in people if declared.get(p.id)]
+    candidates = [pid for pid in names if declared.get(pid)]
     posts = {p.id: p.name for p in roster.list_posts(store)}
     presence = rec_service.presence(store)
     typed = rec_service.counts(store)
@@ -74,11 +72,9 @@ def read_snapshot(store: Store) -> Snapshot:
         for g, n in per_group.items():
             if g not in by_ballot:
                 merged.setdefault(key, {})[g] = n
-    try:
-        _, results = compute_results(store)
-        problem = None
-    except StoreError as err:
-        results, problem = None, str(err)
+    # Only what this tab shows is computed (not the whole campaign): it redraws after every ballot.
+    passed = satisfaction_passed(store)
+    problem = None
     papers = ballot_checks.paper_counts(store)
     totals: dict[str, dict[str, int]] = {}
     for (person, _), per_group in merged.items():
@@ -86,7 +82,21 @@ def read_snapshot(store: Store) -> Snapshot:
             totals.setdefault(g, {})[person] = totals.get(g, {}).get(person, 0) + n
     warnings = ballot_checks.cross_check(presence, papers, keyed=dict(t.ballots), person_totals=totals, names=names)
     return Snapshot(store.scheme(), names, candidates, declared, posts, presence, typed, merged, by_ballot,
-                    dict(t.ballots), rows, papers, results, problem, warnings)
+                    dict(t.ballots), rows, papers, passed, problem, warnings)
+
+
+def satisfaction_passed(store: Store) -> dict[str, bool]:
+    """§五 per person with a 满意度测评 on record: 不满意率 < 1/3 (exact)."""
+    scheme = store.scheme()
+    out = {}
+    for person, items in scores.list_scores(store, "sat:").items():
+        if "sat:present" in items and "sat:dissatisfied" in items:
+            try:
+                out[person] = satisfaction(int(items["sat:present"].value), int(items["sat:dissatisfied"].value),
+                                           scheme).passed
+            except ScoreError:
+                pass
+    return out
 
 
 # -- the pair table ---------------------------------------------------------------------------------
@@ -117,8 +127,7 @@ def pair_rows(snap: Snapshot, extra: set[tuple[str, str]] | frozenset = frozense
         mine += sorted({post for p, post in suggested if p == person and post not in mine},
                        key=lambda post: (post_order.get(post, len(post_order)), post))
         keys += [(person, post) for post in mine]
-    by_pair = {(x.person, x.post): x for x in snap.results.pairs} if snap.results else {}
-    passed = {p.id: p.passed for p in snap.results.people} if snap.results else {}
+    passed = snap.passed
     present = sum(snap.presence.get(g, 0) for g in GROUPS)
     rows = []
     for person, post in keys:
@@ -128,17 +137,14 @@ def pair_rows(snap: Snapshot, extra: set[tuple[str, str]] | frozenset = frozense
         merged = snap.merged.get((person, post), {})
         counts = {g: merged.get(g, 0 if g in snap.ballot_groups else None) for g in GROUPS}
         note, rec, score = "", None, None
-        result = by_pair.get((person, post))
-        if result is not None and result.recommendation is not None:
-            rec, score = result.recommendation, result.score
-            if rec.eligible and score is None and not passed.get(person, True):
+        try:
+            rec = recommendation(snap.presence, merged, snap.scheme)
+            score = rec.score
+            if rec.eligible and not passed.get(person, True):
+                score = None
                 note = "满意度测评不满意率达三分之一以上，不得推荐（§五）"
-        else:
-            try:
-                rec = recommendation(snap.presence, merged, snap.scheme)
-                score = rec.score
-            except ScoreError as err:
-                note = str(err)
+        except ScoreError as err:
+            note = str(err)
         rows.append(PairRow(person, snap.names.get(person, person), post, snap.posts.get(post, post), kind, counts,
                             dict(snap.typed.get((person, post), {})), present, rec, score, note))
     return rows
