@@ -110,10 +110,16 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             append(session, action, entity, old, new, head)
 
 
-def install(session_class: Any) -> None:
-    """Log every change made through sessions of this class."""
-    if not event.contains(session_class, "before_flush", _before_flush):
-        event.listen(session_class, "before_flush", _before_flush)
+def install(session_factory: Any) -> None:
+    """Log every change made through ORM sessions.
+
+    The hook is registered once on the ``Session`` class itself. (Registering it per sessionmaker
+    and skipping when ``event.contains`` said it was there proved unsafe: the event registry keys
+    targets by ``id()``, so a new sessionmaker at the address of a collected one could look
+    "already installed" and its changes went unlogged — caught by a flaky CI run.)
+    """
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
 
 
 def log_event(session: Session, what: str, detail: dict[str, Any]) -> None:

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导出各阶段结果 Excel…", lambda: self._export("考评结果.xlsx", "excel:results"))
         self._action(file_menu, "导出竞岗文件 JSON…", lambda: self._export("竞岗文件.json", "json"))
         file_menu.addSeparator()
+        self._action(file_menu, "打印公示表与会议用表…", self.print_sheets, "Ctrl+P")
+        file_menu.addSeparator()
         self._action(file_menu, "校验审计日志(&V)", self.verify)
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "退出(&X)", self.close, "Ctrl+Q")
@@ -188,6 +190,10 @@ class MainWindow(QMainWindow):
         }
         if self.bench.run(writers[kind]) is not FAILED:
             self.bench.info(f"已导出 {path}")
+
+    def print_sheets(self) -> None:
+        from .print_preview import PrintDialog
+        PrintDialog(self.bench, self).exec()
 
     def verify(self) -> None:
         report = self.store.verify()

@@ -302,3 +302,19 @@ def test_a_person_with_entries_cannot_be_deleted_and_confirmations_survive_a_ros
     save_post(store, "P9", "临时岗位")
     delete_post(store, "P9", reason="建错")
     assert store.verify().ok
+
+
+def test_every_new_store_object_logs_its_changes(tmp_path):
+    """Many Store objects come and go in one process (each with its own sessionmaker): every one of
+    them must log, whatever addresses the garbage collector hands out."""
+    import gc
+    path = tmp_path / "c.db"
+    new_store(tmp_path).close()
+    for i in range(30):
+        store = Store.open(path, operator=f"录入{i}")
+        save_person(store, RosterPerson(id=f"{3000 + i}", name="赵敏", rank="科员"))
+        report = store.verify()
+        store.close()
+        del store
+        gc.collect()
+        assert report.ok, report.problems

@@ -1,0 +1,370 @@
+"""打印公示表与会议用表: choose a sheet or form, preview its pages, print through Qt or save the PDF.
+
+The PDF is built by the service (:func:`app.services.report_data.build_pdf`) exactly as the
+command line builds it; the preview and the printout are its pages rendered with pypdfium2, and
+"另存为 PDF" writes the very bytes previewed. A refusal (stage not published, missing font, …) is
+shown in the dialog in words and nothing is previewed.
+
+The print dialog and the file dialog are the methods :meth:`PrintDialog.ask_print` and
+:meth:`PrintDialog.ask_save_path`, so tests can replace them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QRect, QSize, Qt
+from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from ..core.draw import MEETINGS
+from ..reports import FORM, SHEETS
+from ..services.store import Store, StoreError
+from .workbench import FAILED, Workbench
+
+PREVIEW_SCALE = 1.15          # screen pixels per PDF point in the preview (A4 portrait ≈ 684 px wide)
+MAX_PRINT_DPI = 300           # pages are rasterised at the printer's resolution, at most this
+
+
+def build_sheet_pdf(store: Store, title: str, **options: Any) -> bytes:
+    """The PDF of ``title``; every refusal as a StoreError (so the workbench shows it in words)."""
+    from ..reports import fonts
+    from ..services.report_data import build_pdf
+    try:
+        return build_pdf(store, title, **options)
+    except fonts.FontError as exc:
+        raise StoreError(f"无法打印“{title}”：{exc}") from exc
+    except (ValueError, KeyError) as exc:
+        raise StoreError(f"无法打印“{title}”：数据不完整（{exc}）") from exc
+
+
+def page_images(pdf: bytes, scale: float) -> list[QImage]:
+    """Every page of ``pdf`` rendered at ``scale`` pixels per point."""
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return [pil_to_qimage(doc[i].render(scale=scale).to_pil()) for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def render_page(pdf: bytes, index: int, scale: float) -> QImage:
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return pil_to_qimage(doc[index].render(scale=scale).to_pil())
+    finally:
+        doc.close()
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Width and height in points of every page."""
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return [tuple(doc[i].get_size()) for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def pil_to_qimage(image: Any) -> QImage:
+    rgb = image.convert("RGB")
+    data = rgb.tobytes("raw", "RGB")
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+class PrintDialog(QDialog):
+    """Choose a sheet, 预览, then 打印… (Ctrl+P) or 另存为 PDF… (Ctrl+S)."""
+
+    def __init__(self, bench: Workbench, parent: QWidget | None = None, title: str | None = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.pdf: bytes | None = None
+        self.images: list[QImage] = []
+        self.pdf_title = ""
+        self.setWindowTitle("打印公示表与会议用表")
+        self.resize(1100, 700)
+
+        self.sheet = QComboBox()
+        for name, entry in SHEETS.items():
+            label = f"{name}（会议用表）" if entry.kind == FORM else name
+            self.sheet.addItem(label, name)
+            self.sheet.setItemData(self.sheet.count() - 1, entry.summary, Qt.ItemDataRole.ToolTipRole)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color:#555")
+        self.draft = QCheckBox("草稿（阶段未公布也打印）")
+        self.draft.setToolTip("所依据的阶段尚未公布时也打印，每页标“草稿（未公布）”")
+        self.start_date = QDateEdit(QDate.currentDate())
+        self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat("yyyy年M月d日")
+        self.round_no = QSpinBox()
+        self.round_no.setRange(0, 9)
+        self.round_no.setSpecialValueText("最近公布的一次")
+        self.round_no.setPrefix("第 ")
+        self.round_no.setSuffix(" 次")
+        self.meeting = QComboBox()
+        self.meeting.addItem("全部已抽签的会议", None)
+        for m in MEETINGS:
+            self.meeting.addItem(m, m)
+        self.copies = QSpinBox()
+        self.copies.setRange(0, 999)
+        self.copies.setSpecialValueText("默认")
+        self.copies.setSuffix(" 张")
+
+        self.form = QFormLayout()
+        self.form.addRow("表：", self.sheet)
+        self.form.addRow("", self.summary)
+        self.form.addRow("", self.draft)
+        self.form.addRow("公示期开始日期：", self.start_date)
+        self.form.addRow("第几次报岗：", self.round_no)
+        self.form.addRow("会议：", self.meeting)
+        self.form.addRow("张数：", self.copies)
+
+        self.preview_button = QPushButton("预览")
+        self.preview_button.setDefault(True)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.setToolTip("Ctrl+P")
+        self.save_button = QPushButton("另存为 PDF…")
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("Ctrl+S")
+        close = QPushButton("关闭")
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.save_button.clicked.connect(self.save_pdf)
+        close.clicked.connect(self.reject)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.page_count = QLabel()
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pages_layout.setSpacing(12)
+        self.pages.setStyleSheet("background:#808080")
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.pages)
+        self.scroll.setWidgetResizable(True)
+
+        left = QVBoxLayout()
+        left.addLayout(self.form)
+        left.addWidget(self.preview_button)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        left.addWidget(self.page_count)
+        for b in (self.print_button, self.save_button, close):
+            left.addWidget(b)
+        side = QWidget()
+        side.setLayout(left)
+        side.setFixedWidth(330)
+        layout = QHBoxLayout(self)
+        layout.addWidget(side)
+        layout.addWidget(self.scroll, 1)
+
+        self.sheet.currentIndexChanged.connect(self._sheet_changed)
+        self.draft.toggled.connect(self._options_changed)
+        self.start_date.dateChanged.connect(self._options_changed)
+        self.round_no.valueChanged.connect(self._options_changed)
+        self.meeting.currentIndexChanged.connect(self._options_changed)
+        self.copies.valueChanged.connect(self._options_changed)
+        if title is not None:
+            self.choose(title)
+        self._sheet_changed()
+
+    # -- options -----------------------------------------------------------------------------------
+
+    def current_title(self) -> str:
+        return self.sheet.currentData()
+
+    def choose(self, title: str) -> None:
+        self.sheet.setCurrentIndex(self.sheet.findData(title))
+
+    def _sheet_changed(self, *_: Any) -> None:
+        title = self.current_title()
+        entry = SHEETS[title]
+        self.summary.setText(entry.summary)
+        self.form.setRowVisible(self.draft, entry.kind != FORM and (bool(entry.needs) or title == "报岗情况公示"))
+        self.form.setRowVisible(self.start_date, title == "拟任人选公示")
+        self.form.setRowVisible(self.round_no, title == "报岗情况公示")
+        self.form.setRowVisible(self.meeting, title == "抽签记录")
+        self.form.setRowVisible(self.copies, entry.kind == FORM)
+        self.copies.setToolTip("定岗推荐票为每组张数；评委评分表为评委人数" if entry.kind == FORM else "")
+        self._clear("请按“预览”。")
+
+    def _options_changed(self, *_: Any) -> None:
+        if self.pdf is not None:
+            self._clear("选项已改动，请重新预览。")
+
+    def options(self) -> dict[str, Any]:
+        """The build_pdf options of the chosen sheet (only those it takes)."""
+        title = self.current_title()
+        entry = SHEETS[title]
+        opts: dict[str, Any] = {}
+        if self.form.isRowVisible(self.draft) and self.draft.isChecked():
+            opts["draft"] = True
+        if title == "拟任人选公示":
+            d = self.start_date.date()
+            opts["start_date"] = date(d.year(), d.month(), d.day())
+        if title == "报岗情况公示" and self.round_no.value():
+            opts["round_no"] = self.round_no.value()
+        if title == "抽签记录" and self.meeting.currentData():
+            opts["meeting"] = self.meeting.currentData()
+        if entry.kind == FORM and self.copies.value():
+            opts["copies"] = self.copies.value()
+        return opts
+
+    # -- preview -----------------------------------------------------------------------------------
+
+    def _clear(self, text: str = "", error: bool = False) -> None:
+        self.pdf, self.images, self.pdf_title = None, [], ""
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.page_count.setText("")
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.show_status(text, error)
+
+    def show_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(("⚠ " if error else "") + text)
+        self.status.setStyleSheet("color:#b00020;font-weight:bold" if error else "color:#1e4620")
+
+    def preview(self) -> bool:
+        """Build the PDF and show its pages; a refusal is shown in words (no pages)."""
+        title = self.current_title()
+        refusals: list[str] = []
+        self.bench.message.connect(self._collect, Qt.ConnectionType.DirectConnection)
+        self._refusals = refusals
+        try:
+            pdf = self.bench.run(build_sheet_pdf, title, **self.options())
+        finally:
+            self.bench.message.disconnect(self._collect)
+        if pdf is FAILED:
+            self._clear(refusals[-1] if refusals else f"无法打印“{title}”", error=True)
+            return False
+        try:
+            images = page_images(pdf, PREVIEW_SCALE * self.devicePixelRatioF())
+        except Exception as exc:  # noqa: BLE001 - a PDF that cannot be shown is reported, not raised
+            self._clear(f"无法显示“{title}”的预览：{exc}", error=True)
+            return False
+        self._clear()
+        self.pdf, self.images, self.pdf_title = pdf, images, title
+        for number, image in enumerate(images, start=1):
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+            label = QLabel()
+            label.setPixmap(pixmap)
+            label.setToolTip(f"第 {number} 页")
+            self.pages_layout.addWidget(label)
+        self.page_count.setText(f"共 {len(images)} 页")
+        draft = " 草稿（未公布）" if self.options().get("draft") else ""
+        self.show_status(f"已生成“{title}”{draft}，可打印或另存为 PDF。")
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        return True
+
+    def _collect(self, text: str, is_error: bool) -> None:
+        if is_error:
+            self._refusals.append(text)
+
+    # -- save ----------------------------------------------------------------------------------------
+
+    def default_path(self) -> str:
+        stem = self.pdf_title + ("-草稿" if self.options().get("draft") else "")
+        return str(Path(self.bench.store.location).with_name(f"{stem}.pdf"))
+
+    def ask_save_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", default, "PDF 文件 (*.pdf)")
+        return path
+
+    def save_pdf(self) -> str | None:
+        if self.pdf is None:
+            return None
+        path = self.ask_save_path(self.default_path())
+        if not path:
+            return None
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            Path(path).write_bytes(self.pdf)
+        except OSError as exc:
+            self.show_status(f"{path}：无法写入（{exc.strerror or exc}）", error=True)
+            return None
+        self.show_status(f"已保存 {path}")
+        self.bench.info(f"已保存“{self.pdf_title}” {path}")
+        return path
+
+    # -- print ---------------------------------------------------------------------------------------
+
+    def make_printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setFullPage(True)              # the PDF carries its own 2 cm margins
+        printer.setDocName(self.pdf_title)
+        return printer
+
+    def ask_print(self, printer: QPrinter) -> bool:
+        """Qt's print dialog; True when the user chose 打印."""
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"打印“{self.pdf_title}”")
+        dialog.setMinMax(1, len(self.images))
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def print_pdf(self, printer: QPrinter | None = None) -> bool:
+        if self.pdf is None:
+            return False
+        printer = printer if isinstance(printer, QPrinter) else self.make_printer()
+        sizes = page_sizes(self.pdf)
+        if sizes and sizes[0][0] > sizes[0][1]:
+            printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        if not self.ask_print(printer):
+            return False
+        pages = self.pages_to_print(printer)
+        if not pages:
+            self.show_status("所选页码范围内没有页面。", error=True)
+            return False
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.show_status("无法开始打印（打印机不可用）。", error=True)
+            return False
+        try:
+            scale = min(printer.resolution(), MAX_PRINT_DPI) / 72
+            for k, index in enumerate(pages):
+                if k and not printer.newPage():
+                    self.show_status("打印中断。", error=True)
+                    return False
+                image = render_page(self.pdf, index, scale)
+                target = self.fit(image.size(), printer.paperRect(QPrinter.Unit.DevicePixel).toRect())
+                painter.drawImage(target, image)
+        finally:
+            painter.end()
+        self.show_status(f"已送打印：“{self.pdf_title}” {len(pages)} 页")
+        self.bench.info(f"已打印“{self.pdf_title}” {len(pages)} 页")
+        return True
+
+    def pages_to_print(self, printer: QPrinter) -> list[int]:
+        """0-based page indexes honouring the range chosen in the print dialog."""
+        n = len(self.images)
+        if printer.printRange() == QPrinter.PrintRange.PageRange:
+            ranges = printer.pageRanges()
+            if not ranges.isEmpty():
+                return [i for i in range(n) if ranges.contains(i + 1)]
+            if printer.fromPage():
+                return list(range(printer.fromPage() - 1, min(printer.toPage() or n, n)))
+        return list(range(n))
+
+    @staticmethod
+    def fit(size: QSize, rect: QRect) -> QRect:
+        """``size`` scaled to fit ``rect`` keeping its proportions, centred."""
+        scaled = size.scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x = rect.x() + (rect.width() - scaled.width()) // 2
+        y = rect.y() + (rect.height() - scaled.height()) // 2
+        return QRect(x, y, scaled.width(), scaled.height())

@@ -1,0 +1,129 @@
+"""The print dialog: preview a sheet, save the exact PDF, print through a (monkeypatched) Qt print dialog,
+and a refusal in words when a stage is not published."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+
+from app.services import stages
+from app.services.store import STAGES
+from app.ui.print_preview import PrintDialog
+from tests.reports import missing
+
+
+def publish(store, *names):
+    for stage in names or STAGES:
+        while stages.stage_states(store)[stage] != "published":
+            stages.advance(store, stage)
+
+
+@pytest.fixture
+def dialog(bench, qtbot):
+    dlg = PrintDialog(bench)
+    qtbot.addWidget(dlg)
+    return dlg
+
+
+def test_preview_then_save_the_composite_sheet(small_store, dialog, tmp_path, monkeypatch):
+    publish(small_store)
+    dialog.choose("综合考评结果")
+    assert dialog.preview()
+    assert len(dialog.images) >= 1 and all(not img.isNull() for img in dialog.images)
+    assert dialog.pages_layout.count() == len(dialog.images)
+    assert dialog.page_count.text() == f"共 {len(dialog.images)} 页"
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+
+    out = tmp_path / "综合.pdf"
+    asked = []
+    monkeypatch.setattr(dialog, "ask_save_path", lambda default: asked.append(default) or str(out))
+    assert dialog.save_pdf() == str(out)
+    assert asked[0].endswith("综合考评结果.pdf")
+    assert out.read_bytes() == dialog.pdf
+    assert missing(out.read_bytes(), ["张明", "83.866"]) == []
+
+
+def test_print_through_the_print_dialog(small_store, dialog, tmp_path, monkeypatch):
+    publish(small_store)
+    dialog.choose("综合考评结果")
+    assert dialog.preview()
+    out = tmp_path / "printed.pdf"
+    seen = []
+
+    def accept(printer: QPrinter) -> bool:
+        seen.append(printer)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    monkeypatch.setattr(dialog, "ask_print", accept)
+    assert dialog.print_pdf()
+    assert seen and seen[0].pageLayout().pageSize().id().name == "A4"
+    assert out.stat().st_size > 0
+    assert len(PdfReader(str(out)).pages) == len(dialog.images)
+
+
+def test_print_honours_the_page_range(dialog, tmp_path, monkeypatch):
+    dialog.choose("定岗推荐票")                      # a form: prints at any time, several pages
+    assert dialog.preview()
+    assert len(dialog.images) >= 2
+    out = tmp_path / "page2.pdf"
+
+    def only_page_two(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 2)
+        return True
+
+    monkeypatch.setattr(dialog, "ask_print", only_page_two)
+    assert dialog.print_pdf()
+    assert len(PdfReader(str(out)).pages) == 1
+
+
+def test_a_cancelled_print_dialog_prints_nothing(small_store, dialog, monkeypatch):
+    publish(small_store)
+    dialog.choose("综合考评结果")
+    assert dialog.preview()
+    monkeypatch.setattr(dialog, "ask_print", lambda printer: False)
+    assert not dialog.print_pdf()
+
+
+def test_an_unpublished_sheet_is_refused_in_words(dialog):
+    dialog.choose("综合考评结果")
+    assert not dialog.draft.isChecked()
+    assert not dialog.preview()
+    assert "尚未公布" in dialog.status.text() and "综合考评结果" in dialog.status.text()
+    assert dialog.images == [] and dialog.pdf is None and dialog.pages_layout.count() == 0
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+
+    dialog.draft.setChecked(True)                    # 草稿 prints it, marked
+    assert dialog.preview() and dialog.images
+    assert missing(dialog.pdf, ["草稿（未公布）"]) == []
+
+
+def test_options_follow_the_sheet(dialog):
+    dialog.choose("拟任人选公示")
+    assert dialog.form.isRowVisible(dialog.start_date) and not dialog.form.isRowVisible(dialog.copies)
+    assert "start_date" in dialog.options()
+    dialog.choose("定岗推荐票")
+    assert dialog.form.isRowVisible(dialog.copies) and not dialog.form.isRowVisible(dialog.draft)
+    dialog.copies.setValue(3)
+    assert dialog.options() == {"copies": 3}
+    dialog.choose("抽签记录")
+    assert dialog.form.isRowVisible(dialog.meeting) and dialog.options() == {}
+    dialog.choose("报岗情况公示")
+    assert dialog.form.isRowVisible(dialog.round_no) and dialog.form.isRowVisible(dialog.draft)
+
+
+def test_the_file_menu_opens_it_with_ctrl_p(small_store, qtbot, monkeypatch):
+    from app.ui.main_window import MainWindow
+    window = MainWindow(small_store)
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(PrintDialog, "exec", lambda self: opened.append(self) or 0)
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "打印公示表与会议用表…")
+    assert action.shortcut().toString() == "Ctrl+P"
+    action.trigger()
+    assert opened and opened[0].bench is window.bench
