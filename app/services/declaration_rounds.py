@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..models import audit
 from ..models.schema import Declaration, Meta, Person
 from ._put import put
 from .declarations import set_declaration
-from .stages import require_editable
-from .store import Changed, Store, StoreError, check_password
+from .stages import require_editable, require_supervisor
+from .store import Changed, Store, StoreError
 
 PUBLISHED_KEY = "declarations_published_round"
 ROUND_NAMES = {1: "第一次", 2: "第二次", 3: "第三次"}
@@ -90,15 +89,8 @@ def publish_round(store: Store, round_no: int) -> Changed:
 
 def withdraw_publication(store: Store, password: str, reason: str) -> Changed:
     """撤回公布 of the last published round: the 监督组's password and a reason, logged."""
-    if not reason.strip():
-        raise StoreError("撤回公布须填写理由")
-    with store.read() as s:
-        stored = s.get(Meta, "supervisor_password")
-        hashed = stored.value if stored else ""
-    if not check_password(password, hashed):
-        with store.write(reason) as s:
-            audit.log_event(s, "withdraw-publication-refused", {"key": PUBLISHED_KEY})
-        raise StoreError("监督组密码不正确，未撤回公布")
+    require_supervisor(store, password, reason, action="撤回公布", event="withdraw-publication-refused",
+                       detail={"key": PUBLISHED_KEY})
     with store.write(reason) as s:
         require_editable(s, "declarations")
         published = _published(s)

@@ -48,17 +48,23 @@ def reopen(store: Store, stage: str) -> Changed:
     return Changed.STAGES
 
 
-def unlock(store: Store, stage: str, password: str, reason: str) -> Changed:
-    """解锁: the 监督组's password and a reason; the stage goes back to draft."""
+def require_supervisor(store: Store, password: str, reason: str, *, action: str, event: str,
+                       detail: dict) -> None:
+    """The 监督组's password and a reason for ``action`` (解锁, 撤回公布 …); a refusal is logged too."""
     if not reason.strip():
-        raise StoreError("解锁须填写理由")
+        raise StoreError(f"{action}须填写理由")
     with store.read() as s:
         stored = s.get(Meta, "supervisor_password")
         hashed = stored.value if stored else ""
     if not check_password(password, hashed):
         with store.write(reason) as s:
-            audit.log_event(s, "unlock-refused", {"stage": stage})
-        raise StoreError("监督组密码不正确，未解锁")
+            audit.log_event(s, event, detail)
+        raise StoreError(f"监督组密码不正确，未{action}")
+
+
+def unlock(store: Store, stage: str, password: str, reason: str) -> Changed:
+    """解锁: the 监督组's password and a reason; the stage goes back to draft."""
+    require_supervisor(store, password, reason, action="解锁", event="unlock-refused", detail={"stage": stage})
     with store.write(reason) as s:
         row = s.get(Stage, stage)
         if row.state not in ("locked", "published"):
