@@ -1,0 +1,315 @@
+"""§十五 科员定岗 / §十六 事业人员补充: the two-way selection, stored as facts and replayed through
+``app.core.selection`` (the core decides; the database only holds what was typed).
+
+Decisions:
+
+* **科长 first.** Every call refuses until the stage “综合考评与人选” (``assignment``) is
+  *published*: the 科长 are fixed then, and each 科 of the selection is identified by the post id
+  of its 科长 (``Office.name == Office.chief == Post.id``). Only posts with a placed 科长
+  (``compute_results(...).assignment``) are 科室 of the selection; such a post must have
+  ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. No stage lock
+  of its own yet.
+* **Who takes part.** People placed as 科长 do not. Phase ``business`` (事业人员): category
+  “事业人员” or identity “事业”. Phase ``staff`` (科员): category “行政一般” or rank “科员”, identity
+  “行政” or not given. Anyone else (聘用, unplaced 科长 candidates) is not in the rounds.
+  ``Person.former_office`` (text) is matched to a 科 by post id, else by ``Post.office``.
+  不轮岗 comes from ``Person.no_rotation``; a ``SelectionPlacement`` row with ``placed_by="leaders"``
+  marks a person who gave up competing for 科长 (§十五(一)), ``office`` the 领导组's 科 if decided
+  (post id or 科室 name); ``placed_by="origin"`` also marks 不轮岗.
+* **Choices** (``SelectionChoice``): at least one 科, no duplicates, existing 科 only, the phase must
+  match the person's kind; refused once that phase has any pick or pass stored.
+* **Rounds.** The open round is one ``Meta`` row ``selection_round`` = ``"<phase>:<round>"``
+  (absent = ``staff:1``), written by :func:`close_round` and :func:`end_staff_phase` after the core
+  allowed it; ``selection_staff_end`` keeps the 科员 round that was open when 科员定岗 ended (a
+  round may close with no action when every 科 is full, so the picks alone cannot tell). Replay:
+  each closed round's stored actions then ``close_round``; at the phase boundary
+  ``end_staff_phase``; then the open round's actions.
+* **Order within a round** is not stored (SQLite and PostgreSQL have no portable insertion order):
+  the round's actions are replayed to a fixed point (apply what the core allows, retry the rest).
+  Applying an allowed action never makes another office's action in the same round illegal, so
+  this reaches the same state as the order they were typed in.
+* Every write builds the state inside its own transaction and asks the core *before* writing, so a
+  refusal raises :class:`StoreError` with the core's Chinese message and stores nothing.
+  Writes return ``Changed.ROSTER`` (no selection flag exists yet).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core import selection as core
+from ..models.schema import Meta, Person, Post, SelectionChoice, SelectionPick, SelectionPlacement, Stage
+from ._put import put
+from .campaign_io import compute_results
+from .store import Changed, Store, StoreError
+
+ROUND_KEY = "selection_round"
+STAFF_END_KEY = "selection_staff_end"   # the 科员 round open when 科员定岗 ended
+PHASES = (core.STAFF, core.BUSINESS)
+PHASE_LABELS = {core.STAFF: "科员定岗", core.BUSINESS: "事业人员补充"}
+SIDES = {"chief": "chief_signed", "person": "person_signed"}
+
+
+# --- facts → core state ----------------------------------------------------------------------
+
+def _require_published(s: Session) -> None:
+    row = s.get(Stage, "assignment")
+    if row is None or row.state != "published":
+        raise StoreError("科长人选尚未公布（“综合考评与人选”未公布），不能进行双向选择")
+
+
+def _chiefs(store: Store) -> dict[str, str]:
+    """post id → the person placed there as 科长 (from the published assignment)."""
+    with store.read() as s:
+        _require_published(s)
+    _, results = compute_results(store)
+    return {p.post: p.person for p in results.assignment.placements}
+
+
+def person_kind(person: Person) -> str | None:
+    """STAFF, BUSINESS or None (not in the two-way selection)."""
+    if person.category == "事业人员" or person.identity == "事业":
+        return core.BUSINESS
+    if (person.category == "行政一般" or person.rank == "科员") and person.identity in (None, "行政"):
+        return core.STAFF
+    return None
+
+
+def _offices(s: Session, chiefs: dict[str, str]) -> tuple[list[core.Office], dict[str, str]]:
+    """The 科 of the selection and a resolver of 科室 texts (post id or Post.office) → post id."""
+    posts = s.execute(select(Post).order_by(Post.sort, Post.id)).scalars().all()
+    offices, missing, by_text = [], [], {}
+    for p in posts:
+        if p.id not in chiefs:
+            continue
+        if p.headcount is None:
+            missing.append(f"{p.name}（{p.id}）")
+            continue
+        offices.append(core.Office(p.id, p.id, p.headcount))
+        if p.office:
+            by_text.setdefault(p.office, p.id)
+    if missing:
+        raise StoreError("以下岗位未填核定人数，不能进行双向选择：" + "、".join(missing))
+    for o in offices:
+        by_text[o.name] = o.name
+    return offices, by_text
+
+
+def _persons(s: Session, chiefs: dict[str, str], by_text: dict[str, str]) -> list[core.Person]:
+    placed_chiefs = set(chiefs.values())
+    choices = {c.person_id: c for c in s.execute(select(SelectionChoice)).scalars()}
+    placements = {r.person_id: r for r in s.execute(select(SelectionPlacement)).scalars()}
+    out = []
+    for p in s.execute(select(Person).order_by(Person.sort, Person.id)).scalars():
+        kind = person_kind(p)
+        if p.id in placed_chiefs or kind is None:
+            continue
+        choice = choices.get(p.id)
+        declared = tuple(choice.posts.split(",")) if choice is not None and choice.posts else ()
+        former = by_text.get(p.former_office) if p.former_office else None
+        extra = placements.get(p.id)
+        declined = extra is not None and extra.placed_by == "leaders"
+        no_rotation = bool(p.no_rotation) or (extra is not None and extra.placed_by == "origin")
+        if extra is not None and extra.placed_by == "origin" and extra.office:
+            former = by_text.get(extra.office, extra.office)
+        leaders_office = None
+        if declined and extra.office:
+            leaders_office = by_text.get(extra.office, extra.office)
+        if no_rotation and former is None:
+            former = p.former_office  # unknown 科: the core names the problem
+        out.append(core.Person(p.id, kind, former, declared, declined, no_rotation, leaders_office))
+    return out
+
+
+def _open_round(s: Session) -> tuple[str, int]:
+    row = s.get(Meta, ROUND_KEY)
+    if row is None:
+        return core.STAFF, 1
+    phase, _, number = row.value.partition(":")
+    return phase, int(number)
+
+
+def _apply_round(state: core.SelectionState, actions: list[SelectionPick]) -> core.SelectionState:
+    pending = list(actions)
+    while pending:
+        left = []
+        for a in pending:
+            ok = (core.pass_problems(state, a.round_no, a.post_id) if a.person_id is None
+                  else core.pick_problems(state, a.round_no, a.post_id, a.person_id))
+            if ok:
+                left.append(a)
+            elif a.person_id is None:
+                state = core.apply_pass(state, a.round_no, a.post_id)
+            else:
+                state = core.apply_pick(state, a.round_no, a.post_id, a.person_id)
+        if len(left) == len(pending):
+            a = left[0]
+            problems = (core.pass_problems(state, a.round_no, a.post_id) if a.person_id is None
+                        else core.pick_problems(state, a.round_no, a.post_id, a.person_id))
+            raise StoreError(f"已存的双向选择记录不一致（{PHASE_LABELS.get(a.phase, a.phase)}第{a.round_no}轮 "
+                             f"{a.post_id}）：" + "；".join(problems))
+        pending = left
+    return state
+
+
+def _state(s: Session, chiefs: dict[str, str]) -> core.SelectionState:
+    offices, by_text = _offices(s, chiefs)
+    persons = _persons(s, chiefs, by_text)
+    try:
+        state = core.start(offices, persons)
+    except ValueError as err:
+        raise StoreError(f"双向选择无法开始：{err}") from None
+    open_phase, open_no = _open_round(s)
+    rounds: dict[tuple[str, int], list[SelectionPick]] = {}
+    for a in s.execute(select(SelectionPick).order_by(SelectionPick.phase, SelectionPick.round_no,
+                                                      SelectionPick.post_id)).scalars():
+        rounds.setdefault((a.phase, a.round_no), []).append(a)
+    end_row = s.get(Meta, STAFF_END_KEY)
+    end = int(end_row.value) if end_row is not None else 0
+    try:
+        if open_phase == core.STAFF:
+            plan = [(core.STAFF, n) for n in range(1, open_no + 1)]
+        else:
+            plan = [(core.STAFF, n) for n in range(1, end + 1)] + [(core.BUSINESS, n) for n in range(1, open_no + 1)]
+        for phase, n in plan:
+            state = _apply_round(state, rounds.pop((phase, n), []))
+            if (phase, n) == (open_phase, open_no):
+                break
+            ending = phase == core.STAFF and open_phase == core.BUSINESS and n == end
+            state = core.end_staff_phase(state) if ending else core.close_round(state)
+    except ValueError as err:
+        raise StoreError(f"已存的双向选择记录不一致：{err}") from None
+    if rounds:
+        phase, n = next(iter(rounds))
+        raise StoreError(f"已存的双向选择记录不一致：{PHASE_LABELS.get(phase, phase)}第{n}轮不在已进行的轮次中")
+    return state
+
+
+def load_state(store: Store) -> core.SelectionState:
+    chiefs = _chiefs(store)
+    with store.read() as s:
+        return _state(s, chiefs)
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
+               reason: str | None = None) -> Changed:
+    """A person's declared 科室 (post ids of their 科长), first choice first."""
+    chiefs = _chiefs(store)
+    with store.write(reason) as s:
+        _require_published(s)
+        person = s.get(Person, person_id)
+        if person is None:
+            raise StoreError(f"没有编号为 {person_id} 的人员")
+        who = f"{person.name}（{person_id}）"
+        if phase not in PHASES:
+            raise StoreError(f"没有“{phase}”这一阶段")
+        state = _state(s, chiefs)
+        p = state.person(person_id)
+        problems = []
+        if person_id in chiefs.values():
+            problems.append("已确定为科长，不参加双向选择")
+        elif p is None:
+            problems.append("不是科员或事业人员，不参加双向选择")
+        elif p.kind != phase:
+            problems.append(f"是{'事业人员' if p.kind == core.BUSINESS else '科员'}，"
+                            f"不能申报{PHASE_LABELS[phase]}")
+        elif p.no_rotation:
+            problems.append(core.RULE_16_1)
+        elif p.declined:
+            problems.append(core.RULE_15_1)
+        if not posts:
+            problems.append("至少申报一个科室")
+        if len(set(posts)) != len(posts):
+            problems.append("申报的科室重复")
+        unknown = [x for x in posts if state.office(x) is None]
+        if unknown:
+            problems.append(f"申报的科室 {'、'.join(unknown)} 不存在或尚无科长")
+        if s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == phase).limit(1)).first():
+            problems.append(f"{PHASE_LABELS[phase]}已开始，不能再修改申报")
+        if problems:
+            raise StoreError(f"{who}：" + "；".join(problems))
+        put(s, SelectionChoice, {"person_id": person_id}, {"phase": phase, "posts": ",".join(posts)})
+    return Changed.ROSTER
+
+
+def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None) -> Changed:
+    chiefs = _chiefs(store)
+    with store.write(reason) as s:
+        _require_published(s)
+        state = _state(s, chiefs)
+        problems = (core.pass_problems(state, round_no, post_id) if person_id is None
+                    else core.pick_problems(state, round_no, post_id, person_id))
+        if problems:
+            raise StoreError("；".join(problems))
+        if person_id is None:
+            kind = "pass"
+        else:
+            kind = "keep" if state.person(person_id).former_office == post_id else "pick"
+        s.add(SelectionPick(phase=state.phase, round_no=round_no, post_id=post_id, kind=kind,
+                            person_id=person_id, chief_signed=False, person_signed=False))
+    return Changed.ROSTER
+
+
+def pick(store: Store, round_no: int, post_id: str, person_id: str, *, reason: str | None = None) -> Changed:
+    """科 ``post_id`` picks ``person_id`` in the current round (a pick of its former staff = 保留)."""
+    return _act(store, round_no, post_id, person_id, reason)
+
+
+def pass_(store: Store, round_no: int, post_id: str, *, reason: str | None = None) -> Changed:
+    """科 ``post_id`` passes (放弃) in the current round."""
+    return _act(store, round_no, post_id, None, reason)
+
+
+def _set_round(store: Store, step, reason: str | None) -> Changed:
+    chiefs = _chiefs(store)
+    with store.write(reason) as s:
+        _require_published(s)
+        before = _state(s, chiefs)
+        try:
+            state = step(before)
+        except ValueError as err:
+            raise StoreError(str(err)) from None
+        put(s, Meta, {"key": ROUND_KEY}, {"value": f"{state.phase}:{state.round_no}"})
+        if state.phase != before.phase:
+            put(s, Meta, {"key": STAFF_END_KEY}, {"value": str(before.round_no)})
+    return Changed.ROSTER
+
+
+def close_round(store: Store, *, reason: str | None = None) -> Changed:
+    """结束本轮: allowed once every 科 not yet full has picked or passed."""
+    return _set_round(store, core.close_round, reason)
+
+
+def end_staff_phase(store: Store, *, reason: str | None = None) -> Changed:
+    """结束科员定岗 (between rounds) and open 事业人员补充 round 1."""
+    return _set_round(store, core.end_staff_phase, reason)
+
+
+def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *,
+         reason: str | None = None) -> Changed:
+    """签字确认 by the 科长 (``chief``) or the picked person (``person``)."""
+    if side not in SIDES:
+        raise StoreError(f"签字方“{side}”未知（chief / person）")
+    with store.write(reason) as s:
+        _require_published(s)
+        row = s.get(SelectionPick, (phase, round_no, post_id))
+        if row is None:
+            raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能签字")
+        if side == "person" and row.person_id is None:
+            raise StoreError(f"{post_id} 第{round_no}轮已放弃，无被选人员签字")
+        if getattr(row, SIDES[side]):
+            raise StoreError("已签字")
+        setattr(row, SIDES[side], True)
+    return Changed.ROSTER
+
+
+def outcome(store: Store) -> core.Outcome:
+    """The result once 事业人员补充 has run (between rounds)."""
+    state = load_state(store)
+    try:
+        return core.finish(state)
+    except ValueError as err:
+        raise StoreError(str(err)) from None

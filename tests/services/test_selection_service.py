@@ -1,0 +1,156 @@
+"""§十五/§十六 two-way selection stored as facts and replayed through the core."""
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.conftest import DATA
+from app.core import selection as core
+from app.core.roster import RosterPerson
+from app.services import selection, stages
+from app.services.campaign_io import import_campaign
+from app.services.roster import save_person, save_post
+from app.services.store import Changed, Store, StoreError
+
+
+def _rows(tmp_path, table):
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        return db.execute(f"select * from {table}").fetchall()
+
+
+def make_store(tmp_path, *, publish=True):
+    """small.json: 科长 1001 at P1 (办公室), 1003 at P2 (财务科), P3 vacant; plus 科员 and 事业人员."""
+    store = Store.create(tmp_path / "c.db", title="t", unit="u", supervisor_password="jd2026", operator="王敏")
+    import_campaign(store, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    save_post(store, "P1", "办公室科长", office="办公室", headcount=1)
+    save_post(store, "P2", "财务科科长", office="财务科", headcount=2)
+    save_post(store, "P3", "法规科科长", office="法规科", headcount=1)
+    for pid, name, former in (("2001", "赵一", "办公室"), ("2002", "钱二", "财务科"), ("2003", "孙三", None)):
+        save_person(store, RosterPerson(id=pid, name=name, rank="科员", category="行政一般", identity="行政",
+                                        former_office=former))
+    save_person(store, RosterPerson(id="3001", name="周四", rank="科员", category="事业人员", identity="事业",
+                                    former_office="财务科"))
+    if publish:
+        for _ in range(3):
+            stages.advance(store, "assignment")
+    return store
+
+
+def test_refused_until_the_chiefs_are_published(tmp_path):
+    store = make_store(tmp_path, publish=False)
+    with pytest.raises(StoreError, match="科长人选尚未公布"):
+        selection.set_choice(store, "2001", "staff", ["P1"])
+    assert _rows(tmp_path, "selection_choices") == []
+
+
+def test_state_has_offices_of_placed_chiefs_and_the_right_kinds(tmp_path):
+    store = make_store(tmp_path)
+    state = selection.load_state(store)
+    assert [(o.name, o.headcount) for o in state.offices] == [("P1", 1), ("P2", 2)]   # P3 has no 科长
+    kinds = {p.id: (p.kind, p.former_office) for p in state.persons}
+    # 1001/1003 are the 科长; 1002 (拟竞争科长, not placed) is not in the rounds.
+    assert kinds == {"2001": ("staff", "P1"), "2002": ("staff", "P2"), "2003": ("staff", None),
+                     "3001": ("business", "P2")}
+
+
+def test_choice_is_validated(tmp_path):
+    store = make_store(tmp_path)
+    with pytest.raises(StoreError, match="申报的科室重复"):
+        selection.set_choice(store, "2001", "staff", ["P1", "P1"])
+    with pytest.raises(StoreError, match="P3 不存在或尚无科长"):
+        selection.set_choice(store, "2001", "staff", ["P3"])
+    with pytest.raises(StoreError, match="是事业人员，不能申报科员定岗"):
+        selection.set_choice(store, "3001", "staff", ["P2"])
+    with pytest.raises(StoreError, match="已确定为科长"):
+        selection.set_choice(store, "1001", "staff", ["P2"])
+    assert _rows(tmp_path, "selection_choices") == []
+    assert selection.set_choice(store, "2001", "staff", ["P1", "P2"]) == Changed.ROSTER
+    assert selection.load_state(store).person("2001").declared == ("P1", "P2")
+
+
+def test_pick_is_stored_and_replayed(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    selection.set_choice(store, "2003", "staff", ["P2"])
+    selection.pick(store, 1, "P1", "2001")
+    selection.pick(store, 1, "P2", "2003")
+    state = selection.load_state(store)
+    assert {(s.office, s.person, s.how) for s in state.placements} == {("P1", "2001", "keep"), ("P2", "2003", "pick")}
+    assert sorted((r[0], r[1], r[2], r[3], r[4]) for r in _rows(tmp_path, "selection_picks")) \
+        == [("staff", 1, "P1", "keep", "2001"), ("staff", 1, "P2", "pick", "2003")]
+    assert store.verify().ok
+
+
+def test_refused_pick_stores_nothing(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    with pytest.raises(StoreError, match="2003 未申报 P1：" + core.RULE_15_3):
+        selection.pick(store, 1, "P1", "2003")
+    with pytest.raises(StoreError, match=core.RULE_PHASE_16):
+        selection.pick(store, 1, "P2", "3001")
+    assert _rows(tmp_path, "selection_picks") == []
+    assert store.verify().ok
+
+
+def test_headcount_refusal_and_round_closing(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    selection.set_choice(store, "2003", "staff", ["P1", "P2"])
+    selection.pick(store, 1, "P1", "2001")
+    with pytest.raises(StoreError, match="本轮已选择 2001"):
+        selection.pick(store, 1, "P1", "2003")
+    with pytest.raises(StoreError, match="尚未选择或放弃：P2"):
+        selection.close_round(store)
+    selection.pass_(store, 1, "P2")
+    selection.close_round(store)
+    assert selection.load_state(store).round_no == 2
+    with pytest.raises(StoreError, match=core.RULE_HEADCOUNT):
+        selection.pick(store, 2, "P1", "2003")            # P1 核定 1, already holds 2001
+    with pytest.raises(StoreError, match=core.RULE_ROUND):
+        selection.pick(store, 1, "P2", "2003")
+    selection.pick(store, 2, "P2", "2003")
+    assert len(_rows(tmp_path, "selection_picks")) == 3
+    assert store.verify().ok
+
+
+def test_choices_frozen_once_the_phase_started(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    selection.pick(store, 1, "P1", "2001")
+    with pytest.raises(StoreError, match="科员定岗已开始"):
+        selection.set_choice(store, "2003", "staff", ["P1"])
+
+
+def test_full_run_signatures_and_outcome(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    selection.set_choice(store, "3001", "business", ["P2"])
+    selection.pick(store, 1, "P1", "2001")
+    selection.pass_(store, 1, "P2")
+    selection.sign(store, "staff", 1, "P1", "chief")
+    selection.sign(store, "staff", 1, "P1", "person")
+    with pytest.raises(StoreError, match="已签字"):
+        selection.sign(store, "staff", 1, "P1", "person")
+    with pytest.raises(StoreError, match="无被选人员签字"):
+        selection.sign(store, "staff", 1, "P2", "person")
+    with pytest.raises(StoreError, match="科员定岗尚未结束"):
+        selection.outcome(store)
+    with pytest.raises(StoreError, match="须先结束本轮"):
+        selection.end_staff_phase(store)
+    selection.close_round(store)
+    selection.end_staff_phase(store)
+    state = selection.load_state(store)
+    assert (state.phase, state.round_no) == ("business", 1)
+    # P2 kept no 行政 staff and 3001 (former 财务科, declared it) is free: P2 may not pass.
+    with pytest.raises(StoreError, match=core.RULE_MUST_16):
+        selection.pass_(store, 1, "P2")
+    selection.pick(store, 1, "P2", "3001")
+    selection.close_round(store)           # P1 is full: it need not act
+    out = selection.outcome(store)
+    assert [(p.office, p.person, p.how) for p in out.placements] == [("P1", "2001", "keep"), ("P2", "3001", "keep")]
+    assert "2002" in out.to_leaders and "2003" in out.to_leaders
+    assert out.short == (("P2", 1),) and out.unmet == ()
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        assert db.execute("select chief_signed, person_signed from selection_picks where post_id='P1'").fetchone() == (1, 1)
+    assert store.verify().ok
