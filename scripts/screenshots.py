@@ -17,7 +17,8 @@ from app.services.demo import create_demo_store  # noqa: E402
 from app.ui.app import configure_application  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
-SLUGS = ["1-roster", "2-exams", "3-declarations", "4-draw", "5-speech", "6-recommendation", "7-results", "8-scheme"]
+SLUGS = ["1-roster", "2-exams", "3-declarations", "4-draw", "5-speech", "6-recommendation", "7-results", "8-selection",
+         "9-scheme"]
 
 
 def main(out: Path = ROOT / "docs" / "screenshots") -> list[Path]:

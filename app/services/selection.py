@@ -35,6 +35,8 @@ Decisions:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,6 +67,29 @@ def _chiefs(store: Store) -> dict[str, str]:
         _require_published(s)
     _, results = compute_results(store)
     return {p.post: p.person for p in results.assignment.placements}
+
+
+def chiefs(store: Store) -> dict[str, str]:
+    """post id → the 科长 placed there (the offices of the selection); refused before publication."""
+    return _chiefs(store)
+
+
+@dataclass(frozen=True)
+class StoredMove:
+    phase: str
+    round_no: int
+    post_id: str
+    person_id: str | None
+    chief_signed: bool
+    person_signed: bool
+
+
+def list_picks(store: Store) -> list[StoredMove]:
+    """Every stored move (pick, keep or pass) with both sides' signatures."""
+    with store.read() as s:
+        return [StoredMove(r.phase, r.round_no, r.post_id, r.person_id, bool(r.chief_signed), bool(r.person_signed))
+                for r in s.execute(select(SelectionPick).order_by(SelectionPick.phase, SelectionPick.round_no,
+                                                                  SelectionPick.post_id)).scalars()]
 
 
 def person_kind(person: Person) -> str | None:

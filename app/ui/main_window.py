@@ -28,8 +28,10 @@ def tab_classes() -> list[type]:
     from .tabs.speech import SpeechTab
     from .tabs.recommendation import RecommendationTab
     from .tabs.results import ResultsTab
+    from .tabs.selection import SelectionTab
     from .tabs.scheme import SchemeTab
-    return [RosterTab, ExamsTab, DeclarationsTab, DrawTab, SpeechTab, RecommendationTab, ResultsTab, SchemeTab]
+    return [RosterTab, ExamsTab, DeclarationsTab, DrawTab, SpeechTab, RecommendationTab, ResultsTab, SelectionTab,
+            SchemeTab]
 
 
 class MessageLine(QLabel):

@@ -49,7 +49,7 @@ def test_main_window_shows_every_tab(qtbot, small_store):
     assert "王敏" in window.windowTitle()
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["1 人员名单", "2 考试与测评", "3 报岗", "4 抽签", "5 竞岗演讲评分", "6 定岗推荐计票",
-                      "7 综合考评与人选", "8 方案设置"]
+                      "7 综合考评与人选", "8 双向选择", "9 方案设置"]
     assert window.width() <= 1366 and window.height() <= 768
     assert "c.db" in window.file_label.text()
     assert "竞岗演讲评分:草稿" in window.stage_label.text()

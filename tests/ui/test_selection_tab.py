@@ -1,0 +1,151 @@
+"""8 双向选择: picks typed on office rows, passes, closing a round, signatures, refused before publication."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from tests.conftest import DATA
+from app.core.roster import RosterPerson
+from app.services import selection, stages
+from app.services.campaign_io import import_campaign
+from app.services.roster import save_person, save_post
+from app.services.store import Store
+from app.ui.tabs.selection import OfficeModel, SelectionTab
+from app.ui.workbench import Workbench
+
+
+def make_store(tmp_path, *, publish=True):
+    """As tests/services/test_selection_service.py: 科长 1001 at P1 (办公室), 1003 at P2 (财务科), P3 vacant."""
+    store = Store.create(tmp_path / "c.db", title="t", unit="u", supervisor_password="jd2026", operator="王敏")
+    import_campaign(store, json.loads((DATA / "small.json").read_text(encoding="utf-8")))
+    save_post(store, "P1", "办公室科长", office="办公室", headcount=1)
+    save_post(store, "P2", "财务科科长", office="财务科", headcount=2)
+    save_post(store, "P3", "法规科科长", office="法规科", headcount=1)
+    for pid, name, former in (("2001", "赵一", "办公室"), ("2002", "钱二", "财务科"), ("2003", "孙三", None)):
+        save_person(store, RosterPerson(id=pid, name=name, rank="科员", category="行政一般", identity="行政",
+                                        former_office=former))
+    save_person(store, RosterPerson(id="3001", name="周四", rank="科员", category="事业人员", identity="事业",
+                                    former_office="财务科"))
+    if publish:
+        for _ in range(3):
+            stages.advance(store, "assignment")
+    return store
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = make_store(tmp_path)
+    selection.set_choice(s, "2001", "staff", ["P1"])
+    selection.set_choice(s, "2003", "staff", ["P1", "P2"])
+    selection.set_choice(s, "3001", "business", ["P2"])
+    yield s
+    s.close()
+
+
+def open_tab(qtbot, store):
+    bench = Workbench(store)
+    messages = []
+    bench.message.connect(lambda text, err: messages.append((text, err)))
+    tab = SelectionTab(bench)
+    qtbot.addWidget(tab)
+    tab.resize(1330, 560)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab, messages
+
+
+def type_on_row(qtbot, tab, row, text):
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.offices.index(row, 0))
+    qtbot.keyClick(tab.view, text[0])
+    editors = [e for e in tab.view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert editors, "typing a digit on an office row opens the 本轮 cell"
+    qtbot.keyClicks(editors[0], text[1:])
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    QApplication.processEvents()                        # Enter commits queued in Qt 6
+
+
+def cell(tab, row, col):
+    return tab.offices.index(row, col).data()
+
+
+def test_pick_by_typing_the_id_and_enter(qtbot, store):
+    tab, messages = open_tab(qtbot, store)
+    assert tab.header.text() == "科员定岗 第 1 轮"
+    assert [r.office for r in tab.offices.rows()] == ["办公室", "财务科"]
+    assert [r.id for r in tab.persons.rows()] == ["2001", "2002", "2003"]
+    type_on_row(qtbot, tab, 1, "2003")
+    state = selection.load_state(store)
+    assert state.placement_of("2003").office == "P2"
+    assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
+    assert cell(tab, 1, 2) == "2/1"
+    assert "2003" not in [r.id for r in tab.persons.rows()]
+    assert messages[-1] == ("已保存：财务科 第1轮选择 2003", False)
+    assert tab.view.currentIndex().row() == 0          # moved on to the 科 that has yet to choose
+
+
+def test_refused_pick_keeps_the_table_and_shows_why(qtbot, store):
+    tab, messages = open_tab(qtbot, store)
+    before = [r for r in tab.offices.rows()]
+    type_on_row(qtbot, tab, 0, "2002")                  # 2002 declared nothing
+    assert messages[-1][1] is True and "2002 未申报 P1" in messages[-1][0]
+    assert tab.offices.rows() == before
+    assert cell(tab, 0, OfficeModel.ROUND_COL) == "—"
+    assert selection.load_state(store).placements == ()
+
+
+def test_pass_then_close_round_and_sign(qtbot, store):
+    tab, messages = open_tab(qtbot, store)
+    type_on_row(qtbot, tab, 0, "0")                     # 0 + Enter = 放弃
+    assert cell(tab, 0, OfficeModel.ROUND_COL) == "放弃"
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "尚未选择或放弃：P2" in messages[-1][0] and messages[-1][1]   # refused: 财务科 has not acted
+    assert selection.load_state(store).round_no == 1
+    tab.view.setCurrentIndex(tab.offices.index(1, 0))
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert cell(tab, 1, OfficeModel.ROUND_COL) == "放弃"
+    tab.chief_button.click()
+    assert "科长✓" in cell(tab, 1, 4)
+    tab.person_button.click()                           # a pass has no person to sign
+    assert "无被选人员签字" in messages[-1][0]
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert selection.load_state(store).round_no == 2
+    assert tab.header.text() == "科员定岗 第 2 轮"
+    assert cell(tab, 0, OfficeModel.ROUND_COL) == "—"
+    tab.end_button.click()
+    assert tab.header.text() == "事业人员补充 第 1 轮"
+    assert [r.id for r in tab.persons.rows()] == ["3001"]
+
+
+def test_pick_and_both_signatures(qtbot, store):
+    tab, messages = open_tab(qtbot, store)
+    type_on_row(qtbot, tab, 0, "2001")
+    assert cell(tab, 0, 5) == "赵一（保留）"
+    tab.view.setCurrentIndex(tab.offices.index(0, 0))
+    tab.chief_button.click()
+    tab.person_button.click()
+    assert cell(tab, 0, 4) == "科长✓ 本人✓"
+    assert not [m for m in messages if m[1]]
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, store):
+    tab, _ = open_tab(qtbot, store)
+    qtmodeltester.check(tab.offices)
+    qtmodeltester.check(tab.persons)
+
+
+def test_refused_before_publication(qtbot, tmp_path):
+    s = make_store(tmp_path, publish=False)
+    tab, _ = open_tab(qtbot, s)
+    assert tab.stack.currentWidget() is tab.refused
+    assert "尚未公布" in tab.refused.text()
+    assert tab.offices.rowCount() == 0
+    s.close()
+
+
+def test_screenshot(qtbot, store):
+    tab, _ = open_tab(qtbot, store)
+    type_on_row(qtbot, tab, 0, "2001")
+    tab.grab().save("/tmp/selection.png")
