@@ -5,10 +5,9 @@ nothing here reads the database — :mod:`app.services.report_data` fills the da
 and the command line takes (``python -m app report FILE.db --sheet 综合考评结果 --out X.pdf``).
 Importing this package does not load ReportLab: each builder imports its module when called.
 
-The two-way selection (§十五, §十六) comes later; it adds one entry each here —
-``"双向选择结果": Entry(_lazy("sheets", "selection_sheet"), ("selection",), "sheet", "selection", …)`` and
-``"双向选择确认表": Entry(_lazy("forms", "selection_forms"), (), "form", "selection-form", …)`` — and one data
-builder each in ``app/services/report_data.py``.
+The two-way selection (§十五, §十六) is :mod:`app.reports.selection` (its dataclasses and both
+builders): 双向选择结果 (needs the published 科长, ``assignment``; a draft until the selection is
+finished) and 双向选择确认表 (a blank form); their data builders are in ``app/services/report_data.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from importlib import import_module
 from typing import Any, Callable
 
 from . import data as d
+from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
 SHEET, FORM = "sheet", "form"
 
@@ -66,6 +66,12 @@ SHEETS: dict[str, Entry] = {
                       "编号（--copies 张数）"),
     "民主测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "democratic-ballot", d.RatingForms,
                      "编号（--copies 张数）"),
+    # 双向选择 (§十五, §十六): the selection has no stage of its own; its 科室 exist once the 科长
+    # (“综合考评与人选”) are published. Not finished yet → printed as a draft (see report_data).
+    "双向选择结果": Entry(_lazy("selection", "selection_sheet"), ("assignment",), SHEET, "selection",
+                      sel.SelectionSheet, "各科室定岗人员及确定方式，领导组安排、回原编制单位、空缺"),
+    "双向选择确认表": Entry(_lazy("selection", "selection_forms"), (), FORM, "selection-form", sel.SelectionForms,
+                       "每轮一张：科室、科长、拟选人员、科长和本人签字（--round 第几轮，默认第1轮）"),
 }
 
 

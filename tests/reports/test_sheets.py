@@ -11,6 +11,7 @@ import pytest
 from app.reports import FORM, SHEET, SHEETS, data as d, fonts, render
 from app.reports.data import data_digest, short_digest
 from tests.reports import font_problems, is_landscape, missing, page_texts, squeeze
+from tests.reports import test_selection_sheets as selection_samples
 
 UNIT, CAMPAIGN = "某某局", "2026年竞争轮岗"
 
@@ -87,6 +88,8 @@ SAMPLES = {
     "满意度测评票": lambda: d.RatingForms(header("满意度测评票", state=""), 2, candidates(), ("满意", "基本满意", "不满意")),
     "民主测评票": lambda: d.RatingForms(header("民主测评票", state=""), 1, candidates(),
                                    ("优秀", "称职", "基本称职", "不称职"), ("德", "能", "勤", "绩", "廉")),
+    "双向选择结果": lambda: selection_samples.result(),
+    "双向选择确认表": lambda: selection_samples.forms(),
 }
 
 EXPECTED = {
@@ -108,6 +111,9 @@ EXPECTED = {
                    "同意", "建议岗位"],
     "满意度测评票": ["No.0001", "No.0002", "李华", "张明", "满意", "基本满意", "不满意"],
     "民主测评票": ["No.0001", "李华", "张明", "优秀", "称职", "基本称职", "不称职", "德", "廉"],
+    "双向选择结果": ["办公室", "财务科", "法规科", "张明", "王芳", "赵一", "周四", "钱二", "冯八", "领导组安排",
+                     "回原编制单位"],
+    "双向选择确认表": ["办公室", "财务科", "张明", "王芳", "科员定岗第2轮", "拟选人员", "科长签字", "本人签字"],
 }
 
 

@@ -164,7 +164,7 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     clerk = Clerk(qtbot, window)
     seen: list[tuple[str, bool]] = []
     window.bench.message.connect(lambda text, error: seen.append((text, error)))
-    (roster_tab, exams_tab, decl_tab, draw_tab, speech_tab, rec_tab, results_tab, _scheme) = window.pages
+    (roster_tab, exams_tab, decl_tab, draw_tab, speech_tab, rec_tab, results_tab, _selection, _scheme) = window.pages
 
     # == 1 人员名单 ==============================================================================
     clerk.alt(1)
