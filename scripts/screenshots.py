@@ -45,12 +45,26 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> list[Path]:
 
 
 def prepare(store) -> None:
-    """A demo as it looks mid-meeting: the speech draw done (so the order is the drawn one)."""
+    """A demo as it looks mid-meeting: the speech draw done (so the order is the drawn one), the 科长
+    published and the first 科员 round of the two-way selection under way."""
     try:
         from app.services import draws
         draws.program_draw(store, "竞岗演讲", "20261123")
     except Exception as err:  # the screenshots still show everything else
         print("draw skipped:", err)
+    try:
+        from app.services import roster, selection, stages
+        for _ in range(3):
+            stages.advance(store, "assignment")
+        offices = sorted(selection.chiefs(store))
+        staff = [p for p, _ in roster.list_people(store) if p.category == "行政一般" and not p.no_rotation][:12]
+        for i, person in enumerate(staff):
+            selection.set_choice(store, person.id, "staff", [offices[i % len(offices)], offices[(i + 1) % len(offices)]])
+        first = selection.load_state(store)
+        for i, office in enumerate(offices[:3]):      # staff[i] declared offices[i] first
+            selection.pick(store, first.round_no, office, staff[i].id)
+    except Exception as err:
+        print("selection skipped:", err)
 
 
 if __name__ == "__main__":
