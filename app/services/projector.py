@@ -12,6 +12,8 @@ other roster field — so a painter cannot show what it was never given. What ea
 - 定岗推荐唱票: the live count (唱票 is public in the room): per (candidate, post) the counts by
   voter group, the exact 推荐率 against the 1/3 line, and the ballots counted of those present.
 - 结果: the composite ranking and the placements, only once 综合考评与人选 is *published*.
+- 双向选择: the open phase and round, and per 科室 its 科长, this round's pick (name) / 放弃 / 待选
+  and 已定岗 of 核定 — names only; before the 科长 are published a card 双向选择尚未开始.
 
 The chosen scene (+ the meeting of 抽签结果, the speaker of 当前演讲, 黑屏) is one audited ``meta``
 row ``projector`` (JSON), so a restart shows the same scene and every switch is in the log.
@@ -38,13 +40,15 @@ from ..core.recommendation import recommendation
 from ..core.scheme import GROUPS, Scheme
 from ..core.scoring import trimmed_mean
 from ..models.schema import Ballot, Declaration, Meta, Person, Post, Presence, RecCount
-from . import declarations, draws, roster, scores, stages
+from . import declarations, draws, roster, scores, selection, stages
 from ._put import put
 from .store import Changed, Store, StoreError
 
 DRAW, SPEAKER, SCORING, TALLY, RESULTS = "draw", "speaker", "scoring", "tally", "results"
-SCENES = (DRAW, SPEAKER, SCORING, TALLY, RESULTS)
-SCENE_LABELS = {DRAW: "抽签结果", SPEAKER: "当前演讲", SCORING: "评分进度", TALLY: "定岗推荐唱票", RESULTS: "结果"}
+SELECTION = "selection"
+SCENES = (DRAW, SPEAKER, SCORING, TALLY, RESULTS, SELECTION)
+SCENE_LABELS = {DRAW: "抽签结果", SPEAKER: "当前演讲", SCORING: "评分进度", TALLY: "定岗推荐唱票", RESULTS: "结果",
+                SELECTION: "双向选择"}
 PROJECTOR_KEY = "projector"
 
 # A switch of scene is a settings change, like set_double_entry: STAGES until the store grows a flag
@@ -58,6 +62,7 @@ SCENE_WATCHES: dict[str, Changed] = {
     SCORING: Changed.SPEECH | Changed.DRAW | Changed.ROSTER | Changed.DECLARATIONS | Changed.SCHEME,
     TALLY: Changed.BALLOTS | Changed.ROSTER | Changed.DECLARATIONS | Changed.SCHEME,
     RESULTS: Changed.ALL,
+    SELECTION: Changed.ROSTER | Changed.STAGES,    # selection writes return ROSTER; publication is STAGES
 }
 
 GROUP_SHORT = {"leaders": "局领导", "staff": "其他行政", "unit_heads": "事业单位", "county_chiefs": "县局长"}
@@ -277,7 +282,29 @@ class ResultsScene:
     note: str | None = None        # 结果尚未公布 / 暂不能显示
 
 
-Scene = DrawScene | SpeakerScene | ScoringScene | TallyScene | ResultsScene
+PICK_PASS, PICK_WAITING = "放弃", "待选"
+
+
+@dataclass(frozen=True)
+class SelectionLine:
+    office: str                    # 科室 name (Post.office, else the post's name)
+    chief: str                     # the 科长's name
+    pick: str                      # this round's pick (a name) / 放弃 / 待选
+    acted: bool                    # picked or passed in the open round
+    seated: int                    # 已定岗 (科长除外)
+    headcount: int                 # 核定人数 (科长除外)
+
+
+@dataclass(frozen=True)
+class SelectionScene:
+    started: bool                  # False: 科长 not published (or the selection cannot be shown)
+    phase: str = ""                # 科员定岗 / 事业人员补充
+    round_no: int = 0
+    lines: tuple[SelectionLine, ...] = ()
+    note: str | None = None        # 双向选择尚未开始 / 暂不能显示
+
+
+Scene = DrawScene | SpeakerScene | ScoringScene | TallyScene | ResultsScene | SelectionScene
 
 
 # -- builders -----------------------------------------------------------------------------------------
@@ -538,6 +565,34 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group))
 
 
+def selection_scene(store: Store) -> SelectionScene:
+    """双向选择: the open round, per 科室 its 科长 and this round's pick — names only, never an id."""
+    try:
+        state = selection.load_state(store)
+        chiefs = selection.chiefs(store)
+    except StoreError as err:
+        if "科长人选尚未公布" in str(err):
+            return SelectionScene(False, note="双向选择尚未开始")
+        return SelectionScene(False, note="暂不能显示")   # the message may name ids: not on the wall
+    names = _names(store)
+    posts = {p.id: p for p in roster.list_posts(store)}
+    acted = state.acted()
+    lines = []
+    for o in state.offices:
+        post = posts.get(o.name)
+        office = (post.office or post.name) if post is not None else ""
+        action = acted.get(o.name)
+        if action is None:
+            pick = PICK_WAITING
+        elif action.person is None:
+            pick = PICK_PASS
+        else:
+            pick = names.get(action.person, "")
+        lines.append(SelectionLine(office, names.get(chiefs.get(o.chief, chiefs.get(o.name, "")), ""), pick,
+                                   action is not None, state.seated(o.name), o.headcount))
+    return SelectionScene(True, selection.PHASE_LABELS.get(state.phase, ""), state.round_no, tuple(lines))
+
+
 def build_scene(store: Store, state: ProjectorState, changed: Changed = Changed.ALL) -> Scene:
     """The data of the chosen scene, read from the store (``changed``: what changed since the last
     build of this scene, when the caller knows — the live tally then reads less)."""
@@ -549,4 +604,6 @@ def build_scene(store: Store, state: ProjectorState, changed: Changed = Changed.
         return scoring_scene(store)
     if state.scene == TALLY:
         return live_tally(store, changed)
+    if state.scene == SELECTION:
+        return selection_scene(store)
     return results_scene(store)

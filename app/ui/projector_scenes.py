@@ -21,8 +21,9 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QImage
                            QStaticText)
 
 from ..core.scheme import GROUPS
-from ..services.projector import (DRAW, RESULTS, SCENE_LABELS, SCORING, SPEAKER, TALLY, DrawScene, ProjectorState,
-                                  ResultLine, ResultPost, ResultsScene, Scene, ScoringScene, SpeakerScene, TallyScene)
+from ..services.projector import (DRAW, PICK_PASS, PICK_WAITING, RESULTS, SCENE_LABELS, SCORING, SELECTION, SPEAKER,
+                                  TALLY, DrawScene, ProjectorState, ResultLine, ResultPost, ResultsScene, Scene,
+                                  ScoringScene, SelectionScene, SpeakerScene, TallyScene)
 
 REF_HEIGHT = 1080
 BASE_PT = 28                      # the smallest text on the wall, at 1080 px (the issue: ≥ 28 pt)
@@ -42,8 +43,8 @@ COUNT_HEADERS = {"leaders": "领导", "staff": "行政", "unit_heads": "事业",
 
 # Rows of a list page, per scene (columns side by side for short lines). Chosen so that the header
 # lines, the rows and the footer fit 1080 height units; see the layout in each ``_paint_*``.
-ROWS = {DRAW: 10, SCORING: 12, TALLY: 12, RESULTS: 14}
-COLUMNS = {DRAW: 3, SCORING: 2, TALLY: 1, RESULTS: 1}
+ROWS = {DRAW: 10, SCORING: 12, TALLY: 12, RESULTS: 14, SELECTION: 12}
+COLUMNS = {DRAW: 3, SCORING: 2, TALLY: 1, RESULTS: 1, SELECTION: 1}
 
 
 def base_px(height: int) -> int:
@@ -65,6 +66,8 @@ def _rows(data: Scene) -> list[Any]:
         return list(data.lines)
     if isinstance(data, TallyScene):
         return list(data.bars)
+    if isinstance(data, SelectionScene):
+        return list(data.lines)
     if isinstance(data, ResultsScene):
         rows: list[Any] = []
         for post in data.posts:
@@ -97,7 +100,7 @@ def paginate(data: Scene) -> list[list[Any]]:
 
 def scene_of(data: Scene) -> str:
     return {DrawScene: DRAW, SpeakerScene: SPEAKER, ScoringScene: SCORING, TallyScene: TALLY,
-            ResultsScene: RESULTS}[type(data)]
+            ResultsScene: RESULTS, SelectionScene: SELECTION}[type(data)]
 
 
 # -- the renderer -------------------------------------------------------------------------------------
@@ -440,6 +443,40 @@ class SceneRenderer:
                 self.text(mx + num_w + 24 * u + name_w + score_w + 24 * u, ry, tag_w, rh, "人选", color=ACCENT,
                           bold=True)
         self._footer("按岗位，综合考评得分从高到低（已公布）")
+
+    # -- 双向选择 ------------------------------------------------------------------------------------
+
+    def _paint_selection(self, data: SelectionScene, rows: list) -> None:
+        if not data.started:
+            self._title(SCENE_LABELS[SELECTION])
+            self._card(data.note or "双向选择尚未开始", "科长人选公布后开始" if data.note == "双向选择尚未开始" else "")
+            return
+        y = self._title(SCENE_LABELS[SELECTION], f"{data.phase} 第 {data.round_no} 轮")
+        if not data.lines:
+            self._card("尚无科室")
+            return
+        u, mx, rh = self.u, self.mx, self._row_h()
+        width = self.W - 2 * mx
+        gap = 24 * u
+        count_w = max(self.width("已定岗"), self.width("99/99")) + 8 * u
+        rest = width - count_w - 3 * gap
+        office_w, chief_w = rest * 0.34, rest * 0.28
+        pick_w = rest - office_w - chief_w
+        xs = (mx, mx + office_w + gap, mx + office_w + chief_w + 2 * gap)
+        for x, w, head in zip(xs, (office_w, chief_w, pick_w), ("科室", "科长", "本轮选择")):
+            self.text(x, y, w, rh, head, color=DIM)
+        self.text(self.W - mx - count_w, y, count_w, rh, "已定岗", color=DIM, align=Qt.AlignmentFlag.AlignRight)
+        y += rh
+        for r, line in enumerate(rows):
+            ry = y + r * rh
+            full = line.seated >= line.headcount
+            self.text(xs[0], ry, office_w, rh, line.office)
+            self.text(xs[1], ry, chief_w, rh, line.chief)
+            waiting = line.pick in (PICK_WAITING, PICK_PASS)
+            self.text(xs[2], ry, pick_w, rh, line.pick, color=DIM if waiting else ACCENT, bold=not waiting)
+            self.text(self.W - mx - count_w, ry, count_w, rh, f"{line.seated}/{line.headcount}",
+                      color=ACCENT if full else FG, align=Qt.AlignmentFlag.AlignRight)
+        self._footer("已定岗：已确定人数 / 核定人数（科长除外）")
 
 
 def render_image(data: Scene | None, state: ProjectorState, width: int, height: int, page: int = 0,
