@@ -338,3 +338,71 @@ def outcome(store: Store) -> core.Outcome:
         return core.finish(state)
     except ValueError as err:
         raise StoreError(str(err)) from None
+
+
+def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: str | None) -> Changed:
+    """撤回 a stored pick/keep/pass of the *open* round (the deleted row stays in the audit log)."""
+    if not reason or not reason.strip():
+        raise StoreError("撤回须填写理由")
+    chiefs = _chiefs(store)
+    with store.write(reason) as s:
+        _require_published(s)
+        if _open_round(s) != (phase, round_no):
+            raise StoreError("该轮已结束，不能撤回")
+        row = s.get(SelectionPick, (phase, round_no, post_id))
+        if row is None:
+            raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能撤回")
+        s.delete(row)
+        s.flush()
+        _state(s, chiefs)   # the rest of the round must still replay
+    return Changed.ROSTER
+
+
+def _leaders_check(s: Session, person_id: str) -> Person:
+    person = s.get(Person, person_id)
+    if person is None:
+        raise StoreError(f"没有编号为 {person_id} 的人员")
+    started = s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == core.STAFF).limit(1)).first()
+    if started or _open_round(s) != (core.STAFF, 1):
+        raise StoreError(f"科员定岗已开始，不能再由领导组安排（{core.RULE_15_1}）")
+    return person
+
+
+def place_by_leaders(store: Store, person_id: str, office: str | None, *, note: str | None = None,
+                     reason: str | None = None) -> Changed:
+    """§十五(一): a person who gave up competing for 科长 is placed by the 领导组 at ``office`` (post id
+    of a 科 of the selection), or left to the 领导组 list when ``office`` is None. Only before 科员定岗
+    has any pick or pass."""
+    chiefs = _chiefs(store)
+    office = (office or "").strip() or None
+    with store.write(reason) as s:
+        _require_published(s)
+        person = _leaders_check(s, person_id)
+        who = f"{person.name}（{person_id}）"
+        if person_id in chiefs.values():
+            raise StoreError(f"{who}：已确定为科长，不参加双向选择")
+        if person_kind(person) is None:
+            raise StoreError(f"{who}：不是科员或事业人员，不参加双向选择")
+        if office is not None and office not in chiefs:
+            raise StoreError(f"{who}：科室 {office} 不存在或尚无科长")
+        put(s, SelectionPlacement, {"person_id": person_id}, {"placed_by": "leaders", "office": office, "note": note})
+        s.flush()
+        _state(s, chiefs)   # the core checks the seats (核定人数)
+    return Changed.ROSTER
+
+
+def clear_leaders_placement(store: Store, person_id: str, *, reason: str | None) -> Changed:
+    """Remove a 领导组 placement (same time limit as :func:`place_by_leaders`); reason required."""
+    if not reason or not reason.strip():
+        raise StoreError("撤回须填写理由")
+    chiefs = _chiefs(store)
+    with store.write(reason) as s:
+        _require_published(s)
+        person = _leaders_check(s, person_id)
+        row = s.get(SelectionPlacement, person_id)
+        if row is None or row.placed_by != "leaders":
+            raise StoreError(f"{person.name}（{person_id}）没有领导组安排记录")
+        s.delete(row)
+        s.flush()
+        _state(s, chiefs)
+    return Changed.ROSTER

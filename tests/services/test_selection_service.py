@@ -154,3 +154,85 @@ def test_full_run_signatures_and_outcome(tmp_path):
     with sqlite3.connect(tmp_path / "c.db") as db:
         assert db.execute("select chief_signed, person_signed from selection_picks where post_id='P1'").fetchone() == (1, 1)
     assert store.verify().ok
+
+
+def test_withdraw_then_pick_again(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "2003", "staff", ["P1", "P2"])
+    selection.pick(store, 1, "P1", "2003")
+    with pytest.raises(StoreError, match="撤回须填写理由"):
+        selection.withdraw(store, "staff", 1, "P1", reason=" ")
+    assert selection.withdraw(store, "staff", 1, "P1", reason="录错") == Changed.ROSTER
+    assert _rows(tmp_path, "selection_picks") == []
+    assert selection.load_state(store).placement_of("2003") is None
+    selection.pick(store, 1, "P2", "2003")
+    assert selection.load_state(store).placement_of("2003").office == "P2"
+    with sqlite3.connect(tmp_path / "c.db") as db:   # the withdrawn row stays in the audit log
+        assert db.execute("select reason from audit_log where action='delete' "
+                          "and entity like 'selection_picks:%'").fetchall() == [("录错",)]
+    assert store.verify().ok
+
+
+def test_withdraw_of_a_closed_round_is_refused(tmp_path):
+    store = make_store(tmp_path)
+    selection.pass_(store, 1, "P1")
+    selection.pass_(store, 1, "P2")
+    selection.close_round(store)
+    with pytest.raises(StoreError, match="该轮已结束，不能撤回"):
+        selection.withdraw(store, "staff", 1, "P1", reason="录错")
+    assert len(_rows(tmp_path, "selection_picks")) == 2
+
+
+def test_place_by_leaders_at_an_office(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "3001", "business", ["P2"])
+    assert selection.place_by_leaders(store, "2003", "P2", note="领导组会议") == Changed.ROSTER
+    state = selection.load_state(store)
+    p = state.person("2003")
+    assert p.declined and state.placement_of("2003").office == "P2"
+    assert state.placement_of("2003").how == core.HOW_LEADERS
+    free = [x.id for x in state.persons if state.placement_of(x.id) is None and not x.declined]
+    assert "2003" not in free
+    with pytest.raises(StoreError, match=core.RULE_15_1):
+        selection.set_choice(store, "2003", "staff", ["P1"])
+    selection.pass_(store, 1, "P1")
+    selection.pass_(store, 1, "P2")
+    selection.close_round(store)
+    selection.end_staff_phase(store)
+    selection.pick(store, 1, "P2", "3001")
+    selection.pass_(store, 1, "P1")
+    selection.close_round(store)
+    out = selection.outcome(store)
+    assert out.office_of("2003") == "P2" and "2003" not in out.to_leaders
+    assert store.verify().ok
+
+
+def test_place_by_leaders_without_office_goes_to_the_leaders_list(tmp_path):
+    store = make_store(tmp_path)
+    selection.set_choice(store, "3001", "business", ["P2"])
+    selection.place_by_leaders(store, "2003", None)
+    selection.place_by_leaders(store, "2002", "P1")
+    selection.clear_leaders_placement(store, "2002", reason="改由本人参加")
+    assert not selection.load_state(store).person("2002").declined
+    selection.pass_(store, 1, "P1")
+    selection.pass_(store, 1, "P2")
+    selection.close_round(store)
+    selection.end_staff_phase(store)
+    selection.pick(store, 1, "P2", "3001")
+    selection.pass_(store, 1, "P1")
+    selection.close_round(store)
+    out = selection.outcome(store)
+    assert "2003" in out.to_leaders and out.office_of("2003") is None
+    assert store.verify().ok
+
+
+def test_place_by_leaders_refused_once_the_staff_phase_started(tmp_path):
+    store = make_store(tmp_path)
+    with pytest.raises(StoreError, match="P3 不存在或尚无科长"):
+        selection.place_by_leaders(store, "2003", "P3")
+    selection.pass_(store, 1, "P1")
+    with pytest.raises(StoreError, match="科员定岗已开始.*第十五条（一）"):
+        selection.place_by_leaders(store, "2003", "P2")
+    with pytest.raises(StoreError, match="科员定岗已开始"):
+        selection.clear_leaders_placement(store, "2003", reason="x")
+    assert _rows(tmp_path, "selection_placements") == []

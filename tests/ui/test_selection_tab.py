@@ -149,3 +149,25 @@ def test_screenshot(qtbot, store):
     tab, _ = open_tab(qtbot, store)
     type_on_row(qtbot, tab, 0, "2001")
     tab.grab().save("/tmp/selection.png")
+
+
+def test_pick_is_undone_with_the_undo_stack(qtbot, store):
+    tab, messages = open_tab(qtbot, store)
+    type_on_row(qtbot, tab, 1, "2003")
+    assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
+    tab.bench.undo_stack.undo()
+    assert cell(tab, 1, OfficeModel.ROUND_COL) == "—"
+    assert selection.load_state(store).placement_of("2003") is None
+    assert "2003" in [r.id for r in tab.persons.rows()]
+    assert messages[-1] == ("已撤销：财务科 第1轮选择 2003", False)
+    tab.bench.undo_stack.redo()
+    assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
+
+
+def test_leaders_placement_button(qtbot, store, monkeypatch):
+    tab, messages = open_tab(qtbot, store)
+    monkeypatch.setattr(tab, "ask_leaders_placement", lambda: ("2003", "P2"))
+    tab.leaders_button.click()
+    assert not [m for m in messages if m[1]]
+    assert selection.load_state(store).placement_of("2003").office == "P2"
+    assert "2003" not in [r.id for r in tab.persons.rows()]

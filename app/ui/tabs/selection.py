@@ -4,8 +4,9 @@ On an office row the clerk types the 编号 of the person the 科长 picks and p
 Ctrl+Delete = 放弃); Ctrl+Enter 结束本轮 once every 科 has picked or passed. Every rule is the core's
 (``app.core.selection``) through ``app.services.selection``; refusals show the service's text.
 
-Picks go through :meth:`Workbench.run`, not ``edit``: there is no service to withdraw a pick, so a pick
-cannot be undone from here (a wrong pick needs the 考评组 to correct the file).
+Picks and passes go through :meth:`Workbench.edit`: 撤销 (Ctrl+Z) withdraws the move with reason “撤销”
+(only while its round is open; the withdrawn row stays in the audit log). 领导组安排… records where the
+领导组 placed a person who gave up competing for 科长 (§十五(一)), before 科员定岗 starts.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QDialog, QDialogButtonBox,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from ...core import selection as core
 from ...services import roster, selection
@@ -210,12 +211,15 @@ class SelectionTab(TabPage):
         self.end_button = QPushButton("结束科员阶段")
         self.chief_button = QPushButton("科长签字")
         self.person_button = QPushButton("本人签字")
+        self.leaders_button = QPushButton("领导组安排…")
+        self.leaders_button.clicked.connect(self.place_by_leaders)
         self.close_button.clicked.connect(self.close_round)
         self.end_button.clicked.connect(self.end_staff_phase)
         self.chief_button.clicked.connect(lambda: self.sign("chief"))
         self.person_button.clicked.connect(lambda: self.sign("person"))
         buttons = QHBoxLayout()
-        for b in (self.close_button, self.end_button, self.chief_button, self.person_button):
+        for b in (self.close_button, self.end_button, self.chief_button, self.person_button,
+                  self.leaders_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -306,17 +310,20 @@ class SelectionTab(TabPage):
         round_no = self.state.round_no
         office = next((r.office for r in self.offices.rows() if r.post == post), post)
         self._editing = self.view.state() == QAbstractItemView.State.EditingState
+        phase = self.state.phase
+
+        def withdraw(store):
+            return selection.withdraw(store, phase, round_no, post, reason="撤销")
+
         try:
             if person is None:
-                ok = self.bench.run(selection.pass_, round_no, post)
                 text = f"{office} 第{round_no}轮放弃"
+                ok = self.bench.edit(text, lambda store: selection.pass_(store, round_no, post), withdraw)
             else:
-                ok = self.bench.run(selection.pick, round_no, post, person)
                 text = f"{office} 第{round_no}轮选择 {person}"
+                ok = self.bench.edit(text, lambda store: selection.pick(store, round_no, post, person), withdraw)
         finally:
             self._editing = False
-        if ok:
-            self.bench.info(f"已保存：{text}")
         if self._pending:
             self._pending = False
             self._after = True
@@ -365,3 +372,28 @@ class SelectionTab(TabPage):
         if self.bench.run(selection.sign, last.phase, last.round_no, last.post, side):
             who = "科长" if side == "chief" else "本人"
             self.bench.info(f"已保存：{line.office} 第{last.round_no}轮 {who}签字")
+
+    def ask_leaders_placement(self) -> tuple[str, str | None] | None:
+        """(person 编号, office post id or None) from a small dialog; None if cancelled. Tests replace it."""
+        dlg = QDialog(self)
+        dlg.setWindowTitle("领导组安排")
+        person, office = QLineEdit(), QLineEdit()
+        office.setPlaceholderText("留空 = 由领导组另行安排")
+        form = QFormLayout(dlg)
+        form.addRow("人员编号", person)
+        form.addRow("科室（科长岗位编号）", office)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(dlg.accept)
+        box.rejected.connect(dlg.reject)
+        form.addRow(box)
+        if dlg.exec() != QDialog.DialogCode.Accepted or not person.text().strip():
+            return None
+        return person.text().strip(), office.text().strip() or None
+
+    def place_by_leaders(self) -> None:
+        answer = self.ask_leaders_placement()
+        if answer is None:
+            return
+        person, office = answer
+        if self.bench.run(selection.place_by_leaders, person, office):
+            self.bench.info(f"已保存：{person} 由领导组安排" + (f"至 {office}" if office else ""))
