@@ -11,9 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QAbstractItemDelegate, QApplication  # noqa: E402
 
 from app.services.demo import create_demo_store  # noqa: E402
+from app.services.store import Changed  # noqa: E402
 from app.ui.app import configure_application  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
@@ -32,6 +33,25 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> list[Path]:
         window.resize(1366, 768)
         window.show()
         written = []
+        # 双向选择 before the first pick: 申报科室 being typed (three people still undeclared).
+        window.tabs.setCurrentIndex(SLUGS.index("8-selection"))
+        for _ in range(5):
+            app.processEvents()
+        page = window.tabs.currentWidget()
+        if page.persons.rowCount():
+            page.focus_declarations()
+            page.person_view.edit(page.person_view.currentIndex())
+            for _ in range(3):
+                app.processEvents()
+            editor = QApplication.focusWidget()
+            if hasattr(editor, "setText"):
+                editor.setText("P03 财务科")
+            path = out / "tab-8-selection-declare.png"
+            window.grab().save(str(path))
+            written.append(path)
+            page.person_view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+        first_picks(store)
+        window.bench.changed.emit(Changed.ALL)
         for i, slug in enumerate(SLUGS):
             window.tabs.setCurrentIndex(i)
             for _ in range(5):
@@ -53,18 +73,27 @@ def prepare(store) -> None:
     except Exception as err:  # the screenshots still show everything else
         print("draw skipped:", err)
     try:
-        from app.services import roster, selection, stages
+        from app.services import selection, stages
         for _ in range(3):
             stages.advance(store, "assignment")
         offices = sorted(selection.chiefs(store))
-        staff = [p for p, _ in roster.list_people(store) if p.category == "行政一般" and not p.no_rotation][:12]
-        for i, person in enumerate(staff):
+        staff = [p for p in selection.load_state(store).persons if p.kind == "staff" and not p.no_rotation]
+        for i, person in enumerate(staff[:-3]):                 # the last three have not declared yet
             selection.set_choice(store, person.id, "staff", [offices[i % len(offices)], offices[(i + 1) % len(offices)]])
-        first = selection.load_state(store)
-        for i, office in enumerate(offices[:3]):      # staff[i] declared offices[i] first
-            selection.pick(store, first.round_no, office, staff[i].id)
     except Exception as err:
         print("selection skipped:", err)
+
+
+def first_picks(store) -> None:
+    """Three 科 have picked in 科员定岗 round 1 (each the first person who declared it first)."""
+    try:
+        from app.services import selection
+        state = selection.load_state(store)
+        for office in [o.name for o in state.offices][:3]:
+            person = next(p.id for p in state.persons if p.declared[:1] == (office,))
+            selection.pick(store, state.round_no, office, person)
+    except Exception as err:
+        print("selection picks skipped:", err)
 
 
 if __name__ == "__main__":

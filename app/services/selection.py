@@ -10,8 +10,11 @@ Decisions:
   ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. No stage lock
   of its own yet.
 * **Who takes part.** People placed as 科长 do not. Phase ``business`` (事业人员): category
-  “事业人员” or identity “事业”. Phase ``staff`` (科员): category “行政一般” or rank “科员”, identity
-  “行政” or not given. Anyone else (聘用, unplaced 科长 candidates) is not in the rounds.
+  “事业人员” or identity “事业”. Phase ``staff`` (科员): identity “行政” or not given, and category
+  “行政一般”, or rank “科员”, or a 科长 candidate (原任科长 / 拟竞争科长) *not* placed as 科长 — 行政编制的
+  一般人员都必须全程参与竞争轮岗 (§一(三)), so whoever did not become 科长 needs a 科室; one who gave up
+  competing is marked for the 领导组 (§十五(一)) before round 1. A 原任科长 marked 不轮岗 keeps the post
+  and is not in the rounds; nor is anyone else (聘用…).
   ``Person.former_office`` (text) is matched to a 科 by post id, else by ``Post.office``.
   不轮岗 comes from ``Person.no_rotation``; a ``SelectionPlacement`` row with ``placed_by="leaders"``
   marks a person who gave up competing for 科长 (§十五(一)), ``office`` the 领导组's 科 if decided
@@ -92,11 +95,18 @@ def list_picks(store: Store) -> list[StoredMove]:
                                                                   SelectionPick.post_id)).scalars()]
 
 
+STAFF_CATEGORIES = ("行政一般", "原任科长", "拟竞争科长")
+
+
 def person_kind(person: Person) -> str | None:
-    """STAFF, BUSINESS or None (not in the two-way selection)."""
+    """STAFF, BUSINESS or None (not in the two-way selection). Call only for people not placed as 科长."""
     if person.category == "事业人员" or person.identity == "事业":
         return core.BUSINESS
-    if (person.category == "行政一般" or person.rank == "科员") and person.identity in (None, "行政"):
+    if person.identity not in (None, "行政"):
+        return None
+    if person.category == "原任科长" and person.no_rotation:
+        return None                       # a 科长 who does not rotate keeps the post: not a 科员
+    if person.category in STAFF_CATEGORIES or person.rank == "科员":
         return core.STAFF
     return None
 
@@ -258,6 +268,32 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
             raise StoreError(f"{who}：" + "；".join(problems))
         put(s, SelectionChoice, {"person_id": person_id}, {"phase": phase, "posts": ",".join(posts)})
     return Changed.ROSTER
+
+
+def clear_choice(store: Store, person_id: str, *, reason: str | None = None) -> Changed:
+    """Remove a person's declared 科室 (撤销 of a first declaration); same time limit as :func:`set_choice`."""
+    with store.write(reason) as s:
+        _require_published(s)
+        row = s.get(SelectionChoice, person_id)
+        if row is None:
+            return Changed.NONE
+        if s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == row.phase).limit(1)).first():
+            raise StoreError(f"{PHASE_LABELS.get(row.phase, row.phase)}已开始，不能再修改申报")
+        s.delete(row)
+    return Changed.ROSTER
+
+
+def choices(store: Store) -> dict[str, tuple[str, ...]]:
+    """person id → declared 科室 (post ids, first choice first)."""
+    with store.read() as s:
+        return {c.person_id: tuple(c.posts.split(",")) if c.posts else ()
+                for c in s.execute(select(SelectionChoice)).scalars()}
+
+
+def phase_started(store: Store, phase: str) -> bool:
+    """Has the phase any pick or pass stored (declarations are then closed)?"""
+    with store.read() as s:
+        return s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == phase).limit(1)).first() is not None
 
 
 def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None) -> Changed:

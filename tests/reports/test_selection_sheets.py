@@ -83,7 +83,7 @@ def test_result_from_a_store_lists_a_pick(tmp_path):
     assert not data.header.draft
     fin = {o.office: o for o in data.offices}
     assert [(p.name, p.how) for p in fin["财务科"].placed] == [("孙三", "双向选择第1轮")]
-    assert {p.name for p in data.to_leaders} == {"赵一", "钱二"} and [p.name for p in data.to_origin] == ["周四"]
+    assert {p.name for p in data.to_leaders} == {"李华", "赵一", "钱二"} and [p.name for p in data.to_origin] == ["周四"]
     pdf = build_pdf(store, "双向选择结果", printed="x")
     assert missing(pdf, ["财务科", "办公室", "孙三", "双向选择第1轮", "赵一", "周四"]) == []
     assert font_problems(pdf) == []

@@ -34,9 +34,9 @@ def test_state_has_offices_of_placed_chiefs_and_the_right_kinds(tmp_path):
     state = selection.load_state(store)
     assert [(o.name, o.headcount) for o in state.offices] == [("P1", 1), ("P2", 2)]   # P3 has no 科长
     kinds = {p.id: (p.kind, p.former_office) for p in state.persons}
-    # 1001/1003 are the 科长; 1002 (拟竞争科长, not placed) is not in the rounds.
-    assert kinds == {"2001": ("staff", "P1"), "2002": ("staff", "P2"), "2003": ("staff", None),
-                     "3001": ("business", "P2")}
+    # 1001/1003 are the 科长; 1002 (拟竞争科长, not placed) needs a 科室: a 科员 of the rounds (§一(三)).
+    assert kinds == {"1002": ("staff", None), "2001": ("staff", "P1"), "2002": ("staff", "P2"),
+                     "2003": ("staff", None), "3001": ("business", "P2")}
 
 
 def test_choice_is_validated(tmp_path):
@@ -221,3 +221,16 @@ def test_place_by_leaders_refused_once_the_staff_phase_started(tmp_path):
     with pytest.raises(StoreError, match="科员定岗已开始"):
         selection.clear_leaders_placement(store, "2003", reason="x")
     assert _rows(tmp_path, "selection_placements") == []
+
+
+def test_unplaced_candidates_take_part_but_a_non_rotating_chief_does_not(tmp_path):
+    store = make_store(tmp_path)
+    save_person(store, RosterPerson(id="1009", name="冯九", rank="正科实职", category="原任科长", identity="行政",
+                                    no_rotation=True))
+    save_person(store, RosterPerson(id="1010", name="陈十", rank="正科实职", category="原任科长", identity="行政"))
+    save_person(store, RosterPerson(id="4001", name="褚十一", rank="科员", category="行政一般", identity="聘用"))
+    kinds = {p.id: p.kind for p in selection.load_state(store).persons}
+    assert kinds["1010"] == "staff"         # an incumbent who did not become 科长 again needs a 科室
+    assert "1009" not in kinds              # 不轮岗 科长 keeps the post
+    assert "4001" not in kinds              # 聘用: not in the rounds
+    assert "1001" not in kinds and "1003" not in kinds   # placed 科长

@@ -11,8 +11,8 @@ from app.services import selection, stages
 from app.services.campaign_io import import_campaign
 from app.services.roster import names, save_person, save_post
 from app.services.store import Store
-from app.ui.tabs.selection import OfficeModel, SelectionTab
-from app.ui.workbench import Workbench
+from app.ui.tabs.selection_model import OfficeModel
+from tests.ui.keys import open_selection_tab, type_in_cell
 
 STAFF = (  # id, name, former 科, declared
     ("2001", "赵一", "办公室", ["P1"]),
@@ -42,10 +42,6 @@ def make_store(tmp_path):
                                         former_office=former))
     for _ in range(3):
         stages.advance(store, "assignment")
-    for pid, _, _, posts in STAFF:
-        selection.set_choice(store, pid, "staff", posts)
-    for pid, _, _, posts in BUSINESS:
-        selection.set_choice(store, pid, "business", posts)
     return store
 
 
@@ -61,6 +57,16 @@ def type_on_row(qtbot, tab, row, text):
     QApplication.processEvents()                        # Enter commits queued in Qt 6
 
 
+def declare_all(qtbot, tab, people):
+    """Ctrl+D to the 申报科室 column, then one line per person: the 岗位编号 typed, Enter moves down."""
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    for pid, _, _, posts in people:
+        while tab.persons.row_at(tab.person_view.currentIndex().row()).id != pid:   # ↓ past who does not declare
+            qtbot.keyClick(tab.person_view, Qt.Key.Key_Down)
+        type_in_cell(qtbot, tab.person_view, " ".join(p.lower() for p in posts))
+
+
 def close_round(qtbot, tab):
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -73,15 +79,10 @@ def this_round(tab):
 
 def test_three_staff_rounds_and_a_business_round_to_the_end(qtbot, tmp_path):
     store = make_store(tmp_path)
-    bench = Workbench(store)
-    messages = []
-    bench.message.connect(lambda text, err: messages.append((text, err)))
-    tab = SelectionTab(bench)
-    qtbot.addWidget(tab)
-    tab.resize(1330, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
+    tab, messages = open_selection_tab(qtbot, store)
     assert [r.office for r in tab.offices.rows()] == ["办公室", "财务科"]
+    declare_all(qtbot, tab, STAFF)
+    assert selection.choices(store) == {pid: tuple(posts) for pid, _, _, posts in STAFF}
 
     # 科员定岗 第 1 轮: both 科 keep a former staff member.
     assert tab.header.text() == "科员定岗 第 1 轮"
@@ -104,12 +105,13 @@ def test_three_staff_rounds_and_a_business_round_to_the_end(qtbot, tmp_path):
     assert this_round(tab) == ["放弃", "2005 吴六"]
     close_round(qtbot, tab)
     assert tab.header.text() == "科员定岗 第 4 轮"
-    assert [r.id for r in tab.persons.rows()] == ["2004"]
+    assert [r.id for r in tab.persons.rows()] == ["1002", "2004"]   # 李华 (lost the 科长 contest) declared nothing
 
     tab.end_button.click()
     assert tab.header.text() == "事业人员补充 第 1 轮"
     assert [r.id for r in tab.persons.rows()] == ["3001", "3002"]
     assert not tab.end_button.isEnabled()
+    declare_all(qtbot, tab, BUSINESS)
 
     # 事业人员补充 第 1 轮: 办公室 keeps 郑七 (its former 事业 staff), 财务科 passes.
     type_on_row(qtbot, tab, 0, "3002")
@@ -128,7 +130,7 @@ def test_three_staff_rounds_and_a_business_round_to_the_end(qtbot, tmp_path):
         "P1": [("赵一", "staff", 1, "keep"), ("孙三", "staff", 2, "pick"), ("郑七", "business", 1, "keep")],
         "P2": [("钱二", "staff", 1, "keep"), ("吴六", "staff", 3, "pick")],
     }
-    assert [who[p] for p in result.to_leaders] == ["李五"]
+    assert [who[p] for p in result.to_leaders] == ["李华", "李五"]
     assert [who[p] for p in result.to_origin] == ["周四"]
     assert result.short == (("P2", 1),)
     assert result.unmet == ()

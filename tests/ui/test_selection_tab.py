@@ -1,19 +1,12 @@
 """8 双向选择: picks typed on office rows, passes, closing a round, signatures, refused before publication."""
 
-import json
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.conftest import DATA
-from app.core.roster import RosterPerson
-from app.services import selection, stages
-from app.services.campaign_io import import_campaign
-from app.services.roster import save_person, save_post
-from app.services.store import Store
-from app.ui.tabs.selection import OfficeModel, SelectionTab
-from app.ui.workbench import Workbench
+from app.services import selection
+from app.ui.tabs.selection_model import OfficeModel
+from tests.ui.keys import open_selection_tab
 
 
 from tests.selection_setup import make_store  # noqa: E402  (shared set-up)
@@ -30,15 +23,7 @@ def store(tmp_path):
 
 
 def open_tab(qtbot, store):
-    bench = Workbench(store)
-    messages = []
-    bench.message.connect(lambda text, err: messages.append((text, err)))
-    tab = SelectionTab(bench)
-    qtbot.addWidget(tab)
-    tab.resize(1330, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab, messages
+    return open_selection_tab(qtbot, store)
 
 
 def type_on_row(qtbot, tab, row, text):
@@ -60,12 +45,12 @@ def test_pick_by_typing_the_id_and_enter(qtbot, store):
     tab, messages = open_tab(qtbot, store)
     assert tab.header.text() == "科员定岗 第 1 轮"
     assert [r.office for r in tab.offices.rows()] == ["办公室", "财务科"]
-    assert [r.id for r in tab.persons.rows()] == ["2001", "2002", "2003"]
+    assert [r.id for r in tab.persons.rows()] == ["1002", "2001", "2002", "2003"]   # 1002 lost the 科长 contest
     type_on_row(qtbot, tab, 1, "2003")
     state = selection.load_state(store)
     assert state.placement_of("2003").office == "P2"
     assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
-    assert cell(tab, 1, 2) == "2/1"
+    assert cell(tab, 1, 3) == "2/1"
     assert "2003" not in [r.id for r in tab.persons.rows()]
     assert messages[-1] == ("已保存：财务科 第1轮选择 2003", False)
     assert tab.view.currentIndex().row() == 0          # moved on to the 科 that has yet to choose
@@ -92,7 +77,7 @@ def test_pass_then_close_round_and_sign(qtbot, store):
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
     assert cell(tab, 1, OfficeModel.ROUND_COL) == "放弃"
     tab.chief_button.click()
-    assert "科长✓" in cell(tab, 1, 4)
+    assert "科长✓" in cell(tab, 1, 5)
     tab.person_button.click()                           # a pass has no person to sign
     assert "无被选人员签字" in messages[-1][0]
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -107,11 +92,11 @@ def test_pass_then_close_round_and_sign(qtbot, store):
 def test_pick_and_both_signatures(qtbot, store):
     tab, messages = open_tab(qtbot, store)
     type_on_row(qtbot, tab, 0, "2001")
-    assert cell(tab, 0, 5) == "赵一（保留）"
+    assert cell(tab, 0, 6) == "赵一（保留）"
     tab.view.setCurrentIndex(tab.offices.index(0, 0))
     tab.chief_button.click()
     tab.person_button.click()
-    assert cell(tab, 0, 4) == "科长✓ 本人✓"
+    assert cell(tab, 0, 5) == "科长✓ 本人✓"
     assert not [m for m in messages if m[1]]
 
 

@@ -1,6 +1,7 @@
 """8 双向选择: §十五 科员定岗 and §十六 事业人员补充 run live, round by round.
 
-On an office row the clerk types the 编号 of the person the 科长 picks and presses Enter (``0`` + Enter or
+Before a phase's first move the clerk types each person's 申报科室 in the right-hand table (Ctrl+D goes
+there): 岗位编号 or 科室 names, first choice first, Enter saves and moves down, Delete removes. On an office row the clerk types the 编号 of the person the 科长 picks and presses Enter (``0`` + Enter or
 Ctrl+Delete = 放弃); Ctrl+Enter 结束本轮 once every 科 has picked or passed. Every rule is the core's
 (``app.core.selection``) through ``app.services.selection``; refusals show the service's text.
 
@@ -11,137 +12,17 @@ Picks and passes go through :meth:`Workbench.edit`: 撤销 (Ctrl+Z) withdraws th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from ...core import selection as core
 from ...services import roster, selection
 from ...services.store import Changed, StoreError
-from ..table import CENTER, Column, Index, RowTableModel
 from .base import TabPage
-
-PASS_KEY = "0"
-HOW_TEXT = {core.HOW_PICK: "", core.HOW_KEEP: "（保留）", core.HOW_ORIGIN: "（不轮岗）", core.HOW_LEADERS: "（领导组）"}
-
-
-@dataclass(frozen=True)
-class OfficeLine:
-    post: str
-    office: str            # 科室 name
-    chief: str             # 科长 name
-    headcount: int
-    seated: int
-    full: bool
-    this_round: str        # picked name / 放弃 / —
-    acted: bool
-    signs: str
-    seated_names: str
-
-
-@dataclass(frozen=True)
-class PersonLine:
-    id: str
-    name: str
-    declared: str
-    former: str
-
-
-@dataclass(frozen=True)
-class SignedRow:
-    phase: str
-    round_no: int
-    post: str
-    person: str | None
-    chief_signed: bool
-    person_signed: bool
-
-
-def signed_rows(store) -> list[SignedRow]:
-    """The stored moves with their signatures."""
-    return [SignedRow(m.phase, m.round_no, m.post_id, m.person_id, m.chief_signed, m.person_signed)
-            for m in selection.list_picks(store)]
-
-
-class OfficeModel(RowTableModel):
-    """One row per 科 of the selection; the 本轮 cell takes the picked person's 编号 (0 = 放弃)."""
-
-    COLUMNS = (
-        Column("office", "科室", lambda r: r.office),
-        Column("chief", "科长", lambda r: r.chief),
-        Column("count", "核定/已有", lambda r: f"{r.headcount}/{r.seated}", CENTER,
-               "核定人数（科长除外）/ 已定岗人数（含不轮岗、领导组确定人员）"),
-        Column("round", "本轮", lambda r: r.this_round, CENTER,
-               "本轮选择：输入人员编号后按 Enter；0 + Enter 或 Ctrl+Delete 为放弃"),
-        Column("signs", "签字", lambda r: r.signs, CENTER, "该科最近一次选择的双方签字确认"),
-        Column("seated", "已定岗人员", lambda r: r.seated_names),
-    )
-    ROUND_COL = 3
-
-    def __init__(self, tab: "SelectionTab"):
-        super().__init__(tab)
-        self.tab = tab
-        self.round_no = 1
-        self.last_ok = True
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and index.column() == self.ROUND_COL:
-            r = self._rows[index.row()]
-            if not r.acted and not r.full:
-                return base | Qt.ItemFlag.ItemIsEditable
-        return base
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.EditRole:
-            return ""
-        return super().data(index, role)
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.ROUND_COL:
-            return False
-        raw = str(value).strip()
-        if raw == "":
-            self.last_ok = False
-            return False
-        post = self._rows[index.row()].post
-        self.last_ok = self.tab.act(post, None if raw == PASS_KEY else raw)
-        return self.last_ok
-
-
-class PersonModel(RowTableModel):
-    COLUMNS = (
-        Column("id", "编号", lambda r: r.id),
-        Column("name", "姓名", lambda r: r.name),
-        Column("declared", "申报科室（依次）", lambda r: r.declared),
-        Column("former", "原科室", lambda r: r.former),
-    )
-
-
-class OfficeView(QTableView):
-    """Digits go to the 本轮 cell of the current row; Enter there picks, Ctrl+Delete passes."""
-
-    def __init__(self, tab: "SelectionTab"):
-        super().__init__()
-        self.tab = tab
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
-        current = self.currentIndex()
-        if current.isValid() and event.key() == Qt.Key.Key_Delete \
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.tab.act(self.model().row_at(current.row()).post, None)
-            return
-        if current.isValid() and event.text().isdigit() and current.column() != OfficeModel.ROUND_COL:
-            self.setCurrentIndex(current.siblingAtColumn(OfficeModel.ROUND_COL))
-        super().keyPressEvent(event)
-
-    def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt name
-        super().closeEditor(editor, hint)
-        self.tab.after_edit(hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+from .selection_model import HOW_TEXT, OfficeLine, OfficeModel, OfficeView, PersonLine, PersonModel, PersonView, signed_rows
 
 
 class SelectionTab(TabPage):
@@ -152,6 +33,7 @@ class SelectionTab(TabPage):
     def __init__(self, bench, parent: QWidget | None = None):
         super().__init__(bench, parent)
         self.state: core.SelectionState | None = None
+        self._office_names: dict[str, str] = {}
         self._editing = False
         self._pending = False
         self._after = False
@@ -167,8 +49,10 @@ class SelectionTab(TabPage):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.header.setFont(font)
-        self.hint = QLabel("在科室行输入人员编号后按 Enter 选择；0 + Enter 或 Ctrl+Delete 放弃；"
-                           "Ctrl+Enter 结束本轮。选择记录不能撤销。")
+        self.hint = QLabel("先在右表“申报科室”录入各人申报（岗位编号或科室名，Ctrl+D 转到右表）；"
+                           "再在科室行输入人员编号后按 Enter 选择；0 + Enter 或 Ctrl+Delete 放弃；"
+                           "Ctrl+Enter 结束本轮；Ctrl+Z 撤回本轮的一次选择。")
+        self.hint.setWordWrap(True)
         self.offices = OfficeModel(self)
         self.view = OfficeView(self)
         self.view.setModel(self.offices)
@@ -178,15 +62,13 @@ class SelectionTab(TabPage):
                                   | QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         head = self.view.horizontalHeader()
-        for col, width in enumerate((110, 80, 80, 120, 150)):
+        for col, width in enumerate((48, 100, 70, 76, 110, 130)):
             self.view.setColumnWidth(col, width)
         head.setSectionResizeMode(len(OfficeModel.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.persons = PersonModel(self)
-        self.person_view = QTableView()
+        self.person_view = PersonView(self, move="down")
         self.person_view.setModel(self.persons)
-        self.person_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.person_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.person_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.person_view.verticalHeader().setVisible(False)
         for col, width in enumerate((60, 70, 200)):
             self.person_view.setColumnWidth(col, width)
         self.person_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -208,10 +90,10 @@ class SelectionTab(TabPage):
         split.setSizes([780, 540])
 
         self.close_button = QPushButton("结束本轮（Ctrl+Enter）")
-        self.end_button = QPushButton("结束科员阶段")
-        self.chief_button = QPushButton("科长签字")
-        self.person_button = QPushButton("本人签字")
-        self.leaders_button = QPushButton("领导组安排…")
+        self.end_button = QPushButton("结束科员阶段(&J)…")
+        self.chief_button = QPushButton("科长签字(&K)")
+        self.person_button = QPushButton("本人签字(&R)")
+        self.leaders_button = QPushButton("领导组安排(&L)…")
         self.leaders_button.clicked.connect(self.place_by_leaders)
         self.close_button.clicked.connect(self.close_round)
         self.end_button.clicked.connect(self.end_staff_phase)
@@ -233,6 +115,9 @@ class SelectionTab(TabPage):
         self.stack.addWidget(self.refused)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
+        declare_key = QShortcut(QKeySequence("Ctrl+D"), self)
+        declare_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        declare_key.activated.connect(self.focus_declarations)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -291,17 +176,58 @@ class SelectionTab(TabPage):
         self.offices.set_rows(lines)
         if lines:
             self.view.setCurrentIndex(self.offices.index(min(row, len(lines) - 1), OfficeModel.ROUND_COL))
+        self._office_names = {o.name: office_name(o.name) for o in state.offices}
+        open_ = not any(m.phase == state.phase for m in signed)
         free = [PersonLine(p.id, names.get(p.id, p.id), "、".join(office_name(d) for d in p.declared),
-                           office_name(p.former_office))
+                           office_name(p.former_office), tuple(p.declared), open_)
                 for p in state.persons
                 if p.kind == state.phase and state.placement_of(p.id) is None and not p.declined and not p.no_rotation]
+        person_index = self.person_view.currentIndex()
         self.persons.set_rows(free)
+        if free:
+            row = min(max(person_index.row(), 0), len(free) - 1)
+            self.person_view.setCurrentIndex(self.persons.index(row, PersonModel.DECLARED_COL))
         phase = selection.PHASE_LABELS[state.phase]
         self.header.setText(f"{phase} 第 {state.round_no} 轮")
-        self.person_title.setText(f"尚未定岗的{'科员' if state.phase == core.STAFF else '事业人员'}（{len(free)} 人）")
+        undeclared = sum(1 for f in free if not f.declared_ids)
+        who = "科员" if state.phase == core.STAFF else "事业人员"
+        self.person_title.setText(f"尚未定岗的{who}（{len(free)} 人" + (f"，{undeclared} 人未申报" if undeclared else "")
+                                  + "）" + ("　申报科室可修改（Ctrl+D）" if open_ else "　申报已截止"))
         self.end_button.setEnabled(state.phase == core.STAFF)
 
     # -- actions ----------------------------------------------------------------------------------
+
+    def office_names(self) -> dict[str, str]:
+        """post id → 科室 name of the offices of the selection (for typing 申报科室)."""
+        return dict(self._office_names)
+
+    def focus_declarations(self) -> None:
+        """Ctrl+D: to the 申报科室 cell of the first person who has not declared (else the current one)."""
+        rows = self.persons.rows()
+        if not rows:
+            return
+        first = next((i for i, r in enumerate(rows) if not r.declared_ids), None)
+        row = first if first is not None else max(self.person_view.currentIndex().row(), 0)
+        self.person_view.setFocus()
+        self.person_view.go_to(row, PersonModel.DECLARED_COL)
+
+    def declare(self, line: PersonLine, posts: list[str]) -> bool:
+        """Save ``line``'s declared 科室 (empty = remove) as an undoable edit."""
+        if self.state is None:
+            return False
+        old = list(line.declared_ids)
+        if posts == old:
+            return True
+        phase, pid = self.state.phase, line.id
+
+        def put(value: list[str]):
+            if value:
+                return lambda store: selection.set_choice(store, pid, phase, value)
+            return lambda store: selection.clear_choice(store, pid)
+        label = f"{line.name}（{pid}）申报科室"
+        names = self._office_names
+        text = f"{label}：{'、'.join(names.get(x, x) for x in posts)}" if posts else f"删除 {label}"
+        return self.bench.edit(text, put(posts), put(old))
 
     def act(self, post: str, person: str | None) -> bool:
         """科 ``post`` picks ``person`` (None = 放弃) in the open round."""
@@ -353,7 +279,16 @@ class SelectionTab(TabPage):
             self._next_open_row()
 
     def end_staff_phase(self) -> None:
-        if self.state is not None and self.bench.run(selection.end_staff_phase):
+        if self.state is None or self.state.phase != core.STAFF:
+            return
+        free = self.persons.rowCount()
+        answer = QMessageBox.question(
+            self, "结束科员定岗",
+            f"结束科员定岗后不能再选择科员；尚未定岗的 {free} 名科员将由领导组安排岗位（第十五条（六））。\n\n"
+            "确定结束科员定岗，开始事业人员补充吗？")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self.bench.run(selection.end_staff_phase):
             self.bench.info("科员定岗已结束，开始事业人员补充第 1 轮")
 
     def sign(self, side: str) -> None:
