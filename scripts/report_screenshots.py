@@ -1,7 +1,7 @@
 """PNG previews of every printed sheet and form, for docs/screenshots/reports/ (and for looking at).
 
 Builds a demo campaign (60 people, 12 posts, 25 judges), draws lots, publishes every 报岗 round and
-every stage, then prints each sheet and form of ``app.reports.SHEETS`` and converts its first page
+every stage, plays the two-way selection, then prints each sheet and form of ``app.reports.SHEETS`` and converts its first page
 with poppler's ``pdftoppm -png -r 60``. The longest sheet also gets its last page (the signatures),
 and one sheet is printed before publication to show the draft watermark.
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.reports import SHEETS  # noqa: E402
 from app.services import declaration_rounds, declarations, draws, stages  # noqa: E402
-from app.services.demo import create_demo_store  # noqa: E402
+from app.services.demo import create_demo_store, play_selection  # noqa: E402
 from app.services.report_data import build_pdf, set_publicity_contacts  # noqa: E402
 from app.services.store import STAGES  # noqa: E402
 
@@ -54,6 +54,7 @@ def publish_everything(store) -> None:
     for stage in STAGES:
         for _ in range(3):
             stages.advance(store, stage)
+    play_selection(store)          # 科员定岗 three rounds, 事业人员补充: the 双向选择 sheets have their data
 
 
 def main(argv: list[str] | None = None) -> int:

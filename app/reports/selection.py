@@ -4,7 +4,7 @@ The dataclasses live here (not in :mod:`app.reports.data`) so the selection is o
 module imports ReportLab only inside the builders, so ``import app.reports`` stays ReportLab-free.
 
 - 双向选择结果: per 科室 (the post's 科室, else its 科长's post name) the persons seated there and how
-  (双向选择第n轮 / 保留原科室人员 / 领导组安排 / 不轮岗); then 领导组安排 (行政 not placed),
+  (科员定岗第n轮 / 事业人员补充第n轮 / 保留原科室人员（…第n轮） / 领导组安排 / 不轮岗); then 领导组安排 (行政 not placed),
   回原编制单位 (事业 not placed), 科室 left short (allowed, §十六(五)) and 科室 where the must-take
   rule of §十六 could not be met; 计分人/复核人/监督人 on the last page.
 - 双向选择确认表: one page for one round of one phase: per 科室 its 科长 and blank cells for the
@@ -23,7 +23,7 @@ class SelectionPlaced:
     person_id: str
     name: str
     former_office: str              # 原科室 ("" unknown)
-    how: str                        # 双向选择第1轮 / 保留原科室人员（第1轮） / 领导组安排 / 不轮岗
+    how: str                        # 科员定岗第1轮 / 保留原科室人员（事业人员补充第1轮） / 领导组安排 / 不轮岗
 
 
 @dataclass(frozen=True)

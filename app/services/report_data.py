@@ -436,10 +436,8 @@ def _selection_how(pl) -> str:
         return "领导组安排"
     if pl.how == core.HOW_ORIGIN:
         return "不轮岗"
-    phase = "（事业人员补充）" if pl.phase == core.BUSINESS else ""
-    if pl.how == core.HOW_KEEP:
-        return f"保留原科室人员（第{pl.round}轮）{phase}"
-    return f"双向选择第{pl.round}轮{phase}"
+    when = f"{'事业人员补充' if pl.phase == core.BUSINESS else '科员定岗'}第{pl.round}轮"
+    return f"保留原科室人员（{when}）" if pl.how == core.HOW_KEEP else when
 
 
 def _selection(ctx: _Ctx, opts: Options) -> Any:

@@ -28,9 +28,9 @@ def header(title: str, **kw) -> d.SheetHeader:
 def result() -> r.SelectionSheet:
     return r.SelectionSheet(
         header("双向选择结果"),
-        (r.SelectionOffice("办公室", "张明", 2, (r.SelectionPlaced("2001", "赵一", "办公室", "保留原科室人员（第1轮）"),
+        (r.SelectionOffice("办公室", "张明", 2, (r.SelectionPlaced("2001", "赵一", "办公室", "保留原科室人员（科员定岗第1轮）"),
                                                r.SelectionPlaced("2004", "吴六", "办公室", "不轮岗"))),
-         r.SelectionOffice("财务科", "王芳", 2, (r.SelectionPlaced("3001", "周四", "财务科", "双向选择第1轮（事业人员补充）"),)),
+         r.SelectionOffice("财务科", "王芳", 2, (r.SelectionPlaced("3001", "周四", "财务科", "事业人员补充第1轮"),)),
          r.SelectionOffice("法规科", "李华", 1, ())),
         (r.SelectionLeftover("2002", "钱二", "财务科"), r.SelectionLeftover("2005", "郑七", "")),
         (r.SelectionLeftover("3002", "冯八", "法规科"),),
@@ -46,7 +46,7 @@ def test_result_sheet_prints_every_name_and_office():
     data = result()
     pdf = render("双向选择结果", data)
     assert missing(pdf, ["办公室", "财务科", "法规科", "张明", "王芳", "李华", "赵一", "吴六", "周四", "钱二", "郑七",
-                         "冯八", "保留原科室人员", "不轮岗", "双向选择第1轮", "领导组安排", "回原编制单位",
+                         "冯八", "保留原科室人员", "不轮岗", "事业人员补充第1轮", "领导组安排", "回原编制单位",
                          "补充人员少于核定人数", "计分人", "监督人", UNIT, CAMPAIGN]) == []
     assert font_problems(pdf) == []
 
@@ -82,10 +82,10 @@ def test_result_from_a_store_lists_a_pick(tmp_path):
     data = sheet_data(store, "双向选择结果", printed="x")
     assert not data.header.draft
     fin = {o.office: o for o in data.offices}
-    assert [(p.name, p.how) for p in fin["财务科"].placed] == [("孙三", "双向选择第1轮")]
+    assert [(p.name, p.how) for p in fin["财务科"].placed] == [("孙三", "科员定岗第1轮")]
     assert {p.name for p in data.to_leaders} == {"李华", "赵一", "钱二"} and [p.name for p in data.to_origin] == ["周四"]
     pdf = build_pdf(store, "双向选择结果", printed="x")
-    assert missing(pdf, ["财务科", "办公室", "孙三", "双向选择第1轮", "赵一", "周四"]) == []
+    assert missing(pdf, ["财务科", "办公室", "孙三", "科员定岗第1轮", "赵一", "周四"]) == []
     assert font_problems(pdf) == []
     blank = sheet_data(store, "双向选择确认表", printed="x", phase="事业人员补充", round_no=1)
     assert [(x.office, x.chief) for x in blank.rows] == [("办公室", "张明"), ("财务科", "王芳")]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core import selection as core
 from app.services import selection, stages
-from app.services.demo import create_demo_store
+from app.services.demo import chief_choice, create_demo_store, selection_plan
 from app.services.report_data import sheet_data
 from app.ui.main_window import MainWindow
 from app.ui.tabs.selection import SelectionTab
@@ -30,30 +30,6 @@ def demo(tmp_path):
         stages.advance(store, "assignment")
     yield store
     store.close()
-
-
-def plan_declarations(state: core.SelectionState, phase: str) -> dict[str, list[str]]:
-    """Who declares what: most declare their former 科 first and one more; every seventh declares nothing."""
-    offices = [o.name for o in state.offices]
-    plan = {}
-    for i, p in enumerate(x for x in state.persons if x.kind == phase and not x.no_rotation and not x.declined):
-        if i % 7 == 6:
-            continue
-        first = p.former_office if p.former_office in offices else offices[i % len(offices)]
-        second = offices[(i * 5 + 3) % len(offices)]
-        plan[p.id] = [first] if second == first else [first, second]
-    return plan
-
-
-def chief_choice(state: core.SelectionState, office: str) -> str | None:
-    """The 科长's move: the first free person who declared this 科 and may be picked; None = 放弃."""
-    free = [p for p in state.persons if p.kind == state.phase and state.placement_of(p.id) is None
-            and office in p.declared]
-    free.sort(key=lambda p: (p.declared.index(office), p.id))
-    for p in free:
-        if not core.pick_problems(state, state.round_no, office, p.id):
-            return p.id
-    return None
 
 
 def type_declarations(qtbot, tab: SelectionTab, plan: dict[str, list[str]]) -> None:
@@ -104,7 +80,7 @@ def test_demo_campaign_three_staff_rounds_and_the_business_rounds_to_the_end(qtb
     assert [r.post for r in tab.offices.rows()] == [o.name for o in start.offices]
 
     # 科员 declare (keys), three rounds.
-    staff_plan = plan_declarations(start, core.STAFF)
+    staff_plan = selection_plan(start, core.STAFF)
     assert len(staff_plan) >= 20
     type_declarations(qtbot, tab, staff_plan)
     assert selection.choices(demo) == {pid: tuple(posts) for pid, posts in staff_plan.items()}
@@ -119,7 +95,7 @@ def test_demo_campaign_three_staff_rounds_and_the_business_rounds_to_the_end(qtb
     # 结束科员阶段, 事业人员 declare, rounds until nobody picks.
     qtbot.keyClick(tab.view, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)   # 结束科员阶段(&J), confirmed
     qtbot.waitUntil(lambda: tab.header.text() == "事业人员补充 第 1 轮")    # a mnemonic clicks after ~100 ms
-    business_plan = plan_declarations(tab.state, core.BUSINESS)
+    business_plan = selection_plan(tab.state, core.BUSINESS)
     type_declarations(qtbot, tab, business_plan)
     for _ in range(10):
         if not any(play_round(qtbot, tab).values()):
