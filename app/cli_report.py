@@ -54,8 +54,11 @@ def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, help="输出的 PDF 文件")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
     rep.add_argument("--start-date", type=_iso_date, help="拟任人选公示：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天")
-    rep.add_argument("--round", type=_positive, dest="round_no", help="报岗情况公示：第几次报岗（默认最近公布的一次）")
+    rep.add_argument("--round", type=_positive, dest="round_no",
+                     help="报岗情况公示：第几次报岗（默认最近公布的一次）；双向选择确认表：第几轮（默认 1）")
     rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
+    rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
+                     help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
     rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
     rep.add_argument("--font", help="字体文件（.ttf/.ttc），优先于系统的宋体、黑体、仿宋和程序自带字体")
     return rep
@@ -78,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None, draft: bool = False,
                round_no: int | None = None, meeting: str | None = None, copies: int | None = None,
-               font: str | None = None, printed: str | None = None,
+               phase: str | None = None, font: str | None = None, printed: str | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
     from .reports import fonts, render
@@ -96,7 +99,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         return EXIT_BAD_INPUT
     try:
         data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
-                          copies=copies, printed=printed)
+                          copies=copies, phase=phase, printed=printed)
         render(sheet, data, out)
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
@@ -112,7 +115,8 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
 
 def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
-                      round_no=args.round_no, meeting=args.meeting, copies=args.copies, font=args.font)
+                      round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
+                      font=args.font)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

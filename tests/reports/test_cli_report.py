@@ -109,3 +109,17 @@ def test_registered_on_python_dash_m_app_when_main_has_it(db, tmp_path):
     target = tmp_path / "c.pdf"
     assert entry.main(["report", db, "--sheet", "综合考评结果", "--out", str(target)]) == 0
     assert missing(target.read_bytes(), ["83.866"]) == []
+
+
+def test_confirmation_form_phase_and_round_from_the_command_line(db, tmp_path):
+    publish_all(db)
+    target = tmp_path / "确认表.pdf"
+    parser = cli_report.build_parser()
+    args = parser.parse_args([db, "--sheet", "双向选择确认表", "--out", str(target), "--phase", "事业人员补充",
+                              "--round", "2"])
+    assert (args.phase, args.round_no) == ("事业人员补充", 2)
+    code, _, err = run(db, "双向选择确认表", str(target), phase=args.phase, round_no=args.round_no)
+    assert (code, err) == (0, "")
+    assert missing(target.read_bytes(), ["事业人员补充第2轮"]) == []
+    with pytest.raises(SystemExit):
+        parser.parse_args([db, "--sheet", "双向选择确认表", "--out", str(target), "--phase", "科长"])
