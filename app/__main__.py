@@ -13,6 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="竞岗考评：竞争轮岗的计分、计票与公示。不带子命令时启动图形界面。",
     )
     parser.add_argument("--demo", action="store_true", help="打开演示竞岗（程序生成的示例数据）")
+    parser.add_argument("--selftest", action="store_true",
+                        help="自检：在临时目录建立演示竞岗、打开主窗口（不显示）、计算、打印一张 PDF，正常时退出码 0")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     gui = sub.add_parser("gui", help="启动图形界面（默认）")
@@ -49,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.selftest:
+        from .selftest import run_selftest
+        return run_selftest()
     if args.command == "compute":
         from .cli import run_compute
         return run_compute(args.file)
