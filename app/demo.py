@@ -210,7 +210,8 @@ def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voter
     # About a third compete; 科级 people are likelier to.
     n_compete = max(1, (people + 1) // 3)
     lottery = sorted(range(people), key=lambda i: (-(r.randint(0, 999) + _COMPETE_BOOST[ranks[i]]), i))
-    competing = set(lottery[:n_compete])
+    # §二(二): only 正科/副科 may compete for 科长 — a 科员 never does (they join the 科员定岗, §十五).
+    competing = set([i for i in lottery if ranks[i] != "科员"][:n_compete])
     failing = {i for i in range(people) if r.randint(1, 100) <= 4}
     if n_compete >= 6:  # so that a demo shows a competitor barred by the 满意度测评 (§五)
         failing.add(r.choice(sorted(competing)))

@@ -128,3 +128,12 @@ def test_main_writes_a_file_that_compute_reads(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert run_compute(str(path), out=out, err=err) == 0, err.getvalue()
     assert json.loads(out.getvalue())["format"] == "jinggang-results/1"
+
+
+def test_only_section_kind_ranks_compete_for_chief():
+    """§二(二): 正科/副科 may compete for 科长; a 科员 never declares (they are seated in 科员定岗)."""
+    for people in (30, 60, 300):
+        doc = generate_campaign(people=people, posts=12)
+        competing = [p for p in doc["people"] if "declarations" in p]
+        assert competing and all(p["rank"] != "科员" for p in competing)
+        assert len(competing) >= people // 4
