@@ -20,12 +20,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
-import platform
 import pstats
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,17 +30,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.core.campaign import load_campaign_text  # noqa: E402
 from app.core.results import compute, results_to_json  # noqa: E402
 from app.demo import generate_campaign  # noqa: E402
+from benchmarks.common import machine_line, repeat  # noqa: E402
 
 GOAL_MS = 200.0
 
 
-def _time(fn, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return times
+def _whole(text: str) -> str:
+    return json.dumps(results_to_json(compute(load_campaign_text(text))), ensure_ascii=False, indent=1)
+
+
+def measure(runs: int = 20, people: int = 300, posts: int = 30, judges: int = 25, voters: int = 300,
+            seed: int = 1) -> dict:
+    """The figures as data: the campaign's size and ``runs`` timings (ms) of each stage (a)–(d)."""
+    doc = generate_campaign(people, posts, judges, voters, seed)
+    text = json.dumps(doc, ensure_ascii=False)
+    campaign = load_campaign_text(text)
+    results = compute(campaign)
+    _whole(text)  # warm up (imports, caches)
+    return {
+        "campaign": {"people": people, "posts": posts, "judges": judges, "voters": voters, "seed": seed,
+                     "competing": sum(1 for p in campaign.people if p.effective_posts),
+                     "kib": len(text.encode("utf-8")) / 1024, "pairs": len(results.pairs)},
+        "runs": runs,
+        "parse": repeat(lambda: load_campaign_text(text), runs),
+        "compute": repeat(lambda: compute(campaign), runs),
+        "json": repeat(lambda: json.dumps(results_to_json(results), ensure_ascii=False, indent=1), runs),
+        "whole": repeat(lambda: _whole(text), runs),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,31 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print a cProfile listing of the whole")
     args = parser.parse_args(argv)
 
-    doc = generate_campaign(args.people, args.posts, args.judges, args.voters, args.seed)
-    text = json.dumps(doc, ensure_ascii=False)
-    campaign = load_campaign_text(text)
-    results = compute(campaign)
-    n_pairs = len(results.pairs)
-    n_competing = sum(1 for p in campaign.people if p.effective_posts)
+    figures = measure(args.runs, args.people, args.posts, args.judges, args.voters, args.seed)
+    c = figures["campaign"]
+    rows = [("(a) parse+validate", figures["parse"]), ("(b) compute", figures["compute"]),
+            ("(c) to JSON text", figures["json"]), ("(d) whole a+b+c", figures["whole"])]
 
-    def whole() -> str:
-        return json.dumps(results_to_json(compute(load_campaign_text(text))), ensure_ascii=False, indent=1)
-
-    whole()  # warm up (imports, caches)
-    rows = [
-        ("(a) parse+validate", _time(lambda: load_campaign_text(text), args.runs)),
-        ("(b) compute", _time(lambda: compute(campaign), args.runs)),
-        ("(c) to JSON text", _time(lambda: json.dumps(results_to_json(results), ensure_ascii=False, indent=1),
-                                   args.runs)),
-        ("(d) whole a+b+c", _time(whole, args.runs)),
-    ]
-
-    print(f"campaign: {args.people} people ({n_competing} competing), {args.posts} posts, "
+    print(f"campaign: {args.people} people ({c['competing']} competing), {args.posts} posts, "
           f"{args.judges} judges, {args.voters} voters, seed {args.seed}; "
-          f"{len(text.encode('utf-8')) / 1024:.0f} KiB of JSON, {n_pairs} pairs")
-    print(f"machine:  {platform.machine()} {platform.processor() or '(processor n/a)'}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({platform.python_implementation()}), "
-          f"{platform.system()} {platform.release()}")
+          f"{c['kib']:.0f} KiB of JSON, {c['pairs']} pairs")
+    print(f"machine:  {machine_line()}")
     print(f"runs:     {args.runs} each, single thread, interpreter start excluded")
     print()
     print(f"{'stage':<22}{'best ms':>10}{'median ms':>12}")
@@ -89,16 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     for label, times in rows:
         print(f"{label:<22}{min(times):>10.1f}{statistics.median(times):>12.1f}")
     print("-" * 44)
-    whole_median = statistics.median(rows[-1][1])
+    whole_median = statistics.median(figures["whole"])
     verdict = "meets" if whole_median < GOAL_MS else "MISSES"
     print(f"goal: whole < {GOAL_MS:.0f} ms -> median {whole_median:.1f} ms {verdict} the goal")
 
     if args.profile:
+        text = json.dumps(generate_campaign(args.people, args.posts, args.judges, args.voters, args.seed),
+                          ensure_ascii=False)
         print()
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(5):
-            whole()
+            _whole(text)
         profiler.disable()
         stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
         stats.sort_stats("cumulative").print_stats(25)

@@ -45,6 +45,7 @@ from app.services.store import Store  # noqa: E402
 from app.ui.app import configure_application  # noqa: E402
 from app.ui.projector import ProjectorWindow  # noqa: E402
 from app.ui.workbench import Workbench  # noqa: E402
+from benchmarks.common import median_p95, spread, summary, timed  # noqa: E402
 
 GOAL_MS = 16.0
 PRESENT = {"leaders": 25, "staff": 330, "unit_heads": 60, "county_chiefs": 40}
@@ -83,20 +84,8 @@ class Voters:
         return marks
 
 
-def timed(module, name: str, sink: list[float]):
-    real = getattr(module, name)
-
-    def wrapper(*a, **k):
-        s0 = time.perf_counter()
-        try:
-            return real(*a, **k)
-        finally:
-            sink.append((time.perf_counter() - s0) * 1000.0)
-    setattr(module, name, wrapper)
-    return real
-
-
-def measure(app, bench: Workbench, wall: ProjectorWindow, voters: Voters, runs: int, groups) -> dict[str, list[float]]:
+def measure_saves(app, bench: Workbench, wall: ProjectorWindow, voters: Voters, runs: int,
+                  groups) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"total": [], "write": [], "tally": [], "paint": [], "after": []}
     painted_at: list[float] = []
     wall.painted.connect(lambda: painted_at.append(time.perf_counter()))
@@ -125,23 +114,65 @@ def measure(app, bench: Workbench, wall: ProjectorWindow, voters: Voters, runs: 
     return out
 
 
-def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-
-
 def report(title: str, t: dict[str, list[float]]) -> bool:
-    total = t["total"]
-    median, high = statistics.median(total), p95(total)
+    total = summary(t["total"])
+    median, high = total["median"], total["p95"]
     print(f"  {title}")
-    print(f"    keystroke → wall repainted: median {median:6.2f} ms   p95 {high:6.2f} ms   "
-          f"best {min(total):6.2f} ms   worst {max(total):6.2f} ms")
+    print(f"    keystroke → wall repainted: {spread(t['total'])}")
     for key, label in (("write", "the ballot's write"), ("tally", "the live tally"), ("paint", "the wall's paint")):
-        print(f"      of which {label:20s} median {statistics.median(t[key]):6.2f} ms   p95 {p95(t[key]):6.2f} ms")
+        print(f"      of which {label:20s} {median_p95(t[key])}")
     print(f"    (bench.run returned after: median {statistics.median(t['after']):6.2f} ms — every listener done)")
     print(f"    goal {GOAL_MS:.0f} ms: median {'met' if median < GOAL_MS else 'NOT met'}, "
           f"p95 {'met' if high < GOAL_MS else 'NOT met'}")
     return high < GOAL_MS
+
+
+def measure(runs: int = 50, people: int = 300, posts: int = 30, ballots_before: int = 300,
+            main_window: bool = True) -> dict:
+    """The figures as data: the set-up (``info``) and, for ``wall`` (workbench + wall only) and
+    ``main_window`` (the whole main window on the 定岗推荐计票 tab + wall), the timings in ms by key:
+    ``total`` (save → wall repainted), ``write``, ``tally``, ``paint``, ``after`` (bench.run returned)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store, doc = make_store(Path(tmp) / "bench.db", people, posts)
+        try:
+            voters = Voters(doc)
+            t0 = time.perf_counter()
+            for i in range(ballots_before):
+                ballots.save_ballot(store, SHARE[i % len(SHARE)], voters.ballot())
+            setup = time.perf_counter() - t0
+            projector.set_projector_scene(store, projector.TALLY)
+            bench = Workbench(store)
+            wall = ProjectorWindow(bench)
+            wall.resize(1920, 1080)
+            wall.show()
+            app.processEvents()
+            scene = wall.feed.data
+            out["info"] = {"people": people, "posts": posts, "runs": runs, "platform": app.platformName(),
+                           "wall": f"{wall.width()}×{wall.height()}", "candidates": len(voters.declared),
+                           "bars": len(scene.bars), "pages": len(wall.feed.pages), "ballots": scene.ballots,
+                           "setup_s": setup}
+            out["wall"] = measure_saves(app, bench, wall, voters, runs, ("staff",))
+            wall.close()
+
+            if main_window:
+                from app.ui.main_window import MainWindow
+                window = MainWindow(store)
+                window.resize(1340, 700)
+                window.show()
+                tab = next(i for i, p in enumerate(window.pages) if p.TITLE.startswith("定岗推荐"))
+                window.tabs.setCurrentIndex(tab)
+                main_wall = window.projector.open_wall()
+                main_wall.resize(1920, 1080)
+                app.processEvents()
+                out["main_window"] = measure_saves(app, window.bench, main_wall, voters, runs,
+                                                   ("staff", "unit_heads"))
+                window.close()
+        finally:
+            store.close()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,49 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-main-window", action="store_true", help="skip the run inside the main window")
     args = parser.parse_args(argv)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    configure_application(app)
-    ok = True
-    with tempfile.TemporaryDirectory() as tmp:
-        store, doc = make_store(Path(tmp) / "bench.db", args.people, args.posts)
-        try:
-            voters = Voters(doc)
-            t0 = time.perf_counter()
-            for i in range(args.ballots):
-                ballots.save_ballot(store, SHARE[i % len(SHARE)], voters.ballot())
-            setup = time.perf_counter() - t0
-            projector.set_projector_scene(store, projector.TALLY)
-            bench = Workbench(store)
-            wall = ProjectorWindow(bench)
-            wall.resize(1920, 1080)
-            wall.show()
-            app.processEvents()
-            scene = wall.feed.data
-            marks = len(voters.declared)
-            print(f"定岗推荐唱票 on the wall: saved ballot → repaint   ({platform.python_implementation()} "
-                  f"{platform.python_version()}, Qt platform {app.platformName()}, "
-                  f"wall {wall.width()}×{wall.height()})")
-            print(f"  demo: {args.people} people, {args.posts} posts, {marks} candidates marked on every ballot, "
-                  f"{len(scene.bars)} (candidate, post) bars on {len(wall.feed.pages)} pages; "
-                  f"{scene.ballots} ballots already counted ({setup:.1f} s to key them); {args.runs} timed saves")
-            ok &= report("workbench + wall only", measure(app, bench, wall, voters, args.runs, ("staff",)))
-            wall.close()
-
-            if not args.no_main_window:
-                from app.ui.main_window import MainWindow
-                window = MainWindow(store)
-                window.resize(1340, 700)
-                window.show()
-                tab = next(i for i, p in enumerate(window.pages) if p.TITLE.startswith("定岗推荐"))
-                window.tabs.setCurrentIndex(tab)
-                main_wall = window.projector.open_wall()
-                main_wall.resize(1920, 1080)
-                app.processEvents()
-                ok &= report("the whole main window on the 定岗推荐计票 tab + wall",
-                             measure(app, window.bench, main_wall, voters, args.runs, ("staff", "unit_heads")))
-                window.close()
-        finally:
-            store.close()
+    f = measure(args.runs, args.people, args.posts, args.ballots, not args.no_main_window)
+    i = f["info"]
+    print(f"定岗推荐唱票 on the wall: saved ballot → repaint   ({platform.python_implementation()} "
+          f"{platform.python_version()}, Qt platform {i['platform']}, wall {i['wall']})")
+    print(f"  demo: {args.people} people, {args.posts} posts, {i['candidates']} candidates marked on every ballot, "
+          f"{i['bars']} (candidate, post) bars on {i['pages']} pages; "
+          f"{i['ballots']} ballots already counted ({i['setup_s']:.1f} s to key them); {args.runs} timed saves")
+    ok = report("workbench + wall only", f["wall"])
+    if "main_window" in f:
+        ok &= report("the whole main window on the 定岗推荐计票 tab + wall", f["main_window"])
     sys.stdout.flush()
     return 0 if ok else 1
 

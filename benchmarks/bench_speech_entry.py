@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.scoring import trimmed_mean  # noqa: E402
@@ -38,25 +36,63 @@ from app.ui.app import configure_application  # noqa: E402
 from app.ui.table import score_text  # noqa: E402
 from app.ui.tabs.speech import SpeechTab  # noqa: E402
 from app.ui.workbench import Workbench  # noqa: E402
+from benchmarks.common import median_p95, paint_spy, spread, summary, timed  # noqa: E402
 
 GOAL_MS = 16.0
-
-
-class PaintSpy(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.painted = False
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
-        if event.type() == QEvent.Type.Paint:
-            self.painted = True
-        return False
 
 
 def expected_mean(model, row: int) -> str:
     r = model.row_at(row)
     values = [r.scores[j.id].value for j in model.judges() if j.id in r.scores]
     return score_text(trimmed_mean(values, model.trim).mean) if len(values) >= 2 * model.trim + 1 else ""
+
+
+def measure(runs: int = 50, people: int = 300, posts: int = 30) -> dict:
+    """The figures as data: per entry the whole (``total``), the service's write (``service``) and the
+    screen (``screen`` = total − write), in ms; ``missed`` = entries that never showed the expected mean."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = create_demo_store(Path(tmp) / "bench.db", operator="基准测试", people=people, posts=posts)
+        try:
+            bench = Workbench(store)
+            tab = SpeechTab(bench)
+            tab.resize(1330, 560)
+            tab.show()
+            app.processEvents()
+            model = tab.model
+            spy = paint_spy(tab.summary.viewport())
+            rows = model.rowCount()
+            times, service, missed = [], [], 0
+            real_set = timed(scores, "set_speech_score", service)   # the model looks it up at each entry
+            try:
+                for i in range(runs):
+                    row, col = i % rows, model.FIRST_JUDGE + (i // rows) % len(model.judges())
+                    index = model.index(row, col)
+                    value = "88.6" if index.data() == "88.5" else "88.5"
+                    tab.view.setCurrentIndex(index)
+                    tab.summary.scrollTo(model.index(row, model.col_mean))
+                    app.processEvents()
+                    spy.painted = False
+                    t0 = time.perf_counter()
+                    if not model.setData(index, value):
+                        raise SystemExit(f"setData refused at row {row}")
+                    mean_index = model.index(row, model.col_mean)
+                    deadline = t0 + 1.0
+                    while not (spy.painted and mean_index.data() == expected_mean(model, row)):
+                        app.processEvents()
+                        if time.perf_counter() > deadline:
+                            missed += 1
+                            break
+                    times.append((time.perf_counter() - t0) * 1000.0)
+            finally:
+                scores.set_speech_score = real_set
+            judges = len(model.judges())
+            tab.close()
+        finally:
+            store.close()
+    return {"people": people, "posts": posts, "speakers": rows, "judges": judges, "platform": app.platformName(),
+            "total": times, "service": service, "screen": [t - s for t, s in zip(times, service)], "missed": missed}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,75 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=30)
     args = parser.parse_args(argv)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    configure_application(app)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = create_demo_store(Path(tmp) / "bench.db", operator="基准测试", people=args.people, posts=args.posts)
-        try:
-            bench = Workbench(store)
-            tab = SpeechTab(bench)
-            tab.resize(1330, 560)
-            tab.show()
-            app.processEvents()
-            model = tab.model
-            spy = PaintSpy()
-            tab.summary.viewport().installEventFilter(spy)
-            rows = model.rowCount()
-            times, service, missed = [], [], 0
-            real_set = scores.set_speech_score
-
-            def timed_set(*a, **k):
-                s0 = time.perf_counter()
-                try:
-                    return real_set(*a, **k)
-                finally:
-                    service.append((time.perf_counter() - s0) * 1000.0)
-            scores.set_speech_score = timed_set   # the model looks it up on the module at each entry
-            for i in range(args.runs):
-                row, col = i % rows, model.FIRST_JUDGE + (i // rows) % len(model.judges())
-                index = model.index(row, col)
-                value = "88.6" if index.data() == "88.5" else "88.5"
-                tab.view.setCurrentIndex(index)
-                tab.summary.scrollTo(model.index(row, model.col_mean))
-                app.processEvents()
-                spy.painted = False
-                t0 = time.perf_counter()
-                if not model.setData(index, value):
-                    raise SystemExit(f"setData refused at row {row}")
-                mean_index = model.index(row, model.col_mean)
-                deadline = t0 + 1.0
-                while not (spy.painted and mean_index.data() == expected_mean(model, row)):
-                    app.processEvents()
-                    if time.perf_counter() > deadline:
-                        missed += 1
-                        break
-                times.append((time.perf_counter() - t0) * 1000.0)
-            scores.set_speech_score = real_set
-            tab.close()
-        finally:
-            store.close()
-
-    ui = sorted(t - s for t, s in zip(times, service))
-    service.sort()
-    times.sort()
-    median = statistics.median(times)
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    f = measure(args.runs, args.people, args.posts)
+    times = summary(f["total"])
+    median, high = times["median"], times["p95"]
     print(f"竞岗演讲评分: typed score → trimmed mean on screen   ({platform.python_implementation()} "
-          f"{platform.python_version()}, Qt platform {app.platformName()})")
-    print(f"  demo: {args.people} people, {args.posts} posts, {rows} speakers × {len(model.judges())} judges; "
-          f"{len(times)} entries")
-    print(f"  median {median:6.2f} ms   p95 {p95:6.2f} ms   best {times[0]:6.2f} ms   worst {times[-1]:6.2f} ms")
-    print(f"  of which the service write: median {statistics.median(service):6.2f} ms   p95 {_p95(service):6.2f} ms")
-    print(f"  of which the screen:        median {statistics.median(ui):6.2f} ms   p95 {_p95(ui):6.2f} ms")
+          f"{platform.python_version()}, Qt platform {f['platform']})")
+    print(f"  demo: {args.people} people, {args.posts} posts, {f['speakers']} speakers × {f['judges']} judges; "
+          f"{times['n']} entries")
+    print(f"  {spread(f['total'])}")
+    print(f"  of which the service write: {median_p95(f['service'])}")
+    print(f"  of which the screen:        {median_p95(f['screen'])}")
     print(f"  goal   {GOAL_MS:6.2f} ms:  median {'met' if median < GOAL_MS else 'NOT met'}, "
-          f"p95 {'met' if p95 < GOAL_MS else 'NOT met'}"
-          + (f"; {missed} entries never showed the expected mean" if missed else ""))
+          f"p95 {'met' if high < GOAL_MS else 'NOT met'}"
+          + (f"; {f['missed']} entries never showed the expected mean" if f["missed"] else ""))
     sys.stdout.flush()
-    return 0 if not missed else 1
-
-
-def _p95(values: list[float]) -> float:
-    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    return 0 if not f["missed"] else 1
 
 
 if __name__ == "__main__":

@@ -19,16 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
-import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,6 +36,7 @@ from app.services import scores  # noqa: E402
 from app.services.campaign_io import compute_results, import_campaign  # noqa: E402
 from app.services.roster import import_people  # noqa: E402
 from app.services.store import Store  # noqa: E402
+from benchmarks.common import machine_line, ms  # noqa: E402
 
 try:  # written by a sibling change; without it (a) times import_people alone
     from app.services.roster_excel import read_roster, write_roster_template  # noqa: E402
@@ -107,31 +106,31 @@ class Targets:
                 conn.execute(f'DROP DATABASE IF EXISTS "{make_url(target).database}" WITH (FORCE)')
 
 
-def _ms(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t0) * 1000.0
+def import_runs_for(runs: int) -> int:
+    return max(3, runs // 3)
 
 
 def bench_backend(targets: Targets, workbook: Path | None, people: list[RosterPerson], campaign: dict,
-                  runs: int, keystrokes: int) -> Iterator[tuple[str, list[float]]]:
+                  runs: int, keystrokes: int, import_runs: int) -> Iterator[tuple[str, str, list[float]]]:
+    """(key, label, timings in ms) of each part on one backend."""
     # (a) roster workbook → store, a fresh empty campaign each run
     times_a = []
-    for _ in range(max(3, runs // 3)):
+    for _ in range(import_runs):
         store = Store.create(targets.new(), title="基准", unit="某某局", supervisor_password=PASSWORD, operator="基准")
         if workbook is not None:
-            times_a.append(_ms(lambda: import_people(store, read_roster(workbook))))
+            times_a.append(ms(lambda: import_people(store, read_roster(workbook))))
         else:
-            times_a.append(_ms(lambda: import_people(store, people)))
+            times_a.append(ms(lambda: import_people(store, people)))
         store.close()
-    yield ("(a) roster 1,000 rows" if workbook is not None else "(a) import_people only"), times_a
+    label = f"(a) roster {len(people):,} rows" if workbook is not None else "(a) import_people only"
+    yield "roster", label, times_a
 
     # (b) a 300-person campaign, imported once, then opened and computed
     target = targets.new()
     store = Store.create(target, title="基准", unit="某某局", supervisor_password=PASSWORD, operator="基准")
-    t_import = _ms(lambda: import_campaign(store, json.loads(json.dumps(campaign, ensure_ascii=False))))
+    t_import = ms(lambda: import_campaign(store, json.loads(json.dumps(campaign, ensure_ascii=False))))
     store.close()
-    yield "    (import campaign once)", [t_import]
+    yield "import_campaign", "    (import campaign once)", [t_import]
 
     def open_and_compute() -> None:
         s = Store.open(target, operator="基准")
@@ -141,10 +140,10 @@ def bench_backend(targets: Targets, workbook: Path | None, people: list[RosterPe
     open_and_compute()  # warm up (imports, caches)
     times_open, times_b = [], []
     for _ in range(runs):
-        times_open.append(_ms(lambda: Store.open(target, operator="基准").close()))
-        times_b.append(_ms(open_and_compute))
-    yield "    (Store.open alone)", times_open
-    yield "(b) open + compute 300", times_b
+        times_open.append(ms(lambda: Store.open(target, operator="基准").close()))
+        times_b.append(ms(open_and_compute))
+    yield "open", "    (Store.open alone)", times_open
+    yield "open_compute", f"(b) open + compute {len(campaign['people'])}", times_b
 
     # (c) the clerk's keystroke: one speech score, committed
     store = Store.open(target, operator="基准")
@@ -155,11 +154,42 @@ def bench_backend(targets: Targets, workbook: Path | None, people: list[RosterPe
     for k in range(keystrokes + 3):
         pid, jid = pairs[k % len(pairs)]
         tenths = r.randint(600, 990)
-        ms = _ms(lambda: scores.set_speech_score(store, pid, jid, f"{tenths // 10}.{tenths % 10}"))
+        t = ms(lambda: scores.set_speech_score(store, pid, jid, f"{tenths // 10}.{tenths % 10}"))
         if k >= 3:
-            times_c.append(ms)
+            times_c.append(t)
     store.close()
-    yield "(c) set_speech_score", times_c
+    yield "set_score", "(c) set_speech_score", times_c
+
+
+def measure(runs: int = 10, keystrokes: int = 50, rows: int = 1000, seed: int = 1, pg: str | None = None,
+            import_runs: int | None = None, people: int = 300) -> dict:
+    """The figures as data: per backend (``sqlite``, and ``postgresql`` with ``pg``) the timings (ms) of
+    each part by key — ``roster``, ``import_campaign``, ``open``, ``open_compute``, ``set_score`` —
+    with the parts' labels, and the workbook's write/read times. ``people``: the campaign of (b), (c)."""
+    import_runs = import_runs_for(runs) if import_runs is None else import_runs
+    roster = roster_people(rows, seed)
+    campaign = generate_campaign(people=people, posts=30, judges=25, voters=300, seed=seed)
+    out: dict = {"rows": rows, "people": people, "seed": seed, "runs": runs, "import_runs": import_runs,
+                 "keystrokes": keystrokes, "workbook": None, "labels": {}, "backends": {}}
+    with tempfile.TemporaryDirectory(prefix="jinggang-bench-") as tmp:
+        tmp_path = Path(tmp)
+        workbook = None
+        if write_roster_template is not None:
+            workbook = tmp_path / "roster-1000.xlsx"
+            t_write = ms(lambda: write_roster_template(workbook, roster))
+            out["workbook"] = {"write": t_write, "read_best": min(ms(lambda: read_roster(workbook)) for _ in range(3))}
+        backends = [("sqlite", Targets("sqlite", tmp_path))]
+        if pg:
+            backends.append(("postgresql", Targets("postgresql", tmp_path, pg)))
+        for kind, targets in backends:
+            try:
+                for key, label, times in bench_backend(targets, workbook, roster, campaign, runs, keystrokes,
+                                                       import_runs):
+                    out["backends"].setdefault(kind, {})[key] = times
+                    out["labels"][key] = label
+            finally:
+                targets.cleanup()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,50 +202,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run on PostgreSQL (a role allowed to create databases)")
     args = parser.parse_args(argv)
 
-    people = roster_people(args.rows, args.seed)
-    campaign = generate_campaign(people=300, posts=30, judges=25, voters=300, seed=args.seed)
-    with tempfile.TemporaryDirectory(prefix="jinggang-bench-") as tmp:
-        tmp_path = Path(tmp)
-        workbook = None
-        if write_roster_template is not None:
-            workbook = tmp_path / "roster-1000.xlsx"
-            t_write = _ms(lambda: write_roster_template(workbook, people))
-            t_read = min(_ms(lambda: read_roster(workbook)) for _ in range(3))
-        backends = [("sqlite", Targets("sqlite", tmp_path))]
-        if args.pg:
-            backends.append(("postgresql", Targets("postgresql", tmp_path, args.pg)))
-        columns: dict[str, dict[str, list[float]]] = {}
-        labels: list[str] = []
-        for kind, targets in backends:
-            try:
-                for label, times in bench_backend(targets, workbook, people, campaign, args.runs, args.keystrokes):
-                    columns.setdefault(kind, {})[label] = times
-                    if label not in labels:
-                        labels.append(label)
-            finally:
-                targets.cleanup()
-
+    figures = measure(args.runs, args.keystrokes, args.rows, args.seed, args.pg)
+    workbook = figures["workbook"]
     print(f"roster:   {args.rows} rows, {'written with write_roster_template, read with read_roster' if workbook else 'app.services.roster_excel not importable: import_people alone'}")
     if workbook is not None:
-        print(f"          workbook written in {t_write:.0f} ms; read_roster alone best {t_read:.0f} ms")
+        print(f"          workbook written in {workbook['write']:.0f} ms; read_roster alone best {workbook['read_best']:.0f} ms")
     print(f"campaign: 300 people, 30 posts, 25 judges, 300 voters (app.demo, seed {args.seed})")
-    print(f"machine:  {platform.machine()} {platform.processor() or '(processor n/a)'}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({platform.python_implementation()}), "
-          f"{platform.system()} {platform.release()}")
+    print(f"machine:  {machine_line()}")
     print(f"sqlite:   file in {tempfile.gettempdir()} (WAL, synchronous=FULL)")
     if args.pg:
         print("postgres: " + _pg_version(args.pg))
-    print(f"runs:     (a) {max(3, args.runs // 3)}, (b) {args.runs}, (c) {args.keystrokes} keystrokes; "
+    print(f"runs:     (a) {figures['import_runs']}, (b) {args.runs}, (c) {args.keystrokes} keystrokes; "
           "single thread, interpreter start excluded")
     print()
-    kinds = [k for k, _ in backends]
+    kinds = list(figures["backends"])
     header = f"{'':<28}" + "".join(f"{k + ' best':>17}{k + ' median':>19}" for k in kinds)
     print(header + "   (ms)")
     print("-" * len(header))
-    for label in labels:
+    for key, label in figures["labels"].items():
         line = f"{label:<28}"
         for kind in kinds:
-            times = columns.get(kind, {}).get(label)
+            times = figures["backends"][kind].get(key)
             line += f"{min(times):>17.1f}{statistics.median(times):>19.1f}" if times else f"{'':>36}"
         print(line)
     print("-" * len(header))
