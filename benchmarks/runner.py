@@ -85,6 +85,7 @@ class Outcome:
     figures: dict | None
     seconds: float
     error: str = ""
+    load: dict = field(default_factory=dict)     # LoadMeter.stop() over this benchmark's run
 
 
 def child(name: str, params: dict) -> None:
@@ -105,15 +106,17 @@ def child(name: str, params: dict) -> None:
 
 def run_one(name: str, params: dict) -> Outcome:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    meter = LoadMeter()
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "benchmarks", "--child", name, json.dumps(params)], cwd=ROOT,
                           env=env, capture_output=True, text=True, encoding="utf-8")
     seconds = time.perf_counter() - t0
+    load = meter.stop()
     lines = [x for x in proc.stdout.splitlines() if x.startswith(MARK)]
     if proc.returncode != 0 or not lines:
         err = [x for x in proc.stderr.strip().splitlines() if "propagateSizeHints" not in x]
-        return Outcome(name, params, None, seconds, "\n".join(err[-15:]) or f"exit code {proc.returncode}")
-    return Outcome(name, params, json.loads(lines[-1][len(MARK):]), seconds)
+        return Outcome(name, params, None, seconds, "\n".join(err[-15:]) or f"exit code {proc.returncode}", load)
+    return Outcome(name, params, json.loads(lines[-1][len(MARK):]), seconds, load=load)
 
 
 def run_all(preset: str = "full", names: list[str] | None = None,
@@ -408,9 +411,15 @@ def build_rows(outcomes: list[Outcome]) -> list[Row]:
     for o in outcomes:
         if o.figures is None:
             rows += [Row(key, f"`{MODULES[o.name]}.py`", "failed", failed=o.error) for key in ROW_KEYS[o.name]]
-        else:
-            rows += ROW_BUILDERS[o.name](o.figures)
+            continue
+        rows += ROW_BUILDERS[o.name](o.figures)
     return rows
+
+
+def per_benchmark_load(outcomes: list[Outcome]) -> str:
+    """``compute 2 s (others 0.05 CPUs), …``: how long each benchmark ran and the other load meanwhile."""
+    return ", ".join(f"{o.name} {o.seconds:.0f} s" + (f" (others {o.load['others']:.2f})" if "others" in o.load else "")
+                     for o in outcomes)
 
 
 def met_text(row: Row, markdown: bool) -> str:
@@ -434,7 +443,8 @@ def _pad(text: str, width: int) -> str:
 COLUMNS = ("what", "figure", "goal", "met?")
 
 
-def text_report(rows: list[Row], info: dict[str, str], load: dict | None, preset: str) -> str:
+def text_report(rows: list[Row], info: dict[str, str], load: dict | None, preset: str,
+                outcomes: list[Outcome] = ()) -> str:
     lines = ["machine:"] + [f"  {k:<8} {v}" for k, v in info.items()]
     rough = " (fewer runs: a smoke check, rough figures)" if preset != "full" else ""
     lines.append(f"  {'preset':<8} {preset}{rough}")
@@ -454,6 +464,8 @@ def text_report(rows: list[Row], info: dict[str, str], load: dict | None, preset
             lines.append(f"  {r.key}: failed:\n" + "\n".join("    " + x for x in r.failed.splitlines()))
     if load:
         lines += ["", "load: " + load_note(load)]
+    if outcomes:
+        lines.append("each: " + per_benchmark_load(outcomes))
     return "\n".join(lines)
 
 
@@ -468,7 +480,7 @@ def markdown_table(rows: list[Row]) -> str:
 
 
 def markdown_report(rows: list[Row], info: dict[str, str], load: dict | None, preset: str,
-                    command: str = "python -m benchmarks") -> str:
+                    command: str = "python -m benchmarks", outcomes: list[Outcome] = ()) -> str:
     parts = [
         "# Benchmarks / 速度",
         "",
@@ -493,6 +505,9 @@ def markdown_report(rows: list[Row], info: dict[str, str], load: dict | None, pr
             parts.append(f"- {r.key}: failed: `{_md(r.failed.splitlines()[-1] if r.failed else '')}`")
     if load:
         parts += ["", "## Load", "", load_note(load)]
+    if outcomes:
+        parts += ["", "Each benchmark's run time, and the CPUs other processes kept busy meanwhile: "
+                  + per_benchmark_load(outcomes) + "."]
     return "\n".join(parts) + "\n"
 
 
@@ -516,10 +531,11 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = run_all(preset, names, progress=lambda text: print(text, file=sys.stderr, flush=True))
     load = meter.stop()
     rows = build_rows(outcomes)
-    print(text_report(rows, info, load, preset))
+    print(text_report(rows, info, load, preset, outcomes))
     if args.markdown:
         command = ("python -m benchmarks" + (" --quick" if args.quick else "")
                    + (f" --only {args.only}" if args.only else ""))
-        Path(args.markdown).write_text(markdown_report(rows, info, load, preset, command), encoding="utf-8")
+        Path(args.markdown).write_text(markdown_report(rows, info, load, preset, command, outcomes),
+                                       encoding="utf-8")
         print(f"\nwritten: {args.markdown}")
     return 1 if any(o.figures is None for o in outcomes) else 0
