@@ -234,3 +234,20 @@ def test_unplaced_candidates_take_part_but_a_non_rotating_chief_does_not(tmp_pat
     assert "1009" not in kinds              # 不轮岗 科长 keeps the post
     assert "4001" not in kinds              # 聘用: not in the rounds
     assert "1001" not in kinds and "1003" not in kinds   # placed 科长
+
+
+def test_chiefs_are_computed_once_until_other_data_change(tmp_path, monkeypatch):
+    """A pick must not recompute the campaign (0.2 s on 300 people); a roster change must."""
+    from app.services import selection as svc
+    store = make_store(tmp_path)
+    calls = []
+    real = svc.compute_results
+    monkeypatch.setattr(svc, "compute_results", lambda st: calls.append(1) or real(st))
+    assert selection.chiefs(store) == {"P1": "1001", "P2": "1003"}
+    selection.set_choice(store, "2001", "staff", ["P1"])
+    selection.pick(store, 1, "P1", "2001")
+    selection.load_state(store)
+    assert len(calls) == 1                         # the selection's own writes keep the cached 科长
+    save_person(store, RosterPerson(id="2009", name="郑九", rank="科员", category="行政一般", identity="行政"))
+    assert selection.chiefs(store) == {"P1": "1001", "P2": "1003"}
+    assert len(calls) == 2                         # any other change: computed again
