@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
-from .core.campaign import CampaignError, load_campaign_text
+from .core.campaign import CampaignError, decode_json, parse_campaign
 from .core.draw import DrawError, draw
 from .core.results import compute, results_to_json
 
@@ -15,23 +17,39 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def run_compute(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """SPEC §8: results JSON on stdout (exit 0), or one line per problem on stderr (exit 2)."""
+def one_line(problem: str) -> str:
+    """A problem as exactly one printable line: a line break, control character or lone surrogate
+    quoted from the file is shown escaped (\\n, \\x00, \\ud800)."""
+    return "".join(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in problem)
+
+
+def read_campaign_json(path: str, parse_float: Callable[[str], Any] = Decimal) -> Any:
+    """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read."""
     try:
         raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CampaignError([f"{path}: 无法读取（找不到文件）"]) from None
+    except IsADirectoryError:
+        raise CampaignError([f"{path}: 无法读取（是文件夹，不是竞岗文件）"]) from None
+    except PermissionError:
+        raise CampaignError([f"{path}: 无法读取（没有读取权限）"]) from None
     except OSError as exc:
-        print(f"{path}: 无法读取（{exc.strerror or exc}）", file=err)
-        return EXIT_BAD_INPUT
+        raise CampaignError([f"{path}: 无法读取（{exc.strerror or exc}）"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        print(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）", file=err)
-        return EXIT_BAD_INPUT
+        raise CampaignError([f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）"]) from None
+    return decode_json(text, parse_float)
+
+
+def run_compute(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """SPEC §8: results JSON on stdout (exit 0), or one line per problem on stderr (exit 2)."""
     try:
-        campaign = load_campaign_text(text)
+        campaign = parse_campaign(read_campaign_json(path))
     except CampaignError as exc:
         for problem in exc.problems:
-            print(problem, file=err)
+            print(one_line(problem), file=err)
         return EXIT_BAD_INPUT
     document = results_to_json(compute(campaign))
     out.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
@@ -76,16 +94,20 @@ def run_verify(target: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
 
 def run_import(path: str, db: str, operator: str, password: str | None, title: str | None,
                out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """A campaign file into a new store (SQLite file or PostgreSQL URL); all or nothing."""
+    """A campaign file into a new store (SQLite file or PostgreSQL URL); all or nothing: a refused file
+    creates no file (SQLite), and one refused while writing is removed again."""
     import os
-    from .core.campaign import CampaignError
-    from .services.campaign_io import import_campaign
-    from .services.store import Store, remove_sqlite
+    from .services.campaign_io import check_campaign_file, import_campaign
+    from .services.store import Store, StoreError, remove_sqlite
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_float=str)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        print(f"{path}: 无法读取（{exc}）", file=err)
+        # Numbers with a point are kept as typed ("82.50"); everything is checked before anything is created.
+        data = read_campaign_json(path, parse_float=str)
+        check_campaign_file(data)
+    except CampaignError as exc:
+        for problem in exc.problems:
+            print(one_line(problem), file=err)
         return EXIT_BAD_INPUT
+    assert isinstance(data, dict)   # check_campaign_file refuses anything else
     password = password or os.environ.get("JINGGANG_SUPERVISOR_PASSWORD")
     if not password:
         print("请用 --password 或环境变量 JINGGANG_SUPERVISOR_PASSWORD 给出监督组密码", file=err)
@@ -99,17 +121,16 @@ def run_import(path: str, db: str, operator: str, password: str | None, title: s
             import_campaign(store, data)
         finally:
             store.close()
-    except CampaignError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
+    except (CampaignError, StoreError) as exc:
+        for problem in exc.problems if isinstance(exc, CampaignError) else str(exc).split("\n"):
+            print(one_line(problem), file=err)
         if created and "://" not in db:
             remove_sqlite(db)
         return EXIT_BAD_INPUT
-    except _store_errors() as exc:
-        print(str(exc), file=err)
+    except BaseException:   # a fault of the program: no half-made file is left behind either
         if created and "://" not in db:
             remove_sqlite(db)
-        return EXIT_BAD_INPUT
+        raise
     print(f"已导入 {len(data.get('people') or [])} 人、{len(data.get('posts') or [])} 个岗位到 {db}", file=out)
     return EXIT_OK
 

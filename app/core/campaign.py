@@ -8,9 +8,10 @@ field, e.g. ``people[3] (1004 王五).speech[2]: 101 超出 0–100``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Mapping
 
 from .declarations import effective_declaration, round_problems
 from .numbers import ScoreError, parse_count, parse_score
@@ -19,6 +20,8 @@ from .scheme import DIMENSIONS, GRADES, GROUP_LABELS, GROUPS, RANKS, Scheme, Sch
 from .scoring import dimension_from_grades, exam_total
 
 FORMAT = "jinggang-campaign/1"
+MAX_DEPTH = 50            # a campaign file nests six levels; a thousand is an attack, not a campaign
+MAX_NUMBER_DIGITS = 50    # digits of one JSON number: no count or score comes near
 
 
 class CampaignError(ValueError):
@@ -69,14 +72,47 @@ class Campaign:
 
 def load_campaign_text(text: str) -> Campaign:
     """Decode and validate a campaign file's text (numbers are read as exact decimals)."""
+    return parse_campaign(decode_json(text))
+
+
+def decode_json(text: str, parse_float: Callable[[str], Any] = Decimal) -> Any:
+    """A campaign file's JSON, or CampaignError saying in Chinese why it is not readable JSON: a syntax
+    error, NaN/Infinity, a repeated key, a number of absurd length, nesting a campaign never has."""
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant,
-                          object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, parse_float=_number(parse_float), parse_int=_number(int),
+                          parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as err:
         raise CampaignError([f"JSON 第 {err.lineno} 行第 {err.colno} 列：格式错误（{err.msg}），文件可能不完整"]) from None
+    except RecursionError:
+        raise CampaignError([f"JSON 嵌套层数过多（竞岗文件最多 {MAX_DEPTH} 层），不是竞岗文件"]) from None
     except ValueError as err:
         raise CampaignError([str(err)]) from None
-    return parse_campaign(data)
+    if _depth(data) > MAX_DEPTH:
+        raise CampaignError([f"JSON 嵌套层数过多（竞岗文件最多 {MAX_DEPTH} 层），不是竞岗文件"])
+    return data
+
+
+def _number(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    def read(text: str) -> Any:
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise ValueError(f"JSON 中的数字 {text[:20]}… 过长（{len(text)} 个字符，最多 {MAX_NUMBER_DIGITS} 个）")
+        try:
+            return convert(text)
+        except InvalidOperation:   # an exponent beyond what Decimal holds, e.g. 1e999999999999999999
+            raise ValueError(f"JSON 中的数字 {text} 超出范围") from None
+    return read
+
+
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest (counted without recursion)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend((x, level + 1) for x in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _refuse_constant(name: str) -> Any:
@@ -107,11 +143,14 @@ class _Reader:
                 self.add(where, "缺少")
             return None
         if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-            self.add(where, f"{raw!r} 须为字符串")
+            self.add(where, f"{quote(raw)} 须为字符串")
             return None
         value = str(raw).strip()
         if required and not value:
             self.add(where, "为空")
+            return None
+        if not _encodable(value):
+            self.add(where, f"{quote(value)} 含有无效的 Unicode 字符（孤立的代理码位）")
             return None
         return value
 
@@ -128,6 +167,9 @@ class _Reader:
         except ScoreError as err:
             self.add(where, str(err))
             return None
+        except ValueError:   # digits int() cannot read (², ①) or too many of them
+            self.add(where, f"{quote(raw)} 不是整数")
+            return None
 
     def listing(self, where: str, raw: Any) -> list[Any]:
         if not isinstance(raw, list):
@@ -142,19 +184,53 @@ class _Reader:
         return raw
 
 
+def quote(raw: Any, limit: int = 40) -> str:
+    """A value from the file as a message quotes it: strings in “”, anything else as repr; shortened."""
+    text = f"“{raw}”" if isinstance(raw, str) else repr(raw)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# A scheme value is a plain decimal or fraction ("0.35", "1/3"); Decimal and Fraction would also take
+# "1e999999999" and compute with it (an overflow, or an integer of a billion digits).
+_EXPONENT = re.compile(r"[0-9.]\s*[eE]")
+MAX_SCHEME_TEXT = 30
+
+
+def _scheme_text_problems(overrides: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for key, value in overrides.items():
+        for sub, v in (value.items() if isinstance(value, dict) else [(None, value)]):
+            where = f"scheme.{key}" + (f".{sub}" if sub is not None else "")
+            if isinstance(v, str) and (len(v) > MAX_SCHEME_TEXT or _EXPONENT.search(v)):
+                problems.append(f"{where}: {quote(v)} 须写成不带指数的普通小数或分数（如 \"0.35\"、\"1/3\"）")
+    return problems
+
+
 def parse_campaign(data: Any) -> Campaign:
     r = _Reader()
     if not isinstance(data, dict):
         raise CampaignError(["文件内容须为 JSON 对象"])
     if data.get("format") != FORMAT:
-        raise CampaignError([f"format: “{data.get('format')}” 不是 {FORMAT}"])
+        raise CampaignError([f"format: {quote(data.get('format'))} 不是 {FORMAT}"])
 
     scheme = Scheme()
     if "scheme" in data:
-        try:
-            scheme = scheme.with_overrides(r.mapping("scheme", data["scheme"]))
-        except SchemeError as err:
-            r.problems.extend(err.problems)
+        overrides = r.mapping("scheme", data["scheme"])
+        if bad := _scheme_text_problems(overrides):
+            r.problems.extend(bad)
+        else:
+            try:
+                scheme = scheme.with_overrides(overrides)
+            except SchemeError as err:
+                r.problems.extend(err.problems)
 
     posts = _posts(r, data.get("posts"))
     post_ids = {p.id for p in posts}
@@ -171,7 +247,8 @@ def _who(i: int, person: PersonInput | None, raw: Any = None) -> str:
     if person is not None:
         return f"people[{i}] ({person.id} {person.name})"
     if isinstance(raw, dict) and "id" in raw:
-        return f"people[{i}] ({raw.get('id')} {raw.get('name', '')})".replace(" )", ")")
+        label = f"{raw.get('id')} {raw.get('name', '')}".strip()
+        return f"people[{i}] ({label if len(label) <= 40 else label[:40] + '…'})"
     return f"people[{i}]"
 
 
@@ -211,7 +288,7 @@ def _people(r: _Reader, raw: Any, post_ids: set[str], scheme: Scheme) -> tuple[P
             seen.add(pid)
         rank = r.text(f"{who}.rank", item.get("rank"))
         if rank is not None and rank not in RANKS:
-            r.add(f"{who}.rank", f"“{rank}” 不是 {'、'.join(RANKS)} 之一")
+            r.add(f"{who}.rank", f"{quote(rank)} 不是 {'、'.join(RANKS)} 之一")
         exam = _exam(r, f"{who}.exam", item.get("exam"), scheme)
         democratic = _democratic(r, f"{who}.democratic", item.get("democratic"), scheme)
         appraisal = []

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from ..core.campaign import FORMAT, Campaign, CampaignError, parse_campaign
+from ..core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark
+from ..core.campaign import FORMAT, Campaign, CampaignError, parse_campaign, quote
+from ..core.numbers import ScoreError, parse_count, parse_score
 from ..core.results import Results, compute
+from ..core.roster import CATEGORIES, IDENTITIES, RosterError, parse_partial_date
 from ..core.scheme import DIMENSIONS, GROUPS, Scheme
 from ..models import audit
 from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
                              SpeechScore)
 from .ballots import merged_counts
+from .scores import JUDGE_GROUPS
 from .store import Changed, Store, StoreError
 
 ROSTER_KEYS = ("category", "gender", "birth", "work_start", "post_start", "political", "education", "identity",
@@ -122,9 +127,20 @@ def compute_results(store: Store) -> tuple[Campaign, Results]:
     return campaign, compute(campaign)
 
 
+def check_campaign_file(data: Any) -> Campaign:
+    """The whole file as :func:`import_campaign` stores it: the core's validation, then the program's
+    own keys (roster fields, judges, who scored what, paper ballots, settings), which other readers
+    ignore but the store keeps. Raises CampaignError with one line per problem."""
+    campaign = parse_campaign(data)
+    problems = _OwnKeys(data, campaign).problems()
+    if problems:
+        raise CampaignError(problems)
+    return campaign
+
+
 def import_campaign(store: Store, data: Any) -> Changed:
     """Load a campaign file into an empty store: validated whole first, then one transaction."""
-    parse_campaign(data)  # raises CampaignError listing every problem; nothing stored
+    campaign = check_campaign_file(data)  # raises CampaignError listing every problem; nothing stored
     with store.write("导入竞岗文件") as s:
         if s.execute(select(Person.id).limit(1)).first() or s.execute(select(Post.id).limit(1)).first():
             raise StoreError("该竞岗已有数据，只能导入到新建的空竞岗中")
@@ -150,27 +166,14 @@ def import_campaign(store: Store, data: Any) -> Changed:
             appraisal = [str(a) for a in (p.get("appraisal") or [])] + [None, None, None]
             s.add(Person(id=pid, name=str(p["name"]).strip(), rank=p["rank"],
                          category=p.get("category") or _default_category(p["rank"]),
-                         **{k: p.get(k) for k in ROSTER_KEYS if k not in ("category", "no_rotation")},
+                         **{k: p.get(k) for k in ROSTER_KEYS if k not in ("category", "no_rotation") + DATE_KEYS},
+                         **{k: parse_partial_date(p[k]) if p.get(k) else None for k in DATE_KEYS},
                          no_rotation=bool(p.get("no_rotation", False)),
                          appraisal_1=appraisal[0], appraisal_2=appraisal[1], appraisal_3=appraisal[2], sort=i))
         s.flush()  # people and posts before the rows that refer to them (no ORM relationships here)
         for p in data["people"]:
             pid = str(p["id"]).strip()
-            items: dict[str, str] = {}
-            exam = p.get("exam")
-            if isinstance(exam, dict):
-                items.update({f"exam:{k}": str(v) for k, v in exam.items()})
-            elif exam is not None:
-                items["exam"] = str(exam)
-            for d, v in (p.get("democratic") or {}).items():
-                if isinstance(v, dict):
-                    items.update({f"grade:{d}:{g}": str(n) for g, n in v.items()})
-                else:
-                    items[f"dem:{d}"] = str(v)
-            if p.get("satisfaction"):
-                items["sat:present"] = str(p["satisfaction"]["present"])
-                items["sat:dissatisfied"] = str(p["satisfaction"]["dissatisfied"])
-            for item, value in items.items():
+            for item, value in _score_items(p).items():
                 s.add(Score(person_id=pid, item=item, value=value, status="entered", entered_by=operator))
             for r, posts in enumerate(p.get("declarations") or [], start=1):
                 s.add(Declaration(person_id=pid, round_no=r, posts=",".join(str(x).strip() for x in posts)))
@@ -202,7 +205,294 @@ def import_campaign(store: Store, data: Any) -> Changed:
             for b in rec.get("ballots") or []:
                 s.add(Ballot(serial=int(b["serial"]), group=b["group"], marks=json.dumps(b["marks"], ensure_ascii=False),
                              status=b.get("status", "valid"), entered_by=b.get("entered_by", operator)))
+        s.flush()
+        # What the store will compute from must be what was validated: typed counts and paper ballots
+        # together give the file's counts (nothing stored otherwise).
+        stored = _nonzero(merged_counts(s).items())
+        given = _nonzero(((c.person, c.post), c.counts) for c in campaign.counts)
+        if stored != given:
+            wrong = sorted(k for k in set(stored) | set(given) if stored.get(k) != given.get(k))
+            raise CampaignError([f"recommendation.counts ({person} → {post}): 与 typed_counts 和 ballots 合计不一致"
+                                 f"（counts {given.get((person, post), {})}，合计 {stored.get((person, post), {})}）"
+                                 for person, post in wrong])
     return Changed.ALL
+
+
+def _score_items(p: dict[str, Any]) -> dict[str, str]:
+    """A person's entered values as the scores table keeps them: item → text as in the file."""
+    items: dict[str, str] = {}
+    exam = p.get("exam")
+    if isinstance(exam, dict):
+        items.update({f"exam:{k}": str(v) for k, v in exam.items()})
+    elif exam is not None:
+        items["exam"] = str(exam)
+    for d, v in (p.get("democratic") or {}).items():
+        if isinstance(v, dict):
+            items.update({f"grade:{d}:{g}": str(n) for g, n in v.items()})
+        else:
+            items[f"dem:{d}"] = str(v)
+    if p.get("satisfaction"):
+        items["sat:present"] = str(p["satisfaction"]["present"])
+        items["sat:dissatisfied"] = str(p["satisfaction"]["dissatisfied"])
+    return items
+
+
+def _nonzero(counts: Any) -> dict[tuple[str, str], dict[str, int]]:
+    """(person, post) → the groups with a count above 0, pairs without any left out."""
+    return {key: kept for key, per_group in counts if (kept := {g: n for g, n in per_group.items() if n})}
+
+
+DATE_KEYS = ("birth", "work_start", "post_start")
+TEXT_KEYS = ("gender", "political", "education", "unit", "former_office")
+MAX_STORED_INT = 2**31 - 1
+SETTING_COUNTS = ("declarations_published_round", "selection_staff_end")   # whole numbers the program reads
+
+
+class _OwnKeys:
+    """Checks of the keys only this program writes; each problem names the item and the field."""
+
+    def __init__(self, data: dict[str, Any], campaign: Campaign):
+        self.data, self.campaign = data, campaign
+        self.people = {p.id for p in campaign.people}
+        self.posts = {p.id for p in campaign.posts}
+        self.out: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.out.append(f"{where}: {message}")
+
+    def text(self, where: str, raw: Any, column: Any, *, required: bool = False) -> str | None:
+        """A string (or absent) that fits its column (PostgreSQL enforces the length)."""
+        if raw is None or raw == "":
+            if required:
+                self.add(where, "缺少")
+            return None
+        if not isinstance(raw, str):
+            self.add(where, f"{quote(raw)} 须为字符串")
+            return None
+        length = column.type.length if column is not None else None
+        if length is not None and len(raw.strip()) > length:
+            self.add(where, f"过长（{len(raw.strip())} 个字符，最多 {length} 个）")
+            return None
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            self.add(where, "含有无效的 Unicode 字符（孤立的代理码位）")
+            return None
+        return raw.strip()
+
+    def mapping(self, where: str, raw: Any) -> dict[str, Any]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.add(where, "须为对象")
+            return {}
+        return raw
+
+    def listing(self, where: str, raw: Any) -> list[Any]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.add(where, "须为数组")
+            return []
+        return raw
+
+    def count(self, where: str, raw: Any, *, low: int = 0) -> int | None:
+        """A whole number an INTEGER column holds (32 bits on PostgreSQL)."""
+        if raw is None:
+            self.add(where, "缺少")
+            return None
+        try:
+            return parse_count(raw, low=low, high=MAX_STORED_INT)
+        except ScoreError as err:
+            self.add(where, str(err))
+        except ValueError:
+            self.add(where, f"{quote(raw)} 不是整数")
+        return None
+
+    def problems(self) -> list[str]:
+        for key in ("title", "unit"):
+            self.text(key, self.data.get(key), Meta.value)
+        self.settings()
+        for i, post in enumerate(self.data["posts"]):
+            where = f"posts[{i}] ({post['id']})"
+            self.text(f"{where}.id", post["id"], Post.id)
+            self.text(f"{where}.name", post["name"], Post.name)
+            self.text(f"{where}.office", post.get("office"), Post.office)
+            self.count(f"{where}.seats", post.get("seats", 1), low=1)
+            if post.get("headcount") is not None:
+                self.count(f"{where}.headcount", post["headcount"])
+        for i, person in enumerate(self.data["people"]):
+            self.person(f"people[{i}] ({person['id']} {person['name']})", person)
+        judges = self.judges()
+        self.speech(judges)
+        self.recommendation()
+        return self.out
+
+    def settings(self) -> None:
+        for key, value in self.mapping("settings", self.data.get("settings")).items():
+            where = f"settings.{key}"
+            if len(key) > Meta.key.type.length:
+                self.add(where, f"键过长（最多 {Meta.key.type.length} 个字符）")
+            elif isinstance(value, bool) or not isinstance(value, (str, int)):
+                self.add(where, f"{quote(value)} 须为字符串")
+            elif key in SETTING_COUNTS or key.startswith("ballots_"):
+                self.count(where, value)
+            elif key == "double_entry" and str(value) not in ("0", "1"):
+                self.add(where, f"{quote(value)} 须为 0 或 1")
+            elif key == "selection_round":
+                phase, _, number = str(value).partition(":")
+                if phase not in ("staff", "business") or not number.isascii() or not number.isdigit():
+                    self.add(where, f"{quote(value)} 须为 staff:轮次 或 business:轮次")
+
+    def person(self, where: str, p: dict[str, Any]) -> None:
+        self.text(f"{where}.id", p["id"], Person.id)
+        self.text(f"{where}.name", p["name"], Person.name)
+        category = self.text(f"{where}.category", p.get("category"), Person.category)
+        if category is not None and category not in CATEGORIES:
+            self.add(f"{where}.category", f"{quote(category)} 不是 {'、'.join(CATEGORIES)} 之一")
+        identity = self.text(f"{where}.identity", p.get("identity"), Person.identity)
+        if identity is not None and identity not in IDENTITIES:
+            self.add(f"{where}.identity", f"{quote(identity)} 不是 {'、'.join(IDENTITIES)} 之一")
+        for key in TEXT_KEYS:
+            self.text(f"{where}.{key}", p.get(key), getattr(Person, key))
+        for key in DATE_KEYS:   # stored normalised (1985年3月 → 1985-03)
+            if (value := self.text(f"{where}.{key}", p.get(key), None)) is not None:
+                try:
+                    parse_partial_date(value)
+                except RosterError as err:
+                    self.add(f"{where}.{key}", str(err))
+        if not isinstance(p.get("no_rotation", False), bool):
+            self.add(f"{where}.no_rotation", f"{quote(p['no_rotation'])} 须为 true 或 false")
+        for item, value in _score_items(p).items():   # the scheme may name exam parts at will
+            if len(item) > Score.item.type.length:
+                self.add(f"{where}.{item}", f"名称过长（最多 {Score.item.type.length} 个字符）")
+            elif len(value) > Score.value.type.length:
+                self.add(f"{where}.{item}", f"{quote(value)} 过长（最多 {Score.value.type.length} 个字符）")
+        for j, posts in enumerate(p.get("declarations") or []):
+            if len(",".join(str(x).strip() for x in posts)) > Declaration.posts.type.length:
+                self.add(f"{where}.declarations[{j}]", f"所报岗位编号合计过长（最多 {Declaration.posts.type.length} 个字符）")
+
+    def judges(self) -> list[str]:
+        """The judges' ids in the order of ``speech`` (by seat)."""
+        raw = self.listing("judges", self.data.get("judges"))
+        seats: dict[str, int] = {}
+        for i, j in enumerate(raw):
+            where = f"judges[{i}]"
+            if not isinstance(j, dict):
+                self.add(where, "须为对象")
+                continue
+            jid = self.text(f"{where}.id", j.get("id"), Judge.id, required=True)
+            self.text(f"{where}.name", j.get("name"), Judge.name, required=True)
+            if j.get("group") not in JUDGE_GROUPS:
+                self.add(f"{where}.group", f"{quote(j.get('group'))} 须为 {'、'.join(JUDGE_GROUPS)} 之一")
+            seat = self.count(f"{where}.seat", j.get("seat"), low=1)
+            if jid is not None and jid in seats:
+                self.add(f"{where}.id", f"评委编号 {jid} 重复")
+            elif jid is not None and seat is not None:
+                seats[jid] = seat
+        return [jid for jid, _ in sorted(seats.items(), key=lambda kv: (kv[1], kv[0]))]
+
+    def speech(self, judges: list[str]) -> None:
+        """``speech_by_judge`` (what is stored) must name known judges and agree with ``speech`` (what is
+        validated); without it ``speech`` is stored judge by judge, so there must be judges enough."""
+        if not self.data.get("judges"):   # the import then makes 评委1 … 评委n
+            most = max((len(v) for v in self.campaign.speech.values()), default=0)
+            judges = [f"J{n:02d}" for n in range(1, most + 1)]
+        by_judge = self.data.get("speech_by_judge")
+        if by_judge is None:
+            for pid, values in self.campaign.speech.items():
+                if len(values) > len(judges):
+                    self.add(f"speech.{pid}", f"有 {len(values)} 个评分，judges 只有 {len(judges)} 位评委")
+            return
+        order = {jid: n for n, jid in enumerate(judges)}
+        stored: dict[str, list[tuple[int, Decimal]]] = {}
+        for pid, values in self.mapping("speech_by_judge", by_judge).items():
+            where = f"speech_by_judge.{pid}"
+            if pid not in self.people:
+                self.add(where, f"没有编号为 {quote(pid)} 的人员")
+                continue
+            before = len(self.out)
+            for jid, value in self.mapping(where, values).items():
+                if jid not in order:
+                    self.add(f"{where}.{jid}", f"没有编号为 {quote(jid)} 的评委")
+                    continue
+                try:
+                    score = parse_score(value, decimals=self.campaign.scheme.judge_decimals)
+                except ScoreError as err:
+                    self.add(f"{where}.{jid}", str(err))
+                    continue
+                if len(str(value)) > SpeechScore.value.type.length:
+                    self.add(f"{where}.{jid}", f"过长（最多 {SpeechScore.value.type.length} 个字符）")
+                stored.setdefault(pid, []).append((order[jid], score))
+            if len(self.out) == before and [v for _, v in sorted(stored.get(pid, []))] != \
+                    list(self.campaign.speech.get(pid, ())):
+                self.add(where, "与 speech 中的评分不一致")
+        for pid in sorted(set(self.campaign.speech) - set(by_judge if isinstance(by_judge, dict) else ())):
+            self.add(f"speech_by_judge.{pid}", "缺少（speech 中有该人员的评分）")
+
+    def recommendation(self) -> None:
+        rec = self.data.get("recommendation") or {}
+        for g, n in (rec.get("present") or {}).items():
+            self.count(f"recommendation.present.{g}", n)
+        for k, c in enumerate(rec.get("counts") or []):
+            for g in GROUPS:
+                self.count(f"recommendation.counts[{k}].{g}", c.get(g, 0))
+        seen: set[tuple[str, str]] = set()
+        for k, c in enumerate(self.listing("recommendation.typed_counts", rec.get("typed_counts"))):
+            where = f"recommendation.typed_counts[{k}]"
+            if not isinstance(c, dict):
+                self.add(where, "须为对象")
+                continue
+            self.pair(where, c.get("person"), c.get("post"), seen)
+            for g, n in c.items():
+                if g in ("person", "post"):
+                    continue
+                if g not in GROUPS:
+                    self.add(f"{where}.{g}", f"未知的投票组（应为 {', '.join(GROUPS)}）")
+                else:
+                    self.count(f"{where}.{g}", n)
+        serials: set[int] = set()
+        for k, b in enumerate(self.listing("recommendation.ballots", rec.get("ballots"))):
+            where = f"recommendation.ballots[{k}]"
+            if not isinstance(b, dict):
+                self.add(where, "须为对象")
+                continue
+            serial = self.count(f"{where}.serial", b.get("serial"), low=1)
+            if serial is not None and serial in serials:
+                self.add(f"{where}.serial", f"票号 {serial} 重复")
+            elif serial is not None:
+                serials.add(serial)
+            if b.get("group") not in GROUPS:
+                self.add(f"{where}.group", f"{quote(b.get('group'))} 须为 {', '.join(GROUPS)} 之一")
+            if b.get("status", "valid") not in ("valid", "discarded"):
+                self.add(f"{where}.status", f"{quote(b.get('status'))} 须为 valid 或 discarded")
+            if "entered_by" in b:
+                self.text(f"{where}.entered_by", b["entered_by"], Ballot.entered_by, required=True)
+            if "marks" not in b:
+                self.add(f"{where}.marks", "缺少")
+            for person, code in self.mapping(f"{where}.marks", b.get("marks")).items():
+                if person not in self.people:
+                    self.add(f"{where}.marks.{person}", f"没有编号为 {quote(person)} 的人员")
+                    continue
+                mark = Mark.decode(code) if isinstance(code, str) else None
+                if mark is None or mark.kind not in (AGREE, SUGGEST, BLANK, INVALID) \
+                        or (mark.kind in (AGREE, SUGGEST)) != (mark.post is not None):
+                    self.add(f"{where}.marks.{person}", f"{quote(code)} 须为 agree:岗位、suggest:岗位、blank 或 invalid")
+                elif mark.post is not None and mark.post not in self.posts:
+                    self.add(f"{where}.marks.{person}", f"没有编号为 {quote(mark.post)} 的岗位")
+
+    def pair(self, where: str, person: Any, post: Any, seen: set[tuple[str, str]]) -> None:
+        ok = True
+        if not isinstance(person, str) or person not in self.people:
+            self.add(f"{where}.person", f"没有编号为 {quote(person)} 的人员")
+            ok = False
+        if not isinstance(post, str) or post not in self.posts:
+            self.add(f"{where}.post", f"没有编号为 {quote(post)} 的岗位")
+            ok = False
+        if ok and (person, post) in seen:
+            self.add(where, "同一人员、岗位的推荐数重复填写")
+        elif ok:
+            seen.add((person, post))
 
 
 def _default_category(rank: str) -> str:
