@@ -20,20 +20,22 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app.core.campaign import quote
 from app.core.numbers import ScoreError, parse_score
 from app.core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, parse_partial_date
 from app.core.scheme import DIMENSION_LABELS, DIMENSIONS, RANKS, Scheme
+from app.models.schema import Person
 
 from .results_excel import FIRST_DATA_ROW, finish_sheet, put_note, start_sheet
 from .results_excel import export_results  # noqa: F401  (re-exported: roster_excel.export_results)
@@ -241,17 +243,60 @@ def _squeeze(value: Any) -> str:
     return re.sub(r"\s+", "", "" if value is None else str(value))
 
 
+# openpyxl makes an object for every cell a merged range covers and inflates every part in memory: a
+# merge over whole columns (L1:M1048576) or a decompression bomb would freeze the program for minutes.
+MAX_MERGED_CELLS = 100_000
+MAX_PART_BYTES = 64 * 1024 * 1024
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
+
+
+def _too_big(path: str | Path) -> str | None:
+    """Why openpyxl must not be given this workbook, or None (then it says itself what is wrong, if anything)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.file_size > MAX_PART_BYTES:
+                    return f"无法读取：文件中的 {info.filename} 解压后有 {info.file_size // 2**20} MB，不是人员名单"
+            for info in z.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                merged = 0
+                for m in _MERGE_REF.finditer(z.read(info)):
+                    c1, r1, c2, r2 = column_index_from_string(m[1].decode()), int(m[2]), \
+                        column_index_from_string(m[3].decode()), int(m[4])
+                    merged += (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+                    if merged > MAX_MERGED_CELLS:
+                        return (f"合并单元格过大（如 {m[1].decode()}{m[2].decode()}:{m[3].decode()}{m[4].decode()}），"
+                                "请取消整列或整行的合并后再导入")
+    except Exception:   # not a readable zip: load_workbook reports it
+        return None
+    return None
+
+
 def read_roster(path: str | Path, scheme: Scheme = Scheme()) -> list[RosterPerson]:
     """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError)."""
+    name = Path(path).name
+    if Path(path).is_dir():
+        raise RosterImportError([ImportProblem(name, 0, "", "是文件夹，不是 Excel 文件")])
+    if reason := _too_big(path):
+        raise RosterImportError([ImportProblem(name, 0, "", reason)])
     try:
         wb = load_workbook(path, data_only=True)
+    except FileNotFoundError:
+        raise RosterImportError([ImportProblem(name, 0, "", "找不到文件")]) from None
+    except OSError as err:
+        raise RosterImportError([ImportProblem(name, 0, "", f"无法打开文件（{err.strerror or err}）")]) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
-        raise RosterImportError([ImportProblem(Path(path).name, 0, "", "无法读取：不是 .xlsx 格式的 Excel 文件"
+        raise RosterImportError([ImportProblem(name, 0, "", "无法读取：不是 .xlsx 格式的 Excel 文件"
                                                "（.xls 文件请先在 Excel 中另存为 .xlsx）")]) from None
+    except Exception:   # a damaged file fails deep inside openpyxl (XML, styles, relations …) in many ways
+        raise RosterImportError([ImportProblem(name, 0, "", "无法读取：文件已损坏或不是 Excel 保存的 .xlsx 文件"
+                                               "（请在 Excel 中打开后另存为 .xlsx 再导入）")]) from None
     for ws in wb.worksheets:
         if ws.title.strip() != HELP_SHEET and (reader := _SheetReader(ws, scheme)).find_header():
             return reader.read()
-    raise RosterImportError([ImportProblem(wb.worksheets[0].title, 0, "", f"找不到表头：前 {HEADER_SEARCH_ROWS} 行"
+    sheet = wb.worksheets[0].title if wb.worksheets else name
+    raise RosterImportError([ImportProblem(sheet, 0, "", f"找不到表头：前 {HEADER_SEARCH_ROWS} 行"
                                            "中没有含“姓名”“编号”等列名的一行")])
 
 
@@ -271,11 +316,18 @@ class _SheetReader:
 
     def __init__(self, ws: Any, scheme: Scheme):
         self.ws, self.scheme = ws, scheme
-        self.max_row, self.max_col = ws.max_row, ws.max_column
+        # Only the cells that hold something are visited: a stray entry in row 60000 or column XFD
+        # (or a merge over whole columns) must not make the reader walk millions of empty cells.
+        self.filled: dict[int, list[int]] = {}
+        for (r, c), cell in sorted(ws._cells.items()):
+            if not _blank(cell.value):
+                self.filled.setdefault(r, []).append(c)
+        self.max_row = max(self.filled, default=0)
+        self.max_col = max((cols[-1] for cols in self.filled.values()), default=0)
         self.span: dict[tuple[int, int], Any] = {}
         for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
+            for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
+                for c in range(rng.min_col, min(rng.max_col, self.max_col) + 1):
                     self.span[(r, c)] = rng
         self.columns: list[_Column] = []
         self.appraisal: list[_Column] = []
@@ -298,11 +350,13 @@ class _SheetReader:
     def _columns_at(self, r: int) -> tuple[list[_Column], set[int]]:
         """The known columns if row ``r`` is the header. A header merged across columns with
         sub-headers below it (近三年考核 → 2021年 2022年 …) makes a two-level header."""
-        split = {c for c in range(1, self.max_col + 1)
+        # a header cell holds text of its own or lies under a merged one
+        columns = sorted(set(self.filled.get(r, [])) | {c for (row, c) in self.span if row == r})
+        split = {c for c in columns
                  if (rng := self.span.get((r, c))) and rng.min_row == rng.max_row == r and rng.max_col > rng.min_col
                  and r < self.max_row and not _blank(self.value(r + 1, c))}
         found = []
-        for c in range(1, self.max_col + 1):
+        for c in columns:
             parent = _squeeze(self.value(r, c))
             child = _squeeze(self.value(r + 1, c)) if c in split else ""
             for text in ([child, parent + child] if child else [parent]):
@@ -357,7 +411,7 @@ class _SheetReader:
     def _skip(self, r: int) -> bool:
         """Blank rows (a merged cell reaching into a row does not fill it), section rows merged
         across columns (一、行政人员), and one-cell notes (填表人：…, 注：…)."""
-        own = [c for c in range(1, self.max_col + 1) if not _blank(self.ws.cell(r, c).value)]
+        own = self.filled.get(r, [])
         if not own:
             return True
         rng = self.span.get((r, own[0]))
@@ -371,8 +425,8 @@ class _SheetReader:
         single = self._check_header()
         people: list[RosterPerson] = []
         rows_of: dict[str, list[int]] = {}
-        for r in range(self.data_row, self.max_row + 1):
-            if self._skip(r):
+        for r in sorted(self.filled):
+            if r < self.data_row or self._skip(r):
                 continue
             before = len(self.problems)
             fields = {key: self._value(r, col, _BY_KEY[key]) for key, col in single.items()}
@@ -397,6 +451,9 @@ class _SheetReader:
     def _value(self, r: int, col: _Column, spec: RosterColumn) -> Any:
         """The cell read as the column's kind; a problem is recorded and None returned when it cannot be."""
         cell = self.cell(r, col.col)
+        if cell.data_type == "e":   # #DIV/0!, #N/A, #REF! …: a broken formula, never a value
+            self.problem(r, col, f"单元格是 Excel 错误值 {cell.value}（请改正公式或直接填写）")
+            return None
         try:
             return _convert(cell.value, spec, self.scheme, cell.number_format or "")
         except (RosterError, ScoreError) as err:
@@ -405,6 +462,8 @@ class _SheetReader:
 
 
 _BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+_MAX_LENGTH = {c.key: Person.__table__.c[c.key].type.length for c in ROSTER_COLUMNS
+               if c.kind in ("id", "name", "text", "choice")}   # what the database column holds
 
 
 def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -> Any:
@@ -414,19 +473,23 @@ def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -
         return _date(raw, number_format)
     if spec.kind == "flag":
         return _flag(raw)
+    if isinstance(raw, bool | date | time | timedelta):   # a shifted column: never a name or a 职级
+        what = "逻辑值（TRUE/FALSE）" if isinstance(raw, bool) else "日期或时间"
+        raise RosterError(f"{spec.header}不能是{what} “{raw}”（这一列是否错位了？）")
     text = _text(raw)
     if spec.kind in ("id", "name"):
         text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text) if spec.kind == "id" else text)
         if not text:
             raise RosterError(f"{spec.header}为空")
-        return text
     if spec.kind == "choice":
         text = re.sub(r"\s+", "", text)
         if not text and spec.key in ("rank", "category"):
             raise RosterError(f"{spec.header}为空（应为 {'、'.join(spec.choices)} 之一）")
         if text and text not in spec.choices:
-            raise RosterError(f"“{text}” 不是 {'、'.join(spec.choices)} 之一")
-    return text or None
+            raise RosterError(f"{quote(text)} 不是 {'、'.join(spec.choices)} 之一")
+    if len(text) > _MAX_LENGTH[spec.key]:
+        raise RosterError(f"{spec.header}过长（{len(text)} 个字符，最多 {_MAX_LENGTH[spec.key]} 个）")
+    return text if spec.kind in ("id", "name") else text or None
 
 
 def _text(raw: Any) -> str:
@@ -482,4 +545,4 @@ def _flag(raw: Any) -> bool:
         return True
     if not text or text in NO:
         return False
-    raise RosterError(f"“{text}” 应为 是/否（或 √、留空）")
+    raise RosterError(f"{quote(text)} 应为 是/否（或 √、留空）")
