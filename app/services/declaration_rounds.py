@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..models.schema import Declaration, Meta, Person
 from ._put import put
-from .declarations import set_declaration
+from .declarations import UNSEEN, check_expected, set_declaration
 from .stages import require_editable, require_supervisor
 from .store import Changed, Store, StoreError
 
@@ -47,19 +47,22 @@ def _check_round_open(published: int, round_no: int) -> None:
 
 
 def set_round(store: Store, person_id: str, round_no: int, posts: list[str], *,
-              reason: str | None = None) -> Changed:
-    """Record one round of one person, unless that round is published."""
+              reason: str | None = None, expected: object = UNSEEN) -> Changed:
+    """Record one round of one person, unless that round is published. ``expected``: the round as the
+    clerk saw it (compare-and-set against another laptop's change)."""
     _check_round_open(published_round(store), round_no)
-    return set_declaration(store, person_id, round_no, posts, reason=reason)
+    return set_declaration(store, person_id, round_no, posts, reason=reason, expected=expected)
 
 
-def clear_round(store: Store, person_id: str, round_no: int, *, reason: str | None = None) -> Changed:
+def clear_round(store: Store, person_id: str, round_no: int, *, reason: str | None = None,
+                expected: object = UNSEEN) -> Changed:
     """Remove a person's last round (the undo of a newly typed round)."""
     with store.write(reason) as s:
         require_editable(s, "declarations")
         _check_round_open(_published(s), round_no)
         person = s.get(Person, person_id)
         row = s.get(Declaration, (person_id, round_no))
+        check_expected(row, expected)
         if person is None or row is None:
             return Changed.NONE
         if s.get(Declaration, (person_id, round_no + 1)) is not None:

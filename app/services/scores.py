@@ -18,7 +18,7 @@ from ..models import audit
 from ..models.schema import BlindEntry, Judge, Person, RecCount, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
-from .store import Changed, Store, StoreError
+from .store import Changed, ConflictError, Store, StoreError
 
 JUDGE_GROUPS = ("leaders", "unit_heads", "county_chiefs")
 
@@ -101,10 +101,14 @@ def list_scores(store: Store, prefix: str = "") -> dict[str, dict[str, Entry]]:
     return out
 
 
-def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None) -> Changed:
+def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None,
+                expected_version: int | None = None) -> Changed:
+    """Remove one value; ``expected_version`` as for :func:`set_score` (0 = the clerk saw it empty)."""
     with store.write(reason) as s:
         require_editable(s, "exam")
         row = s.get(Score, (person_id, item))
+        if expected_version is not None and (row.version if row is not None else 0) != expected_version:
+            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
         if row is not None:
             need_reason_to_change_confirmed(row, s)
             s.delete(row)

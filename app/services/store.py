@@ -29,7 +29,7 @@ from ..core.scheme import Scheme
 from ..models import audit
 from ..models.engine import database_url, is_url, make_engine
 from ..models.migrate import NewerFileError, current_revision, needs_upgrade, upgrade
-from ..models.schema import Meta, SchemeRow, Stage
+from ..models.schema import ChainHead, Meta, SchemeRow, Stage
 
 STAGES = ("roster", "exam", "declarations", "draw", "speech", "recommendation", "assignment")
 STAGE_LABELS = {
@@ -100,6 +100,9 @@ class Store:
         audit.install(self._sessions)
         self.last_backup: str | None = None
         self._scheme_cache: tuple[str, Scheme] | None = None
+        self.writes: list[tuple[int, int]] = []
+        """(audit seq before, after) of each committed write; the workbench drains it to tell its own
+        writes from another laptop's (see :meth:`last_seq`)."""
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -178,11 +181,25 @@ class Store:
                     # service makes across rows (a new cell, counts against those present) then see
                     # every earlier commit, and two laptops cannot both pass them.
                     audit.lock_chain(session)
+                before = self._head_seq(session)      # the write lock is held from here to the commit
                 yield session
+                session.flush()
+                after = self._head_seq(session)
+            if after != before:
+                self.writes.append((before, after))
         except StaleDataError:
             raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新后重新录入") from None
         finally:
             session.close()
+
+    @staticmethod
+    def _head_seq(session: Session) -> int:
+        return session.execute(select(ChainHead.seq).where(ChainHead.id == 1)).scalar() or 0
+
+    def last_seq(self) -> int:
+        """The audit log's last sequence number: it moves with every write, from any laptop."""
+        with self.read() as s:
+            return self._head_seq(s)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        edit_menu.addSeparator()
+        self.refresh_action = self._action(edit_menu, "刷新（显示其他录入人的录入）", self.bench.refresh, "Ctrl+R")
 
         stage_menu = bar.addMenu("阶段(&T)")
         self._action(stage_menu, "确认 / 锁定 / 公布本阶段（下一步）", self.advance_stage, "Ctrl+Shift+L")

@@ -22,12 +22,12 @@ from ...core.declarations import effective_declaration
 from ...services import stages
 from ...services.declaration_rounds import (clear_round, publish_round, published_round, round_name, set_round,
                                             withdraw_publication)
-from ...services.declarations import declarations
+from ...services.declarations import UNSEEN, declarations
 from ...services.roster import list_people, list_posts
 from ...services.store import STATE_LABELS, Changed
 from ..dialogs import UnlockDialog
 from ..table import CENTER, LEFT, Column, Index, RowTableModel
-from ..workbench import FAILED, Workbench
+from ..workbench import FAILED, Workbench, first_then
 from .base import TabPage
 from .exams import EntryView
 
@@ -174,12 +174,14 @@ class DeclarationModel(QAbstractTableModel):
             return True
         pid, label = row.id, f"{row.name}（{row.id}）{round_name(n)}报岗"
 
-        def put(posts: list[str] | None):
+        def put(posts: list[str] | None, seen: object = UNSEEN):
             if posts:
-                return lambda store: set_round(store, pid, n, posts)
-            return lambda store: clear_round(store, pid, n)
+                return lambda store: set_round(store, pid, n, posts, expected=seen)
+            return lambda store: clear_round(store, pid, n, expected=seen)
         title = f"{label}：{' '.join(codes)}" if codes else f"删除 {label}"
-        return self.bench.edit(title, put(codes), put(old))
+        # The first save checks that the round is still what the clerk saw (another laptop may have
+        # changed it); 撤销/重做 then apply the clerk's own edit.
+        return self.bench.edit(title, first_then(put(codes, old), put(codes)), put(old))
 
 
 class PostLegendModel(RowTableModel):

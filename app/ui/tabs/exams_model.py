@@ -24,7 +24,7 @@ from ...services import scores
 from ...services.scores import Entry, list_scores
 from ...services.store import Store
 from ..table import CENTER, LEFT, RIGHT, Index, score_text
-from ..workbench import Workbench
+from ..workbench import Workbench, first_then
 
 CONFIRMED_BG = QBrush(QColor("#e2f2e0"))
 ENTERED_BG = QBrush(QColor("#fff6d6"))
@@ -353,12 +353,14 @@ class ExamModel(QAbstractTableModel):
                 self.bench.message.emit(f"{label} 已确认，修改须在回车后填写理由；未修改", True)
                 return False
         pid = row.id
+        seen = old.version if old is not None else 0     # what the clerk saw: another laptop's change → conflict
         if text:
-            def do(store: Store) -> Any:
-                return scores.set_score(store, pid, item, text, reason=reason)
+            def put(version: int | None) -> Any:
+                return lambda store: scores.set_score(store, pid, item, text, reason=reason, expected_version=version)
         else:
-            def do(store: Store) -> Any:
-                return scores.clear_score(store, pid, item, reason=reason)
+            def put(version: int | None) -> Any:
+                return lambda store: scores.clear_score(store, pid, item, reason=reason, expected_version=version)
+        do = first_then(put(seen), put(None))
         if old is not None:
             def undo(store: Store) -> Any:
                 return scores.set_score(store, pid, item, old.value, reason=UNDO_REASON)
