@@ -52,12 +52,16 @@ def _candidates(s: Session, meeting: str) -> list[str]:
         return [p.id for p in people if p.category == "原任科长"]
     if meeting == "申报者述职":
         return [p.id for p in people if p.category == "拟竞争科长"]
+    # §十: 不轮岗的科长 do not speak.
+    return [p.id for p in _declared(s, people) if not (p.no_rotation and p.category == "原任科长")]
+
+
+def _declared(s: Session, people: list[Person]) -> list[Person]:
+    """The people with an effective declaration, in the order given (roster order)."""
     rounds: dict[str, list[tuple[str, ...]]] = {}
     for d in s.execute(select(Declaration).order_by(Declaration.person_id, Declaration.round_no)).scalars():
         rounds.setdefault(d.person_id, []).append(tuple(p for p in d.posts.split(",") if p))
-    # §十: 不轮岗的科长 do not speak.
-    return [p.id for p in people if effective_declaration(rounds.get(p.id, []))
-            and not (p.no_rotation and p.category == "原任科长")]
+    return [p for p in people if effective_declaration(rounds.get(p.id, []))]
 
 
 def candidates_for(store: Store, meeting: str) -> list[str]:
@@ -197,3 +201,15 @@ def speaking_order(store: Store) -> list[str]:
     drawn = [pid for pid in record.ids if pid in current]
     seen = set(drawn)
     return drawn + [pid for pid in ids if pid not in seen]
+
+
+def ballot_order(store: Store) -> list[str]:
+    """The candidates of the 定岗推荐票, top to bottom — the printed ballot and the 唱票 screen both
+    use this order: the 竞岗演讲 speaking order (drawn, else roster order), then whoever else has a
+    declaration (不轮岗的科长, who do not speak) in roster order."""
+    order = speaking_order(store)
+    with store.read() as s:
+        people = s.execute(select(Person).order_by(Person.sort, Person.id)).scalars().all()
+        declared = [p.id for p in _declared(s, people)]
+    listed = set(order)
+    return order + [pid for pid in declared if pid not in listed]

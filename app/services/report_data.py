@@ -372,8 +372,8 @@ def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
 # --- blank forms ------------------------------------------------------------------------------------
 
 def _speakers(ctx: _Ctx) -> list[str]:
-    order = draws.speaking_order(ctx.store)
-    return order + [pid for pid in ctx.order if ctx.declared(pid) and pid not in order]
+    """The forms' candidates: the order the 唱票 screen shows too (``draws.ballot_order``)."""
+    return draws.ballot_order(ctx.store)
 
 
 def _judge_forms(ctx: _Ctx, opts: Options) -> d.JudgeForms:

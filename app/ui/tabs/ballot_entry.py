@@ -42,7 +42,7 @@ def mark_text(mark: Mark | None, posts: dict[str, str]) -> str:
 
 
 class BallotFormModel(QAbstractTableModel):
-    """The candidates of the paper ballot in a fixed order (roster order) and this paper's marks."""
+    """The candidates of the paper ballot in its printed order (``draws.ballot_order``) and this paper's marks."""
 
     HEADERS = ("序", "姓名", "申报岗位（按键）", "本票标记")
     COL_MARK = 3

@@ -17,7 +17,7 @@ from ...core.numbers import ScoreError
 from ...core.recommendation import Recommendation, recommendation
 from ...core.scheme import GROUP_LABELS, GROUPS, Scheme
 from ...core.scoring import satisfaction
-from ...services import ballot_checks, ballots, declarations, recommendation as rec_service, roster, scores
+from ...services import ballot_checks, ballots, declarations, draws, recommendation as rec_service, roster, scores
 from ...services.ballot_checks import PaperCount
 from ...services.store import Store, StoreError
 from ..table import CENTER, LEFT, RIGHT, Index, score_text
@@ -36,7 +36,7 @@ class Snapshot:
 
     scheme: Scheme
     names: dict[str, str]                       # person → name, roster order
-    candidates: list[str]                       # persons with an effective declaration, roster order
+    candidates: list[str]                       # persons with an effective declaration, ballot order
     declared: dict[str, tuple[str, ...]]
     posts: dict[str, str]                       # post → name, post order
     presence: dict[str, int]
@@ -54,7 +54,8 @@ class Snapshot:
 def read_snapshot(store: Store) -> Snapshot:
     names = roster.names(store)
     declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
-    candidates = [pid for pid in names if declared.get(pid)]
+    # The printed 定岗推荐票's order (speaking order once drawn): the clerk reads the paper top down.
+    candidates = [pid for pid in draws.ballot_order(store) if declared.get(pid)]
     posts = {p.id: p.name for p in roster.list_posts(store)}
     presence = rec_service.presence(store)
     typed = rec_service.counts(store)
