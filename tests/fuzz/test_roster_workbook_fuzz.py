@@ -25,6 +25,7 @@ from app.services.roster_excel import ROSTER_COLUMNS, write_roster_template
 from app.services.store import Store, StoreError
 from tests.fuzz.hostile import CJK, db_snapshot, fuzz_settings, time_limit
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")   # openpyxl on the damaged parts it skips
 D = Decimal
 PEOPLE = [
     RosterPerson("1001", "张明", rank="正科实职", category="原任科长", gender="男", birth="1975-03",
