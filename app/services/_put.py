@@ -22,12 +22,12 @@ def put(session: Session, model: type[T], key: dict[str, Any], values: dict[str,
     row = session.get(model, ident)
     if row is None:
         if expected_version not in (None, 0):
-            raise ConflictError("该项已被其他录入人删除，您的修改未保存；请刷新后重新录入")
+            raise ConflictError("该项已被其他录入人删除，您的修改未保存；请刷新（Ctrl+R）后重新录入")
         row = model(**key, **values)
         session.add(row)
         return row, True
     if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
-        raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新后重新录入")
+        raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
     changed = False
     for name, value in values.items():
         if getattr(row, name) != value:

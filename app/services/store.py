@@ -188,7 +188,7 @@ class Store:
             if after != before:
                 self.writes.append((before, after))
         except StaleDataError:
-            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新后重新录入") from None
+            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入") from None
         finally:
             session.close()
 
