@@ -57,6 +57,12 @@ def set_publicity_contacts(store: Store, phone: str, mailbox: str) -> Changed:
     return Changed.STAGES
 
 
+def publicity_contacts(store: Store) -> tuple[str, str]:
+    """The stored 监督电话 and 监督信箱 (empty when not set), as the 拟任人选公示 prints them."""
+    with store.read() as s:
+        return tuple(row.value if (row := s.get(Meta, key)) else "" for key in (PHONE_KEY, MAILBOX_KEY))
+
+
 def publicity_period(start: date, days: int = PUBLICITY_DAYS) -> tuple[date, date]:
     """**Decision**: 公示期 of 7 calendar days counting the start day (3月2日 → 3月8日)."""
     return start, start + timedelta(days=days - 1)

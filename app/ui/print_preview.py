@@ -19,10 +19,12 @@ from PySide6.QtCore import QDate, QRect, QSize, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.draw import MEETINGS
 from ..reports import FORM, SHEETS
+from ..services.report_data import publicity_contacts, set_publicity_contacts
+from ..services.selection import PHASE_LABELS
 from ..services.store import Store, StoreError
 from .workbench import FAILED, Workbench
 
@@ -107,6 +109,19 @@ class PrintDialog(QDialog):
         self.round_no.setSpecialValueText("最近公布的一次")
         self.round_no.setPrefix("第 ")
         self.round_no.setSuffix(" 次")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("如 0000-1234567")
+        self.mailbox = QLineEdit()
+        self.mailbox.setPlaceholderText("电子信箱或地址")
+        for field in (self.phone, self.mailbox):
+            field.setToolTip("印在拟任人选公示上；预览时保存到竞岗文件（记入审计日志）")
+        self.phase = QComboBox()
+        for label in PHASE_LABELS.values():
+            self.phase.addItem(label, label)
+        self.selection_round = QSpinBox()
+        self.selection_round.setRange(1, 99)
+        self.selection_round.setPrefix("第 ")
+        self.selection_round.setSuffix(" 轮")
         self.meeting = QComboBox()
         self.meeting.addItem("全部已抽签的会议", None)
         for m in MEETINGS:
@@ -121,6 +136,10 @@ class PrintDialog(QDialog):
         self.form.addRow("", self.summary)
         self.form.addRow("", self.draft)
         self.form.addRow("公示期开始日期：", self.start_date)
+        self.form.addRow("监督电话：", self.phone)
+        self.form.addRow("监督信箱：", self.mailbox)
+        self.form.addRow("阶段：", self.phase)
+        self.form.addRow("轮次：", self.selection_round)
         self.form.addRow("第几次报岗：", self.round_no)
         self.form.addRow("会议：", self.meeting)
         self.form.addRow("张数：", self.copies)
@@ -171,6 +190,10 @@ class PrintDialog(QDialog):
         self.start_date.dateChanged.connect(self._options_changed)
         self.round_no.valueChanged.connect(self._options_changed)
         self.meeting.currentIndexChanged.connect(self._options_changed)
+        self.phone.textEdited.connect(self._options_changed)
+        self.mailbox.textEdited.connect(self._options_changed)
+        self.phase.currentIndexChanged.connect(self._options_changed)
+        self.selection_round.valueChanged.connect(self._options_changed)
         self.copies.valueChanged.connect(self._options_changed)
         if title is not None:
             self.choose(title)
@@ -190,9 +213,18 @@ class PrintDialog(QDialog):
         self.summary.setText(entry.summary)
         self.form.setRowVisible(self.draft, entry.kind != FORM and (bool(entry.needs) or title == "报岗情况公示"))
         self.form.setRowVisible(self.start_date, title == "拟任人选公示")
+        for field in (self.phone, self.mailbox):
+            self.form.setRowVisible(field, title == "拟任人选公示")
+        if title == "拟任人选公示":
+            stored = self.bench.run(publicity_contacts)
+            phone, mailbox = ("", "") if stored is FAILED else stored
+            self.phone.setText(phone)
+            self.mailbox.setText(mailbox)
+        for field in (self.phase, self.selection_round):
+            self.form.setRowVisible(field, title == "双向选择确认表")
         self.form.setRowVisible(self.round_no, title == "报岗情况公示")
         self.form.setRowVisible(self.meeting, title == "抽签记录")
-        self.form.setRowVisible(self.copies, entry.kind == FORM)
+        self.form.setRowVisible(self.copies, entry.kind == FORM and title != "双向选择确认表")   # one per 科
         self.copies.setToolTip("定岗推荐票为每组张数；评委评分表为评委人数" if entry.kind == FORM else "")
         self._clear("请按“预览”。")
 
@@ -212,6 +244,9 @@ class PrintDialog(QDialog):
             opts["start_date"] = date(d.year(), d.month(), d.day())
         if title == "报岗情况公示" and self.round_no.value():
             opts["round_no"] = self.round_no.value()
+        if title == "双向选择确认表":
+            opts["phase"] = self.phase.currentData()
+            opts["round_no"] = self.selection_round.value()
         if title == "抽签记录" and self.meeting.currentData():
             opts["meeting"] = self.meeting.currentData()
         if entry.kind == FORM and self.copies.value():
@@ -242,7 +277,9 @@ class PrintDialog(QDialog):
         self.bench.message.connect(self._collect, Qt.ConnectionType.DirectConnection)
         self._refusals = refusals
         try:
-            pdf = self.bench.run(build_sheet_pdf, title, **self.options())
+            pdf = FAILED
+            if title != "拟任人选公示" or self.save_contacts():
+                pdf = self.bench.run(build_sheet_pdf, title, **self.options())
         finally:
             self.bench.message.disconnect(self._collect)
         if pdf is FAILED:
@@ -268,6 +305,16 @@ class PrintDialog(QDialog):
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
         return True
+
+    def save_contacts(self) -> bool:
+        """The 监督电话 and 监督信箱 as typed, stored (audited) when they differ from the file's."""
+        typed = (self.phone.text().strip(), self.mailbox.text().strip())
+        stored = self.bench.run(publicity_contacts)
+        if stored is FAILED:
+            return False
+        if typed == tuple(stored):
+            return True
+        return self.bench.run(set_publicity_contacts, *typed) is not FAILED
 
     def _collect(self, text: str, is_error: bool) -> None:
         if is_error:
