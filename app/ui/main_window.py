@@ -18,6 +18,11 @@ from .workbench import FAILED, Workbench
 APP_TITLE = "竞岗考评"
 DEFAULT_SIZE = (1340, 700)
 """Fits a 1366×768 screen with the taskbar and the window frame."""
+# What a step forward means, said before it is taken (确认 needs no question: it can be taken back).
+ADVANCE_MEANS = {
+    "locked": "锁定后，本阶段的录入不能再修改；如需更正，须监督组输入密码并说明理由后解锁。",
+    "published": "公布后，本阶段的结果即为正式结果：可打印公示表，并在大屏显示。",
+}
 
 
 def tab_classes() -> list[type]:
@@ -143,18 +148,39 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         return getattr(page, "STAGE", None)
 
-    def advance_stage(self) -> None:
+    def page_stage(self) -> str | None:
+        """The current tab's stage; on a tab without one, say so in the message line."""
         stage = self.current_stage()
-        if stage:
-            self.bench.run(stages.advance, stage)
+        if not stage:
+            title = getattr(self.tabs.currentWidget(), "TITLE", "")
+            self.bench.info(f"“{title}”页没有阶段，无需确认、锁定、公布或解锁")
+        return stage
+
+    def advance_stage(self) -> None:
+        """确认 → 锁定 → 公布, one step; 锁定 and 公布 are asked first (default 否)."""
+        stage = self.page_stage()
+        if not stage:
+            return
+        label = STAGE_LABELS[stage]
+        target = stages.FORWARD.get(stages.stage_states(self.store).get(stage, "draft"))
+        if target in ADVANCE_MEANS:
+            verb = STATE_LABELS[target].removeprefix("已")
+            No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+            answer = QMessageBox.question(self, f"{verb}阶段", f"确定{verb}“{label}”阶段？\n\n{ADVANCE_MEANS[target]}",
+                                          Yes | No, No)
+            if answer != Yes:
+                self.bench.info(f"未{verb}“{label}”")
+                return
+        if self.bench.run(stages.advance, stage) is not FAILED and target:
+            self.bench.info(f"{STATE_LABELS[target]}：{label}")
 
     def reopen_stage(self) -> None:
-        stage = self.current_stage()
-        if stage:
-            self.bench.run(stages.reopen, stage)
+        stage = self.page_stage()
+        if stage and self.bench.run(stages.reopen, stage) is not FAILED:
+            self.bench.info(f"已退回草稿：{STAGE_LABELS[stage]}")
 
     def unlock_stage(self) -> None:
-        stage = self.current_stage()
+        stage = self.page_stage()
         if not stage:
             return
         dialog = UnlockDialog(STAGE_LABELS[stage], self)
