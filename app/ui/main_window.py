@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self._action(stage_menu, "退回草稿（未锁定时）", self.reopen_stage)
         self._action(stage_menu, "监督组解锁…", self.unlock_stage)
 
-        self.projector.install(bar)   # 大屏(&P): F5 打开大屏, Ctrl+1…5 画面, F7 黑屏, F8 / Shift+F8 演讲人, F9 翻页
+        self.projector.install(bar)   # 大屏(&P): F5 打开大屏, Ctrl+1…6 画面, F7 黑屏, F8 / Shift+F8 演讲人, F9 翻页
 
     # -- stage control -------------------------------------------------------------------------
 
