@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +24,18 @@ ADVANCE_MEANS = {
     "locked": "锁定后，本阶段的录入不能再修改；如需更正，须监督组输入密码并说明理由后解锁。",
     "published": "公布后，本阶段的结果即为正式结果：可打印公示表，并在大屏显示。",
 }
+
+
+def backup_name(location: str, now: datetime | None = None) -> str:
+    """The backup proposed beside the file, named by date and time (``c-备份-20261124-0930.db``), so a
+    second backup with the proposed name is not refused; a name already taken gets -2, -3 …"""
+    source = Path(location)
+    stem = f"{source.stem}-备份-{(now or datetime.now()).strftime('%Y%m%d-%H%M')}"
+    path, n = source.with_name(f"{stem}.db"), 1
+    while path.exists():
+        n += 1
+        path = source.with_name(f"{stem}-{n}.db")
+    return str(path)
 
 
 def tab_classes() -> list[type]:
@@ -191,8 +204,8 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------------
 
     def backup(self) -> None:
-        default = str(Path(self.store.location).with_name(Path(self.store.location).stem + "-备份.db"))
-        path, _ = QFileDialog.getSaveFileName(self, "备份竞岗文件", default, "竞岗数据 (*.db)")
+        path, _ = QFileDialog.getSaveFileName(self, "备份竞岗文件", backup_name(self.store.location),
+                                              "竞岗数据 (*.db)")
         if path:
             if self.bench.run(lambda store: store.backup(path)) is not FAILED:
                 self.bench.info(f"已备份到 {path}")
