@@ -54,7 +54,7 @@ class DrawTab(TabPage):
         self.meeting = QComboBox()
         self.meeting.addItems(list(draws.MEETINGS))
         label.setBuddy(self.meeting)
-        self.program_mode = QRadioButton("程序抽签(&P)")
+        self.program_mode = QRadioButton("程序抽签(&C)")
         self.paper_mode = QRadioButton("纸签录入(&A)")
         self.program_mode.setChecked(True)
         modes = QButtonGroup(self)
