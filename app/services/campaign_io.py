@@ -245,6 +245,7 @@ def _nonzero(counts: Any) -> dict[tuple[str, str], dict[str, int]]:
 DATE_KEYS = ("birth", "work_start", "post_start")
 TEXT_KEYS = ("gender", "political", "education", "unit", "former_office")
 MAX_STORED_INT = 2**31 - 1
+APPRAISAL_COLUMNS = ("appraisal_1", "appraisal_2", "appraisal_3")
 SETTING_COUNTS = ("declarations_published_round", "selection_staff_end")   # whole numbers the program reads
 
 
@@ -363,6 +364,9 @@ class _OwnKeys:
                     self.add(f"{where}.{key}", str(err))
         if not isinstance(p.get("no_rotation", False), bool):
             self.add(f"{where}.no_rotation", f"{quote(p['no_rotation'])} 须为 true 或 false")
+        appraisal = p.get("appraisal") or []
+        if len(appraisal) > len(APPRAISAL_COLUMNS):   # the scheme allows up to 5 years; the roster keeps 3
+            self.add(f"{where}.appraisal", f"数据文件只能保存 {len(APPRAISAL_COLUMNS)} 个年度考核分，现有 {len(appraisal)} 个")
         for item, value in _score_items(p).items():   # the scheme may name exam parts at will
             if len(item) > Score.item.type.length:
                 self.add(f"{where}.{item}", f"名称过长（最多 {Score.item.type.length} 个字符）")

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from app.cli import run_import
-from app.core.campaign import CampaignError, decode_json
+from app.cli import read_campaign_json, run_import
+from app.core.campaign import CampaignError, decode_json, parse_campaign
+from app.core.results import compute, results_to_json
 from app.services.campaign_io import check_campaign_file, compute_results, export_campaign, import_campaign
 from app.services.store import Store, StoreError
 from tests.fuzz.hostile import (assert_problem_lines, damaged_text, db_snapshot, fuzz_settings, mutated, render, rich,
@@ -26,6 +27,7 @@ from tests.fuzz.hostile import (assert_problem_lines, damaged_text, db_snapshot,
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "jd2026"
+SOURCE, TARGET = "竞岗文件.json", "新竞岗.db"   # beside each other in the test's folder
 
 
 def side_files(db: Path) -> list[Path]:
@@ -33,7 +35,7 @@ def side_files(db: Path) -> list[Path]:
 
 
 def import_file(tmp_path: Path, content: str | bytes, *, password: str | None = PASSWORD) -> tuple[int, str, str, Path]:
-    src, db = tmp_path / "竞岗文件.json", tmp_path / "新竞岗.db"
+    src, db = tmp_path / SOURCE, tmp_path / TARGET
     for p in side_files(db):
         p.unlink()
     src.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
@@ -43,15 +45,18 @@ def import_file(tmp_path: Path, content: str | bytes, *, password: str | None = 
     return code, out.getvalue(), err.getvalue(), db
 
 
-def assert_accepted_store_is_sound(db: Path) -> None:
+def assert_accepted_store_is_sound(db: Path, data: dict) -> None:
+    """The store verifies, its export passes the same checks, and it shows the results of the file."""
     store = Store.open(db, operator="复核")
     try:
         assert store.verify().ok
         check_campaign_file(json.loads(json.dumps(export_campaign(store), ensure_ascii=False)))
         try:
-            compute_results(store)
+            _, shown = compute_results(store)
         except StoreError as err:   # e.g. scores still missing: said in Chinese, not a crash
             assert_problem_lines(str(err))
+        else:
+            assert results_to_json(shown) == results_to_json(compute(parse_campaign(data)))
     finally:
         store.close()
 
@@ -64,7 +69,7 @@ def assert_clean_import(code: int, out: str, err: str, db: Path) -> None:
         assert side_files(db) == [], "a refused import left a file behind"
     else:
         assert err == "" and "已导入" in out
-        assert_accepted_store_is_sound(db)
+        assert_accepted_store_is_sound(db, read_campaign_json(str(db.with_name(SOURCE))))
 
 
 def with_change(change, base=rich) -> str:
@@ -95,6 +100,9 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         serial=2**31)), "ballots[2].serial"),
     "a score of 20 characters": (with_change(lambda d: d["people"][0].update(exam="82.50000000000000000")),
                                  "people[0] (1001 张明).exam: “82.50000000000000000” 过长（最多 16 个字符）"),
+    "five years of 考核 (the store keeps three)": (
+        with_change(lambda d: (d["scheme"].update(appraisal_years=5), d["people"][0].update(appraisal=["95"] * 5))),
+        "people[0] (1001 张明).appraisal: 数据文件只能保存 3 个年度考核分，现有 5 个"),
     "office as a number": (with_change(lambda d: d["posts"][0].update(office=7)), "posts[0] (P1).office"),
     "judge without a seat": (with_change(lambda d: d["judges"][0].pop("seat")), "judges[0].seat"),
     "judge id twice": (with_change(lambda d: d["judges"][1].update(id="J1")), "judges[1].id"),
@@ -133,15 +141,15 @@ def test_valid_files_still_import(tmp_path):
         assert_clean_import(code, out, err, db)
 
 
-def test_missing_file_directory_and_no_password_create_nothing(tmp_path):
-    db = tmp_path / "新竞岗.db"
+def test_missing_file_directory_and_no_password_create_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("JINGGANG_SUPERVISOR_PASSWORD", raising=False)
+    db = tmp_path / TARGET
     for path in (tmp_path / "nope.json", tmp_path):
         err = io.StringIO()
         assert run_import(str(path), str(db), "导入", PASSWORD, None, io.StringIO(), err) == 2
         assert_problem_lines(err.getvalue())
         assert side_files(db) == []
     code, out, err, db = import_file(tmp_path, render(small()), password="")
-    os.environ.pop("JINGGANG_SUPERVISOR_PASSWORD", None)
     assert code == 2 and "监督组密码" in err and side_files(db) == []
 
 
