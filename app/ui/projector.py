@@ -27,6 +27,7 @@ from .workbench import FAILED, Workbench
 
 WALL_TITLE = "竞岗考评 — 大屏"
 DEFAULT_WALL = (1920, 1080)
+PREVIEW_MIN = (160, 90)          # the preview dock at its narrowest (16:9)
 SCENE_KEYS = {scene: f"Ctrl+{i}" for i, scene in enumerate(SCENES, start=1)}
 OPEN_KEY, BLACKOUT_KEY, NEXT_SPEAKER_KEY, PREV_SPEAKER_KEY, NEXT_PAGE_KEY = "F5", "F7", "F8", "Shift+F8", "F9"
 
@@ -215,7 +216,8 @@ class ProjectorPreview(QWidget):
         super().__init__(parent)
         self.feed = feed
         self.renderer = SceneRenderer()
-        self.setMinimumSize(240, 135)
+        # Small enough that the main window, with this dock shown, still fits a 1366-px laptop screen.
+        self.setMinimumSize(*PREVIEW_MIN)
         feed.updated.connect(self.update)
         feed.paged.connect(self.update)
 
