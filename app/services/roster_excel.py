@@ -462,6 +462,7 @@ class _SheetReader:
 
 
 _BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+STORED_APPRAISALS = sum(1 for c in Person.__table__.c if c.name.startswith("appraisal_"))   # 考核 the store keeps
 _MAX_LENGTH = {c.key: Person.__table__.c[c.key].type.length for c in ROSTER_COLUMNS
                if c.kind in ("id", "name", "text", "choice")}   # what the database column holds
 

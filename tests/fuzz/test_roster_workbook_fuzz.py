@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from app.core.roster import RosterPerson
 from app.services.excel import import_roster_xlsx
 from app.services.roster_excel import ROSTER_COLUMNS, write_roster_template
+from app.services.scheme import set_scheme
 from app.services.store import Store, StoreError
 from tests.fuzz.hostile import CJK, db_snapshot, fuzz_settings, time_limit
 
@@ -195,6 +196,8 @@ CASES: dict[str, tuple[bytes | Callable[[], bytes], str | None]] = {   # (made w
                                    "第1048576行 A列（编号）：编号为空"),
     "wrong types in every column": (sheet([HEADER, [True, 3.5, 7, datetime(2020, 1, 1), "abc", "八十", "九十", True,
                                                     time(1, 2), -1, 100.5]]), "第2行"),
+    "four years of 考核": (sheet([HEADER + ["考核1", "考核2", "考核3", "考核4"], ROW + [90] * 4]),
+                          "考核列有 4 列，方案只取近 3 年"),
     "duplicate ids": (sheet([HEADER, ROW, ROW]), "第3行 A列（编号）：编号“2001”与第2行重复"),
     "ids equal after 全角 folding": (sheet([HEADER, ROW, rows_with(编号="２００１")[1]]), "与第2行重复"),
 }
@@ -213,6 +216,17 @@ def test_hand_made_bad_workbook_is_refused_and_stores_nothing(store, tmp_path, n
 
 def test_a_valid_workbook_still_imports(store, tmp_path):
     assert attempt_bytes(store, tmp_path, sheet(rows_with())) is None
+
+
+def test_more_years_of_考核_than_the_store_keeps(tmp_path):
+    store = Store.create(tmp_path / "five.db", title="五年考核", unit="某某局", supervisor_password="jd2026",
+                         operator="王敏")
+    try:
+        set_scheme(store, {"appraisal_years": 5})
+        message = attempt_bytes(store, tmp_path, sheet([HEADER + ["考核1", "考核2", "考核3", "考核4"], ROW + [90] * 4]))
+        assert "人员名单只能保存 3 年的考核分，王芳（2001）等 1 人有 4 年" in message
+    finally:
+        store.close()
 
 
 def test_missing_file_and_directory(store, tmp_path):
