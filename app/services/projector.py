@@ -5,7 +5,8 @@ a frozen dataclass of *names, post names and numbers* — never a person's id, b
 other roster field — so a painter cannot show what it was never given. What each scene may show:
 
 - 抽签结果: a *recorded* draw only — position and name, the method, the seed and the list digest,
-  and whether redoing the draw from its record agrees (复核一致).
+  and whether redoing the draw from its record agrees (复核一致). Before the draw: the candidate
+  list fixed for it (names only, no order) and its digest, waiting for the seed (SPEC §5 step 1).
 - 当前演讲: the speaker's name, their declared posts (effective 报岗), n of N, the next speaker.
 - 评分进度: per candidate how many judges have scored — never a judge's score; the trimmed mean
   only once every judge has scored that candidate and every score is confirmed.
@@ -146,7 +147,8 @@ class DrawLine:
 @dataclass(frozen=True)
 class DrawScene:
     meeting: str
-    recorded: bool                 # False: nothing drawn yet — the wall says so and shows no order
+    recorded: bool                 # False: not drawn yet — the fixed list (names, roster order) and its
+                                   # digest, waiting for the seed (SPEC §5 step 1); no order, no seed
     method: str = ""               # 程序抽签 / 纸签
     seed: str | None = None
     list_digest: str = ""
@@ -238,11 +240,14 @@ def _post_names(store: Store) -> dict[str, str]:
 
 
 def draw_scene(store: Store, meeting: str = draws.SPEECH_MEETING) -> DrawScene:
-    """抽签结果 from the *recorded* draw only: nothing is shown before the draw is stored."""
+    """抽签结果 from the *recorded* draw only. Before it, the candidate list fixed for the draw (names
+    only, roster order — no position) with its digest, so the room sees the digest before the seed."""
     record = draws.current_draw(store, meeting)
-    if record is None:
-        return DrawScene(meeting, False)
     names = _names(store)
+    if record is None:
+        ids, digest = draws.fix_list(store, meeting)
+        return DrawScene(meeting, False, list_digest=digest if ids else "",
+                         lines=tuple(DrawLine(0, names.get(pid, "")) for pid in ids))
     try:
         verified = not draws.verify_recorded(store, meeting)
     except StoreError:

@@ -38,6 +38,9 @@ DIM = QColor("#c8c8c8")           # still ≥ 12:1 against black
 BAR_BELOW = QColor("#5f86c6")     # a bar under the 1/3 line
 RULE = QColor("#555555")
 
+WAITING_FOR_SEED = "尚未抽签　候选名单已确定，等待监督组公布种子"
+"""抽签结果 before the draw: the list and its digest are shown, the seed is still to come (SPEC §5)."""
+
 COUNT_HEADERS = {"leaders": "领导", "staff": "行政", "unit_heads": "事业", "county_chiefs": "县局"}
 """Column heads of the counts by voter group (two characters: they fit a 1024×768 wall)."""
 
@@ -261,16 +264,19 @@ class SceneRenderer:
 
     def _paint_draw(self, data: DrawScene, rows: list) -> None:
         y = self._title(f"{SCENE_LABELS[DRAW]} · {data.meeting}")
-        if not data.recorded:
-            self._card(f"{data.meeting}尚未抽签")
+        if not data.recorded and not data.lines:
+            self._card(f"{data.meeting}尚未抽签", "尚无候选人")
             return
         u, mx, rh = self.u, self.mx, self._row_h()
         width = self.W - 2 * mx
-        seed = f"种子 {data.seed}" if data.seed else "纸签抽签：按所抽签号"
+        if data.recorded:
+            seed = f"种子 {data.seed}" if data.seed else "纸签抽签：按所抽签号"
+            head = f"{data.method}　{seed}"
+        else:
+            head = WAITING_FOR_SEED
         check = {True: "复核一致", False: "复核不一致，请核查", None: ""}[data.verified]
-        head = f"{data.method}　{seed}"
         check_w = self.width(check) + 8 if check else 0
-        self.text(mx, y, width - check_w, rh, head)
+        self.text(mx, y, width - check_w, rh, head, color=FG if data.recorded else ACCENT, bold=not data.recorded)
         if check:
             self.text(self.W - mx - check_w, y, check_w, rh, check, color=ACCENT if data.verified else FG,
                       bold=True, align=Qt.AlignmentFlag.AlignRight)
@@ -291,9 +297,12 @@ class SceneRenderer:
         for i, line in enumerate(rows):
             c, r = divmod(i, per_col)
             x, ry = mx + c * col_w, y + r * rh
-            self.text(x, ry, num_w, rh, str(line.position), color=ACCENT, bold=True, align=Qt.AlignmentFlag.AlignRight)
+            if data.recorded:          # before the draw there is no order: names only
+                self.text(x, ry, num_w, rh, str(line.position), color=ACCENT, bold=True,
+                          align=Qt.AlignmentFlag.AlignRight)
             self.text(x + num_w + 18 * u, ry, col_w - num_w - 30 * u, rh, line.name)
-        self._footer(f"共 {len(data.lines)} 人，按抽签顺序")
+        self._footer(f"共 {len(data.lines)} 人，按抽签顺序" if data.recorded
+                     else f"共 {len(data.lines)} 人，按名单顺序；公布种子后抽签定顺序")
 
     # -- 当前演讲 ------------------------------------------------------------------------------------
 

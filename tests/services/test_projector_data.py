@@ -109,7 +109,10 @@ def test_names_are_shown_not_ids(store):
 
 def test_draw_scene_only_from_a_recorded_draw(store):
     before = projector.draw_scene(store, draws.SPEECH_MEETING)
-    assert not before.recorded and before.lines == () and before.seed is None
+    assert not before.recorded and before.seed is None and before.method == "" and before.verified is None
+    # SPEC §5 step 1: the fixed list (names only, no order) and its digest, before the seed exists
+    assert before.list_digest == draws.fix_list(store, draws.SPEECH_MEETING)[1]
+    assert [(line.position, line.name) for line in before.lines] == [(0, "张明"), (0, "李华"), (0, "王芳")]
     draws.program_draw(store, draws.SPEECH_MEETING, "4711")
     after = projector.draw_scene(store, draws.SPEECH_MEETING)
     assert after.recorded and after.seed == "4711" and after.method == "程序抽签"

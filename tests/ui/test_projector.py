@@ -20,7 +20,7 @@ from app.services.store import STAGES, Changed, Store
 from app.ui import projector as ui_projector
 from app.ui.main_window import MainWindow
 from app.ui.projector import PAGE_SECONDS, ProjectorPreview, ProjectorWindow
-from app.ui.projector_scenes import BASE_PT, SceneRenderer, base_px, render_image, scene_texts
+from app.ui.projector_scenes import WAITING_FOR_SEED, BASE_PT, SceneRenderer, base_px, render_image, scene_texts
 from app.ui.workbench import Workbench
 
 BIRTHS = {"1001": "1985-03", "1002": "1990-07", "1003": "1979-11"}
@@ -178,7 +178,7 @@ def test_hidden_data_never_appears_on_the_wall(qtbot, ballot_bench):
 
     texts = all_wall_texts(store)
     check(texts)
-    assert "结果尚未公布" in texts and "竞岗演讲尚未抽签" in texts
+    assert "结果尚未公布" in texts and WAITING_FOR_SEED in texts
     assert not any(t.startswith("人选") for t in texts)
 
     ballot_bench.run(draws.program_draw, draws.SPEECH_MEETING, "4711")
