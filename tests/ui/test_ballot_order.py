@@ -33,4 +33,7 @@ def test_the_ballot_screen_follows_the_printed_ballot_before_and_after_the_speec
     assert ids == printed
     rows = sheet_data(demo_store, "定岗推荐票", printed="").rows
     assert names == [r.name for r in rows]
+    # the pair table keeps roster order, as the printed 定岗推荐结果
+    persons = list(dict.fromkeys(r.person for r in tab.pair_model.rows()))
+    assert persons == before != ids
     tab.grab().save("/tmp/shots/ballot_order.png")

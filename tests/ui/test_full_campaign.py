@@ -342,8 +342,8 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     assert view.hasFocus()
     clerk.press(Qt.Key.Key_F1)
     assert rec_tab.ballot_panel.group() == "leaders"
-    assert [c[1] for c in form.candidates] == ["张明", "李华", "王芳"]
-    papers = ("111", "111", "1p31", "1p30", "000")      # 张明, 李华, 王芳 on each paper
+    assert [c[1] for c in form.candidates] == ["李华", "张明", "王芳"]     # as the printed ballot: speaking order
+    papers = ("111", "111", "p311", "p310", "000")      # 李华, 张明, 王芳 on each paper
     for n, keys in enumerate(papers, start=1):
         clerk.enter(keys)                               # Enter on the last candidate saves the paper
         status = rec_tab.ballot_panel.status.text()

@@ -322,7 +322,7 @@ class BallotPanel(QWidget):
 
     def set_snapshot(self, snap: Snapshot) -> None:
         self.snap = snap
-        self.form.set_candidates([(pid, snap.names[pid], snap.declared[pid]) for pid in snap.candidates],
+        self.form.set_candidates([(pid, snap.names[pid], snap.declared[pid]) for pid in snap.ballot_order],
                                  dict(snap.posts))
         for i, g in enumerate(GROUPS):
             typed = any(g in per_group for per_group in snap.typed.values())

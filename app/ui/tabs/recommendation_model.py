@@ -36,7 +36,7 @@ class Snapshot:
 
     scheme: Scheme
     names: dict[str, str]                       # person → name, roster order
-    candidates: list[str]                       # persons with an effective declaration, ballot order
+    candidates: list[str]                       # persons with an effective declaration, roster order
     declared: dict[str, tuple[str, ...]]
     posts: dict[str, str]                       # post → name, post order
     presence: dict[str, int]
@@ -49,13 +49,15 @@ class Snapshot:
     passed: dict[str, bool]                     # §五 result per person with a 满意度 record
     problem: str | None                         # why the full results cannot be computed yet
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    # The candidates in the printed 定岗推荐票's order (speaking order once drawn): the 唱票 form
+    # follows the paper the clerk reads top down; the pair table keeps roster order (as 定岗推荐结果).
+    ballot_order: list[str] = field(default_factory=list)
 
 
 def read_snapshot(store: Store) -> Snapshot:
     names = roster.names(store)
     declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
-    # The printed 定岗推荐票's order (speaking order once drawn): the clerk reads the paper top down.
-    candidates = [pid for pid in draws.ballot_order(store) if declared.get(pid)]
+    candidates = [pid for pid in names if declared.get(pid)]
     posts = {p.id: p.name for p in roster.list_posts(store)}
     presence = rec_service.presence(store)
     typed = rec_service.counts(store)
@@ -83,7 +85,8 @@ def read_snapshot(store: Store) -> Snapshot:
             totals.setdefault(g, {})[person] = totals.get(g, {}).get(person, 0) + n
     warnings = ballot_checks.cross_check(presence, papers, keyed=dict(t.ballots), person_totals=totals, names=names)
     return Snapshot(store.scheme(), names, candidates, declared, posts, presence, typed, merged, by_ballot,
-                    dict(t.ballots), rows, papers, passed, problem, warnings)
+                    dict(t.ballots), rows, papers, passed, problem, warnings,
+                    [pid for pid in draws.ballot_order(store) if declared.get(pid)])
 
 
 def satisfaction_passed(store: Store) -> dict[str, bool]:
