@@ -9,7 +9,7 @@ from ..core.scheme import GROUP_LABELS, GROUPS
 from ..models.schema import Ballot, Person, Post, Presence, RecCount
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
-from .store import Changed, Store, StoreError
+from .store import Changed, ConflictError, Store, StoreError
 
 
 def set_presence(store: Store, group: str, raw: object) -> Changed:
@@ -30,8 +30,14 @@ def set_presence(store: Store, group: str, raw: object) -> Changed:
     return Changed.BALLOTS
 
 
+UNSEEN = object()
+"""``expected`` default of :func:`set_count`: no compare-and-set."""
+
+
 def set_count(store: Store, person_id: str, post_id: str, group: str, raw: object, *,
-              expected_version: int | None = None, reason: str | None = None) -> Changed:
+              expected_version: int | None = None, expected: object = UNSEEN, reason: str | None = None) -> Changed:
+    """One typed 推荐数. ``expected`` is the count the clerk saw (None = empty): when another laptop has
+    changed it since, :class:`ConflictError` and nothing is overwritten."""
     if group not in GROUPS:
         raise StoreError(f"未知的投票组 {group}")
     with store.write(reason) as s:
@@ -54,6 +60,8 @@ def set_count(store: Store, person_id: str, post_id: str, group: str, raw: objec
         if s.execute(select(Ballot.serial).where(Ballot.group == group, Ballot.status == "valid").limit(1)).first():
             raise StoreError(f"{GROUP_LABELS[group]}已逐票唱票，推荐数由选票统计，不能再直接录入")
         existing = s.get(RecCount, (person_id, post_id, group))
+        if expected is not UNSEEN and (existing.count if existing is not None else None) != expected:
+            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
         if existing is not None and existing.count == n:
             return Changed.NONE
         if existing is not None:

@@ -99,3 +99,26 @@ def test_ctrl_r_refreshes(qtbot, laptops):
     window.refresh_action.trigger()
     assert seen == [Changed.ALL]
     assert window.refresh_action.shortcut().toString() == "Ctrl+R"
+
+
+def test_count_changed_elsewhere_is_not_overwritten(qtbot, laptops):
+    """定岗推荐 counts typed in count mode: B's screen still shows 4 leaders for 1001 → P1 when A types 5."""
+    from app.services.recommendation import counts
+    from app.ui.tabs.recommendation import RecommendationTab
+    from app.ui.tabs.recommendation_model import PairModel
+    a, b = laptops
+    tabs = []
+    for bench in (a, b):
+        tab = RecommendationTab(bench)
+        qtbot.addWidget(tab)
+        tab.show()
+        qtbot.waitExposed(tab)
+        tab.count_mode.click()                      # 计数录入
+        tabs.append(tab)
+    said_b = messages(b)
+    ma, mb = tabs[0].pair_model, tabs[1].pair_model
+    row = ma.find("1001", "P1")
+    assert ma.setData(ma.index(row, PairModel.COL_GROUP), "5")
+    assert not mb.setData(mb.index(mb.find("1001", "P1"), PairModel.COL_GROUP), "3") or not mb.last_ok
+    assert "其他录入人修改" in said_b[-1][0]
+    assert counts(a.store)[("1001", "P1")]["leaders"] == 5

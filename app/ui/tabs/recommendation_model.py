@@ -19,9 +19,9 @@ from ...core.scheme import GROUP_LABELS, GROUPS, Scheme
 from ...core.scoring import satisfaction
 from ...services import ballot_checks, ballots, declarations, draws, recommendation as rec_service, roster, scores
 from ...services.ballot_checks import PaperCount
-from ...services.store import Store, StoreError
+from ...services.store import Store
 from ..table import CENTER, LEFT, RIGHT, Index, score_text
-from ..workbench import Workbench
+from ..workbench import Workbench, first_then
 
 GROUP_SHORT = {"leaders": "局领导", "staff": "其他行政", "unit_heads": "事业单位", "county_chiefs": "县局长"}
 GREEN, RED, AMBER, GREY = QColor("#1e6b2e"), QColor("#b00020"), QColor("#9a5b00"), QColor("#777777")
@@ -294,7 +294,8 @@ class PairModel(QAbstractTableModel):
         person, post = r.person, r.post
         self.last_ok = self.bench.edit(
             f"{r.name} → {r.post_name} · {GROUP_LABELS[group]}推荐数 {text}",
-            lambda store: rec_service.set_count(store, person, post, group, text),
+            first_then(lambda store: rec_service.set_count(store, person, post, group, text, expected=old),
+                       lambda store: rec_service.set_count(store, person, post, group, text)),
             # No service deletes a typed count: undoing a first entry records 0 (SPEC: same rate).
             lambda store: (rec_service.clear_count(store, person, post, group) if old is None
                            else rec_service.set_count(store, person, post, group, old)))
