@@ -200,10 +200,12 @@ def confirm(store: Store, rows: list[tuple[str, tuple[str, ...]]]) -> Changed:
     """Confirm entered values: ``("scores", (person, item))``, ``("speech_scores", (person, judge))``
     or ``("rec_counts", (person, post, group))``.
 
-    In double-entry mode values are confirmed only by a matching blind re-entry (:func:`blind_enter`).
+    **Decision**: 双录入 (the switch on the 竞岗演讲评分 tab) covers the judges' scores: in that mode a
+    speech score is confirmed only by a matching blind re-entry (:func:`blind_enter`). Exam/测评 values and
+    typed 推荐数 are confirmed as usual (Ctrl+Enter) — their tabs have no blind entry.
     """
-    if store.info().double_entry:
-        raise StoreError("双录入模式下，由第二录入人盲录一致后自动确认")
+    if store.info().double_entry and any(table == "speech_scores" for table, _ in rows):
+        raise StoreError("双录入模式下，演讲评分由第二录入人盲录一致后自动确认")
     changed = Changed.NONE
     with store.write() as s:
         for table, key in rows:

@@ -14,7 +14,7 @@ from app.core.roster import RosterPerson
 from app.services import scores, stages
 from app.services.campaign_io import compute_results, export_campaign, import_campaign
 from app.services.roster import import_people, list_people, save_person
-from app.services.store import ConflictError, LockedError, Store, StoreError
+from app.services.store import Changed, ConflictError, LockedError, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -181,6 +181,9 @@ def test_double_entry_confirms_on_match_and_shows_mismatches(tmp_path):
     assert scores.mismatches(store) == [("speech_scores:1001|J02", "90", "98")]
     with pytest.raises(StoreError, match="双录入模式"):
         scores.confirm(store, [("speech_scores", ("1001", "J02"))])
+    # The exam tab has no blind entry: its values are confirmed as usual in double-entry mode.
+    assert scores.confirm(second, [("scores", ("1001", "exam"))]) == Changed.SCORES
+    assert scores.list_scores(store)["1001"]["exam"].status == "confirmed"
     assert store.verify().ok
 
 
