@@ -49,8 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_output() -> None:
+    """Results and messages are UTF-8 also when redirected on a Windows machine (whose default, GBK, cannot
+    hold every name); an interactive console keeps its own encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.isatty():
+                stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command not in (None, "gui"):
+        _utf8_output()
     if args.selftest:
         from .selftest import run_selftest
         return run_selftest()

@@ -112,14 +112,19 @@ def parse_score(
     return value
 
 
+MAX_COUNT_DIGITS = 9
+"""A head or vote count never has more digits (and int() of a huge text is slow)."""
+
+
 def parse_count(raw: object, *, low: int = 0, high: int | None = None) -> int:
     """Read a head count or vote count: a whole number in [low, high]."""
     if isinstance(raw, bool):
         raise ScoreError(f"{raw!r} 不是整数")
     if isinstance(raw, str):
         text = _fold_fullwidth(raw).strip()
-        if not text.isdigit():
-            raise ScoreError(f"“{raw.strip()}” 不是整数")
+        # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
+        if not text or len(text) > MAX_COUNT_DIGITS or not all("0" <= ch <= "9" for ch in text):
+            raise ScoreError(f"“{raw.strip()[:20]}” 不是整数")
         value = int(text)
     elif isinstance(raw, int):
         value = raw

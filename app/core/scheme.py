@@ -185,8 +185,13 @@ class Scheme:
             if isinstance(raw, bool) or isinstance(raw, float) or not isinstance(raw, (str, int)):
                 problems.append(f"scheme.{key}: {raw!r} 须为字符串形式的小数（如 \"0.35\"）")
                 return None
+            text = str(raw).strip()
+            # No exponent and no overlong text: Decimal("1e999999999") makes later arithmetic hang.
+            if len(text) > 30 or "e" in text.lower():
+                problems.append(f"scheme.{key}: “{text[:30]}” 不是普通的小数")
+                return None
             try:
-                value = Decimal(str(raw).strip())
+                value = Decimal(text)
             except InvalidOperation:
                 problems.append(f"scheme.{key}: “{raw}” 不是数字")
                 return None
@@ -210,8 +215,12 @@ class Scheme:
             if isinstance(raw, bool) or isinstance(raw, float) or not isinstance(raw, (str, int)):
                 problems.append(f"scheme.{key}: {raw!r} 须为分数字符串（如 \"1/3\"）")
                 return
+            text = str(raw).strip()
+            if len(text) > 30 or "e" in text.lower():
+                problems.append(f"scheme.{key}: “{text[:30]}” 不是分数")
+                return
             try:
-                changes[key] = Fraction(str(raw).strip())
+                changes[key] = Fraction(text)
             except (ValueError, ZeroDivisionError):
                 problems.append(f"scheme.{key}: “{raw}” 不是分数")
 

@@ -107,3 +107,11 @@ def test_parse_count():
         parse_count("3.5")
     with pytest.raises(ScoreError, match="小于 1"):
         parse_count(0, low=1)
+
+
+@pytest.mark.parametrize("raw", ["²", "①", "1²", "٣", "1" * 10, ""])
+def test_count_is_ascii_digits_only(raw):
+    """str.isdigit() accepts "²" and Arabic-Indic digits; a count must be 0-9 only (full-width folded)."""
+    with pytest.raises(ScoreError, match="不是整数"):
+        parse_count(raw)
+    assert parse_count("４２") == 42

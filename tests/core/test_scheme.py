@@ -52,3 +52,12 @@ def test_overrides_round_trip_through_json():
 
 def test_unknown_keys_are_ignored():
     assert Scheme().with_overrides({"colour": "red"}) == Scheme()
+
+
+@pytest.mark.parametrize("key, raw", [("threshold", "1e999999999"), ("exam_weight", "9e999999"),
+                                      ("exam_weight", "0." + "1" * 40)])
+def test_exponents_and_overlong_numbers_are_refused_at_once(key, raw):
+    """Decimal("1e999999999") would make the weight-sum check hang: refused before any arithmetic."""
+    with pytest.raises(ValueError) as err:
+        Scheme().with_overrides({key: raw})
+    assert f"scheme.{key}" in str(err.value)
