@@ -28,7 +28,13 @@ class PostRow:
     version: int
 
 
+STORED_APPRAISAL_YEARS = 3
+"""The roster keeps the 近三年 annual scores (考核1–3); more are refused, never silently dropped."""
+
+
 def _person_values(p: RosterPerson, sort: int) -> dict:
+    if len(p.appraisal) > STORED_APPRAISAL_YEARS:
+        raise StoreError(f"{p.name}（{p.id}）：考核分有 {len(p.appraisal)} 年，名单只保存近 {STORED_APPRAISAL_YEARS} 年")
     values = {f: getattr(p, f) for f in PERSON_FIELDS}
     apps = list(p.appraisal) + [None] * (3 - len(p.appraisal))
     values.update(appraisal_1=_text(apps[0]), appraisal_2=_text(apps[1]), appraisal_3=_text(apps[2]), sort=sort)

@@ -1,5 +1,6 @@
 """The campaign store: audit chain, verify, locks, confirmation, double entry, migrations (issue 3)."""
 
+from decimal import Decimal
 import json
 import sqlite3
 import subprocess
@@ -321,3 +322,10 @@ def test_every_new_store_object_logs_its_changes(tmp_path):
         del store
         gc.collect()
         assert report.ok, report.problems
+
+
+def test_more_than_three_appraisal_years_are_refused_not_dropped(tmp_path):
+    store = new_store(tmp_path)
+    with pytest.raises(StoreError, match="只保存近 3 年"):
+        save_person(store, RosterPerson(id="2001", name="赵敏", rank="科员", appraisal=tuple(Decimal(x) for x in "1234")))
+    assert list_people(store) == []
