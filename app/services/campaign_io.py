@@ -23,7 +23,7 @@ from ..core.roster import CATEGORIES, IDENTITIES, RosterError, parse_partial_dat
 from ..core.scheme import DIMENSIONS, GROUPS, Scheme
 from ..models import audit
 from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
-                             SpeechScore)
+                             SelectionChoice, SelectionPick, SelectionPlacement, SpeechScore)
 from .ballots import merged_counts
 from .scores import JUDGE_GROUPS
 from .store import Changed, Store, StoreError
@@ -57,6 +57,17 @@ def export_campaign(store: Store) -> dict[str, Any]:
         ballots = [{"serial": b.serial, "group": b.group, "marks": json.loads(b.marks), "status": b.status,
                     "entered_by": b.entered_by}
                    for b in s.execute(select(Ballot).order_by(Ballot.serial)).scalars()]
+        selection = {
+            "choices": [{"person": c.person_id, "phase": c.phase, "posts": c.posts.split(",") if c.posts else []}
+                        for c in s.execute(select(SelectionChoice).order_by(SelectionChoice.person_id)).scalars()],
+            "picks": [{"phase": x.phase, "round": x.round_no, "post": x.post_id, "kind": x.kind, "person": x.person_id,
+                       "chief_signed": bool(x.chief_signed), "person_signed": bool(x.person_signed)}
+                      for x in s.execute(select(SelectionPick).order_by(
+                          SelectionPick.phase, SelectionPick.round_no, SelectionPick.post_id)).scalars()],
+            "placements": [{"person": x.person_id, "placed_by": x.placed_by, "office": x.office, "note": x.note}
+                           for x in s.execute(select(SelectionPlacement)
+                                              .order_by(SelectionPlacement.person_id)).scalars()],
+        }
 
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -111,6 +122,8 @@ def export_campaign(store: Store) -> dict[str, Any]:
         doc["recommendation"]["typed_counts"] = [{"person": person, "post": post, **c}
                                                  for (person, post), c in sorted(typed.items())]
         doc["recommendation"]["ballots"] = ballots
+    if any(selection.values()):
+        doc["selection"] = selection   # the program's own key: §十五/§十六 as typed (replayed on open)
     return doc
 
 
@@ -205,6 +218,16 @@ def import_campaign(store: Store, data: Any) -> Changed:
             for b in rec.get("ballots") or []:
                 s.add(Ballot(serial=int(b["serial"]), group=b["group"], marks=json.dumps(b["marks"], ensure_ascii=False),
                              status=b.get("status", "valid"), entered_by=b.get("entered_by", operator)))
+        sel = data.get("selection") or {}
+        for c in sel.get("choices") or []:
+            s.add(SelectionChoice(person_id=c["person"], phase=c["phase"], posts=",".join(c["posts"])))
+        for x in sel.get("picks") or []:
+            s.add(SelectionPick(phase=x["phase"], round_no=int(x["round"]), post_id=x["post"], kind=x["kind"],
+                                person_id=x.get("person"), chief_signed=bool(x.get("chief_signed")),
+                                person_signed=bool(x.get("person_signed"))))
+        for x in sel.get("placements") or []:
+            s.add(SelectionPlacement(person_id=x["person"], placed_by=x["placed_by"], office=x.get("office"),
+                                     note=x.get("note")))
         s.flush()
         # What the store will compute from must be what was validated: typed counts and paper ballots
         # together give the file's counts (nothing stored otherwise).
@@ -327,7 +350,76 @@ class _OwnKeys:
         judges = self.judges()
         self.speech(judges)
         self.recommendation()
+        self.selection()
         return self.out
+
+    def _ref(self, where: str, raw: Any, known: set[str], what: str) -> str | None:
+        value = self.text(where, raw, None, required=True)
+        if value is not None and value not in known:
+            self.add(where, f"{quote(value)} 不是名单中的{what}")
+            return None
+        return value
+
+    def selection(self) -> None:
+        """§十五/§十六 as the program exported it: references, kinds and keys checked (the rules themselves
+        are replayed when the campaign is opened, and a broken record is refused there by name)."""
+        sel = self.mapping("selection", self.data.get("selection"))
+        phases, seen = ("staff", "business"), set()
+        for i, c in enumerate(self.listing("selection.choices", sel.get("choices"))):
+            where = f"selection.choices[{i}]"
+            if not isinstance(c, dict):
+                self.add(where, "须为对象")
+                continue
+            person = self._ref(f"{where}.person", c.get("person"), self.people, "人员编号")
+            if person in seen:
+                self.add(f"{where}.person", f"{quote(person)} 重复")
+            seen.add(person)
+            if c.get("phase") not in phases:
+                self.add(f"{where}.phase", f"{quote(c.get('phase'))} 须为 staff 或 business")
+            posts = self.listing(f"{where}.posts", c.get("posts"))
+            for k, post in enumerate(posts):
+                self._ref(f"{where}.posts[{k}]", post, self.posts, "岗位编号")
+            if len(",".join(str(x) for x in posts)) > SelectionChoice.posts.type.length:
+                self.add(f"{where}.posts", "过长")
+        keys = set()
+        for i, x in enumerate(self.listing("selection.picks", sel.get("picks"))):
+            where = f"selection.picks[{i}]"
+            if not isinstance(x, dict):
+                self.add(where, "须为对象")
+                continue
+            if x.get("phase") not in phases:
+                self.add(f"{where}.phase", f"{quote(x.get('phase'))} 须为 staff 或 business")
+            number = self.count(f"{where}.round", x.get("round"), low=1)
+            post = self._ref(f"{where}.post", x.get("post"), self.posts, "岗位编号")
+            key = (x.get("phase") if isinstance(x.get("phase"), str) else None, number, post)
+            if key in keys:
+                self.add(where, "同一阶段、轮次、科室重复")
+            keys.add(key)
+            kind = x.get("kind")
+            if kind not in ("pick", "keep", "pass"):
+                self.add(f"{where}.kind", f"{quote(kind)} 须为 pick、keep 或 pass")
+            if kind == "pass":
+                if x.get("person") is not None:
+                    self.add(f"{where}.person", "放弃（pass）不应有人员")
+            else:
+                self._ref(f"{where}.person", x.get("person"), self.people, "人员编号")
+            for flag in ("chief_signed", "person_signed"):
+                if not isinstance(x.get(flag, False), bool):
+                    self.add(f"{where}.{flag}", f"{quote(x.get(flag))} 须为 true 或 false")
+        seen = set()
+        for i, x in enumerate(self.listing("selection.placements", sel.get("placements"))):
+            where = f"selection.placements[{i}]"
+            if not isinstance(x, dict):
+                self.add(where, "须为对象")
+                continue
+            person = self._ref(f"{where}.person", x.get("person"), self.people, "人员编号")
+            if person in seen:
+                self.add(f"{where}.person", f"{quote(person)} 重复")
+            seen.add(person)
+            if x.get("placed_by") not in ("leaders", "origin"):
+                self.add(f"{where}.placed_by", f"{quote(x.get('placed_by'))} 须为 leaders 或 origin")
+            self.text(f"{where}.office", x.get("office"), SelectionPlacement.office)
+            self.text(f"{where}.note", x.get("note"), None)
 
     def settings(self) -> None:
         for key, value in self.mapping("settings", self.data.get("settings")).items():
