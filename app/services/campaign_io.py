@@ -360,20 +360,27 @@ class _OwnKeys:
             return None
         return value
 
+    def _objects(self, where: str, raw: Any):
+        """(where[i], item) for each item of a list that is an object; the others are named."""
+        for i, x in enumerate(self.listing(where, raw)):
+            if isinstance(x, dict):
+                yield f"{where}[{i}]", x
+            else:
+                self.add(f"{where}[{i}]", "须为对象")
+
+    def _person_once(self, where: str, raw: Any, seen: set[str]) -> None:
+        person = self._ref(f"{where}.person", raw, self.people, "人员编号")
+        if person in seen:
+            self.add(f"{where}.person", f"{quote(person)} 重复")
+        seen.add(person)
+
     def selection(self) -> None:
         """§十五/§十六 as the program exported it: references, kinds and keys checked (the rules themselves
         are replayed when the campaign is opened, and a broken record is refused there by name)."""
         sel = self.mapping("selection", self.data.get("selection"))
         phases, seen = ("staff", "business"), set()
-        for i, c in enumerate(self.listing("selection.choices", sel.get("choices"))):
-            where = f"selection.choices[{i}]"
-            if not isinstance(c, dict):
-                self.add(where, "须为对象")
-                continue
-            person = self._ref(f"{where}.person", c.get("person"), self.people, "人员编号")
-            if person in seen:
-                self.add(f"{where}.person", f"{quote(person)} 重复")
-            seen.add(person)
+        for where, c in self._objects("selection.choices", sel.get("choices")):
+            self._person_once(where, c.get("person"), seen)
             if c.get("phase") not in phases:
                 self.add(f"{where}.phase", f"{quote(c.get('phase'))} 须为 staff 或 business")
             posts = self.listing(f"{where}.posts", c.get("posts"))
@@ -382,11 +389,7 @@ class _OwnKeys:
             if len(",".join(str(x) for x in posts)) > SelectionChoice.posts.type.length:
                 self.add(f"{where}.posts", "过长")
         keys = set()
-        for i, x in enumerate(self.listing("selection.picks", sel.get("picks"))):
-            where = f"selection.picks[{i}]"
-            if not isinstance(x, dict):
-                self.add(where, "须为对象")
-                continue
+        for where, x in self._objects("selection.picks", sel.get("picks")):
             if x.get("phase") not in phases:
                 self.add(f"{where}.phase", f"{quote(x.get('phase'))} 须为 staff 或 business")
             number = self.count(f"{where}.round", x.get("round"), low=1)
@@ -407,15 +410,8 @@ class _OwnKeys:
                 if not isinstance(x.get(flag, False), bool):
                     self.add(f"{where}.{flag}", f"{quote(x.get(flag))} 须为 true 或 false")
         seen = set()
-        for i, x in enumerate(self.listing("selection.placements", sel.get("placements"))):
-            where = f"selection.placements[{i}]"
-            if not isinstance(x, dict):
-                self.add(where, "须为对象")
-                continue
-            person = self._ref(f"{where}.person", x.get("person"), self.people, "人员编号")
-            if person in seen:
-                self.add(f"{where}.person", f"{quote(person)} 重复")
-            seen.add(person)
+        for where, x in self._objects("selection.placements", sel.get("placements")):
+            self._person_once(where, x.get("person"), seen)
             if x.get("placed_by") not in ("leaders", "origin"):
                 self.add(f"{where}.placed_by", f"{quote(x.get('placed_by'))} 须为 leaders 或 origin")
             self.text(f"{where}.office", x.get("office"), SelectionPlacement.office)
