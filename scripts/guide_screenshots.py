@@ -263,8 +263,13 @@ def shoot_stage_and_unlock(app: QApplication, window, out: Path) -> list[Path]:
     written = []
     go_tab(app, window, 5)
     page = window.pages[4]
-    press(app, window, "Ctrl+Shift+L")
-    press(app, window, "Ctrl+Shift+L")
+    ask = QMessageBox.question                   # 锁定 asks first: the clerk answers 是
+    QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    try:
+        press(app, window, "Ctrl+Shift+L")
+        press(app, window, "Ctrl+Shift+L")
+    finally:
+        QMessageBox.question = ask
     row = 7                                      # the eighth speaker: not scored yet
     type_cell(app, page.view, page.model.index(row, page.model.FIRST_JUDGE), "88.5")
     written.append(save(window.grab(), out / "refusal-locked.png"))
