@@ -31,6 +31,13 @@ def _checks(workdir: Path, say: Callable[[str], None]) -> None:
             raise RuntimeError(f"缺少{label}文件：{path}")
         say(f"{label}：{path.name}（{path.stat().st_size:,} 字节）")
 
+    try:                                  # PostgreSQL (several laptops) is optional: report, don't require
+        import psycopg
+    except ImportError:
+        say("PostgreSQL 驱动：未安装（只能用数据文件）")
+    else:
+        say(f"PostgreSQL 驱动：psycopg {psycopg.__version__}（{psycopg.pq.__impl__}）")
+
     from .models.migrate import MIGRATIONS, head_revision
     say(f"数据库结构版本：{head_revision()}（{MIGRATIONS}）")
 

@@ -52,6 +52,11 @@ def tab_classes() -> list[type]:
             SchemeTab]
 
 
+SHORT_STAGE_LABELS = {"roster": "名单", "exam": "考测", "declarations": "报岗", "draw": "抽签", "speech": "演讲",
+                      "recommendation": "推荐", "assignment": "人选"}
+"""Stage names in the status bar for the stages of the other tabs."""
+
+
 class MessageLine(QLabel):
     """The last save or refusal, in words; refusals in red so they cannot be missed."""
 
@@ -271,10 +276,13 @@ class MainWindow(QMainWindow):
         self.file_label.setText(f"文件：{Path(self.store.location).name}")
         states = stages.stage_states(self.store)
         current = self.current_stage()
-        parts = []
+        parts, full = [], []
         for stage, label in STAGE_LABELS.items():
-            text = f"{label}:{STATE_LABELS[states.get(stage, 'draft')]}"
-            parts.append(f"<b>{text}</b>" if stage == current else text)
+            state = STATE_LABELS[states.get(stage, 'draft')]
+            full.append(f"{label}：{state}")
+            # The current tab's stage in full and bold; the others short, so the line fits 1366 px.
+            parts.append(f"<b>{label}:{state}</b>" if stage == current else f"{SHORT_STAGE_LABELS[stage]}:{state}")
         self.stage_label.setText(" · ".join(parts))
+        self.stage_label.setToolTip("\n".join(full))
         self.backup_label.setText(f"最近备份：{Path(self.store.last_backup).name}" if self.store.last_backup
                                   else "尚未备份")

@@ -52,7 +52,8 @@ def test_main_window_shows_every_tab(qtbot, small_store):
                       "7 综合考评与人选", "8 双向选择", "9 方案设置"]
     assert window.width() <= 1366 and window.height() <= 768
     assert "c.db" in window.file_label.text()
-    assert "竞岗演讲评分:草稿" in window.stage_label.text()
+    assert "<b>人员名单:草稿</b>" in window.stage_label.text() and "演讲:草稿" in window.stage_label.text()
+    assert "竞岗演讲评分：草稿" in window.stage_label.toolTip()
 
 
 def test_alt_number_switches_tabs(qtbot, small_store):

@@ -31,6 +31,18 @@ def test_the_window_with_the_preview_dock_fits_1366_by_768(qtbot, ui_font, demo_
         assert hint.width() <= DEFAULT_SIZE[0] <= 1366, (window.tabs.tabText(i), hint.width())
         assert hint.height() <= DEFAULT_SIZE[1] <= 768, (window.tabs.tabText(i), hint.height())
     assert window.width() <= 1366 and window.height() <= 768
-    window.tabs.setCurrentIndex(4)
-    QApplication.processEvents()
-    window.grab().save("/tmp/shots/window_dock.png")
+
+
+def test_the_status_bar_fits_the_default_width(qtbot, ui_font, demo_store):
+    """File, every stage's state and the last backup in one line of the default 1340-px window."""
+    window = MainWindow(demo_store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        used = sum(label.sizeHint().width() for label in (window.file_label, window.stage_label, window.backup_label))
+        assert used + 60 <= DEFAULT_SIZE[0], (window.tabs.tabText(i), used)
+    assert "竞岗演讲评分：草稿" in window.stage_label.toolTip()
+
