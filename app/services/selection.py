@@ -180,6 +180,11 @@ def _persons(s: Session, chiefs: dict[str, str], by_text: dict[str, str]) -> lis
     return out
 
 
+def _phase_started(s: Session, phase: str) -> bool:
+    """Has the phase any pick or pass stored (its declarations are then closed)?"""
+    return s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == phase).limit(1)).first() is not None
+
+
 def _open_round(s: Session) -> tuple[str, int]:
     row = s.get(Meta, ROUND_KEY)
     if row is None:
@@ -285,7 +290,7 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
         unknown = [x for x in posts if state.office(x) is None]
         if unknown:
             problems.append(f"申报的科室 {'、'.join(unknown)} 不存在或尚无科长")
-        if s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == phase).limit(1)).first():
+        if _phase_started(s, phase):
             problems.append(f"{PHASE_LABELS[phase]}已开始，不能再修改申报")
         if problems:
             raise StoreError(f"{who}：" + "；".join(problems))
@@ -300,7 +305,7 @@ def clear_choice(store: Store, person_id: str, *, reason: str | None = None) -> 
         row = s.get(SelectionChoice, person_id)
         if row is None:
             return Changed.NONE
-        if s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == row.phase).limit(1)).first():
+        if _phase_started(s, row.phase):
             raise StoreError(f"{PHASE_LABELS.get(row.phase, row.phase)}已开始，不能再修改申报")
         s.delete(row)
     return Changed.ROSTER
@@ -311,12 +316,6 @@ def choices(store: Store) -> dict[str, tuple[str, ...]]:
     with store.read() as s:
         return {c.person_id: tuple(c.posts.split(",")) if c.posts else ()
                 for c in s.execute(select(SelectionChoice)).scalars()}
-
-
-def phase_started(store: Store, phase: str) -> bool:
-    """Has the phase any pick or pass stored (declarations are then closed)?"""
-    with store.read() as s:
-        return s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == phase).limit(1)).first() is not None
 
 
 def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None) -> Changed:
@@ -421,8 +420,7 @@ def _leaders_check(s: Session, person_id: str) -> Person:
     person = s.get(Person, person_id)
     if person is None:
         raise StoreError(f"没有编号为 {person_id} 的人员")
-    started = s.execute(select(SelectionPick.post_id).where(SelectionPick.phase == core.STAFF).limit(1)).first()
-    if started or _open_round(s) != (core.STAFF, 1):
+    if _phase_started(s, core.STAFF) or _open_round(s) != (core.STAFF, 1):
         raise StoreError(f"科员定岗已开始，不能再由领导组安排（{core.RULE_15_1}）")
     return person
 

@@ -47,3 +47,12 @@ def demo_store(tmp_path):
 @pytest.fixture
 def bench(small_store, qapp):
     return Workbench(small_store)
+
+
+@pytest.fixture
+def messages(bench):
+    """What the workbench said, as (text, is_error), in order."""
+    seen: list[tuple[str, bool]] = []
+    bench.message.connect(lambda text, error: seen.append((text, error)))
+    return seen
+

@@ -68,3 +68,9 @@ def open_selection_tab(qtbot, store):
     tab.activateWindow()                                # no window manager offscreen: do its job
     qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
     return tab, messages
+
+
+def type_on_office_row(qtbot, tab, row: int, text: str) -> None:
+    """双向选择: select the 科室 row, type the 编号 (or 0) — the first digit opens the 本轮 cell — and Enter."""
+    tab.view.setCurrentIndex(tab.offices.index(row, 0))
+    type_in_cell(qtbot, tab.view, text)

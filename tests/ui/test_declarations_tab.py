@@ -21,13 +21,6 @@ def tab(bench, qtbot):
     return page
 
 
-@pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
 def cell(tab, person, round_no):
     model = tab.model
     row = next(i for i, r in enumerate(model.rows) if r.id == person)

@@ -28,13 +28,6 @@ def tab(qtbot, bench):
     return tab
 
 
-@pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
 def type_seed(qtbot, tab, seed: str) -> None:
     tab.seed.setFocus()
     tab.seed.clear()

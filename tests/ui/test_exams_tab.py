@@ -23,13 +23,6 @@ def tab(bench, qtbot):
     return page
 
 
-@pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
 def cell(tab, person, key):
     model = tab.model
     return model.index(model.row_index(person), model.column_of(key))

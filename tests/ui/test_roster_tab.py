@@ -33,13 +33,6 @@ def people(store) -> dict[str, RosterPerson]:
     return {p.id: p for p, _ in list_people(store)}
 
 
-@pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
 def make_tab(qtbot, bench) -> RosterTab:
     tab = RosterTab(bench)
     qtbot.addWidget(tab)

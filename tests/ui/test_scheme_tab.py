@@ -48,13 +48,6 @@ def make_tab(qtbot, bench) -> SchemeTab:
 
 
 @pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
-@pytest.fixture
 def tab(qtbot, bench) -> SchemeTab:          # small_store: scores exist
     return make_tab(qtbot, bench)
 

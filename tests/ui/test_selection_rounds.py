@@ -3,7 +3,7 @@
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from tests.conftest import DATA
 from app.core.roster import RosterPerson
@@ -12,7 +12,7 @@ from app.services.campaign_io import import_campaign
 from app.services.roster import names, save_person, save_post
 from app.services.store import Store
 from app.ui.tabs.selection_model import OfficeModel
-from tests.ui.keys import open_selection_tab, type_in_cell
+from tests.ui.keys import open_selection_tab, type_in_cell, type_on_office_row
 
 STAFF = (  # id, name, former 科, declared
     ("2001", "赵一", "办公室", ["P1"]),
@@ -46,15 +46,7 @@ def make_store(tmp_path):
 
 
 def type_on_row(qtbot, tab, row, text):
-    """Select the office row, type the 编号 (or 0), press Enter — keys only."""
-    tab.view.setFocus()
-    tab.view.setCurrentIndex(tab.offices.index(row, 0))
-    qtbot.keyClick(tab.view, text[0])
-    editors = [e for e in tab.view.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert editors, "typing a digit on an office row opens the 本轮 cell"
-    qtbot.keyClicks(editors[0], text[1:])
-    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
-    QApplication.processEvents()                        # Enter commits queued in Qt 6
+    type_on_office_row(qtbot, tab, row, text)
 
 
 def declare_all(qtbot, tab, people):

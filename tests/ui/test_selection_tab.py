@@ -2,11 +2,10 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services import selection
 from app.ui.tabs.selection_model import OfficeModel
-from tests.ui.keys import open_selection_tab
+from tests.ui.keys import open_selection_tab, type_on_office_row
 
 
 from tests.selection_setup import make_store  # noqa: E402  (shared set-up)
@@ -27,14 +26,7 @@ def open_tab(qtbot, store):
 
 
 def type_on_row(qtbot, tab, row, text):
-    tab.view.setFocus()
-    tab.view.setCurrentIndex(tab.offices.index(row, 0))
-    qtbot.keyClick(tab.view, text[0])
-    editors = [e for e in tab.view.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert editors, "typing a digit on an office row opens the 本轮 cell"
-    qtbot.keyClicks(editors[0], text[1:])
-    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
-    QApplication.processEvents()                        # Enter commits queued in Qt 6
+    type_on_office_row(qtbot, tab, row, text)
 
 
 def cell(tab, row, col):

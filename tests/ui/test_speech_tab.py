@@ -35,13 +35,6 @@ def tab(qtbot, bench):
     return make_tab(qtbot, bench)
 
 
-@pytest.fixture
-def messages(bench):
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
-
-
 def judge_col(tab, seat: int) -> int:
     return tab.model.FIRST_JUDGE + seat - 1
 
