@@ -49,19 +49,54 @@ class Changed(enum.Flag):
     BALLOTS = enum.auto()
     STAGES = enum.auto()
     SCHEME = enum.auto()
-    ALL = ROSTER | SCORES | DECLARATIONS | DRAW | SPEECH | BALLOTS | STAGES | SCHEME
+    SELECTION = enum.auto()     # 双向选择 choices, picks, placements
+    PROJECTOR = enum.auto()     # what the wall shows (scene, speaker, blackout): no data changed
+    ALL = ROSTER | SCORES | DECLARATIONS | DRAW | SPEECH | BALLOTS | STAGES | SCHEME | SELECTION | PROJECTOR
 
 
 class StoreError(RuntimeError):
-    """A refusal the user must read (Chinese)."""
+    """The program's own errors, the only ones a service raises. A plain ``StoreError`` is a
+    refusal (bad input, a rule): its Chinese message names the cell, row or field; nothing stored."""
 
 
 class ConflictError(StoreError):
-    """Somebody else changed the entry since it was read: nothing was overwritten."""
+    """Somebody else changed the entry since it was read: nothing was overwritten. The message
+    names who changed it and what it is now."""
 
 
 class LockedError(StoreError):
     """The stage is locked or published: edits are refused until the 监督组 unlock it."""
+
+
+class StorageError(StoreError):
+    """The database could not be written or reached (disk full, read-only file, connection lost,
+    lock timeout): nothing was stored. ``cause`` is the short Chinese reason (磁盘已满 …)."""
+
+    def __init__(self, message: str, cause: str = "", *, retry: bool = False):
+        super().__init__(message)
+        self.cause = cause or message
+        self.retry = retry        # worth trying again by itself (a lock timeout, a reconnect)
+
+
+@dataclass(frozen=True)
+class Wrote:
+    """What a write service stored, as the program will show it (Anki's ``OpChanges``).
+
+    ``changes`` says which views must redraw; ``entity`` and ``version`` name the stored row and
+    its new version (0 = the row is now absent), ``value`` its stored text as shown; ``label`` is
+    the entry in words for messages and the undo menu; ``seq`` the audit rows written
+    ``(before, after]`` — undo and redo are built on them."""
+
+    changes: "Changed"
+    label: str = ""
+    entity: str | None = None
+    value: str | None = None
+    version: int = 0
+    seq: tuple[int, int] = (0, 0)
+    result: object = None        # anything else the caller asked for (a ballot serial, a draw)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
 
 
 def hash_password(password: str, *, salt: bytes | None = None, iterations: int = 200_000) -> str:
