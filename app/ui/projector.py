@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QWidget
 from ..core.draw import MEETINGS
 from ..services import projector as service
 from ..services.projector import PROJECTOR_CHANGED, SCENE_LABELS, SCENE_WATCHES, SCENES, ProjectorState
-from ..services.store import Changed, StoreError
+from ..services.store import Changed, StorageError, StoreError
 from .projector_scenes import PAGE_SECONDS, SceneRenderer, paginate
 from .workbench import FAILED, Workbench
 
@@ -62,10 +62,14 @@ class ProjectorFeed(QObject):
         self._rebuild(Changed.ALL)
         self.updated.emit()
 
-    def on_changed(self, flags: Changed) -> None:
+    def on_changed(self, change: Any) -> None:
+        flags: Changed = change.flags
         old = self.state
         if flags & PROJECTOR_CHANGED:
-            self.state = service.projector_state(self.bench.store)
+            try:
+                self.state = service.projector_state(self.bench.store)
+            except StoreError:
+                return           # the store cannot be read now: the wall keeps what it shows
         state = self.state
         same_scene = (old.scene, old.meeting, old.speaker) == (state.scene, state.meeting, state.speaker)
         if not same_scene or flags & SCENE_WATCHES[state.scene]:
@@ -97,6 +101,10 @@ class ProjectorFeed(QObject):
         self._stale = False
         try:
             self.data = service.build_scene(self.bench.store, self.state, flags)
+        except StorageError as err:      # cannot read now: the wall keeps what it shows, tries again later
+            self._stale = True
+            self.bench.message.emit(f"大屏未能更新：{err.cause}", True)
+            return
         except StoreError as err:
             self.data = None
             self.bench.message.emit(f"大屏：{err}", True)

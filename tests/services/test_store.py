@@ -164,7 +164,7 @@ def test_stale_edit_gets_a_conflict_not_a_lost_update(tmp_path):
     other = Store.open(tmp_path / "c.db", operator="李强")
     version = scores.speech_scores(store)["1001"]["J01"][2]
     scores.set_speech_score(store, "1001", "J01", "91", expected_version=version)
-    with pytest.raises(ConflictError, match="已被其他录入人修改"):
+    with pytest.raises(ConflictError, match="已被"):
         scores.set_speech_score(other, "1001", "J01", "92", expected_version=version)
     assert scores.speech_scores(other)["1001"]["J01"][0] == 91
 
@@ -175,9 +175,9 @@ def test_double_entry_confirms_on_match_and_shows_mismatches(tmp_path):
     second = Store.open(tmp_path / "c.db", operator="李强")
     with pytest.raises(StoreError, match="不能由原录入人"):
         scores.blind_enter(store, "speech_scores", ("1001", "J01"), "88")   # 王敏 entered it
-    assert scores.blind_enter(second, "speech_scores", ("1001", "J01"), "88.0").matched
+    assert scores.blind_enter(second, "speech_scores", ("1001", "J01"), "88.0").result[0].matched
     assert scores.speech_scores(store)["1001"]["J01"][1] == "confirmed"
-    result = scores.blind_enter(second, "speech_scores", ("1001", "J02"), "98")
+    result, _row = scores.blind_enter(second, "speech_scores", ("1001", "J02"), "98").result
     assert not result.matched and (result.first, result.second) == ("90", "98")
     assert scores.mismatches(store) == [("speech_scores:1001|J02", "90", "98")]
     with pytest.raises(StoreError, match="双录入模式"):
@@ -286,7 +286,7 @@ def test_ballot_counts_are_confirmed_and_double_entered_too(tmp_path):
                           "and \"group\"='staff'").fetchone() == ("confirmed", "王敏")
     scores.set_double_entry(store, True)
     second = Store.open(tmp_path / "c.db", operator="李强")
-    assert not scores.blind_enter(second, "rec_counts", ("1002", "P1", "staff"), "21").matched
+    assert not scores.blind_enter(second, "rec_counts", ("1002", "P1", "staff"), "21").result[0].matched
     assert scores.mismatches(store) == [("rec_counts:1002|P1|staff", "20", "21")]
 
 

@@ -9,15 +9,14 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckB
                                QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ...core.declarations import effective_declaration
 from ...core.scheme import GROUP_LABELS
-from ...services import declarations, draws, roster, scores
+from ...services import scores, speech_grid
 from ...services.store import Changed
 from ..dialogs import ReasonDialog
 from ..table import Column, RowTableModel
 from ..workbench import FAILED
 from .base import TabPage
-from .speech_model import Entry, SpeechRow, SpeechScoreModel
+from .speech_model import SpeechScoreModel
 
 ROW_HEIGHT = 24
 WIDTHS = {"pos": 36, "name": 66, "posts": 128, "judge": 50, "count": 46, "dropped": 168, "mean": 72, "state": 56}
@@ -184,49 +183,26 @@ class SpeechTab(TabPage):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def on_changed(self, flags: Changed) -> None:
-        if self.model.local_edit:      # our own typed score: its row is already redrawn
-            return
-        super().on_changed(flags)
+    def initiators(self) -> tuple[object, ...]:
+        return (self, self.model)      # a typed score: its row is already redrawn from the answer
 
     def refresh(self) -> None:
-        store = self.bench.store
-        scheme, info = store.scheme(), store.info()
-        names = {p.id: p.name for p, _ in roster.list_people(store)}
-        post_names = {p.id: p.name for p in roster.list_posts(store)}
-        declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
-        entered = scores.speech_scores(store)
-        rows = []
-        for pid in draws.speaking_order(store):
-            rows.append(SpeechRow(pid, names.get(pid, pid), "、".join(post_names.get(p, p) for p in declared.get(pid, ())),
-                                  {j: Entry(v, status, version) for j, (v, status, version) in entered.get(pid, {}).items()}))
-        if info.double_entry:
-            self.model.mine |= scores.speech_cells_by(store, store.operator)
-        self.model.load(rows, scores.list_judges(store), trim=scheme.speech_trim, decimals=scheme.judge_decimals,
-                        double_entry=info.double_entry)
-        drawn = draws.current_draw(store, draws.SPEECH_MEETING)
-        self.order_label.setText(
-            ("演讲顺序：按抽签" + ("（纸签）" if drawn.method == draws.PAPER else f"（种子 {drawn.seed}）")) if drawn
-            else "演讲顺序：尚未抽签，暂按名单顺序")
-        if not self.model.judges():
-            self.order_label.setText(self.order_label.text() + "；尚无评委，请先“添加评委…”")
+        grid = speech_grid.speech_grid(self.bench.store)
+        self.model.load(grid)
+        self.order_label.setText(grid.order_note)
         self.double_entry.blockSignals(True)
-        self.double_entry.setChecked(info.double_entry)
+        self.double_entry.setChecked(grid.double_entry)
         self.double_entry.blockSignals(False)
-        self.confirm_button.setEnabled(not info.double_entry)
-        self._refresh_mismatches()
-        if not self.view.currentIndex().isValid() and rows and self.model.judges():
+        self.confirm_button.setEnabled(not grid.double_entry)
+        self._show_mismatches(grid.mismatches)
+        if not self.view.currentIndex().isValid() and grid.rows and grid.judges:
             self.view.setCurrentIndex(self.model.index(0, self.model.FIRST_JUDGE))
 
     def _refresh_mismatches(self) -> None:
-        seat = {j.id: j.seat for j in self.model.judges()}
-        rows = []
-        for entity, first, second in scores.mismatches(self.bench.store):
-            table, _, key = entity.partition(":")
-            if table != "speech_scores":
-                continue
-            person, _, judge = key.partition("|")
-            rows.append((self.model.person_name(person), f"评委{seat.get(judge, judge)}", first, second))
+        self._show_mismatches(speech_grid.speech_grid(self.bench.store).mismatches)
+
+    def _show_mismatches(self, mismatches) -> None:
+        rows = [(m.name, m.judge, m.first, m.second) for m in mismatches]
         self.mismatches.set_rows(rows)
         self.mismatch_box.setVisible(self.model.double_entry or bool(rows))
         if rows:
@@ -276,11 +252,11 @@ class SpeechTab(TabPage):
         if not pending:
             self.bench.info(f"{name}：没有待确认的评分")
             return
-        if self.bench.run(scores.confirm, pending) is not FAILED:
+        if self.bench.run(scores.confirm, pending, what=f"确认 {name} 的 {len(pending)} 个评分") is not FAILED:
             self.bench.info(f"{name}：已确认 {len(pending)} 个评分")
 
     def _toggle_double_entry(self, on: bool) -> None:
-        if self.bench.run(scores.set_double_entry, on) is FAILED:
+        if self.bench.run(scores.set_double_entry, on, expected=not on, what="切换双录入模式") is FAILED:
             self.double_entry.blockSignals(True)
             self.double_entry.setChecked(not on)
             self.double_entry.blockSignals(False)

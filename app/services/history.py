@@ -1,0 +1,237 @@
+"""撤销 / 重做 built on the audit log (Anki's backend undo, here with compare-and-set).
+
+Every write records the audit rows it appended, ``(before, after]`` (:attr:`Wrote.seq`). Undoing a
+write writes each row's *old* state back — but only where the row is still exactly what that write
+left (its logged *new* state). If anybody changed it since, nothing is written: a
+:class:`ConflictError` names who changed it and what it is now. Redoing is undoing the undo, so it
+carries the same check. The undo is itself an ordinary logged write (reason 撤销…), so the record
+keeps every step, and a locked stage refuses an undo like any other edit.
+
+**Decision:** an undone paper ballot is *discarded*, never deleted (SPEC §10, Tabbycat): undoing the
+insert of a ballot sets its status to ``discarded``; redoing sets it back to ``valid`` after the same
+checks a new ballot gets (group not full, not typed as counts).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, func, select
+from sqlalchemy.orm import Session
+
+from ..core.scheme import GROUP_LABELS
+from ..models import audit
+from ..models.schema import AUDITED, AuditLog, Ballot, Judge, Person, Post, Presence, RecCount
+from .stages import require_editable
+from .store import Changed, ConflictError, Store, StoreError, Wrote
+
+MODELS: dict[str, Any] = {m.__tablename__: m for m in AUDITED}
+
+STAGE_OF: dict[str, str] = {
+    "people": "roster", "posts": "roster", "scores": "exam", "declarations": "declarations",
+    "judges": "speech", "speech_scores": "speech", "presence": "recommendation", "rec_counts": "recommendation",
+    "ballots": "recommendation", "draws": "draw",
+}
+"""The stage whose lock guards a table's rows (an undo is an edit like any other)."""
+
+FLAG_OF: dict[str, Changed] = {
+    "meta": Changed.SCHEME, "scheme": Changed.SCHEME, "stages": Changed.STAGES, "people": Changed.ROSTER,
+    "posts": Changed.ROSTER, "scores": Changed.SCORES, "declarations": Changed.DECLARATIONS,
+    "judges": Changed.SPEECH, "speech_scores": Changed.SPEECH, "blind_entries": Changed.SPEECH,
+    "presence": Changed.BALLOTS, "rec_counts": Changed.BALLOTS, "ballots": Changed.BALLOTS, "draws": Changed.DRAW,
+    "selection_choices": Changed.SELECTION, "selection_picks": Changed.SELECTION,
+    "selection_placements": Changed.SELECTION,
+}
+META_STAGE_PREFIXES = {"ballots_": "recommendation"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable write of this laptop: what it was, in words, and the audit rows it wrote."""
+
+    label: str
+    seq: tuple[int, int]
+
+
+def _split(entity: str) -> tuple[str, list[str]]:
+    table, _, key = entity.partition(":")
+    return table, key.split("|")
+
+
+def _primary_key(model: Any, parts: list[str]) -> Any:
+    columns = list(model.__table__.primary_key.columns)
+    values = [int(p) if isinstance(c.type, Integer) else p for c, p in zip(columns, parts)]
+    return tuple(values) if len(values) > 1 else values[0]
+
+
+def _state(obj: Any | None) -> str | None:
+    return None if obj is None else audit.canonical(audit.row_state(obj))
+
+
+def _stage_of(table: str, parts: list[str]) -> str | None:
+    if table == "meta":
+        return next((stage for prefix, stage in META_STAGE_PREFIXES.items() if parts[0].startswith(prefix)), None)
+    if table == "blind_entries":
+        return STAGE_OF.get(parts[0].partition(":")[0])
+    return STAGE_OF.get(table)
+
+
+def describe_entity(session: Session, entity: str) -> str:
+    """An entry in words, as the clerk knows it: ``张三 · 评委5``, ``李华 考试``, ``局领导 到会人数``."""
+    from .scores import item_label      # scores imports this module's callers; keep the import local
+    table, parts = _split(entity)
+
+    def name(person_id: str) -> str:
+        person = session.get(Person, person_id)
+        return person.name if person else person_id
+
+    if table == "speech_scores":
+        judge = session.get(Judge, parts[1])
+        return f"{name(parts[0])} · 评委{judge.seat if judge else parts[1]}"
+    if table == "scores":
+        return f"{name(parts[0])} {item_label(parts[1])}"
+    if table == "rec_counts":
+        post = session.get(Post, parts[1])
+        return f"{name(parts[0])} → {post.name if post else parts[1]} · {GROUP_LABELS.get(parts[2], parts[2])}"
+    if table == "presence":
+        return f"{GROUP_LABELS.get(parts[0], parts[0])}到会人数"
+    if table == "ballots":
+        return f"第 {parts[0]} 张选票"
+    if table == "people":
+        return f"人员 {parts[0]} {name(parts[0])}"
+    if table == "posts":
+        post = session.get(Post, parts[0])
+        return f"岗位 {parts[0]} {post.name if post else ''}".rstrip()
+    if table == "declarations":
+        return f"{name(parts[0])} 第{parts[1]}次报岗"
+    if table == "scheme":
+        return "方案设置"
+    if table == "blind_entries":
+        return f"盲录 {describe_entity(session, '|'.join(parts))}"
+    if table == "selection_choices":
+        return f"{name(parts[0])} 申报科室"
+    if table == "selection_picks":
+        post = session.get(Post, parts[2])
+        return f"第{parts[1]}轮 {post.name if post else parts[2]} 的选择"
+    if table == "judges":
+        judge = session.get(Judge, parts[0])
+        return f"评委 {judge.name if judge else parts[0]}"
+    return entity
+
+
+def shown_value(state: str | None) -> str:
+    """A stored row as the clerk sees it: the value, the count, the posts; ``空`` when absent."""
+    if state is None:
+        return "空"
+    data = json.loads(state)
+    for key in ("value", "count", "present", "posts", "status", "name", "state"):
+        if key in data and data[key] is not None:
+            return str(data[key])
+    return "已改动"
+
+
+def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str | None = None,
+                  until_seq: int | None = None) -> str:
+    """The conflict message: who changed ``entity`` after ``after_seq`` (and up to ``until_seq``), when,
+    and what it is now."""
+    query = select(AuditLog).where(AuditLog.entity == entity, AuditLog.seq > after_seq)
+    if until_seq is not None:
+        query = query.where(AuditLog.seq <= until_seq)
+    last = session.execute(query.order_by(AuditLog.seq.desc()).limit(1)).scalar_one_or_none()
+    what = describe_entity(session, entity)
+    if last is None:        # changed behind the log: verify will name it
+        return f"{what} 已被改动，您的操作未执行；请刷新（Ctrl+R）"
+    try:
+        when = datetime.fromisoformat(last.at).astimezone().strftime("%H:%M")
+    except ValueError:
+        when = last.at
+    now = shown_value(last.new)
+    mine = f"，您的 {wanted} 未写入" if wanted else "，未覆盖"
+    return f"{what} 已被 {last.operator} 于 {when} 改为 {now}{mine}；请核对后再录入"
+
+
+def conflict(session: Session, obj: Any, *, wanted: str | None = None) -> ConflictError:
+    """The error for an edit of ``obj`` (a row, or an entity key) that somebody changed since it was
+    shown: names who, when, and what it is now."""
+    entity = obj if isinstance(obj, str) else audit.entity_key(obj)
+    return ConflictError(changed_since(session, entity, 0, wanted=wanted))
+
+
+def _restore(session: Session, model: Any, current: Any | None, pk: Any, state: str | None) -> None:
+    if state is None:
+        if model is Ballot and current is not None:      # a ballot is discarded, never deleted
+            current.status = "discarded"
+        elif current is not None:
+            session.delete(current)
+        return
+    values = json.loads(state)
+    for column in model.__table__.columns:
+        if column.name in values and isinstance(column.type, Boolean) and values[column.name] is not None:
+            values[column.name] = bool(values[column.name])
+    if current is None:
+        session.add(model(**values))
+    else:
+        for key, value in values.items():
+            if getattr(current, key) != value:
+                setattr(current, key, value)
+
+
+def _check_ballot_valid_again(session: Session, ballot: Ballot) -> None:
+    """A ballot brought back (redo) must still fit its group, as a new one would."""
+    if ballot.status != "valid":
+        return
+    group = GROUP_LABELS.get(ballot.group, ballot.group)
+    present = session.get(Presence, ballot.group)
+    counted = session.execute(select(func.count()).select_from(Ballot).where(
+        Ballot.group == ballot.group, Ballot.status == "valid")).scalar() or 0
+    if counted > (present.present if present else 0):
+        raise StoreError(f"不能恢复第 {ballot.serial} 张选票：{group}已录满到会人数")
+    if session.execute(select(RecCount.person_id).where(RecCount.group == ballot.group, RecCount.count > 0)
+                       .limit(1)).first():
+        raise StoreError(f"不能恢复第 {ballot.serial} 张选票：{group}已按“计数”方式录入推荐数")
+
+
+def revert(store: Store, step: Step, *, verb: str = "撤销") -> Wrote:
+    """Write back what the audit rows of ``step`` replaced (compare-and-set on each row).
+
+    Returns what was written; its ``seq`` is the step that reverts this revert (重做)."""
+    before, after = step.seq
+    if after <= before:
+        raise StoreError(f"没有可{verb}的内容")
+    changes = Changed.NONE
+    with store.write(f"{verb}：{step.label}") as s:
+        rows = s.execute(select(AuditLog).where(AuditLog.seq > before, AuditLog.seq <= after,
+                                                AuditLog.action != "event").order_by(AuditLog.seq.desc())).scalars().all()
+        if not rows:
+            raise StoreError(f"没有可{verb}的内容")
+        start = store.head_seq(s)            # rows after this one are this revert's own
+        for row in rows:
+            table, parts = _split(row.entity)
+            model = MODELS.get(table)
+            if model is None or table == "stages":
+                raise StoreError(f"“{step.label}”不能{verb}（阶段的确认、锁定和公布请用“阶段”菜单）")
+            stage = _stage_of(table, parts)
+            if stage:
+                require_editable(s, stage)
+            pk = _primary_key(model, parts)
+            current = s.get(model, pk)
+            if _state(current) != row.new:
+                raise ConflictError(f"不能{verb}：" + changed_since(s, row.entity, after, until_seq=start))
+            _restore(s, model, current, pk, row.old)
+            s.flush()
+            if model is Ballot:
+                _check_ballot_valid_again(s, s.get(model, pk))
+            changes |= FLAG_OF.get(table, Changed.ALL)
+    return Wrote(changes, label=step.label, seq=store.last_write)
+
+
+def entity_version(session: Session, entity: str) -> int:
+    """The stored version of an entity (0 = absent)."""
+    table, parts = _split(entity)
+    model = MODELS[table]
+    row = session.get(model, _primary_key(model, parts))
+    return 0 if row is None else row.version
+
