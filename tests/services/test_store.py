@@ -183,7 +183,7 @@ def test_double_entry_confirms_on_match_and_shows_mismatches(tmp_path):
     with pytest.raises(StoreError, match="双录入模式"):
         scores.confirm(store, [("speech_scores", ("1001", "J02"))])
     # The exam tab has no blind entry: its values are confirmed as usual in double-entry mode.
-    assert scores.confirm(second, [("scores", ("1001", "exam"))]) == Changed.SCORES
+    assert scores.confirm(second, [("scores", ("1001", "exam"))]).changes == Changed.SCORES
     assert scores.list_scores(store)["1001"]["exam"].status == "confirmed"
     assert store.verify().ok
 
