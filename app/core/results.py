@@ -131,7 +131,7 @@ def compute(campaign: Campaign) -> Results:
 def _seat_margins(campaign: Campaign, pairs: list[PairResult], assignment: Assignment) -> tuple[Decision, ...]:
     """Each placement against its closest rival at that post (SPEC §11)."""
     present = campaign.present
-    if present is None or sum(present.values()) <= 0:
+    if present is None or sum(present.values()) <= 0 or not assignment.placements:
         return ()
     weights, _ = effective_weights(present, campaign.scheme)
     effects = ballot_effects(present, weights, campaign.scheme.composite_weights["recommendation"])
