@@ -33,6 +33,8 @@ def test_small_example_conformance_via_the_real_command():
     assert proc.returncode == 0, proc.stderr
     expected = json.loads((DATA / "small.expected.json").read_text(encoding="utf-8"))
     assert on_expected_keys(json.loads(proc.stdout), expected) == expected
+    # and the margins of SPEC §11 besides (worked by hand in tests/core/test_margin.py)
+    assert json.loads(proc.stdout)["margin"] == {"ballots": 3, "post": "P1", "person": "1001", "decision": "seat"}
     assert proc.stderr == ""
 
 
