@@ -7,6 +7,37 @@ import sys
 from typing import Sequence
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's own words (usage:) in Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
+
+
+def chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """A parser whose --help is Chinese throughout: section titles and the -h line too."""
+    parser.formatter_class = ChineseHelpFormatter
+    parser._positionals.title = "参数"
+    parser._optionals.title = "选项"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "显示本帮助并退出"
+
+    def error(message: str):
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
+        parser.print_usage(sys.stderr)
+        parser.exit(2, f"{parser.prog}：错误：{message}\n")
+
+    parser.error = error   # type: ignore[method-assign]
+    return parser
+
+
+_ARGPARSE_WORDS = (("the following arguments are required: ", "缺少必需的参数 "),
+                   ("expected one argument", "后面须跟一个值"), ("unrecognized arguments: ", "无法识别的参数 "),
+                   ("argument ", "参数 "))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m app",
@@ -29,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("--seed", required=True, help="监督组公布的种子")
     dr.add_argument("--meeting", required=True, help="会议名称，如 竞岗演讲")
     dr.add_argument("ids", nargs="*", help="参加抽签人员的编号")
+
+    aud = chinese_help(sub.add_parser("audit-sample", help="重算定岗推荐票的抽查样本（SPEC §11）",
+                         description="按监督组公布的抽查种子，列出一个投票组全部已录入选票的抽查顺序："
+                                     "每行“序号 票号 抽查码”，抽查码 = sha256(种子|会议|投票组|票号)，"
+                                     "从小到大排列；前 s 行即抽查 s 张的样本。"))
+    aud.add_argument("--seed", required=True, metavar="种子", help="监督组在计票结束后公布的抽查种子")
+    aud.add_argument("--meeting", required=True, metavar="会议", help="会议名称，与抽查单上印的一致，如 定岗推荐")
+    aud.add_argument("--group", required=True, metavar="投票组", help="投票组，与选票上印的一致，如 局领导")
+    aud.add_argument("numbers", nargs="*", metavar="票号", help="该组已录入的全部票号（6 位数字）")
 
     ver = sub.add_parser("verify", help="核对审计日志链与数据是否一致（一致时退出码 0，否则 1）")
     ver.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
@@ -73,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "draw":
         from .cli import run_draw
         return run_draw(args.seed, args.meeting, args.ids)
+    if args.command == "audit-sample":
+        from .cli import run_audit_sample
+        return run_audit_sample(args.seed, args.meeting, args.group, args.numbers)
     if args.command == "verify":
         from .cli import run_verify
         return run_verify(args.db)
