@@ -266,3 +266,19 @@ def test_changing_a_confirmed_score_asks_a_reason(qtbot, tab, bench, messages):
     type_score(qtbot, tab, "80")
     assert scores.speech_scores(bench.store)["1002"]["J01"][:2] == (Decimal("80"), "entered")
     assert shown(tab, LIHUA, tab.model.col_state) == "录入"
+
+
+def test_confirming_a_row_with_judges_missing_asks_first(qtbot, tab, bench, messages, monkeypatch):
+    """§十 needs every judge's score: 张明 has 3 of 7 — Ctrl+Enter says who is missing and, on 否, confirms nothing."""
+    from PySide6.QtWidgets import QMessageBox
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    go(tab, ZHANGMING, 1)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked and "张明 只有 3/7 位评委的评分" in asked[0] and "评委4、评委5、评委6、评委7" in asked[0]
+    assert {status for _, status, _ in scores.speech_scores(bench.store)["1001"].values()} == {"entered"}
+    assert messages[-1] == ("张明：未确认（缺 4 位评委的评分）", True)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert {status for _, status, _ in scores.speech_scores(bench.store)["1001"].values()} == {"confirmed"}

@@ -5,7 +5,7 @@ second clerk, who types blind."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QDialog, QMessageBox,
                                QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -249,9 +249,25 @@ class SpeechTab(TabPage):
             return
         name = self.model.row_at(row).name
         pending = self.model.confirm_rows(row)
+        unsaved = self.model.unsaved_judges(row)
+        if unsaved:
+            self.bench.message.emit(f"{name}：{'、'.join(unsaved)} 的评分未保存，请先重试（F2 后 Enter）或放弃（Del），"
+                                    "再确认", True)
+            return
         if not pending:
             self.bench.info(f"{name}：没有待确认的评分")
             return
+        missing = self.model.missing_judges(row)
+        if missing:
+            No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+            scored = len(self.model.judges()) - len(missing)
+            answer = QMessageBox.question(
+                self, "确认评分", f"{name} 只有 {scored}/{len(self.model.judges())} 位评委的评分，"
+                f"缺 {'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}。\n\n仍要确认已录入的 "
+                f"{len(pending)} 个评分吗？", Yes | No, No)
+            if answer != Yes:
+                self.bench.message.emit(f"{name}：未确认（缺 {len(missing)} 位评委的评分）", True)
+                return
         if self.bench.run(scores.confirm, pending, what=f"确认 {name} 的 {len(pending)} 个评分") is not FAILED:
             self.bench.info(f"{name}：已确认 {len(pending)} 个评分")
 

@@ -323,6 +323,15 @@ class SpeechScoreModel(QAbstractTableModel):
             index = self.index(r, col)
             self.dataChanged.emit(index, index)
 
+    def missing_judges(self, r: int) -> list[str]:
+        """评委n of the judges with no score in row ``r`` (said before confirming an incomplete row)."""
+        row = self._rows[r]
+        return [f"评委{j.seat}" for j in self._judges if j.id not in row.cells]
+
+    def unsaved_judges(self, r: int) -> list[str]:
+        person = self._rows[r].person
+        return [f"评委{j.seat}" for j in self._judges if self.unsaved.text((person, j.id)) is not None]
+
     def confirm_rows(self, r: int) -> list[tuple[str, tuple[str, str], int]]:
         """The row's scores not yet confirmed, with the versions shown, as ``scores.confirm`` takes them."""
         row = self._rows[r]
