@@ -69,12 +69,13 @@ class SpeechGrid:
     mismatches: list[Mismatch]
 
 
-def build_row(person: str, name: str, posts: str, stored: list[SpeechScore], judges: list[JudgeRow],
-              scheme: Scheme, *, double_entry: bool, operator: str) -> SpeechGridRow:
-    """§十: drop the ``speech_trim`` highest and lowest, mean of the rest, once ≥ 2k+1 scores exist."""
-    cells = {x.judge_id: SpeechCell(x.value, x.status, x.version, x.entered_by,
-                                    double_entry and x.status != "confirmed" and x.entered_by != operator)
-             for x in stored}
+def build_row(person: str, name: str, posts: str, stored: list[tuple[str, str, str, int, str]],
+              judges: list[JudgeRow], scheme: Scheme, *, double_entry: bool, operator: str) -> SpeechGridRow:
+    """§十: drop the ``speech_trim`` highest and lowest, mean of the rest, once ≥ 2k+1 scores exist.
+    ``stored``: (judge, value, status, version, entered_by) of the candidate's scores."""
+    cells = {judge: SpeechCell(value, status, version, entered_by,
+                               double_entry and status != "confirmed" and entered_by != operator)
+             for judge, value, status, version, entered_by in stored}
     k = scheme.speech_trim
     scored = [j.id for j in judges if j.id in cells]
     high: tuple[str, ...] = ()
@@ -88,23 +89,28 @@ def build_row(person: str, name: str, posts: str, stored: list[SpeechScore], jud
     return SpeechGridRow(person, name, posts, cells, high, low, mean, any(c.hidden for c in cells.values()))
 
 
+_SCORE_COLUMNS = (SpeechScore.judge_id, SpeechScore.value, SpeechScore.status, SpeechScore.version,
+                  SpeechScore.entered_by)
+
+
 def _judges(session: Session) -> list[JudgeRow]:
-    return [JudgeRow(j.id, j.name, j.group, j.seat)
-            for j in session.execute(select(Judge).order_by(Judge.seat, Judge.id)).scalars()]
+    return [JudgeRow(*row) for row in session.execute(
+        select(Judge.id, Judge.name, Judge.group, Judge.seat).order_by(Judge.seat, Judge.id))]
 
 
 def row_in(store: Store, session: Session, person_id: str) -> SpeechGridRow:
-    """One candidate's row, read inside the caller's (write) transaction: what a typed score shows."""
-    person = session.get(Person, person_id)
-    rounds = [tuple(d.posts.split(",")) for d in session.execute(
-        select(Declaration).where(Declaration.person_id == person_id).order_by(Declaration.round_no)).scalars()]
-    post_names = {p.id: p.name for p in session.execute(select(Post)).scalars()}
-    posts = "、".join(post_names.get(p, p) for p in effective_declaration(rounds))
-    stored = session.execute(select(SpeechScore).where(SpeechScore.person_id == person_id)).scalars().all()
-    double = session.get(Meta, "double_entry")
-    return build_row(person_id, person.name if person else person_id, posts, list(stored), _judges(session),
-                     store.scheme_in(session), double_entry=bool(double and double.value == "1"),
-                     operator=store.operator)
+    """One candidate's row, read inside the caller's (write) transaction: what a typed score shows.
+    Plain column reads, no ORM objects: it runs on every typed score."""
+    name = session.execute(select(Person.name).where(Person.id == person_id)).scalar()
+    rounds = [tuple(text.split(",")) for text in session.execute(
+        select(Declaration.posts).where(Declaration.person_id == person_id).order_by(Declaration.round_no)).scalars()]
+    declared = effective_declaration(rounds)
+    post_names = dict(session.execute(select(Post.id, Post.name).where(Post.id.in_(declared))).all()) if declared else {}
+    posts = "、".join(post_names.get(p, p) for p in declared)
+    stored = [tuple(r) for r in session.execute(select(*_SCORE_COLUMNS).where(SpeechScore.person_id == person_id))]
+    double = session.execute(select(Meta.value).where(Meta.key == "double_entry")).scalar()
+    return build_row(person_id, name or person_id, posts, stored, _judges(session), store.scheme_in(session),
+                     double_entry=double == "1", operator=store.operator)
 
 
 def speech_grid(store: Store) -> SpeechGrid:
@@ -115,9 +121,9 @@ def speech_grid(store: Store) -> SpeechGrid:
     declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
     with store.read() as s:
         judges = _judges(s)
-        by_person: dict[str, list[SpeechScore]] = {}
-        for x in s.execute(select(SpeechScore)).scalars():
-            by_person.setdefault(x.person_id, []).append(x)
+        by_person: dict[str, list[tuple[str, str, str, int, str]]] = {}
+        for person, *rest in s.execute(select(SpeechScore.person_id, *_SCORE_COLUMNS)):
+            by_person.setdefault(person, []).append(tuple(rest))
     rows = [build_row(pid, names.get(pid, pid), "、".join(post_names.get(p, p) for p in declared.get(pid, ())),
                       by_person.get(pid, []), judges, scheme, double_entry=info.double_entry, operator=store.operator)
             for pid in draws.speaking_order(store)]
