@@ -68,6 +68,13 @@ class MessageLine(QLabel):
         self.setContentsMargins(8, 2, 8, 2)
         self.is_error = False
 
+    def clear(self) -> None:
+        """Arriving on another tab: a message about the last tab's entry no longer applies there (what is
+        still unsaved stays counted in the status bar)."""
+        self.is_error = False
+        self.setText("")
+        self.setStyleSheet("")
+
     def show_message(self, text: str, is_error: bool) -> None:
         self.is_error = is_error
         self.setText(("⚠ " if is_error else "✓ ") + text)
@@ -109,6 +116,7 @@ class MainWindow(QMainWindow):
         self._update_unsaved()
         self.bench.changed.connect(self._on_changed)
         self.tabs.currentChanged.connect(lambda _: self._update_status())
+        self.tabs.currentChanged.connect(lambda _: self.message_line.clear())
         self.tabs.currentChanged.connect(lambda i: self.pages[i].focus_entry())
         self._build_menus()
         for i in range(min(len(self.pages), 9)):
