@@ -6,13 +6,8 @@ signatures on the last page) is :class:`app.reports.base.SheetBuilder`'s.
 
 from __future__ import annotations
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
-
 from .base import Out, SheetBuilder, frame_width, score_text
-from .table import Column, Struck, esc
+from .table import Column, Struck
 from .data import (AppointmentSheet, CompositeSheet, DeclarationSheet, DemocraticSheet, DrawSheet, QuantifiedSheet,
                    RecommendationSheet, SatisfactionSheet, SpeechSheet)
 
@@ -26,11 +21,11 @@ def _count(n: int | None) -> str:
 
 def _break_list(text: str, b: SheetBuilder) -> str:
     """Line breaks only after commas, so no id is split across lines (the page is portrait)."""
-    style = b.styles.note
-    room, lines, line = frame_width(False) - 2, [], ""
+    style, chain = b.styles.note, b.fonts.chain("body")
+    room, lines, line = frame_width(False, b.header.margins) - 2, [], ""
     for part in text.split(","):
         piece = f"{line},{part}" if line else part
-        if line and stringWidth(piece + ",", style.fontName, style.fontSize) > room:
+        if line and chain.width(piece + ",", style.fontSize) > room:
             lines.append(line + ",")
             piece = part
         line = piece
@@ -107,7 +102,7 @@ def speech_sheet(data: SpeechSheet, out: Out = None) -> bytes:
     for r in data.rows:
         scores = [Struck(s) if d else s for s, d in zip(r.scores, r.dropped)]
         rows.append([_count(r.position), r.person_id, r.name] + scores + [str(r.kept), score_text(r.mean)])
-    b.grid(cols, rows, size=9 if len(data.judges) > 9 else 10)
+    b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
@@ -122,44 +117,43 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
     rows = [[str(i), r.person_id, r.name, r.post, r.kind] + [str(n) for n in r.counts]
             + [str(r.recommended), str(r.present), score_text(r.rate), "是" if r.reached else "否",
                score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
-    b.grid(cols, rows, size=9)
+    b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
 def composite_sheet(data: CompositeSheet, out: Out = None) -> bytes:
-    """综合考评结果 (§十二): per post, the competitors by 综合考评 from high to low."""
+    """综合考评结果 (§十二): per post, the competitors by 综合考评 from high to low, their rank at the
+    post and who was placed there (§十三)."""
     b = SheetBuilder(data)
     b.title()
     q, s, r = data.labels
-    cols = [Column("序号", "CENTER"), Column("岗位", wrap=True), Column("编号", "CENTER"), Column("姓名"),
-            Column(q, NUM), Column(s, NUM), Column(r, NUM), Column("综合考评得分", NUM), Column("备注", wrap=True)]
-    rows = [[str(i), x.post, x.person_id, x.name, score_text(x.quantified), score_text(x.speech),
-             score_text(x.recommendation), score_text(x.composite), x.note] for i, x in enumerate(data.rows, start=1)]
+    cols = [Column("序号", "CENTER"), Column("岗位", wrap=True), Column("岗位\n内名次", "CENTER"), Column("编号", "CENTER"),
+            Column("姓名"), Column(q, NUM), Column(s, NUM), Column(r, NUM), Column("综合考评\n得分", NUM),
+            Column("确定\n人选", "CENTER"), Column("备注", wrap=True)]
+    rows = [[str(i), x.post, _count(x.rank), x.person_id, x.name, score_text(x.quantified), score_text(x.speech),
+             score_text(x.recommendation), score_text(x.composite), x.placed, x.note]
+            for i, x in enumerate(data.rows, start=1)]
     b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
 def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
-    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object."""
-    b = SheetBuilder(data)
-    b.title()
-    p = data.publicity
-    b.note("根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。")
+    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object — one page for 7."""
+    b = SheetBuilder(data, force_portrait=True)
+    h = data.header
+    b.title(opening_text=None if h.publicity is None else
+            f"根据竞争轮岗实施细则，经考试、述职述廉、民主测评、竞岗演讲、定岗推荐和综合考评，{h.campaign}拟任人选已经确定，"
+            f"现予公示。公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。公示期间，对拟任人选有异议的，"
+            "可通过监督电话、监督信箱或来访向竞争轮岗监督组反映。反映问题应实事求是，提倡署真实姓名。")
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生年月", "CENTER"), Column("学历"), Column("原科室"), Column("现职级"),
-            Column("综合考评得分", NUM), Column("确定依据", wrap=True)],
+            Column("出生\n年月", "CENTER"), Column("学历", wrap=True), Column("原科室", wrap=True),
+            Column("现职级"), Column("综合考评\n得分", NUM), Column("确定依据", wrap=True)],
            [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.office, r.rank, score_text(r.composite), r.rule]
             for i, r in enumerate(data.rows, start=1)])
     if data.pending:
         b.section("暂未确定或空缺的岗位")
         b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
                [list(x) for x in data.pending])
-    blank = "＿＿＿＿＿＿＿＿"
-    b.note(f"公示期：{p.start}至{p.end}（{p.days}天）。公示期间，如对拟任人选有异议，可通过电话、信箱或来访"
-           f"向监督组反映。反映问题应实事求是，提倡署真实姓名。")
-    b.note(f"监督电话：{p.phone or blank}　　监督信箱：{p.mailbox or blank}")
-    right = ParagraphStyle("sign", parent=b.styles.note, alignment=TA_RIGHT, spaceBefore=6)
-    b.add(KeepTogether([Spacer(1, 6), Paragraph(esc(data.header.unit), right), Paragraph(esc(p.start), right)]))
     return b.render(out, notes=data.notes)
 
 
