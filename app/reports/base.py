@@ -38,14 +38,15 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from ..core.numbers import format_score
 from .data import FILED, MARGINS_MM, SIGNERS, SheetHeader, short_digest
 from .fonts import FontChain, FontSet, font_set, require_printable
-from .publicity import Issuer, contacts, heading, opening
+from .publicity import Issuer, contacts, heading, opening  # noqa: F401 - contacts: for the sheets
 from .table import Column, Grid
 from .text import Terms, Text
 
 DRAFT_LABEL = "草稿（未公布）"
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, FORM_TITLE_SIZE = 22.0, 16.0, 14.0, 18.0
 Out = str | Path | BinaryIO | None
-TERM_FIELDS = {"name", "post", "posts", "office", "former_office", "chief", "unit", "campaign", "issuer"}
+TERM_FIELDS = {"name", "post", "posts", "office", "former_office", "chief", "unit", "campaign", "issuer", "rank",
+               "education", "category"}
 
 
 def score_text(value: Decimal | None) -> str:
@@ -92,10 +93,11 @@ class Styles:
     opening: ParagraphStyle
     note: ParagraphStyle
     form_note: ParagraphStyle
+    rules: ParagraphStyle
     fonts: FontSet
 
     @classmethod
-    def make(cls, fonts: FontSet, form: bool = False) -> "Styles":
+    def make(cls, fonts: FontSet, form: bool = False, body: float = BODY_SIZE) -> "Styles":
         size = FORM_TITLE_SIZE if form else TITLE_SIZE
         return cls(
             title=ParagraphStyle("title", fontName=fonts.title, fontSize=size, leading=size * 1.5,
@@ -106,11 +108,13 @@ class Styles:
                                   spaceAfter=3 * mm),
             section=ParagraphStyle("section", fontName=fonts.title, fontSize=14, leading=21, spaceBefore=3 * mm,
                                    spaceAfter=2 * mm),
-            opening=ParagraphStyle("opening", fontName=fonts.body, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75,
-                                   firstLineIndent=2 * BODY_SIZE, spaceAfter=2 * mm),
-            note=ParagraphStyle("note", fontName=fonts.body, fontSize=NOTE_SIZE, leading=NOTE_SIZE * 1.6,
+            opening=ParagraphStyle("opening", fontName=fonts.body, fontSize=body, leading=body * 1.75,
+                                   firstLineIndent=2 * body, spaceAfter=2 * mm),
+            note=ParagraphStyle("note", fontName=fonts.body, fontSize=body - 2, leading=(body - 2) * 1.6,
                                 spaceBefore=1.5 * mm),
             form_note=ParagraphStyle("form-note", fontName=fonts.body, fontSize=12, leading=18, spaceBefore=1 * mm),
+            rules=ParagraphStyle("rules", fontName=fonts.body, fontSize=10.5, leading=15, spaceBefore=1 * mm,
+                                 leftIndent=1.2 * 10.5, firstLineIndent=-1.2 * 10.5),
             fonts=fonts,
         )
 
@@ -312,12 +316,13 @@ class SheetBuilder:
     """Collects a sheet's story; at :meth:`render` picks the page, fits the tables and writes the PDF."""
 
     def __init__(self, data: Any, *, signers: Sequence[str] | None = SIGNERS, force_landscape: bool = False,
-                 form: bool = False, force_portrait: bool = False):
+                 form: bool = False, force_portrait: bool = False, body_size: float = BODY_SIZE):
         self.data = data
         self.header: SheetHeader = data.header
         self.fonts = font_set()
         require_printable(data, self.fonts)
-        self.styles = Styles.make(self.fonts, form)
+        self.body_size = body_size
+        self.styles = Styles.make(self.fonts, form, body_size)
         self.terms = terms_of(data)
         self.signers = signers
         self.force_landscape, self.force_portrait = force_landscape, force_portrait
@@ -337,7 +342,8 @@ class SheetBuilder:
         sub = h.subtitle if subtitle is None else subtitle
         if sub:
             self.story.append(self.text(sub, self.styles.subtitle))
-        status = f"阶段状态：{h.state}" if h.state else ""
+        # A posted 公示 says 已公布 in its running header; the line is kept for drafts and other sheets.
+        status = f"阶段状态：{h.state}" if h.state and (h.publicity is None or h.draft) else ""
         if h.draft:
             status = f"{DRAFT_LABEL}　{status}" if status else DRAFT_LABEL
         if status:
@@ -345,7 +351,6 @@ class SheetBuilder:
         if h.publicity is not None and not self.opened:
             self.opened = True
             self.story.append(self.text(opening_text or opening(h), self.styles.opening))
-            self.story.append(self.text(contacts(h.publicity), self.styles.opening))
 
     def grid(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]], **kw: Any) -> Grid:
         g = Grid(columns, rows, **kw)
@@ -386,7 +391,7 @@ class SheetBuilder:
         h, out = self.header, []
         if h.publicity is not None:
             p = h.publicity
-            out.append(Issuer(p.issuer or h.unit, p.issued or p.start, self.fonts.chain("body"), BODY_SIZE))
+            out.append(Issuer(p.issuer or h.unit, p.issued or p.start, self.fonts.chain("body"), self.body_size))
         if self.signers and (h.publicity is None or h.version == FILED):
             out.append(Signature(tuple(self.signers)))
         return out

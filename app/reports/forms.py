@@ -137,8 +137,9 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
         b.new_page(f"{data.header.title} {ballot.group} {ballot.number}")
         b.add(BallotHead(title, (f"投票人类别：{ballot.group}", f"票号：{ballot.number}（本组第 {k} 张，共 {n} 张）"),
                          ballot, chain, title_chain))
-        b.note("填票说明：" + "".join(f"{'①②③④⑤⑥⑦⑧⑨'[i]}{rule}" for i, rule in enumerate(BALLOT_RULES)),
-               b.styles.form_note)
+        b.note("填票说明：", b.styles.form_note)
+        for i, rule in enumerate(BALLOT_RULES):
+            b.note("①②③④⑤⑥⑦⑧⑨"[i] + rule, b.styles.rules)
         if data.posts:
             b.note("岗位代码表：", b.styles.form_note)
             b.grid(list_cols, list_rows)

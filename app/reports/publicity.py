@@ -36,12 +36,12 @@ def opening(h: SheetHeader, what: str | None = None) -> str:
     assert p is not None
     subject = what or f"{h.campaign}{h.title.removesuffix('公示')}{('（' + h.subtitle + '）') if h.subtitle else ''}"
     return (f"根据竞争轮岗实施细则，现将{subject}予以公示。公示期为{p.start}至{p.end}（{p.days}天）。"
-            "公示期间，对公示内容有异议的，可通过监督电话、监督信箱或来访向竞争轮岗监督组反映。"
-            "反映问题应实事求是，提倡署真实姓名。")
+            "公示期间，对公示内容有异议的，可通过监督电话、监督信箱或来访向竞争轮岗监督组反映，"
+            "反映问题应实事求是，提倡署真实姓名。" + contacts(p))
 
 
 def contacts(p: Publicity) -> str:
-    return f"监督电话：{p.phone or BLANK}　　监督信箱：{p.mailbox or BLANK}"
+    return f"监督电话：{p.phone or BLANK}；监督信箱：{p.mailbox or BLANK}。"
 
 
 class Issuer(Flowable):
@@ -52,8 +52,8 @@ class Issuer(Flowable):
         super().__init__()
         self.unit, self.date, self.chain, self.size = unit, date, chain, size
         self.line = size * 1.75
-        self.above = SEAL_MM * mm / 2 - self.line / 2      # the seal's top half over the two lines
-        self.height = self.above + 2 * self.line + 6 * mm
+        self.above = self.line          # the seal reaches up into this line (顶端上距正文一行之内)
+        self.height = self.above + 2 * self.line + 2 * mm   # the seal's lower edge may reach the signatures' space
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width

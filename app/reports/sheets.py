@@ -6,7 +6,10 @@ signatures on the last page) is :class:`app.reports.base.SheetBuilder`'s.
 
 from __future__ import annotations
 
-from .base import Out, SheetBuilder, frame_width, score_text
+import re
+
+from .base import Out, SheetBuilder, frame_width, score_text, write
+from .publicity import contacts
 from .table import Column, Struck
 from .data import (AppointmentSheet, CompositeSheet, DeclarationSheet, DemocraticSheet, DrawSheet, QuantifiedSheet,
                    RecommendationSheet, SatisfactionSheet, SpeechSheet)
@@ -138,23 +141,40 @@ def composite_sheet(data: CompositeSheet, out: Out = None) -> bytes:
 
 
 def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
-    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object — one page for 7."""
-    b = SheetBuilder(data, force_portrait=True)
+    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object. The body is set in
+    16 pt where that fits one page, else in 15 or 14 pt (7 appointees fit one page)."""
+    pdf = b""
+    for size in (16.0, 15.0, 14.0):
+        pdf = _appointment(data, size)
+        if _pages(pdf) <= 1:
+            break
+    write(pdf, out)
+    return pdf
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def _appointment(data: AppointmentSheet, size: float) -> bytes:
+    b = SheetBuilder(data, force_portrait=True, body_size=size)
     h = data.header
     b.title(opening_text=None if h.publicity is None else
-            f"根据竞争轮岗实施细则，经考试、述职述廉、民主测评、竞岗演讲、定岗推荐和综合考评，{h.campaign}拟任人选已经确定，"
-            f"现予公示。公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。公示期间，对拟任人选有异议的，"
-            "可通过监督电话、监督信箱或来访向竞争轮岗监督组反映。反映问题应实事求是，提倡署真实姓名。")
+            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定{h.campaign}拟任人选如下，现予公示。"
+            f"公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。对拟任人选有异议的，可在公示期内"
+            "通过监督电话、监督信箱或来访向竞争轮岗监督组反映，提倡署真实姓名。" + contacts(h.publicity))
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生\n年月", "CENTER"), Column("学历", wrap=True), Column("原科室", wrap=True),
-            Column("现职级"), Column("综合考评\n得分", NUM), Column("确定依据", wrap=True)],
-           [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.office, r.rank, score_text(r.composite), r.rule]
-            for i, r in enumerate(data.rows, start=1)])
+            Column("出生年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
+            Column("综合考评\n得分", NUM), Column("确定依据")],
+           [[str(i), r.post, r.name, r.gender, r.birth, r.education, " ".join(x for x in (r.office, r.rank) if x),
+             score_text(r.composite), r.rule.split("：")[0]] for i, r in enumerate(data.rows, start=1)])
+    rules = list(dict.fromkeys(r.rule for r in data.rows if "：" in r.rule))
     if data.pending:
         b.section("暂未确定或空缺的岗位")
         b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
                [list(x) for x in data.pending])
-    return b.render(out, notes=data.notes)
+    notes = (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
+    return b.render(notes=notes)
 
 
 def draw_sheet(data: DrawSheet, out: Out = None) -> bytes:

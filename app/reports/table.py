@@ -98,7 +98,7 @@ class Grid:
             head = self._head[j] * size
             if not self._keep[j]:
                 head = min(head, max(cell, 4 * size))
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
+            out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
 
     def floor(self, size: float) -> list[float]:
@@ -107,7 +107,7 @@ class Grid:
         for j, col in enumerate(self.columns):
             cell = min(self._cell[j], max(4, self._word[j])) * size if col.wrap else self._cell[j] * size
             head = self._head[j] * size if self._keep[j] else min(self._head[j] * size, 2 * size)
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
+            out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
 
     def fit(self, avail: float) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.models.schema import ChainHead
+from app.models.schema import ChainHead, Meta
 from app.reports import SHEETS, render
 from app.reports.data import data_digest, short_digest
 from app.services import declaration_rounds, draws, stages
@@ -59,7 +59,7 @@ def test_composite_shows_zhang_ming_for_the_office_post(store):
     assert sheet.header.state == "已公布" and not sheet.header.draft
     pdf = render("综合考评结果", sheet)
     assert missing(pdf, ["张明", "办公室科长", "83.866", "95.385", "89.000", "77.250", "某某局", "2026年竞争轮岗",
-                         "阶段状态：已公布"]) == []
+                         "综合考评结果（已公布）"]) == []
     assert font_problems(pdf) == []
 
 
@@ -91,7 +91,8 @@ def test_the_printed_seq_is_the_chain_head_and_the_digest_only_follows_the_data(
     first = data(store, "综合考评结果")
     with store.read() as s:
         assert first.header.audit_seq == s.get(ChainHead, 1).seq
-    set_publicity_contacts(store, "0351-1234567", "局机关一楼意见箱")   # logged, but not on this sheet
+    with store.write("备注") as s:      # a logged change that no sheet shows
+        s.add(Meta(key="note", value="会议室已布置"))
     second = data(store, "综合考评结果")
     assert second.header.audit_seq > first.header.audit_seq
     assert data_digest(second) == data_digest(first)
@@ -168,7 +169,8 @@ def test_appointment_with_its_publicity_period_and_contacts(store):
     assert export_campaign(store)["settings"]["supervision_phone"] == "0351-1234567"
     publish(store)
     sheet = data(store, "拟任人选公示", start_date=date(2026, 3, 2))
-    assert (sheet.publicity.start, sheet.publicity.end, sheet.publicity.days) == ("2026年3月2日", "2026年3月8日", 7)
+    p = sheet.header.publicity
+    assert (p.start, p.end, p.days) == ("2026年3月2日", "2026年3月8日", 7)
     office = next(r for r in sheet.rows if r.post == "办公室科长")
     assert (office.name, office.composite) == ("张明", D("83.866"))
     pdf = render("拟任人选公示", sheet)
