@@ -149,12 +149,14 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
     return b.render(out)
 
 
-def rating_row_height(b: SheetBuilder, rows: int, landscape: bool, reserved: float) -> float:
+def rating_row_height(b: SheetBuilder, rows: int, landscape: bool, first: float, head: float) -> float:
     """Row height for a rating form: 7 mm, less (down to 5.5 mm) when that saves a page, so no page
-    holds only a few rows."""
-    avail = Page.make(landscape, b.header.margins).height - reserved
+    holds only a few rows. ``first``: what the first page holds above the table; ``head``: the header row."""
+    avail = Page.make(landscape, b.header.margins).height - head - 2 * mm
+
     def pages(h: float) -> int:
-        return math.ceil(rows / max(1, int(avail // h)))
+        cap1, cap = int((avail - first) // h), int(avail // h)
+        return 1 if rows <= cap1 else 1 + math.ceil((rows - cap1) / max(cap, 1))
     fewest = pages(5.5 * mm)
     h = 7 * mm
     while pages(h) > fewest and h > 5.5 * mm:
@@ -169,8 +171,11 @@ def rating_forms(data: RatingForms, out: Out = None) -> bytes:
     width = max(4, len(str(data.copies)))
     unrated = ""
     if data.unrated:
-        unrated = (f"未列入本票的人员（{len(data.unrated)}人）：" +
-                   "；".join(f"{u.name}（{u.person_id}，{u.reason}）" for u in data.unrated) + "。")
+        reasons: dict[str, int] = {}
+        for u in data.unrated:
+            reasons[u.reason] = reasons.get(u.reason, 0) + 1
+        unrated = ("注：人员名单中另有" + "；".join(f"{n}人{why}" for why, n in reasons.items())
+                   + "，未列入本票（其测评结果不公布）。")
     for k in range(1, data.copies + 1):
         number = f"{k:0{width}d}"
         b.new_page(f"{data.header.title} No.{number}")
@@ -187,7 +192,7 @@ def rating_forms(data: RatingForms, out: Out = None) -> bytes:
             spans += [("SPAN", (3 + i * len(data.columns), 0), (2 + (i + 1) * len(data.columns), 0))
                       for i in range(len(data.groups))]
             rows = [[str(c.position), c.person_id, c.name] + [""] * (len(cols) - 3) for c in data.rows]
-            height = rating_row_height(b, len(rows), True, 75 * mm)
+            height = rating_row_height(b, len(rows), True, 40 * mm, 14 * mm)
             b.grid(cols, rows, head=head, styles=spans, row_height=height)
         else:
             b.note("填票说明：对每人在“满意”“基本满意”“不满意”中选一项，在相应栏内划“√”；"
@@ -195,7 +200,7 @@ def rating_forms(data: RatingForms, out: Out = None) -> bytes:
             cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("现任职务", wrap=True)]
                     + [Column(c, "CENTER", min_width=20 * mm) for c in data.columns])
             rows = [[str(c.position), c.person_id, c.name, c.detail] + [""] * len(data.columns) for c in data.rows]
-            height = rating_row_height(b, len(rows), False, 70 * mm)
+            height = rating_row_height(b, len(rows), False, 40 * mm, 9 * mm)
             b.grid(cols, rows, row_height=height)
         for text in data.notes + ((unrated,) if unrated else ()):
             b.note(text, b.styles.form_note)

@@ -84,7 +84,7 @@ SAMPLES = {
         "5d4c1b1e0f3a1c27e2b7e7e4e0f6d64b6f7a4f0a2b1c3d4e5f60718293a4b5c6",
         (d.DrawLine(1, "1002", "李华", "036c673a7004480c4d07d9337c7aa2031c54ffafb85417232133f8f9b667a8de"),
          d.DrawLine(2, "1001", "张明", "5f3d0c2b6c0b1b4f8f0e5c1d7a9e3b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a")),
-        "按 SPEC §5 重算，名单摘要、每人键值与顺序均与记录一致"),)),
+        "已按本表说明的方法重新计算，名单摘要、每人键值与顺序均与记录一致"),)),
     "评委评分表": lambda: d.JudgeForms(header("评委评分表", state=""), ("评委1", "评委2"), candidates()),
     "定岗推荐票": lambda: d.BallotForms(header("定岗推荐票", state=""), (("局领导", 2), ("各县（市、区）局长", 1)),
                                    candidates(), (("P01", "办公室科长"), ("P02", "财务科科长"), ("P03", "法规科科长"))),
