@@ -37,11 +37,12 @@ GROUP_SHARES = (("局领导", 10), ("其他行政编制人员", 200), ("事业�
 
 def forms(candidates: int = 300, voters: int = 300, seed: int = 1) -> BallotForms:
     r = random.Random(seed)
-    posts = tuple(f"{office}科长" for office in _OFFICES[:30])
+    posts = tuple((f"P{k:02d}", f"{office}科长") for k, office in enumerate(_OFFICES[:30], start=1))
     rows = []
     for i in range(candidates):
-        declared = tuple(r.sample(posts, r.choice((1, 2))))
-        rows.append(FormCandidate(i + 1, str(1001 + i), _name(r), "、".join(declared), declared))
+        declared = r.sample(posts, r.choice((1, 2)))
+        names = tuple(n for _, n in declared)
+        rows.append(FormCandidate(i + 1, str(1001 + i), _name(r), "、".join(names), names, tuple(c for c, _ in declared)))
     total = sum(n for _, n in GROUP_SHARES)
     copies = tuple((g, max(1, n * voters // total)) for g, n in GROUP_SHARES)
     header = SheetHeader("演示局", "演示竞岗（程序生成的示例数据）", TITLE, "", "", False, 1234, "2026-03-02 16:30")

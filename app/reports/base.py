@@ -352,10 +352,13 @@ class SheetBuilder:
             self.opened = True
             self.story.append(self.text(opening_text or opening(h), self.styles.opening))
 
-    def grid(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]], **kw: Any) -> Grid:
+    def grid(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]], *, add: bool = True, **kw: Any) -> Grid:
+        """A table measured now and laid out at render; ``add=False``: measured only (forms add the same
+        grid to every copy, each copy gets its own table at render)."""
         g = Grid(columns, rows, **kw)
         g._measure(self.fonts, self.terms)
-        self.story.append(g)
+        if add:
+            self.story.append(g)
         return g
 
     def section(self, text: str) -> None:

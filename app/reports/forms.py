@@ -129,10 +129,12 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
         if len(posts) > 1:
             last = first + len(posts) - 1
             spans += [("SPAN", (col, first), (col, last)) for col in (0, 1, 4)]
-    cols = [Column("序号", "CENTER"), Column("姓名"), Column("申报岗位（代码 岗位）", wrap=True),
+    cols = [Column("序号", "CENTER"), Column("姓名"), Column("申报岗位（代码 岗位）"),
             Column("同意（划“√”）", "CENTER", min_width=24 * mm), Column("建议岗位代码（限填一个）", min_width=36 * mm)]
     list_cols, list_rows = _post_list(data)
     chain, title_chain = b.fonts.chain("body"), b.fonts.chain("title")
+    post_list = b.grid(list_cols, list_rows, add=False) if data.posts else None
+    candidates = b.grid(cols, rows, styles=spans, row_height=7 * mm, add=False)
     for ballot, k, n in data.each():
         b.new_page(f"{data.header.title} {ballot.group} {ballot.number}")
         b.add(BallotHead(title, (f"投票人类别：{ballot.group}", f"票号：{ballot.number}（本组第 {k} 张，共 {n} 张）"),
@@ -140,10 +142,10 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
         b.note("填票说明：", b.styles.form_note)
         for i, rule in enumerate(BALLOT_RULES):
             b.note("①②③④⑤⑥⑦⑧⑨"[i] + rule, b.styles.rules)
-        if data.posts:
+        if post_list is not None:
             b.note("岗位代码表：", b.styles.form_note)
-            b.grid(list_cols, list_rows)
-        b.grid(cols, rows, styles=spans, row_height=7 * mm)
+            b.add(post_list)
+        b.add(candidates)
         for text in data.notes:
             b.note(text, b.styles.form_note)
     return b.render(out)
