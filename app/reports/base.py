@@ -97,8 +97,8 @@ class Styles:
     fonts: FontSet
 
     @classmethod
-    def make(cls, fonts: FontSet, form: bool = False, body: float = BODY_SIZE) -> "Styles":
-        size = FORM_TITLE_SIZE if form else TITLE_SIZE
+    def make(cls, fonts: FontSet, form: bool = False, body: float = BODY_SIZE, title: float = TITLE_SIZE) -> "Styles":
+        size = FORM_TITLE_SIZE if form else title
         return cls(
             title=ParagraphStyle("title", fontName=fonts.title, fontSize=size, leading=size * 1.5,
                                  alignment=TA_CENTER, spaceAfter=3 * mm),
@@ -316,13 +316,14 @@ class SheetBuilder:
     """Collects a sheet's story; at :meth:`render` picks the page, fits the tables and writes the PDF."""
 
     def __init__(self, data: Any, *, signers: Sequence[str] | None = SIGNERS, force_landscape: bool = False,
-                 form: bool = False, force_portrait: bool = False, body_size: float = BODY_SIZE):
+                 form: bool = False, force_portrait: bool = False, body_size: float = BODY_SIZE,
+                 title_size: float = TITLE_SIZE):
         self.data = data
         self.header: SheetHeader = data.header
         self.fonts = font_set()
         require_printable(data, self.fonts)
         self.body_size = body_size
-        self.styles = Styles.make(self.fonts, form, body_size)
+        self.styles = Styles.make(self.fonts, form, body_size, title_size)
         self.terms = terms_of(data)
         self.signers = signers
         self.force_landscape, self.force_portrait = force_landscape, force_portrait

@@ -95,17 +95,32 @@ def quantified_sheet(data: QuantifiedSheet, out: Out = None) -> bytes:
     return b.render(out, notes=data.notes)
 
 
+JUDGES_PER_BAND = 13     # 评委 columns side by side at 10.5 pt on a landscape page (with 顺序、编号、姓名)
+
+
 def speech_sheet(data: SpeechSheet, out: Out = None) -> bytes:
-    """竞岗演讲得分 (§十): judges as 评委1…n, the dropped scores struck through, the trimmed mean."""
+    """竞岗演讲得分 (§十): judges as 评委1…n, the dropped scores struck through, the trimmed mean. More
+    judges than fit side by side at 10.5 pt are printed in bands (评委1–13, then 评委14–25 with the mean),
+    each band a table with 顺序、编号、姓名, rather than shrinking the type."""
     b = SheetBuilder(data)
     b.title()
-    cols = ([Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
-            + [Column(j, NUM) for j in data.judges] + [Column("有效分数个数", NUM), Column("演讲得分", NUM)])
-    rows = []
-    for r in data.rows:
-        scores = [Struck(s) if d else s for s, d in zip(r.scores, r.dropped)]
-        rows.append([_count(r.position), r.person_id, r.name] + scores + [str(r.kept), score_text(r.mean)])
-    b.grid(cols, rows)
+    n = len(data.judges)
+    bands = max(1, -(-n // JUDGES_PER_BAND))
+    per = -(-n // bands) if n else 0
+    lead = [Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
+    for k in range(bands):
+        lo, hi = k * per, min(n, (k + 1) * per)
+        last = k == bands - 1
+        if bands > 1:
+            b.section(f"评委{lo + 1}至评委{hi}的评分" + ("及演讲得分" if last else ""))
+        cols = lead + [Column(j, NUM) for j in data.judges[lo:hi]]
+        cols += [Column("有效分\n数个数", NUM), Column("演讲得分", NUM)] if last else []
+        rows = []
+        for r in data.rows:
+            scores = [Struck(s) if d else s for s, d in zip(r.scores[lo:hi], r.dropped[lo:hi])]
+            rows.append([_count(r.position), r.person_id, r.name] + scores
+                        + ([str(r.kept), score_text(r.mean)] if last else []))
+        b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
@@ -142,10 +157,10 @@ def composite_sheet(data: CompositeSheet, out: Out = None) -> bytes:
 
 def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
     """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object. The body is set in
-    16 pt where that fits one page, else in 15 or 14 pt (7 appointees fit one page)."""
+    16 pt where that fits one page, else smaller (7 appointees fit one page; the title 22 pt, else 18)."""
     pdf = b""
-    for size in (16.0, 15.0, 14.0):
-        pdf = _appointment(data, size)
+    for size, title in ((16.0, 22.0), (15.0, 22.0), (14.0, 22.0), (14.0, 18.0), (12.0, 18.0)):
+        pdf = _appointment(data, size, title)
         if _pages(pdf) <= 1:
             break
     write(pdf, out)
@@ -156,8 +171,8 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def _appointment(data: AppointmentSheet, size: float) -> bytes:
-    b = SheetBuilder(data, force_portrait=True, body_size=size)
+def _appointment(data: AppointmentSheet, size: float, title: float) -> bytes:
+    b = SheetBuilder(data, force_portrait=True, body_size=size, title_size=title)
     h = data.header
     b.title(opening_text=None if h.publicity is None else
             f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定{h.campaign}拟任人选如下，现予公示。"
