@@ -32,7 +32,9 @@ class GroupProgress:
     label: str
     counted: int                   # ballots counted (唱票) — or, for a typed group, 0
     present: int
-    by_ballot: bool                # False: this group's counts were typed (计数录入)
+    by_ballot: bool                # False: this group's counts were typed (计数录入); a group with
+                                   # neither ballots nor counts yet is 唱票 (0 of those present), as
+                                   # the main window says (ballots.group_modes)
 
 
 @dataclass(frozen=True)
@@ -206,8 +208,9 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     present = tuple(presence.get(g, 0) for g in GROUPS)
     # the roster part compares by identity when it was not read again
     context = (cache.roster, present, by_ballot, typed_rows, scheme)
+    typed_positive = {group for _, _, group, n in typed_rows if n > 0}
     groups = tuple(GroupProgress(g, GROUP_SHORT[g], cache.per_group[_GROUP_INDEX[g]] if g in by_ballot else 0,
-                                 presence.get(g, 0), g in by_ballot) for g in GROUPS)
+                                 presence.get(g, 0), g in by_ballot or g not in typed_positive) for g in GROUPS)
 
     ballot_mask = tuple(g in by_ballot for g in GROUPS)
     zero = (0,) * len(GROUPS)

@@ -21,7 +21,7 @@ from ...core.assignment import REASON_LABELS, RULE_LABELS
 from ...core.numbers import round_score
 from ...services import roster
 from ...services.campaign_io import compute_results
-from ...services.store import Changed, StoreError
+from ...services.store import Changed, StorageError, StoreError
 from ..table import RIGHT, Column, Index, RowTableModel, score_text
 from .base import TabPage
 
@@ -114,7 +114,9 @@ def _names_joined(ids, names: dict[str, str]) -> str:
 class ResultsTab(TabPage):
     TITLE = "综合考评与人选"
     STAGE = "assignment"
-    WATCHES = Changed.ALL
+    # what compute_results is computed from (reads only): not the draw, the selection or the projector
+    WATCHES = (Changed.ROSTER | Changed.SCORES | Changed.DECLARATIONS | Changed.SPEECH | Changed.BALLOTS
+               | Changed.SCHEME)
 
     def __init__(self, bench, parent: QWidget | None = None):
         super().__init__(bench, parent)
@@ -176,6 +178,8 @@ class ResultsTab(TabPage):
         self.mode_label.setText("人选确定方式：" + MODE_LABELS.get(mode, mode))
         try:
             campaign, results = compute_results(store)
+        except StorageError:
+            raise                   # cannot read now: the tab keeps what it shows and says so (TabPage)
         except StoreError as err:
             self.pair_model.set_rows([])
             self.seat_model.set_rows([])
