@@ -298,6 +298,11 @@ def _check_round(s: Session, expected_round: tuple[str, int] | None) -> None:
                             "您的操作未执行，请核对后再录入")
 
 
+def _person_name(s: Session, person_id: str) -> str:
+    person = s.get(Person, person_id)
+    return person.name if person is not None else ""
+
+
 def _office_words(s: Session, post_id: str) -> str:
     post = s.get(Post, post_id)
     return (post.office or post.name) if post is not None else post_id
@@ -387,8 +392,12 @@ def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reaso
         entity = f"selection_picks:{state.phase}|{round_no}|{post_id}"
         existing = s.get(SelectionPick, (state.phase, round_no, post_id))
         if expected_round is not None and existing is not None:     # the 科 chose meanwhile on another laptop
-            from .history import conflict
-            raise conflict(s, existing, wanted=person_id or "放弃")
+            from .history import who_when
+            who, when = who_when(s, entity)
+            done = "放弃" if existing.person_id is None else f"选择 {existing.person_id} {_person_name(s, existing.person_id)}"
+            mine = "放弃" if person_id is None else f"选择 {person_id}"
+            raise ConflictError(f"{_office_words(s, post_id)} {_round_words(state.phase, round_no)}已由 {who} 于 {when} "
+                                f"录入（{done}），您的{mine}未保存；请核对后再录入")
         problems = (core.pass_problems(state, round_no, post_id) if person_id is None
                     else core.pick_problems(state, round_no, post_id, person_id))
         if problems:
