@@ -33,6 +33,23 @@ def failing_writes(store, message: str = DISK_FULL) -> Iterator[None]:
         event.remove(store.engine, "before_cursor_execute", before)
 
 
+DISK_IO = "disk I/O error"
+
+
+@contextmanager
+def failing_reads(store, message: str = DISK_IO) -> Iterator[None]:
+    """While inside, every SELECT of ``store`` raises ``sqlite3.OperationalError(message)`` (the file
+    gone with its USB stick, the server away): a screen must say it cannot redraw, not fall over."""
+    def before(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip()[:6].upper() == "SELECT":
+            raise sqlite3.OperationalError(message)
+    event.listen(store.engine, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        event.remove(store.engine, "before_cursor_execute", before)
+
+
 def can_mount() -> bool:
     probe = Path("/tmp/jinggang-mount-probe")
     probe.mkdir(exist_ok=True)

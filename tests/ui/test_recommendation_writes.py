@@ -345,3 +345,15 @@ def test_the_projector_and_the_main_window_name_each_groups_entry_alike(qtbot, e
     assert main == [False, False, True, True]
     assert [not g.by_ballot for g in wall.groups] == main
     assert [(g.counted, g.present) for g in wall.groups[:2]] == [(0, 5), (0, 40)]
+
+
+def test_a_store_that_cannot_be_read_keeps_the_tab_and_says_why(qtbot, ballot_store):
+    from app.services.store import Changed
+    from app.ui.workbench import Change
+    from tests.faults import failing_reads
+    tab, bench, messages = make_tab(qtbot, ballot_store)
+    rows = tab.pair_model.rows()
+    with failing_reads(ballot_store):
+        bench.changed.emit(Change(Changed.BALLOTS))
+    assert messages[-1] == ("“定岗推荐计票”未能刷新：磁盘读写错误（文件可能已被移走或设备已断开）", True)
+    assert tab.pair_model.rows() == rows

@@ -201,3 +201,14 @@ def test_no_undo_once_the_chiefs_are_no_longer_published(laptops):
     assert not a.undo()
     assert said_a[-1][0].startswith("不能撤销“财务科 第1轮选择 2003”：科长人选尚未公布")
     assert [(m.post_id, m.person_id) for m in selection.list_picks(a.store)] == [("P2", "2003")]
+
+
+def test_a_store_that_cannot_be_read_keeps_the_tab_and_says_why(qtbot, store):
+    from app.ui.workbench import Change
+    from tests.faults import failing_reads
+    tab, messages = open_selection_tab(qtbot, store)
+    rows = tab.offices.rows()
+    with failing_reads(store):
+        tab.bench.changed.emit(Change(Changed.SELECTION))
+    assert messages[-1] == ("“双向选择”未能刷新：磁盘读写错误（文件可能已被移走或设备已断开）", True)
+    assert tab.offices.rows() == rows and tab.stack.currentIndex() == 0     # not the “尚未公布” page
