@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.ballots import Mark, PaperBallot, mark_problem, tally
+from ..core.ballots import AGREE, SUGGEST, Mark, mark_problem
 from ..core.declarations import effective_declaration
 from ..core.scheme import GROUP_LABELS, GROUPS
 from ..models.schema import Ballot, Declaration, Post, Presence, RecCount, Stage
@@ -232,21 +233,34 @@ class Counted:
     by_ballot: frozenset[str]                # groups counted from ballots
 
 
+COUNTED_MARKS = (AGREE, SUGGEST)
+"""The marks that recommend (as :func:`app.core.ballots.tally` counts them); blank and invalid count nothing."""
+
+
+def recommended_pairs(marks_json: str) -> Iterator[tuple[str, str]]:
+    """The (person, post) pairs one stored ballot recommends — read straight from its stored marks
+    (``Mark.encode`` text), without building a Mark per mark: a count re-reads every ballot."""
+    for person, code in json.loads(marks_json).items():
+        kind, _, post = code.partition(":")
+        if post and kind in COUNTED_MARKS:
+            yield person, post
+
+
 def counted(s: Session) -> Counted:
     """The tally rule, in one place: every screen, sheet and result reads the counts through it."""
-    ballots = [PaperBallot(b.serial, b.group, {p: Mark.decode(m) for p, m in json.loads(b.marks).items()})
-               for b in s.execute(select(Ballot).where(Ballot.status == "valid")).scalars()]
-    t = tally(ballots)
-    by_ballot = frozenset(g for g in GROUPS if t.ballots[g])
-    out: dict[tuple[str, str], dict[str, int]] = {}
-    for key, per_group in t.counts.items():
-        for g in by_ballot:
-            if per_group.get(g):
-                out.setdefault(key, {})[g] = per_group[g]
+    per_pair: dict[tuple[str, str], dict[str, int]] = {}
+    keyed = {g: 0 for g in GROUPS}
+    for group, marks in s.execute(select(Ballot.group, Ballot.marks).where(Ballot.status == "valid")):
+        keyed[group] += 1
+        for key in recommended_pairs(marks):
+            row = per_pair.setdefault(key, {})
+            row[group] = row.get(group, 0) + 1
+    by_ballot = frozenset(g for g in GROUPS if keyed[g])
+    out = {key: dict(row) for key, row in per_pair.items()}
     for c in s.execute(select(RecCount)).scalars():
         if c.group not in by_ballot:
             out.setdefault((c.person_id, c.post_id), {})[c.group] = c.count
-    return Counted(out, dict(t.ballots), by_ballot)
+    return Counted(out, keyed, by_ballot)
 
 
 def merged_counts(s: Session) -> dict[tuple[str, str], dict[str, int]]:

@@ -5,7 +5,6 @@ names and counts only — never an id (the projector's privacy rule)."""
 
 from __future__ import annotations
 
-import json
 import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,12 +14,12 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.ballots import AGREE, SUGGEST
 from ..core.declarations import effective_declaration
 from ..core.numbers import ScoreError, ratio, round_score
 from ..core.recommendation import recommendation
 from ..core.scheme import GROUPS, Scheme
 from ..models.schema import Ballot, Declaration, Person, Post, Presence, RecCount
+from .ballots import recommended_pairs
 from .store import Changed, Store
 
 GROUP_SHORT = {"leaders": "局领导", "staff": "其他行政", "unit_heads": "事业单位", "county_chiefs": "县局长"}
@@ -122,22 +121,18 @@ class _TallyCache:
 
 _caches: "weakref.WeakKeyDictionary[Store, _TallyCache]" = weakref.WeakKeyDictionary()
 _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
-_COUNTED = (AGREE, SUGGEST)     # core.ballots.tally counts these marks; blank / invalid count nothing
 
 
 def _add_ballot(cache: _TallyCache, group: str, marks_json: str) -> None:
     gi = _GROUP_INDEX[group]
     cache.per_group[gi] += 1
     counts, dirty = cache.counts, cache.dirty
-    for person, code in json.loads(marks_json).items():
-        kind, _, post = code.partition(":")          # Mark.decode, without building a Mark per mark
-        if post and kind in _COUNTED:
-            key = (person, post)
-            row = counts.get(key)
-            if row is None:
-                row = counts[key] = [0] * len(GROUPS)
-            row[gi] += 1
-            dirty.add(key)
+    for key in recommended_pairs(marks_json):
+        row = counts.get(key)
+        if row is None:
+            row = counts[key] = [0] * len(GROUPS)
+        row[gi] += 1
+        dirty.add(key)
 
 
 def _refresh_ballots(s: Session, cache: _TallyCache) -> bool:

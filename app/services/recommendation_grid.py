@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..core.declarations import effective_declaration
 from ..core.numbers import ScoreError
 from ..core.recommendation import recommendation
-from ..core.scheme import GROUP_LABELS, GROUPS, Scheme
+from ..core.scheme import GROUPS, Scheme
 from ..core.scoring import satisfaction
 from ..models.schema import Declaration, Meta, Person, Post, Presence, RecCount, Score
 from . import ballots, draws

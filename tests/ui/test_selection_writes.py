@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services import selection, stages
 from app.services.selection_grid import selection_view
-from app.services.store import Changed, Store, StoreError
+from app.services.store import Changed, Store
 from app.ui.table import UNSAVED_ROLE
 from app.ui.tabs.selection_model import OfficeModel, PersonModel
 from app.ui.workbench import Workbench

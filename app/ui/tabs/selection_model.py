@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemDelegate, QTableView
 
-from ...services.selection_grid import OfficeLine, PersonLine
 from ..table import CENTER, Column, Index, RowTableModel, UnsavedCells
 from .declarations import parse_codes
 from .exams import EntryView
