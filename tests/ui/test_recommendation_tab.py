@@ -48,6 +48,7 @@ def make_tab(qtbot, store):
 
 def type_cell(qtbot, view, index, text):
     """Type into a cell like a clerk: the first key opens the editor, Enter saves and moves on."""
+    view.setFocus()
     view.setCurrentIndex(index)
     qtbot.keyClick(view, text[0])
     editor = view.indexWidget(index)

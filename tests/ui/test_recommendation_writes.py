@@ -10,7 +10,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.core.ballots import AGREE, Mark
 from app.services import ballots, projector
@@ -25,6 +25,8 @@ from app.ui.tabs.recommendation_model import PairModel
 from app.ui.workbench import Workbench
 from tests.conftest import DATA
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
+from tests.ui.keys import retry_cell
+from tests.ui.test_recommendation_tab import type_cell
 
 FAULTS = [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读（没有写入权限）")]
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -67,28 +69,6 @@ def make_tab(qtbot, store):
     return tab, bench, messages
 
 
-def type_cell(qtbot, view, index, text):
-    """The first key opens the editor, Enter saves (and, when saved, moves on)."""
-    view.setFocus()
-    view.setCurrentIndex(index)
-    qtbot.keyClick(view, text[0])
-    editor = view.indexWidget(index)
-    assert editor is not None, "typing did not open the cell editor"
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
-
-
-def retry(qtbot, view) -> str:
-    """F2 opens the unsaved cell with what was typed; Enter tries to save it again."""
-    qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = view.focusWidget()
-    text = editor.text()
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
-    return text
-
-
 def key_ballot(qtbot, tab, keys: str, *, save=Qt.Key.Key_Return):
     view = tab.ballot_panel.view
     view.setFocus()
@@ -111,7 +91,7 @@ def test_presence_not_saved_stays_typed_and_marked(qtbot, ballot_store, fault, c
     assert view.currentIndex() == cell                                # the cursor did not move on
     assert messages[-1] == (f"局领导到会人数 6 没有保存：{cause}", True)
     assert list(bench.unsaved.values()) == ["局领导到会人数 6"]
-    assert retry(qtbot, view) == "6"                                  # the fault is gone: saved
+    assert retry_cell(qtbot, view) == "6"                                  # the fault is gone: saved
     assert presence(ballot_store)["leaders"] == 6 and cell.data(UNSAVED_ROLE) is None and bench.unsaved == {}
     assert view.currentIndex() == model.index(0, 1)                   # and now Enter moved on
     assert ballot_store.verify().ok
@@ -127,7 +107,7 @@ def test_paper_count_not_saved_stays_typed_and_marked(qtbot, ballot_store, fault
     assert paper_counts(ballot_store)["staff"].issued is None
     assert cell.data() == "40" and cell.data(UNSAVED_ROLE) and view.currentIndex() == cell
     assert messages[-1] == (f"其他行政编制人员发出票数 40 没有保存：{cause}", True)
-    assert retry(qtbot, view) == "40"
+    assert retry_cell(qtbot, view) == "40"
     assert paper_counts(ballot_store)["staff"].issued == 40 and cell.data(UNSAVED_ROLE) is None
     assert ballot_store.verify().ok
 
@@ -146,7 +126,7 @@ def test_typed_count_not_saved_stays_typed_and_marked(qtbot, small_store, fault,
     assert model.index(row, PairModel.COL_RATE).data() == "0.762"       # the stored 48/63, nothing guessed
     assert messages[-1] == (f"张明 → 办公室科长 · 局领导推荐数 5 没有保存：{cause}", True)
     assert list(bench.unsaved.values()) == ["张明 → 办公室科长 · 局领导推荐数 5"]
-    assert retry(qtbot, view) == "5"
+    assert retry_cell(qtbot, view) == "5"
     assert counts(small_store)[("1001", "P1")]["leaders"] == 5
     assert model.index(row, PairModel.COL_RATE).data() == "0.778"       # 49/63
     assert bench.unsaved == {} and small_store.verify().ok

@@ -8,8 +8,6 @@ tests/selection_setup.py: 科长 1001 at P1 (办公室, 核定 1), 1003 at P2 (�
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.services import selection, stages
 from app.services.selection_grid import selection_view
@@ -19,7 +17,7 @@ from app.ui.tabs.selection_model import OfficeModel, PersonModel
 from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.selection_setup import make_store
-from tests.ui.keys import open_selection_tab, type_in_cell, type_on_office_row
+from tests.ui.keys import open_selection_tab, retry_cell, type_in_cell, type_on_office_row
 
 FAULTS = [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读（没有写入权限）")]
 
@@ -55,15 +53,6 @@ def said(bench):
     return seen
 
 
-def retry(qtbot, view) -> str:
-    qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = view.focusWidget()
-    text = editor.text()
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
-    return text
-
-
 # -- faults while typing ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fault, cause", FAULTS)
@@ -77,7 +66,7 @@ def test_a_pick_not_saved_stays_typed_and_marked(qtbot, store, fault, cause):
     assert cell.data() == "2003" and cause.startswith(cell.data(UNSAVED_ROLE))
     assert tab.view.currentIndex().row() == 1                             # the cursor stayed
     assert list(tab.bench.unsaved.values()) == ["财务科 第1轮的选择 2003"]
-    assert retry(qtbot, tab.view) == "2003"                               # the fault is gone: saved
+    assert retry_cell(qtbot, tab.view) == "2003"                               # the fault is gone: saved
     assert selection.load_state(store).placement_of("2003").office == "P2"
     assert cell.data() == "2003 孙三" and cell.data(UNSAVED_ROLE) is None and tab.bench.unsaved == {}
     assert store.verify().ok
@@ -96,7 +85,7 @@ def test_a_declaration_not_saved_stays_typed_and_marked(qtbot, store, fault, cau
     assert messages[-1] == (f"钱二（2002）申报科室 财务科 没有保存：{cause}", True)
     assert cell.data() == "p2" and cell.data(UNSAVED_ROLE)
     assert tab.person_view.currentIndex().row() == row
-    assert retry(qtbot, tab.person_view) == "p2"
+    assert retry_cell(qtbot, tab.person_view) == "p2"
     assert selection.choices(store)["2002"] == ("P2",) and cell.data(UNSAVED_ROLE) is None
     assert store.verify().ok
 

@@ -33,6 +33,23 @@ def _grid_of(result: Any) -> RecommendationGrid | None:
     return result.result if isinstance(result, Wrote) and isinstance(result.result, RecommendationGrid) else None
 
 
+def show_answer(model: Any, key: Any, typed: str, what: str, result: Any, redraw: Callable[[], None]) -> bool:
+    """After a typed number went to its service: on failure keep the typed text in its cell, marked
+    未保存 with the cause (the cursor stays: ``last_ok``); on success drop the mark and show the grid
+    the service answered with."""
+    if result is FAILED:
+        model.last_ok = False
+        if typed:
+            model.unsaved.put(key, typed, what, failure_cause(model.bench.last_error))
+            redraw()
+        return False
+    model.unsaved.saved(key)
+    grid = _grid_of(result)
+    if grid is not None:
+        model.answered(grid)
+    return True
+
+
 # -- the pair table ---------------------------------------------------------------------------------
 
 class PairModel(QAbstractTableModel):
@@ -217,17 +234,7 @@ class PairModel(QAbstractTableModel):
         return result is not FAILED and self._after(index.row(), key, "", "", result)
 
     def _after(self, row: int, key: Any, typed: str, what: str, result: Any) -> bool:
-        if result is FAILED:
-            self.last_ok = False
-            if typed:
-                self.unsaved.put(key, typed, what, failure_cause(self.bench.last_error))
-                self._changed(row)
-            return False
-        self.unsaved.saved(key)
-        grid = _grid_of(result)
-        if grid is not None:
-            self.answered(grid)
-        return True
+        return show_answer(self, key, typed, what, result, lambda: self._changed(row))
 
     def _changed(self, row: int) -> None:
         if 0 <= row < len(self._rows):
@@ -343,17 +350,8 @@ class PaperModel(QAbstractTableModel):
         else:
             result = self.bench.edit(ballot_checks.set_paper_count, group, kind, text, initiator=self, what=what,
                                      expected_version=seen)
-        if result is FAILED:
-            self.last_ok = False
-            if text:
-                self.unsaved.put(key, text, self._what(kind, group, "").strip(), failure_cause(self.bench.last_error))
-                self.dataChanged.emit(index, index)
-            return False
-        self.unsaved.saved(key)
-        grid = _grid_of(result)
-        if grid is not None:
-            self.answered(grid)
-        return True
+        return show_answer(self, key, text, self._what(kind, group, "").strip(), result,
+                           lambda: self.dataChanged.emit(index, index))
 
     def clear_cell(self, index: Index) -> bool:
         """Del on an unsaved cell gives up what was typed there."""
