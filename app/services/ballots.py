@@ -66,6 +66,14 @@ def group_modes(s: Session) -> dict[str, str]:
     return {g: BALLOTS if g in with_ballots else COUNTS if g in typed else OPEN for g in GROUPS}
 
 
+def _group_mode(s: Session, group: str, keyed: int) -> str:
+    """One group's mode (as :func:`group_modes`), knowing its valid ballots."""
+    if keyed:
+        return BALLOTS
+    typed = s.execute(select(RecCount.person_id).where(RecCount.group == group, RecCount.count > 0).limit(1)).first()
+    return COUNTS if typed else OPEN
+
+
 def new_ballot_refusal(group: str, mode: str, keyed: int, present: int, stage_state: str = "draft") -> str | None:
     """Why a new paper ballot of ``group`` would be refused now (None: it would be taken). The 唱票
     form asks this at the first key, the save at the end — one rule."""
@@ -134,8 +142,8 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark]) -> Wrote:
     with store.write() as s:
         require_editable(s, "recommendation")
         presence = s.get(Presence, group)
-        refusal = new_ballot_refusal(group, group_modes(s)[group], _valid_count(s, group),
-                                     presence.present if presence else 0)
+        keyed = _valid_count(s, group)
+        refusal = new_ballot_refusal(group, _group_mode(s, group, keyed), keyed, presence.present if presence else 0)
         if refusal:
             raise StoreError(refusal)
         declared = _declared(s)
@@ -155,7 +163,7 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark]) -> Wrote:
                      marks=json.dumps({p: m.encode() for p, m in sorted(marks.items())}, ensure_ascii=False))
         s.add(row)
         s.flush()
-        ref = ballot_ref(s, row)
+        ref = BallotRef(serial, group, keyed + 1, row.version, row.entered_by)     # the newest of its group
     return Wrote(Changed.BALLOTS, label=ref.words, entity=f"ballots:{serial}", value="valid", version=ref.version,
                  seq=store.last_write, result=ref)
 
