@@ -264,12 +264,15 @@ def load_state(store: Store) -> core.SelectionState:
 
 # --- writes ----------------------------------------------------------------------------------
 
-def _wrote(store: Store, s: Session, chiefs: dict[str, str], label: str, entity: str, row, value: str | None) -> Wrote:
-    """What a selection write stored, with the tab's new view (computed inside the transaction)."""
+def _wrote(store: Store, s: Session, chiefs: dict[str, str], label: str, entity: str, row, value: str | None,
+           state: core.SelectionState | None = None) -> Wrote:
+    """What a selection write stored, with the tab's new view (computed inside the transaction; ``state``:
+    the selection after the write when the write has it already, else it is replayed)."""
     from .selection_grid import view_in
     s.flush()
     return Wrote(Changed.SELECTION, label=label, entity=entity, value=value,
-                 version=getattr(row, "version", 0) if row is not None else 0, result=view_in(store, s, chiefs))
+                 version=getattr(row, "version", 0) if row is not None else 0,
+                 result=view_in(store, s, chiefs, state=state))
 
 
 def _done(store: Store, wrote: Wrote) -> Wrote:
@@ -409,9 +412,11 @@ def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reaso
         row = SelectionPick(phase=state.phase, round_no=round_no, post_id=post_id, kind=kind,
                             person_id=person_id, chief_signed=False, person_signed=False)
         s.add(row)
+        after = (core.apply_pass(state, round_no, post_id) if person_id is None
+                 else core.apply_pick(state, round_no, post_id, person_id))
         office = _office_words(s, post_id)
         label = f"{office} 第{round_no}轮" + ("放弃" if person_id is None else f"选择 {person_id}")
-        wrote = _wrote(store, s, chiefs, label, entity, row, person_id or "放弃")
+        wrote = _wrote(store, s, chiefs, label, entity, row, person_id or "放弃", after)
     return _done(store, wrote)
 
 
@@ -509,8 +514,9 @@ def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: s
             raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能撤回")
         s.delete(row)
         s.flush()
-        _state(s, chiefs)   # the rest of the round must still replay
-        wrote = _wrote(store, s, chiefs, f"撤回 {_office_words(s, post_id)} 第{round_no}轮的选择", entity, None, None)
+        after = _state(s, chiefs)   # the rest of the round must still replay
+        wrote = _wrote(store, s, chiefs, f"撤回 {_office_words(s, post_id)} 第{round_no}轮的选择", entity, None, None,
+                       after)
     return _done(store, wrote)
 
 

@@ -73,9 +73,12 @@ class SelectionView:
         return self.phase, self.round_no
 
 
-def view_in(store: Store, s: Session, chiefs: dict[str, str]) -> SelectionView:
-    """The view, built inside the caller's transaction (a write answers with it)."""
-    state = selection._state(s, chiefs)
+def view_in(store: Store, s: Session, chiefs: dict[str, str], *,
+            state: core.SelectionState | None = None) -> SelectionView:
+    """The view, built inside the caller's transaction (a write answers with it); ``state``: the selection
+    as the caller has just computed it (else replayed from the stored facts)."""
+    if state is None:
+        state = selection._state(s, chiefs)
     names = {pid: name for pid, name in s.execute(select(Person.id, Person.name))}
     posts = {p.id: p for p in s.execute(select(Post)).scalars()}
 
