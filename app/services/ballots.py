@@ -26,7 +26,7 @@ from .history import who_when
 from .stages import require_editable
 from .store import STAGE_LABELS, STATE_LABELS, Changed, ConflictError, Store, StoreError, Wrote
 
-__all__ = ["mark_problem"]      # the 唱票 form shows a wrong mark as it is keyed, by the same rule
+# ``mark_problem`` is the services' name for the rule too: the 唱票 form shows a wrong mark as it is keyed.
 
 BALLOTS, COUNTS, OPEN = "ballots", "counts", "open"
 """How a voter group is being tallied: from paper ballots (it has some), from typed counts (a count
