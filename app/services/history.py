@@ -46,6 +46,10 @@ FLAG_OF: dict[str, Changed] = {
     "selection_placements": Changed.SELECTION,
 }
 META_STAGE_PREFIXES = {"ballots_": "recommendation"}
+META_FLAGS = {"ballots_": Changed.BALLOTS, "selection_": Changed.SELECTION, "projector": Changed.PROJECTOR,
+              "double_entry": Changed.SPEECH}
+"""What a ``meta`` row's change redraws, by key prefix (other keys: the settings, SCHEME)."""
+SELECTION_TABLES = frozenset({"selection_choices", "selection_picks", "selection_placements"})
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,12 @@ def describe_entity(session: Session, entity: str) -> str:
     if table == "presence":
         return f"{GROUP_LABELS.get(parts[0], parts[0])}到会人数"
     if table == "ballots":
-        return f"第 {parts[0]} 张选票"
+        from .ballots import describe_ballot
+        return describe_ballot(session, int(parts[0]))
+    if table == "meta":
+        return _describe_meta(parts[0])
+    if table == "selection_placements":
+        return f"{name(parts[0])} 领导组安排"
     if table == "people":
         return f"人员 {parts[0]} {name(parts[0])}"
     if table == "posts":
@@ -120,6 +129,21 @@ def describe_entity(session: Session, entity: str) -> str:
         judge = session.get(Judge, parts[0])
         return f"评委 {judge.name if judge else parts[0]}"
     return entity
+
+
+def _describe_meta(key: str) -> str:
+    from .ballot_checks import KIND_LABELS
+    kind, _, group = key.partition(":")
+    if kind.startswith("ballots_") and kind[len("ballots_"):] in KIND_LABELS:
+        return f"{GROUP_LABELS.get(group, group)}{KIND_LABELS[kind[len('ballots_'):]]}票数"
+    return {"selection_round": "双向选择的当前轮次", "selection_staff_end": "科员定岗的结束轮次",
+            "projector": "大屏画面", "double_entry": "双录入模式"}.get(key, key)
+
+
+def _flag(table: str, parts: list[str]) -> Changed:
+    if table == "meta":
+        return next((flag for prefix, flag in META_FLAGS.items() if parts[0].startswith(prefix)), Changed.SCHEME)
+    return FLAG_OF.get(table, Changed.ALL)
 
 
 def shown_value(state: str | None) -> str:
@@ -151,6 +175,18 @@ def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str 
     now = shown_value(last.new)
     mine = f"，您的 {wanted} 未写入" if wanted else "，未覆盖"
     return f"{what} 已被 {last.operator} 于 {when} 改为 {now}{mine}；请核对后再录入"
+
+
+def who_when(session: Session, entity: str) -> tuple[str, str]:
+    """Who last changed ``entity`` (the audit log's operator) and at what time (HH:MM)."""
+    last = session.execute(select(AuditLog).where(AuditLog.entity == entity).order_by(AuditLog.seq.desc())
+                           .limit(1)).scalar_one_or_none()
+    if last is None:
+        return "其他录入人", ""
+    try:
+        return last.operator, datetime.fromisoformat(last.at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return last.operator, last.at
 
 
 def conflict(session: Session, obj: Any, *, wanted: str | None = None) -> ConflictError:
@@ -224,7 +260,13 @@ def revert(store: Store, step: Step, *, verb: str = "撤销") -> Wrote:
             s.flush()
             if model is Ballot:
                 _check_ballot_valid_again(s, s.get(model, pk))
-            changes |= FLAG_OF.get(table, Changed.ALL)
+            changes |= _flag(table, parts)
+        if changes & Changed.SELECTION:
+            # The generic write-back keeps each row as it was, but not the selection's own rules
+            # (declarations close when a phase starts, a move only in its open round, §十五/§十六 on
+            # replay): the selection service checks the state it leaves, or the revert is refused.
+            from .selection import check_revert
+            check_revert(store, s, [(r.entity, r.old, r.new) for r in rows], verb=verb, label=step.label)
     return Wrote(changes, label=step.label, seq=store.last_write)
 
 

@@ -168,7 +168,7 @@ class ProjectorWindow(QWidget):
         return self.renderer.texts()
 
     def set_blackout(self, on: bool) -> None:
-        self.bench.run(service.set_blackout, on)
+        self.bench.run(service.set_blackout, on, what="大屏" + ("黑屏 " if on else "恢复显示 "))
 
     def _on_updated(self) -> None:
         if self.isVisible():
@@ -304,8 +304,8 @@ class ProjectorControls(QObject):
                                checkable=True)
             mgroup.addAction(act)
             self.meeting_actions[meeting] = act
-        self._action(menu, "下一位演讲人", lambda: self.bench.run(service.step_speaker, 1), NEXT_SPEAKER_KEY)
-        self._action(menu, "上一位演讲人", lambda: self.bench.run(service.step_speaker, -1), PREV_SPEAKER_KEY)
+        self._action(menu, "下一位演讲人", lambda: self.step_speaker(1), NEXT_SPEAKER_KEY)
+        self._action(menu, "上一位演讲人", lambda: self.step_speaker(-1), PREV_SPEAKER_KEY)
         self._action(menu, "大屏翻页", lambda: self.feed.next_page(1), NEXT_PAGE_KEY)
         menu.addSeparator()
         self.blackout_action = self._action(menu, "黑屏（大屏上按 B 亦可）", self.toggle_blackout, BLACKOUT_KEY,
@@ -326,13 +326,29 @@ class ProjectorControls(QObject):
 
     # -- actions --------------------------------------------------------------------------------------
 
+    # Every action is a logged write answered with the new state (Changed.PROJECTOR: no tab redraws);
+    # one that cannot be saved says why, naming the action, and the menu shows what the wall still shows.
+
     def show_scene(self, scene: str, **options: Any) -> None:
-        if self.bench.run(service.set_projector_scene, scene, **options) is not FAILED:
-            self.bench.info(f"大屏：{SCENE_LABELS[scene]}")
+        what = f"大屏切换到“{SCENE_LABELS[scene]}”" + (f"（{options['meeting']}）" if options.get("meeting") else "") + " "
+        result = self.bench.run(service.set_projector_scene, scene, initiator=self, what=what, **options)
+        if result is not FAILED:
+            self.bench.info(result.label or f"大屏：{SCENE_LABELS[scene]}")
         self._sync()
 
     def toggle_blackout(self) -> None:
-        self.bench.run(service.set_blackout, not self.feed.state.blackout)
+        on = not self.feed.state.blackout
+        result = self.bench.run(service.set_blackout, on, initiator=self, what="大屏" + ("黑屏 " if on else "恢复显示 "))
+        if result is not FAILED:
+            self.bench.info(result.label)
+        self._sync()
+
+    def step_speaker(self, step: int) -> None:
+        """F8 / Shift+F8: the next or previous speaker after the one the wall shows here."""
+        result = self.bench.run(service.step_speaker, step, initiator=self, seen=self.feed.state.speaker,
+                                what=f"大屏{'下' if step > 0 else '上'}一位演讲人 ")
+        if result is not FAILED:
+            self.bench.info(result.label)
         self._sync()
 
     def open_wall(self) -> ProjectorWindow:

@@ -120,5 +120,5 @@ def test_count_changed_elsewhere_is_not_overwritten(qtbot, laptops):
     row = ma.find("1001", "P1")
     assert ma.setData(ma.index(row, PairModel.COL_GROUP), "5")
     assert not mb.setData(mb.index(mb.find("1001", "P1"), PairModel.COL_GROUP), "3") or not mb.last_ok
-    assert "其他录入人修改" in said_b[-1][0]
+    assert said_b[-1][1] and "张明 → 办公室科长 · 局领导 已被 王敏" in said_b[-1][0] and "您的 3 未写入" in said_b[-1][0]
     assert counts(a.store)[("1001", "P1")]["leaders"] == 5
