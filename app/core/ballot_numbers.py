@@ -109,12 +109,13 @@ class GroupAccount:
 
     group: str
     present: int
-    printed: int                                   # 印制
-    issued: int                                    # 发出
-    returned: int                                  # 收回
+    printed: int | None                            # 印制 (None: papers the program did not number)
+    issued: int | None                             # 发出 (None: not typed)
+    returned: int | None                           # 收回 (None: not typed)
     entered: Sequence[str] = ()                    # numbers of the ballots entered (void ones too), as keyed
     printed_numbers: Collection[str] | None = None # when known, every entered number must be one of them
     counts_only: bool = False                      # typed totals for the whole group, no per-ballot entry
+    unnumbered: int = 0                            # ballots entered without a number (papers not numbered)
 
 
 @dataclass(frozen=True)
@@ -139,18 +140,23 @@ def reconcile(accounts: Iterable[GroupAccount]) -> Reconciliation:
     for a in accounts:
         say = lambda text: findings.append(f"{_label(a.group)}：{text}")   # noqa: E731
         for name, value in (("到会", a.present), ("印制", a.printed), ("发出", a.issued), ("收回", a.returned)):
-            if value < 0:
+            if value is not None and value < 0:
                 say(f"{name} {value} 张不能为负")
-        if a.issued > a.printed:
+        if a.issued is not None and a.printed is not None and a.issued > a.printed:
             say(f"发出 {a.issued} 张，多于印制 {a.printed} 张")
-        if a.returned > a.issued:
+        if a.returned is not None and a.issued is not None and a.returned > a.issued:
             say(f"收回 {a.returned} 张，多于发出 {a.issued} 张")
-        if a.returned > a.present:
+        if a.returned is not None and a.returned > a.present:
             say(f"收回 {a.returned} 张，多于到会 {a.present} 人")
         if a.counts_only:
             continue
-        entered = len(a.entered)
-        if entered < a.returned:
+        entered = len(a.entered) + a.unnumbered
+        if a.printed and a.issued is None:
+            say("发出张数未录入")
+        if a.returned is None:
+            if entered or a.printed:
+                say(f"收回张数未录入（已录入 {entered} 张）")
+        elif entered < a.returned:
             say(f"收回 {a.returned} 张，已录入 {entered} 张，缺 {a.returned - entered} 张")
         elif entered > a.returned:
             say(f"收回 {a.returned} 张，已录入 {entered} 张，多 {entered - a.returned} 张")

@@ -179,13 +179,52 @@ class RecCount(Audited, Base):
 
 
 class Ballot(Audited, Base):
-    """唱票 mode: one paper ballot. Marks: JSON {person: "agree" | "blank" | post id | "invalid"}."""
+    """唱票 mode: one paper ballot. Marks: JSON {person: "agree" | "blank" | post id | "invalid"}.
+
+    ``status``: ``valid`` (counted), ``void`` (作废 as a whole by the 监督组, SPEC §10: entered, counts in
+    收回, recommends nobody) or ``discarded`` (taken back by the clerk, 撤销: not counted at all).
+    ``ballot_no``: the printed 6-digit number (None: a paper the program did not number)."""
 
     __tablename__ = "ballots"
     serial: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     group: Mapped[str] = mapped_column(String(16), nullable=False)
     marks: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="valid")  # valid / discarded
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="valid")  # valid / void / discarded
+    entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    ballot_no: Mapped[str | None] = mapped_column(String(6))
+
+
+class BallotNumber(Audited, Base):
+    """SPEC §10: a number printed on a 定岗推荐票 of a voter group — the set per group, never who got which."""
+
+    __tablename__ = "ballot_numbers"
+    number: Mapped[str] = mapped_column(String(6), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)
+
+
+class CountCheck(Audited, Base):
+    """SPEC §11: a check of a closed count — a sampling audit (``sample``: the 监督组's seed and the
+    sample size per group) or a blind re-entry of a whole group (``recount``)."""
+
+    __tablename__ = "count_checks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)          # sample / recount
+    group: Mapped[str | None] = mapped_column(String(16))                 # recount: the group
+    seed: Mapped[str | None] = mapped_column(String(200))                 # sample: the audit seed
+    plan: Mapped[str] = mapped_column(Text, nullable=False, default="{}")   # sample: JSON {group: {size, ballots, sample}}
+    reason: Mapped[str | None] = mapped_column(Text)
+    started_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class CheckEntry(Audited, Base):
+    """One paper re-entered blind for a check, by its number (compared with the ballot entered)."""
+
+    __tablename__ = "check_entries"
+    check_id: Mapped[int] = mapped_column(ForeignKey("count_checks.id", ondelete="RESTRICT"), primary_key=True)
+    ballot_no: Mapped[str] = mapped_column(String(6), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)
+    marks: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="valid")  # valid / void
     entered_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
@@ -237,4 +276,5 @@ class SelectionPlacement(Audited, Base):
 
 
 AUDITED = (Meta, SchemeRow, Stage, Post, Person, Score, Declaration, Judge, SpeechScore, BlindEntry, Presence,
-           RecCount, Ballot, Draw, SelectionChoice, SelectionPick, SelectionPlacement)
+           RecCount, Ballot, Draw, SelectionChoice, SelectionPick, SelectionPlacement, BallotNumber, CountCheck,
+           CheckEntry)

@@ -33,7 +33,7 @@ MODELS: dict[str, Any] = {m.__tablename__: m for m in AUDITED}
 STAGE_OF: dict[str, str] = {
     "people": "roster", "posts": "roster", "scores": "exam", "declarations": "declarations",
     "judges": "speech", "speech_scores": "speech", "presence": "recommendation", "rec_counts": "recommendation",
-    "ballots": "recommendation", "draws": "draw",
+    "ballots": "recommendation", "draws": "draw", "ballot_numbers": "recommendation",
 }
 """The stage whose lock guards a table's rows (an undo is an edit like any other)."""
 
@@ -44,7 +44,10 @@ FLAG_OF: dict[str, Changed] = {
     "presence": Changed.BALLOTS, "rec_counts": Changed.BALLOTS, "ballots": Changed.BALLOTS, "draws": Changed.DRAW,
     "selection_choices": Changed.SELECTION, "selection_picks": Changed.SELECTION,
     "selection_placements": Changed.SELECTION,
+    "ballot_numbers": Changed.BALLOTS, "count_checks": Changed.BALLOTS, "check_entries": Changed.BALLOTS,
 }
+SEALED_META = frozenset({"ballots_count", "ballots_opening", "ballots_accepted"})
+"""The count's state rows (SPEC §10): moved only by the 监督组's sealed steps, never by undo."""
 META_STAGE_PREFIXES = {"ballots_": "recommendation"}
 META_FLAGS = {"ballots_": Changed.BALLOTS, "selection_": Changed.SELECTION, "projector": Changed.PROJECTOR,
               "double_entry": Changed.SPEECH}
@@ -216,13 +219,18 @@ def _restore(session: Session, model: Any, current: Any | None, pk: Any, state: 
 
 
 def _check_ballot_valid_again(session: Session, ballot: Ballot) -> None:
-    """A ballot brought back (redo) must still fit its group, as a new one would."""
-    if ballot.status != "valid":
+    """A ballot brought back (redo) must still fit its group, as a new one would: within those present,
+    not in a group typed as counts, its number not entered again meanwhile (SPEC §10)."""
+    if ballot.status not in ("valid", "void"):
         return
     group = GROUP_LABELS.get(ballot.group, ballot.group)
     present = session.get(Presence, ballot.group)
+    if ballot.ballot_no and session.execute(select(Ballot.serial).where(
+            Ballot.ballot_no == ballot.ballot_no, Ballot.serial != ballot.serial,
+            Ballot.status.in_(("valid", "void"))).limit(1)).first():
+        raise StoreError(f"不能恢复票号 {ballot.ballot_no} 的选票：该票号已再次录入")
     counted = session.execute(select(func.count()).select_from(Ballot).where(
-        Ballot.group == ballot.group, Ballot.status == "valid")).scalar() or 0
+        Ballot.group == ballot.group, Ballot.status.in_(("valid", "void")))).scalar() or 0
     if counted > (present.present if present else 0):
         raise StoreError(f"不能恢复第 {ballot.serial} 张选票：{group}已录满到会人数")
     if session.execute(select(RecCount.person_id).where(RecCount.group == ballot.group, RecCount.count > 0)
@@ -249,6 +257,8 @@ def revert(store: Store, step: Step, *, verb: str = "撤销") -> Wrote:
             model = MODELS.get(table)
             if model is None or table == "stages":
                 raise StoreError(f"“{step.label}”不能{verb}（阶段的确认、锁定和公布请用“阶段”菜单）")
+            if table == "meta" and parts and parts[0] in SEALED_META:
+                raise StoreError(f"“{step.label}”不能{verb}（计票的开始、结束和认可差额由监督组封签）")
             stage = _stage_of(table, parts)
             if stage:
                 require_editable(s, stage)

@@ -24,6 +24,9 @@ def require_editable(session: Session, stage: str) -> None:
     if row is not None and row.state in ("locked", "published"):
         raise LockedError(f"“{STAGE_LABELS[stage]}”{STATE_LABELS[row.state]}，不能修改；"
                           "如需更正，请监督组输入密码并说明理由后解锁")
+    if stage == "recommendation":       # a closed count is sealed too (SPEC §10)
+        from .ballot_numbers import require_count_not_closed
+        require_count_not_closed(session)
 
 
 def advance(store: Store, stage: str) -> Changed:
@@ -34,6 +37,11 @@ def advance(store: Store, stage: str) -> Changed:
         row = s.get(Stage, stage)
         if row.state not in FORWARD:
             raise StoreError(f"“{STAGE_LABELS[stage]}”已公布")
+        if stage == "recommendation" and row.state == "draft":
+            from .count import confirm_refusal_in       # SPEC §10: a count confirmed only when reconciled
+            refusal = confirm_refusal_in(s)
+            if refusal:
+                raise StoreError(refusal)
         row.state = FORWARD[row.state]
     return Changed.STAGES
 

@@ -65,7 +65,7 @@ def test_undo_names_the_ballot_and_refuses_when_a_later_one_was_saved(store):
         undo_last_ballot(store, "leaders", expected_serial=1)
     assert [b.status for b in list_ballots(store, include_discarded=True)] == ["valid", "valid"]
     undo_last_ballot(store, "leaders", expected_serial=2)
-    with pytest.raises(ConflictError, match="局领导第 2 张选票（序号 2，已作废） 已被 王敏 于 .* 撤销"):
+    with pytest.raises(ConflictError, match="局领导第 2 张选票（序号 2，已撤销） 已被 王敏 于 .* 撤销"):
         undo_last_ballot(store, "leaders", expected_serial=2)    # taken back already (the other laptop)
     assert [b.status for b in list_ballots(store, include_discarded=True)] == ["valid", "discarded"]
 

@@ -22,6 +22,7 @@ from app.core.recommendation import recommendation
 from app.core.scheme import GROUPS, Scheme
 from app.models.schema import AuditLog
 from app.services import draws, projector, projector_tally, scores, stages
+from app.services.ballot_checks import set_paper_count
 from app.services.ballots import merged_counts, save_ballot, undo_last_ballot
 from app.services.campaign_io import import_campaign
 from app.services.recommendation import set_count
@@ -88,6 +89,7 @@ def test_no_id_and_no_birth_date_in_any_scene_at_any_stage(store):
     draws.program_draw(store, draws.SPEECH_MEETING, "4711")
     confirm_speech(store, "1001")
     save_ballot(store, "leaders", {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)})
+    set_paper_count(store, "leaders", "returned", 1)         # reconciled: one paper returned, one entered
     assert_private(every_scene(store))
     for stage in STAGES:
         for _ in range(3):

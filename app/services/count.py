@@ -1,0 +1,358 @@
+"""The 定岗推荐 count the 监督组 can reconcile and seal (SPEC §10): accounting per voter group, the
+开票前确认单's figures, opening and closing the count, an accepted difference, and what keeps the
+定岗推荐计票 stage from being confirmed.
+
+**The count's life.** Numbers are printed (:mod:`.ballot_numbers`); the clerk types 到会 and 发出;
+the 开票前确认单 is printed and the 监督组 seal it — *opening* the count (``open-count``); ballots are
+entered with their numbers; the clerk types 收回; the 监督组 *close* the count (``close-count``), which
+seals the ballot records: nothing of the count changes afterwards unless the 监督组 reopen it (sealed,
+with a reason). The stage is confirmed only when every group is reconciled (or the 监督组 accepted the
+stated difference, sealed) and a count that was opened is closed.
+
+**Accounting per group**: 印制 (the set's size), 发出 and 收回 (typed), 已录入 (papers entered, 作废
+included), 有效 and 作废; 尚缺 = 收回 − 已录入. A group entered as typed totals (计数录入, allowed for a
+whole group) is checked on its totals and listed as such.
+
+Seals: until ``app.services.seals`` (issue 14) is on this branch, the 监督组's password is checked
+(a wrong one refused and logged) and the step is logged as an event of the audit chain; see
+:func:`_supervised`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.ballot_numbers import BallotCandidate, BallotNumberError, GroupAccount, candidate_list_digest, \
+    candidate_list_text, reconcile
+from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
+from ..models import audit
+from ..models.schema import Ballot, Meta, Presence, Stage
+from . import draws
+from ._put import put
+from .ballot_checks import KINDS, meta_key
+from .ballot_numbers import (ACCEPTED_KEY, CLOSED, COUNT_KEY, ENTERED, NOT_OPENED, OPEN, OPENING_KEY,
+                             count_state_in, number_sets_in)
+from .ballots import COUNTS, group_modes
+from .stages import require_editable, require_supervisor
+from .store import Changed, ConflictError, Store, StoreError, Wrote
+
+
+@dataclass(frozen=True)
+class GroupAccounting:
+    """One voter group's papers (SPEC §10), as the panel, the wall and the sheets show them."""
+
+    group: str
+    present: int | None          # 到会
+    printed: int | None          # 印制 (None: papers the program did not number)
+    issued: int | None           # 发出 (typed)
+    returned: int | None         # 收回 (typed)
+    entered: int                 # 已录入: papers entered, 作废 included
+    valid: int | None            # 有效: entered and not void (a counts-only group: the typed 有效)
+    void: int                    # 作废
+    counts_only: bool            # typed totals for the whole group (计数录入)
+
+    @property
+    def missing(self) -> int | None:
+        """尚缺: papers returned but not entered yet (negative: entered more than returned)."""
+        if self.counts_only or self.returned is None:
+            return None
+        return self.returned - self.entered
+
+    @property
+    def numbered(self) -> bool:
+        return self.printed is not None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A difference the 监督组 accepted (sealed): the findings as stated, and why."""
+
+    findings: tuple[str, ...]
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Accounting:
+    state: str                                   # NOT_OPENED / OPEN / CLOSED
+    groups: dict[str, GroupAccounting]           # in GROUPS order
+    findings: tuple[str, ...]                    # what keeps the count from being reconciled
+    accepted: Accepted | None
+    opening: dict | None                         # the sealed 开票前确认单's figures
+    numbered: bool                               # some group's papers carry numbers
+    checks: tuple[str, ...] = field(default=())  # audit / recount findings (part of ``findings``)
+
+    @property
+    def reconciled(self) -> bool:
+        return not self.findings
+
+    @property
+    def difference_accepted(self) -> bool:
+        """The 监督组 accepted exactly the findings there are now."""
+        return bool(self.findings) and self.accepted is not None and set(self.accepted.findings) == set(self.findings)
+
+    def confirm_refusal(self) -> str | None:
+        """Why the 定岗推荐计票 stage cannot be confirmed now (None: it can)."""
+        if self.numbered and self.state == NOT_OPENED:
+            return "定岗推荐计票尚未开始：开票前确认单未封签，不能确认"
+        if self.state == OPEN:
+            return "计票尚未结束：请监督组核对后输入密码封签（结束计票），再确认本阶段"
+        if self.findings and not self.difference_accepted:
+            shown = "\n".join(self.findings[:10]) + (f"\n……另有 {len(self.findings) - 10} 项" if len(self.findings) > 10 else "")
+            tail = ("\n（监督组此前认可的差额与现在不符，须重新认可）" if self.accepted is not None else "")
+            return ("选票未核对一致，不能确认“定岗推荐计票”：\n" + shown + tail
+                    + "\n请补录或更正；如确有差额，由监督组说明理由并输入密码认可差额")
+        return None
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+def _meta_json(s: Session, key: str) -> dict | None:
+    row = s.get(Meta, key)
+    if row is None:
+        return None
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _typed(s: Session) -> dict[str, dict[str, int]]:
+    keys = {meta_key(k, g): (g, k) for g in GROUPS for k in KINDS}
+    out: dict[str, dict[str, int]] = {g: {} for g in GROUPS}
+    for row in s.execute(select(Meta).where(Meta.key.in_(list(keys)))).scalars():
+        g, k = keys[row.key]
+        out[g][k] = int(row.value)
+    return out
+
+
+def accounting_in(s: Session) -> Accounting:
+    """The count's accounting and findings, read inside the caller's transaction."""
+    from .count_checks import check_findings_in
+    sets = number_sets_in(s)
+    presence = {p.group: p.present for p in s.execute(select(Presence)).scalars()}
+    typed = _typed(s)
+    modes = group_modes(s)
+    numbers: dict[str, list[str]] = {g: [] for g in GROUPS}
+    unnumbered = {g: 0 for g in GROUPS}
+    void = {g: 0 for g in GROUPS}
+    for group, number, status in s.execute(select(Ballot.group, Ballot.ballot_no, Ballot.status)
+                                           .where(Ballot.status.in_(ENTERED))):
+        if number:
+            numbers[group].append(number)
+        else:
+            unnumbered[group] += 1
+        if status == "void":
+            void[group] += 1
+    groups, accounts = {}, []
+    for g in GROUPS:
+        counts_only = modes[g] == COUNTS
+        entered = len(numbers[g]) + unnumbered[g]
+        printed = len(sets[g]) if g in sets else None
+        groups[g] = GroupAccounting(g, presence.get(g), printed, typed[g].get("issued"), typed[g].get("returned"),
+                                    entered, typed[g].get("valid") if counts_only else entered - void[g], void[g],
+                                    counts_only)
+        accounts.append(GroupAccount(g, presence.get(g, 0), printed, typed[g].get("issued"), typed[g].get("returned"),
+                                     tuple(numbers[g]), sets.get(g), counts_only, unnumbered[g]))
+    result = reconcile(accounts)
+    state = count_state_in(s)
+    opening = _meta_json(s, OPENING_KEY)
+    findings = list(result.findings) + _opening_findings(opening, groups)
+    checks = tuple(check_findings_in(s))
+    accepted_row = _meta_json(s, ACCEPTED_KEY)
+    accepted = None
+    if accepted_row is not None:
+        accepted = Accepted(tuple(accepted_row.get("findings") or ()), str(accepted_row.get("reason", "")),
+                            str(accepted_row.get("by", "")))
+    return Accounting(state, groups, tuple(findings) + checks, accepted, opening, bool(sets), checks)
+
+
+def _opening_findings(opening: dict | None, groups: Mapping[str, GroupAccounting]) -> list[str]:
+    """到会 and 发出 changed since the 开票前确认单 was sealed (印制 cannot change after it)."""
+    if not opening:
+        return []
+    out = []
+    for g in GROUPS:
+        sealed = (opening.get("groups") or {}).get(g) or {}
+        for key, label, now in (("present", "到会", groups[g].present), ("issued", "发出", groups[g].issued)):
+            if key in sealed and sealed[key] != now:
+                out.append(f"{GROUP_SHORT_LABELS[g]}：{label} {'未录入' if now is None else now}，"
+                           f"与开票前确认单（{sealed[key]}）不符")
+    return out
+
+
+def accounting(store: Store) -> Accounting:
+    with store.read() as s:
+        return accounting_in(s)
+
+
+def confirm_refusal_in(s: Session) -> str | None:
+    """Asked by :func:`app.services.stages.advance` before the stage is confirmed (SPEC §10)."""
+    return accounting_in(s).confirm_refusal()
+
+
+# -- the 开票前确认单's figures -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpeningFigures:
+    """What the 开票前确认单 prints and the opening seals (SPEC §10)."""
+
+    groups: dict[str, dict[str, int | None]]     # group → present, printed, issued
+    candidates: tuple[BallotCandidate, ...]      # as printed on the ballot
+    list_text: str                               # the candidate–post list, canonical (its SHA-256 below)
+    list_digest: str
+    weights: dict[str, str]                      # group → weight as stored (e.g. "0.35")
+    threshold: str                               # "1/3"
+
+    def to_json(self) -> dict:
+        return {"groups": self.groups, "list_digest": self.list_digest, "weights": self.weights,
+                "threshold": self.threshold}
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the figures (canonical JSON): the opening seals exactly the sheet the 监督组 signed."""
+        return hashlib.sha256(audit.canonical(self.to_json()).encode("utf-8")).hexdigest()
+
+
+def ballot_candidates(store: Store) -> tuple[BallotCandidate, ...]:
+    """The candidates as printed on the 定岗推荐票 (``draws.ballot_order``), with their declared posts."""
+    from .recommendation_grid import recommendation_grid
+    grid = recommendation_grid(store)
+    return tuple(BallotCandidate(c.id, c.name, tuple((p, grid.posts.get(p, p)) for p in c.declared))
+                 for c in grid.ballot_form or ())
+
+
+def opening_figures(store: Store) -> OpeningFigures:
+    candidates = ballot_candidates(store)
+    try:
+        text, digest = candidate_list_text(candidates), candidate_list_digest(candidates)
+    except BallotNumberError as err:
+        raise StoreError(str(err)) from None
+    scheme = store.scheme()
+    with store.read() as s:
+        acc = accounting_in(s)
+    groups = {g: {"present": a.present, "printed": a.printed, "issued": a.issued} for g, a in acc.groups.items()}
+    weights = {g: str(scheme.group_weights[g]) for g in GROUPS}
+    t = scheme.threshold
+    return OpeningFigures(groups, candidates, text, digest, weights, f"{t.numerator}/{t.denominator}")
+
+
+# -- sealed steps ------------------------------------------------------------------------------------
+
+def _supervised(store: Store, password: str, action: str, what: str, reason: str | None = None) -> None:
+    """The 监督组's password for ``action`` (refused — and the refusal logged — when wrong).
+
+    The seal row itself (``seals.append_seal``, SPEC §9) comes with issue 14; until then the step is
+    recorded by the event :func:`_record` writes in the same transaction as the step."""
+    require_supervisor(store, password, reason or what, action=what, event=f"{action}-refused",
+                       detail={"action": action, "stage": "recommendation"})
+
+
+def _record(s: Session, action: str, detail: dict) -> None:
+    audit.log_event(s, action, {"stage": "recommendation", **detail})
+
+
+def _state_row(s: Session) -> Meta | None:
+    return s.get(Meta, COUNT_KEY)
+
+
+def _require_stage_draft(s: Session, verb: str) -> None:
+    """The count's sealed steps happen while the stage is a draft (before it is confirmed)."""
+    row = s.get(Stage, "recommendation")
+    if row is not None and row.state in ("locked", "published"):
+        require_editable(s, "recommendation")           # says 已锁定 / 已公布 as every refusal does
+    if row is not None and row.state != "draft":
+        raise StoreError(f"“定岗推荐计票”已确认，不能{verb}；请先退回草稿")
+
+
+def open_count(store: Store, password: str, *, digest: str) -> Wrote:
+    """开始计票: the 监督组 seal the 开票前确认单 they signed. ``digest``: the figures' digest printed on
+    that sheet — if anything it shows changed since (到会, 印制, 发出, the list, weights), nothing is
+    sealed and the sheet must be printed again."""
+    figures = opening_figures(store)
+    if figures.digest != digest:
+        raise ConflictError("开票前确认单打印后数据已变动（到会、印制、发出、候选人名单、权重或推荐率界线），"
+                            "未开始计票；请重新打印确认单，由监督组核对后再封签")
+    if not any(f["printed"] for f in figures.groups.values()):
+        raise StoreError("尚未印制带票号的定岗推荐票，无需开始计票（未编号的选票可直接录入）")
+    missing = [GROUP_SHORT_LABELS[g] for g, f in figures.groups.items() if f["printed"] and f["issued"] is None]
+    if missing:
+        raise StoreError(f"开始计票前请录入发出票数：{'、'.join(missing)}")
+    _supervised(store, password, "open-count", "开始计票")
+    with store.write("开始计票（开票前确认单已由监督组核对签字）") as s:
+        _require_stage_draft(s, "开始计票")
+        if count_state_in(s) != NOT_OPENED:
+            raise ConflictError("计票已开始（刚被其他录入人封签），未再封签；请刷新（Ctrl+R）")
+        if s.execute(select(Ballot.serial).where(Ballot.status.in_(ENTERED), Ballot.ballot_no.is_not(None))
+                     .limit(1)).first():
+            raise StoreError("已有带票号的选票录入，开票前确认单须在第一张票之前封签")
+        put(s, Meta, {"key": OPENING_KEY}, {"value": audit.canonical({**figures.to_json(), "digest": figures.digest})})
+        put(s, Meta, {"key": COUNT_KEY}, {"value": OPEN})
+        _record(s, "open-count", {"digest": figures.digest})
+    return Wrote(Changed.BALLOTS | Changed.STAGES, label="开始计票：开票前确认单已封签", entity=f"meta:{COUNT_KEY}",
+                 value=None, seq=store.last_write)
+
+
+def close_count(store: Store, password: str) -> Wrote:
+    """结束计票: the 监督组 seal the ballot records (``close-count``); nothing of the count changes
+    afterwards unless they reopen it. ``Wrote.value``: the 摘要码 to show on the wall (with issue 14)."""
+    _supervised(store, password, "close-count", "结束计票")
+    with store.write("结束计票（监督组封签）") as s:
+        _require_stage_draft(s, "结束计票")
+        state = count_state_in(s)
+        if state == CLOSED:
+            raise ConflictError("计票已结束（刚被其他录入人封签），未再封签；请刷新（Ctrl+R）")
+        if state == NOT_OPENED and number_sets_in(s):
+            raise StoreError("计票尚未开始（开票前确认单未封签），不能结束")
+        acc = accounting_in(s)
+        put(s, Meta, {"key": COUNT_KEY}, {"value": CLOSED})
+        _record(s, "close-count", {"entered": {g: a.entered for g, a in acc.groups.items()}})
+    return Wrote(Changed.BALLOTS | Changed.STAGES, label="结束计票：选票记录已封签", entity=f"meta:{COUNT_KEY}",
+                 value=None, seq=store.last_write)
+
+
+def reopen_count(store: Store, password: str, reason: str) -> Wrote:
+    """重新打开计票 for a correction (SPEC §11: corrections need a sealed unlock): the 监督组's password
+    and a reason; the stage goes back to draft if it was confirmed."""
+    if not reason or not reason.strip():
+        raise StoreError("重新打开计票须填写理由")
+    _supervised(store, password, "unlock", "重新打开计票", reason)
+    with store.write(reason.strip()) as s:
+        stage = s.get(Stage, "recommendation")
+        if stage is not None and stage.state in ("locked", "published"):
+            raise StoreError("“定岗推荐计票”已锁定，请先由监督组解锁本阶段，再重新打开计票")
+        if count_state_in(s) != CLOSED:
+            raise ConflictError("计票未结束，无需重新打开")
+        if stage is not None and stage.state == "confirmed":
+            stage.state = "draft"
+        put(s, Meta, {"key": COUNT_KEY}, {"value": OPEN})
+        _record(s, "unlock", {"what": "reopen-count"})
+    return Wrote(Changed.BALLOTS | Changed.STAGES, label=f"重新打开计票（理由：{reason.strip()}）",
+                 entity=f"meta:{COUNT_KEY}", seq=store.last_write)
+
+
+def accept_difference(store: Store, password: str, reason: str, *, findings: tuple[str, ...]) -> Wrote:
+    """认可差额: the 监督组 accept the stated difference (``findings``, exactly as they were shown) with
+    a reason and their seal; the stage can then be confirmed while the findings stay as stated."""
+    if not reason or not reason.strip():
+        raise StoreError("认可差额须由监督组说明理由")
+    _supervised(store, password, "accept-difference", "认可差额", reason)
+    with store.write(reason.strip()) as s:
+        _require_stage_draft(s, "认可差额")
+        now = accounting_in(s).findings
+        if not now:
+            raise StoreError("选票已核对一致，没有需要认可的差额")
+        if set(now) != set(findings):
+            raise ConflictError("差额已变动（刚有录入），未认可；请核对现在的差额后再认可")
+        put(s, Meta, {"key": ACCEPTED_KEY}, {"value": audit.canonical(
+            {"findings": list(now), "reason": reason.strip(), "by": store.operator})})
+        _record(s, "accept-difference", {"findings": list(now)})
+    return Wrote(Changed.BALLOTS | Changed.STAGES, label=f"监督组认可差额（{len(now)} 项）",
+                 entity=f"meta:{ACCEPTED_KEY}", seq=store.last_write)
