@@ -22,8 +22,11 @@ from ..core.results import Results, compute
 from ..core.roster import CATEGORIES, IDENTITIES, RosterError, parse_partial_date
 from ..core.scheme import DIMENSIONS, GROUPS, Scheme
 from ..models import audit
-from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
-                             SelectionChoice, SelectionPick, SelectionPlacement, SpeechScore)
+from ..core.ballot_numbers import is_ballot_number
+from ..models.schema import (Ballot, BallotNumber, CheckEntry, CountCheck, Declaration, Judge, Meta, Person, Post,
+                             Presence, RecCount, SchemeRow, Score, SelectionChoice, SelectionPick, SelectionPlacement,
+                             SpeechScore)
+from .ballot_numbers import ACCEPTED_KEY, COUNT_KEY, OPENING_KEY
 from .ballots import merged_counts
 from .scores import JUDGE_GROUPS
 from .store import Changed, Store, StoreError
@@ -55,8 +58,20 @@ def export_campaign(store: Store) -> dict[str, Any]:
         for c in s.execute(select(RecCount)).scalars():
             typed[(c.person_id, c.post_id)][c.group] = c.count
         ballots = [{"serial": b.serial, "group": b.group, "marks": json.loads(b.marks), "status": b.status,
-                    "entered_by": b.entered_by}
+                    "entered_by": b.entered_by, **({"number": b.ballot_no} if b.ballot_no else {})}
                    for b in s.execute(select(Ballot).order_by(Ballot.serial)).scalars()]
+        numbers: dict[str, list[str]] = defaultdict(list)
+        for n in s.execute(select(BallotNumber).order_by(BallotNumber.group, BallotNumber.number)).scalars():
+            numbers[n.group].append(n.number)
+        checks = [{"id": c.id, "kind": c.kind, "group": c.group, "seed": c.seed, "plan": json.loads(c.plan or "{}"),
+                   "reason": c.reason, "started_by": c.started_by,
+                   "entries": [{"number": e.ballot_no, "group": e.group, "marks": json.loads(e.marks),
+                                "status": e.status, "entered_by": e.entered_by}
+                               for e in s.execute(select(CheckEntry).where(CheckEntry.check_id == c.id)
+                                                  .order_by(CheckEntry.ballot_no)).scalars()]}
+                  for c in s.execute(select(CountCheck).order_by(CountCheck.id)).scalars()]
+        from .count import accounting_in
+        acc = accounting_in(s)
         selection = {
             "choices": [{"person": c.person_id, "phase": c.phase, "posts": c.posts.split(",") if c.posts else []}
                         for c in s.execute(select(SelectionChoice).order_by(SelectionChoice.person_id)).scalars()],
@@ -112,7 +127,7 @@ def export_campaign(store: Store) -> dict[str, Any]:
     doc["speech"] = {pid: [v for _, v in sorted(vals.items(), key=lambda kv: (seat.get(kv[0], 0), kv[0]))]
                      for pid, vals in sorted(by_judge.items())}
     doc["speech_by_judge"] = {pid: dict(sorted(vals.items())) for pid, vals in sorted(by_judge.items())}
-    if presence or counts:
+    if presence or counts or ballots or numbers:
         doc["recommendation"] = {
             "present": {g: presence.get(g, 0) for g in GROUPS},
             "counts": [{"person": person, "post": post, **{g: c.get(g, 0) for g in GROUPS}}
@@ -122,6 +137,18 @@ def export_campaign(store: Store) -> dict[str, Any]:
         doc["recommendation"]["typed_counts"] = [{"person": person, "post": post, **c}
                                                  for (person, post), c in sorted(typed.items())]
         doc["recommendation"]["ballots"] = ballots
+        # SPEC §10/§11 (the program's own keys; ``compute`` ignores them): the numbers printed per group,
+        # the accounting as the program computed it, and every check of the count with its re-entries.
+        # The count's state, its sealed 开票前确认单 figures and an accepted difference are ``settings``.
+        if numbers:
+            doc["recommendation"]["ballot_numbers"] = {g: numbers[g] for g in GROUPS if g in numbers}
+        doc["recommendation"]["accounting"] = {
+            "groups": {g: {"printed": a.printed, "issued": a.issued, "returned": a.returned, "entered": a.entered,
+                           "valid": a.valid, "void": a.void, "counts_only": a.counts_only}
+                       for g, a in acc.groups.items()},
+            "state": acc.state or "not-opened", "findings": list(acc.findings)}
+        if checks:
+            doc["recommendation"]["checks"] = checks
     if any(selection.values()):
         doc["selection"] = selection   # the program's own key: §十五/§十六 as typed (replayed on open)
     return doc
@@ -215,9 +242,22 @@ def import_campaign(store: Store, data: Any) -> Changed:
                     if int(c.get(g, 0)):
                         s.add(RecCount(person_id=str(c["person"]), post_id=str(c["post"]), group=g,
                                        count=int(c[g]), status="entered", entered_by=operator))
+            for g, numbers in (rec.get("ballot_numbers") or {}).items():
+                s.add_all(BallotNumber(number=n, group=g) for n in numbers)
             for b in rec.get("ballots") or []:
                 s.add(Ballot(serial=int(b["serial"]), group=b["group"], marks=json.dumps(b["marks"], ensure_ascii=False),
-                             status=b.get("status", "valid"), entered_by=b.get("entered_by", operator)))
+                             status=b.get("status", "valid"), entered_by=b.get("entered_by", operator),
+                             ballot_no=b.get("number")))
+            s.flush()
+            for c in rec.get("checks") or []:
+                s.add(CountCheck(id=int(c["id"]), kind=c["kind"], group=c.get("group"), seed=c.get("seed"),
+                                 plan=json.dumps(c.get("plan") or {}, ensure_ascii=False), reason=c.get("reason"),
+                                 started_by=c.get("started_by") or operator))
+                s.flush()
+                for e in c.get("entries") or []:
+                    s.add(CheckEntry(check_id=int(c["id"]), ballot_no=e["number"], group=e["group"],
+                                     marks=json.dumps(e.get("marks") or {}, ensure_ascii=False),
+                                     status=e.get("status", "valid"), entered_by=e.get("entered_by") or operator))
         sel = data.get("selection") or {}
         for c in sel.get("choices") or []:
             s.add(SelectionChoice(person_id=c["person"], phase=c["phase"], posts=",".join(c["posts"])))
@@ -424,7 +464,16 @@ class _OwnKeys:
                 self.add(where, f"键过长（最多 {Meta.key.type.length} 个字符）")
             elif isinstance(value, bool) or not isinstance(value, (str, int)):
                 self.add(where, f"{quote(value)} 须为字符串")
-            elif key in SETTING_COUNTS or key.startswith("ballots_"):
+            elif key == COUNT_KEY and value not in ("open", "closed"):
+                self.add(where, f"{quote(value)} 须为 open 或 closed")
+            elif key in (OPENING_KEY, ACCEPTED_KEY):
+                try:
+                    ok = isinstance(json.loads(str(value)), dict)
+                except ValueError:
+                    ok = False
+                if not ok:
+                    self.add(where, "须为 JSON 对象的文本")
+            elif key in SETTING_COUNTS or (key.startswith("ballots_") and key not in (COUNT_KEY,)):
                 self.count(where, value)
             elif key == "double_entry" and str(value) not in ("0", "1"):
                 self.add(where, f"{quote(value)} 须为 0 或 1")
@@ -543,6 +592,7 @@ class _OwnKeys:
                     self.add(f"{where}.{g}", f"未知的投票组（应为 {', '.join(GROUPS)}）")
                 else:
                     self.count(f"{where}.{g}", n)
+        printed = self.ballot_numbers(rec)
         serials: set[int] = set()
         for k, b in enumerate(self.listing("recommendation.ballots", rec.get("ballots"))):
             where = f"recommendation.ballots[{k}]"
@@ -556,22 +606,88 @@ class _OwnKeys:
                 serials.add(serial)
             if b.get("group") not in GROUPS:
                 self.add(f"{where}.group", f"{quote(b.get('group'))} 须为 {', '.join(GROUPS)} 之一")
-            if b.get("status", "valid") not in ("valid", "discarded"):
-                self.add(f"{where}.status", f"{quote(b.get('status'))} 须为 valid 或 discarded")
+            if b.get("status", "valid") not in ("valid", "void", "discarded"):
+                self.add(f"{where}.status", f"{quote(b.get('status'))} 须为 valid、void 或 discarded")
+            if "number" in b and (not isinstance(b["number"], str) or not is_ballot_number(b["number"])):
+                self.add(f"{where}.number", f"{quote(b['number'])} 须为 6 位数字的票号")
+            elif "number" in b and b.get("group") in GROUPS and b["number"] not in printed.get(b["group"], ()):
+                self.add(f"{where}.number", f"票号 {b['number']} 不在 ballot_numbers.{b['group']} 中")
             if "entered_by" in b:
                 self.text(f"{where}.entered_by", b["entered_by"], Ballot.entered_by, required=True)
             if "marks" not in b:
                 self.add(f"{where}.marks", "缺少")
-            for person, code in self.mapping(f"{where}.marks", b.get("marks")).items():
-                if person not in self.people:
-                    self.add(f"{where}.marks.{person}", f"没有编号为 {quote(person)} 的人员")
+            self.marks(f"{where}.marks", b.get("marks"))
+
+        self.checks(rec, printed)
+
+    def ballot_numbers(self, rec: dict[str, Any]) -> dict[str, set[str]]:
+        """SPEC §10: 6-digit numbers, unique within the meeting, per voter group."""
+        out: dict[str, set[str]] = {}
+        seen: set[str] = set()
+        for g, numbers in self.mapping("recommendation.ballot_numbers", rec.get("ballot_numbers")).items():
+            where = f"recommendation.ballot_numbers.{g}"
+            if g not in GROUPS:
+                self.add(where, f"未知的投票组（应为 {', '.join(GROUPS)}）")
+                continue
+            out[g] = set()
+            for k, n in enumerate(self.listing(where, numbers)):
+                if not isinstance(n, str) or not is_ballot_number(n):
+                    self.add(f"{where}[{k}]", f"{quote(n)} 须为 6 位数字的票号")
+                elif n in seen:
+                    self.add(f"{where}[{k}]", f"票号 {n} 重复")
+                else:
+                    seen.add(n)
+                    out[g].add(n)
+        return out
+
+    def checks(self, rec: dict[str, Any], printed: dict[str, set[str]]) -> None:
+        ids: set[int] = set()
+        for k, c in enumerate(self.listing("recommendation.checks", rec.get("checks"))):
+            where = f"recommendation.checks[{k}]"
+            if not isinstance(c, dict):
+                self.add(where, "须为对象")
+                continue
+            cid = self.count(f"{where}.id", c.get("id"), low=1)
+            if cid is not None and cid in ids:
+                self.add(f"{where}.id", f"{cid} 重复")
+            ids.add(cid)
+            if c.get("kind") not in ("sample", "recount"):
+                self.add(f"{where}.kind", f"{quote(c.get('kind'))} 须为 sample 或 recount")
+            if c.get("group") is not None and c.get("group") not in GROUPS:
+                self.add(f"{where}.group", f"{quote(c.get('group'))} 须为 {', '.join(GROUPS)} 之一")
+            self.text(f"{where}.seed", c.get("seed"), CountCheck.seed)
+            self.text(f"{where}.started_by", c.get("started_by"), CountCheck.started_by)
+            self.mapping(f"{where}.plan", c.get("plan"))
+            numbers: set[str] = set()
+            for j, e in enumerate(self.listing(f"{where}.entries", c.get("entries"))):
+                at = f"{where}.entries[{j}]"
+                if not isinstance(e, dict):
+                    self.add(at, "须为对象")
                     continue
-                mark = Mark.decode(code) if isinstance(code, str) else None
-                if mark is None or mark.kind not in (AGREE, SUGGEST, BLANK, INVALID) \
-                        or (mark.kind in (AGREE, SUGGEST)) != (mark.post is not None):
-                    self.add(f"{where}.marks.{person}", f"{quote(code)} 须为 agree:岗位、suggest:岗位、blank 或 invalid")
-                elif mark.post is not None and mark.post not in self.posts:
-                    self.add(f"{where}.marks.{person}", f"没有编号为 {quote(mark.post)} 的岗位")
+                n, g = e.get("number"), e.get("group")
+                if g not in GROUPS:
+                    self.add(f"{at}.group", f"{quote(g)} 须为 {', '.join(GROUPS)} 之一")
+                if not isinstance(n, str) or not is_ballot_number(n):
+                    self.add(f"{at}.number", f"{quote(n)} 须为 6 位数字的票号")
+                elif n in numbers:
+                    self.add(f"{at}.number", f"票号 {n} 重复")
+                numbers.add(n if isinstance(n, str) else "")
+                if e.get("status", "valid") not in ("valid", "void"):
+                    self.add(f"{at}.status", f"{quote(e.get('status'))} 须为 valid 或 void")
+                self.text(f"{at}.entered_by", e.get("entered_by"), CheckEntry.entered_by)
+                self.marks(f"{at}.marks", e.get("marks"))
+
+    def marks(self, where: str, raw: Any) -> None:
+        for person, code in self.mapping(where, raw).items():
+            if person not in self.people:
+                self.add(f"{where}.{person}", f"没有编号为 {quote(person)} 的人员")
+                continue
+            mark = Mark.decode(code) if isinstance(code, str) else None
+            if mark is None or mark.kind not in (AGREE, SUGGEST, BLANK, INVALID) \
+                    or (mark.kind in (AGREE, SUGGEST)) != (mark.post is not None):
+                self.add(f"{where}.{person}", f"{quote(code)} 须为 agree:岗位、suggest:岗位、blank 或 invalid")
+            elif mark.post is not None and mark.post not in self.posts:
+                self.add(f"{where}.{person}", f"没有编号为 {quote(mark.post)} 的岗位")
 
     def pair(self, where: str, person: Any, post: Any, seen: set[tuple[str, str]]) -> None:
         ok = True
