@@ -10,6 +10,8 @@ always over those *present* (SPEC §3); the numbers only let the 考评组 see t
 2. 有效 > 收回: more valid papers than papers returned.
 3. 到会 ≠ 收回 (both known): each voter present gets one paper and hands it back, so a
    difference means a voter left, a paper is missing, or a head count is wrong.
+Rules 1 and 3 are worded as the count's reconciliation (:mod:`app.services.count`) words them, so
+the tab shows each once.
 4. 唱票: more ballots keyed than 有效 papers (fewer is just "still counting").
 5. Count mode: one candidate's recommendations in a group, summed over posts, above 有效 (each
    valid paper recommends a candidate for at most one post).
@@ -123,11 +125,12 @@ def cross_check(present: Mapping[str, int], papers: Mapping[str, PaperCount], *,
         p = papers.get(g, PaperCount())
         warnings: list[str] = []
         if p.issued is not None and p.returned is not None and p.returned > p.issued:
-            warnings.append(f"{label}：收回 {p.returned} 张多于发出 {p.issued} 张")
+            warnings.append(f"{label}：收回 {p.returned} 张，多于发出 {p.issued} 张")
         if p.returned is not None and p.valid is not None and p.valid > p.returned:
             warnings.append(f"{label}：有效 {p.valid} 张多于收回 {p.returned} 张")
         if g in present and p.returned is not None and present[g] != p.returned:
-            warnings.append(f"{label}：收回 {p.returned} 张与到会 {present[g]} 人不符")
+            more = "多于" if p.returned > present[g] else "少于"
+            warnings.append(f"{label}：收回 {p.returned} 张，{more}到会 {present[g]} 人")
         if p.valid is not None and keyed.get(g, 0) > p.valid:
             warnings.append(f"{label}：已唱票 {keyed[g]} 张多于有效票 {p.valid} 张")
         if p.valid is not None:

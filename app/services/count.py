@@ -33,7 +33,6 @@ from ..core.ballot_numbers import BallotCandidate, BallotNumberError, GroupAccou
 from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
 from ..models import audit
 from ..models.schema import Ballot, Meta, Presence, Stage
-from . import draws
 from ._put import put
 from .ballot_checks import KINDS, meta_key
 from .ballot_numbers import (ACCEPTED_KEY, CLOSED, COUNT_KEY, ENTERED, NOT_OPENED, OPEN, OPENING_KEY,
@@ -356,3 +355,37 @@ def accept_difference(store: Store, password: str, reason: str, *, findings: tup
         _record(s, "accept-difference", {"findings": list(now)})
     return Wrote(Changed.BALLOTS | Changed.STAGES, label=f"监督组认可差额（{len(now)} 项）",
                  entity=f"meta:{ACCEPTED_KEY}", seq=store.last_write)
+
+
+# -- the margin (SPEC §11) ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MarginLine:
+    """The count's margin as the tab and the 定岗推荐结果 公示 print it."""
+
+    ballots: int | None        # None: nothing is decided by ballots (or the campaign cannot be computed yet)
+    sentence: str              # 改变约 3 张选票可能改变：办公室科长 的人选（张明 与 李华 的先后）
+    decision: str = ""         # the decision it belongs to, in words
+
+
+def margin_line(store: Store) -> MarginLine:
+    """The count's margin from the results ``compute`` gives (pairs, seats), in words."""
+    from ..core.margin import SEAT, margin_sentence, threshold_label
+    from .campaign_io import compute_results
+    try:
+        campaign, results = compute_results(store)
+    except StoreError as err:
+        return MarginLine(None, f"余量暂不能计算：{str(err).splitlines()[0]}")
+    m = results.margin
+    if m is None:
+        return MarginLine(None, "余量：没有由选票决定的事项")
+    names = {p.id: p.name for p in campaign.people}
+    posts = {p.id: p.name for p in campaign.posts}
+    t = campaign.scheme.threshold
+    if m.kind == SEAT:
+        decision = f"{posts.get(m.post, m.post)}：{names.get(m.person, m.person)} 拟任（对 {names.get(m.rival or '', m.rival)}）"
+    else:
+        pair = next((x for x in results.pairs if x.person == m.person and x.post == m.post), None)
+        reached = "达到" if pair is not None and pair.recommendation and pair.recommendation.eligible else "未达到"
+        decision = f"{names.get(m.person, m.person)} {posts.get(m.post, m.post)}：推荐率{reached}{threshold_label(t)}"
+    return MarginLine(m.ballots, margin_sentence(m, names, posts, t), decision)

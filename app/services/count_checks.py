@@ -496,3 +496,10 @@ def reentered_marks(store: Store, check_id: int, ballot_no: str) -> tuple[dict[s
         if e is None:
             return None
         return {p: Mark.decode(m) for p, m in json.loads(e.marks).items()}, e.status == "void"
+
+
+def ballot_version(store: Store, ballot_no: str) -> int:
+    """The version of the entered ballot with this number, as a correction refers to it (0: none)."""
+    with store.read() as s:
+        return s.execute(select(Ballot.version).where(Ballot.ballot_no == fold_ballot_number(ballot_no),
+                                                      Ballot.status.in_(ENTERED))).scalar() or 0

@@ -16,13 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.declarations import effective_declaration
+from ..core.margin import threshold_margin
 from ..core.numbers import ScoreError
 from ..core.recommendation import recommendation
-from ..core.scheme import GROUPS, Scheme
+from ..core.scheme import GROUP_SHORT_LABELS, GROUPS, Scheme
 from ..core.scoring import satisfaction
 from ..models.schema import Declaration, Meta, Person, Post, Presence, RecCount, Score
 from . import ballots, draws
 from .ballot_checks import KINDS, PaperCount, cross_check, meta_key
+from .ballot_numbers import COUNT_LABELS
+from .count import Accounting, GroupAccounting, accounting_in
 from .store import Store, StoreError
 
 SATISFACTION_NOTE = "满意度测评不满意率达三分之一以上，不得推荐（§五）"
@@ -49,13 +52,30 @@ class GroupLine:
     mode: str                         # ballots.BALLOTS / COUNTS / OPEN
     last: ballots.BallotRef | None    # the last valid ballot (撤销上一张 takes it back)
     refusal: str | None               # why a new ballot would be refused now (at the first key)
-    warnings: tuple[str, ...]         # the paper cross-check (ballot_checks)
+    warnings: tuple[str, ...]         # the paper cross-check (ballot_checks) and the count's findings (SPEC §10)
+    account: GroupAccounting | None = None   # 印制 / 发出 / 收回 / 已录入 / 作废 (services.count)
+
+    @property
+    def numbered(self) -> bool:
+        """The group's papers carry printed numbers: a ballot is entered with its number."""
+        return self.account is not None and self.account.numbered
 
     def value(self, kind: str) -> int | None:
         if kind == "present":
             return self.present
         if kind == "keyed":
             return self.keyed if self.mode == ballots.BALLOTS else None
+        a = self.account
+        if kind == "printed":
+            return a.printed if a else None
+        if kind == "entered":
+            return a.entered if a and self.mode == ballots.BALLOTS else None
+        if kind == "void":
+            return a.void if a and self.mode == ballots.BALLOTS else None
+        if kind == "missing":
+            return a.missing if a else None
+        if kind == "valid" and self.mode == ballots.BALLOTS and a is not None:
+            return a.valid                    # the entered papers that are not void
         return self.papers.get(kind)
 
 
@@ -75,6 +95,7 @@ class PairLine:
     score: Decimal | None             # 推荐得分
     barred: bool                      # eligible, but the 满意度测评 failed (§五)
     note: str                         # why a cell is blank, for the tooltip
+    margin: int | None = None         # SPEC §11: changed ballots that move the pair across the line
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,11 @@ class RecommendationGrid:
     ballot_form: tuple[Candidate, ...] | None     # the printed ballot's order (None: not read, unchanged)
     stage_state: str
     basis: _Basis = field(repr=False, compare=False)
+    accounting: Accounting | None = None          # the count's state, accounting and findings (SPEC §10)
+
+    @property
+    def count_state_text(self) -> str:
+        return COUNT_LABELS[self.accounting.state] if self.accounting is not None else ""
 
     @property
     def warnings(self) -> list[str]:
@@ -187,16 +213,27 @@ def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | No
         for g, n in per_group.items():
             totals.setdefault(g, {})[person] = totals.get(g, {}).get(person, 0) + n
     warnings = cross_check(presence, papers, keyed=tallied.keyed, person_totals=totals, names=names)
+    acc = accounting_in(s)
     groups = {}
     for g in GROUPS:
         row = presence_rows.get(g)
         versions = {"present": row.version if row else 0}
         versions.update({k: paper_rows[meta_key(k, g)].version if meta_key(k, g) in paper_rows else 0 for k in KINDS})
         keyed = tallied.keyed.get(g, 0)
+        account = acc.groups[g]
+        mine = tuple(warnings.get(g, ())) + tuple(f for f in acc.findings if f not in warnings.get(g, ())
+                                                    and _of_group(f, g))
         groups[g] = GroupLine(g, presence.get(g), papers[g], versions, keyed, modes[g], ballots.last_ballot_in(s, g),
-                              ballots.new_ballot_refusal(g, modes[g], keyed, presence.get(g, 0), state),
-                              tuple(warnings.get(g, ())))
-    return RecommendationGrid(groups, tuple(_pair_lines(basis)), posts, names, declared, ballot_form, state, basis)
+                              ballots.new_ballot_refusal(g, modes[g], account.entered, presence.get(g, 0), state,
+                                                         count=acc.state, numbered=account.numbered),
+                              mine, account)
+    return RecommendationGrid(groups, tuple(_pair_lines(basis)), posts, names, declared, ballot_form, state, basis,
+                              acc)
+
+
+def _of_group(finding: str, group: str) -> bool:
+    """A finding of the count names its group first (局领导：…, 局领导抽查：…, 局领导复核：…)."""
+    return finding.startswith(GROUP_SHORT_LABELS[group])
 
 
 def recommendation_grid(store: Store) -> RecommendationGrid:
@@ -234,14 +271,15 @@ def _pair_line(b: _Basis, person: str, post: str, total_present: int) -> PairLin
     kind = "建议" if post not in declared else ("申报" if len(declared) == 1 or declared.index(post) == 0 else "申报(2)")
     merged = b.counts.get((person, post), {})
     counts = {g: merged.get(g, 0 if g in b.by_ballot else None) for g in GROUPS}
-    note, rate, eligible, score, barred = "", None, None, None, False
+    note, rate, eligible, score, barred, margin = "", None, None, None, False, None
     try:
         rec = recommendation(b.presence, merged, b.scheme)
         rate, eligible, score = rec.rate_shown, rec.eligible, rec.score
+        margin = threshold_margin(rec.recommended, rec.present, b.scheme.threshold)
         if rec.eligible and not b.passed.get(person, True):
             score, barred, note = None, True, SATISFACTION_NOTE
     except ScoreError as err:
         note = str(err)
     return PairLine(person, b.names.get(person, person), post, b.posts.get(post, post), kind, counts,
                     dict(b.typed.get((person, post), {})), total_present, sum(merged.values()), rate, eligible,
-                    score, barred, note)
+                    score, barred, note, margin)

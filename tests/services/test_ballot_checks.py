@@ -44,8 +44,8 @@ def test_cross_check_rules():
               "staff": PaperCount(issued=40, returned=40, valid=38)}
     warnings = cross_check(present, papers, keyed={"staff": 39},
                            person_totals={"staff": {"1001": 39, "1002": 38}}, names={"1001": "张明"})
-    assert warnings["leaders"] == ["局领导：收回 6 张多于发出 5 张", "局领导：有效 7 张多于收回 6 张",
-                                   "局领导：收回 6 张与到会 5 人不符"]
+    assert warnings["leaders"] == ["局领导：收回 6 张，多于发出 5 张", "局领导：有效 7 张多于收回 6 张",
+                                   "局领导：收回 6 张，多于到会 5 人"]
     assert warnings["staff"] == ["其他行政编制人员：已唱票 39 张多于有效票 38 张",
                                  "其他行政编制人员：张明 各岗位推荐数合计 39 多于有效票 38 张"]
     # Consistent papers, or numbers not yet typed: no warning.

@@ -50,7 +50,8 @@ def test_a_sample_needs_a_closed_count_and_a_seed(store):
 
 
 def test_the_suggested_size_is_the_whole_group_when_the_margin_is_small(store, closed):
-    # small.json's count margin is 1 ballot (≤ 5): every one of the 5 papers is pulled.
+    # The five papers (张明 P1, 李华 建议 P3, 王芳 空白) give 李华 → P3 5 + 10 + 2 + 3 = 20 of 63: one more
+    # recommendation reaches 21 = 63/3, so the count's margin is 1 ballot (≤ 5): all 5 papers are pulled.
     assert count_checks.count_margin(store) == 1
     assert count_checks.suggested_sizes(store) == {"leaders": 5}
 

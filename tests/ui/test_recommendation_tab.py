@@ -97,14 +97,15 @@ def test_presence_is_saved_at_once_refused_when_malformed_and_undone(qtbot, smal
 def test_paper_counts_are_cross_checked(qtbot, small_store):
     tab, bench, messages = make_tab(qtbot, small_store)
     view, model = tab.paper_view, tab.paper_model
-    type_cell(qtbot, view, model.index(1, 0), "5")                 # 发出 5
-    type_cell(qtbot, view, model.index(2, 0), "6")                 # 收回 6 > 发出, ≠ 到会 5
+    issued, returned, check = (model.row_of(k) for k in ("issued", "returned", "check"))
+    type_cell(qtbot, view, model.index(issued, 0), "5")            # 发出 5
+    type_cell(qtbot, view, model.index(returned, 0), "6")          # 收回 6 > 发出, ≠ 到会 5
     assert paper_counts(small_store)["leaders"] == PaperCount(issued=5, returned=6)
-    assert cell(model, 5, 0) == "⚠ 2 项"
-    assert "局领导：收回 6 张多于发出 5 张" in tab.checks.text()
-    assert "局领导：收回 6 张与到会 5 人不符" in tab.checks.text()
-    type_cell(qtbot, view, model.index(2, 0), "5")
-    assert cell(model, 5, 0) == "✓"
+    assert cell(model, check, 0) == "⚠ 2 项"
+    assert "局领导：收回 6 张，多于发出 5 张" in tab.checks.text()
+    assert "局领导：收回 6 张，多于到会 5 人" in tab.checks.text()
+    type_cell(qtbot, view, model.index(returned, 0), "5")
+    assert cell(model, check, 0) == "✓"
     assert "局领导" not in tab.checks.text()
 
 
@@ -190,7 +191,7 @@ def test_a_ballot_with_a_suggested_post_is_keyed_and_saved_with_enter(qtbot, bal
     row = row_of(tab, "1002", "P3")
     assert cell(tab.pair_model, row, PairModel.COL_GROUP) == "1"
     assert cell(tab.pair_model, row, PairModel.COL_RATE) == "0.254"   # 16/63
-    assert cell(tab.paper_model, 4, 0) == "1"                          # 已唱票 1 张
+    assert cell(tab.paper_model, tab.paper_model.row_of("entered"), 0) == "1"   # 已录入 1 张
     assert tab.ballot_panel.group_status.text() == "已唱 1 张 / 到会 5 人"
 
 

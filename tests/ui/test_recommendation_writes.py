@@ -101,7 +101,7 @@ def test_presence_not_saved_stays_typed_and_marked(qtbot, ballot_store, fault, c
 def test_paper_count_not_saved_stays_typed_and_marked(qtbot, ballot_store, fault, cause):
     tab, bench, messages = make_tab(qtbot, ballot_store)
     view, model = tab.paper_view, tab.paper_model
-    cell = model.index(1, 1)                                          # 发出 × 其他行政
+    cell = model.index(model.row_of("issued"), 1)                     # 发出 × 其他行政
     with failing_writes(ballot_store, fault):
         type_cell(qtbot, view, cell, "40")
     assert paper_counts(ballot_store)["staff"].issued is None
@@ -164,7 +164,7 @@ def test_undo_of_the_last_ballot_not_saved_says_why(qtbot, ballot_store, fault, 
     assert [b.status for b in list_ballots(ballot_store, include_discarded=True)] == ["valid"]
     qtbot.keyClick(tab.ballot_panel.view, Qt.Key.Key_Backspace, CTRL)
     assert [b.status for b in list_ballots(ballot_store, include_discarded=True)] == ["discarded"]
-    assert tab.ballot_panel.status.text() == "✓ 第 1 张已撤销（局领导，作废，保留在记录中）"
+    assert tab.ballot_panel.status.text() == "✓ 第 1 张已撤销（局领导，保留在记录中）"
     assert ballot_store.verify().ok
 
 
@@ -192,8 +192,9 @@ def test_both_laptops_type_the_same_paper_count(qtbot, laptops):
     a, b = laptops
     tab_a, _, _ = make_tab(qtbot, a)
     tab_b, _, said_b = make_tab(qtbot, b)
-    type_cell(qtbot, tab_a.paper_view, tab_a.paper_model.index(2, 0), "5")         # 收回 5
-    type_cell(qtbot, tab_b.paper_view, tab_b.paper_model.index(2, 0), "4")
+    returned = tab_a.paper_model.row_of("returned")
+    type_cell(qtbot, tab_a.paper_view, tab_a.paper_model.index(returned, 0), "5")  # 收回 5
+    type_cell(qtbot, tab_b.paper_view, tab_b.paper_model.index(returned, 0), "4")
     assert paper_counts(a)["leaders"].returned == 5
     assert said_b[-1][1] and "局领导收回票数 已被 王敏" in said_b[-1][0] and "您的 4 未写入" in said_b[-1][0]
 
@@ -235,7 +236,7 @@ def test_a_ballot_undone_elsewhere_is_not_undone_twice(qtbot, laptops, monkeypat
     monkeypatch.setattr(QMessageBox, "question", staticmethod(meanwhile))
     qtbot.keyClick(tab.ballot_panel.view, Qt.Key.Key_Backspace, CTRL)
     assert [x.status for x in list_ballots(a, include_discarded=True)] == ["valid", "discarded"]   # 1 kept
-    assert "局领导第 2 张选票（序号 2，已作废） 已被 李强 于 " in messages[-1][0] and messages[-1][1]
+    assert "局领导第 2 张选票（序号 2，已撤销） 已被 李强 于 " in messages[-1][0] and messages[-1][1]
 
 
 def test_undo_of_a_count_another_laptop_corrected_is_a_conflict(qtbot, laptops):

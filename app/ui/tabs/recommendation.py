@@ -1,9 +1,12 @@
-"""6 定岗推荐计票 (§十一): presence and papers per voter group, then 唱票 (one paper at a time) or
-count mode (per candidate, post and group); 推荐率, the 1/3 line and 推荐得分 update live.
+"""6 定岗推荐计票 (§十一): presence and papers per voter group, then 唱票 (one paper at a time, by its
+number, SPEC §10) or count mode (per candidate, post and group); 推荐率, the 1/3 line, 推荐得分 and
+each pair's margin update live.
 
-Layout for 1366×768: left — the paper table (到会 / 发出 / 收回 / 有效 / 已唱 / 核对) and the entry
-(唱票 form, or the count-mode helper); right — every (person, post) pair with its counts by group
-and the computed columns. In count mode the group cells of the right table are typed directly.
+Layout for 1366×768: left — the accounting table (到会 / 印制 / 发出 / 收回 / 已录入 / 作废 / 有效 / 尚缺
+/ 核对 per group), the count's state and the 监督组's steps (开票前确认单, 结束计票, 认可差额, 重新打开,
+抽查与复核), and the entry (唱票 panel with the 票号 box, or the count-mode helper); right — the count's
+margin (SPEC §11) and every (person, post) pair with its counts by group and the computed columns. In
+count mode the group cells of the right table are typed directly.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QButton
                                QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from ...core.scheme import GROUPS
+from ...services import count
 from ...services.ballots import BALLOTS
 from ...services.recommendation_grid import RecommendationGrid, recommendation_grid
 from ...services.store import Changed, StoreError
-from .ballot_entry import BallotPanel
+from .ballot_panel import BallotPanel
 from .base import TabPage
-from .recommendation_model import PairModel, PaperModel
+from .count_panel import CountBar
+from .recommendation_model import PAPER_ROWS, PairModel, PaperModel
 
 
 class EntryTableView(QTableView):
@@ -87,8 +92,9 @@ class RecommendationTab(TabPage):
         self.paper_model = PaperModel(bench, self, answered=self.show_grid)
         self.paper_view = EntryTableView(order="row")
         self.paper_view.setModel(self.paper_model)
-        self.paper_view.setMaximumHeight(6 * 24 + 30)
-        self.paper_view.setMinimumHeight(6 * 24 + 30)
+        self.paper_view.verticalHeader().setDefaultSectionSize(21)
+        self.paper_view.setFixedHeight(len(PAPER_ROWS) * 21 + 28)
+        self.count_bar = CountBar(bench, self)
         self.paper_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self.ballot_mode = QRadioButton("唱票录入（逐张）")
@@ -134,6 +140,7 @@ class RecommendationTab(TabPage):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.addWidget(self.paper_view)
+        left_layout.addWidget(self.count_bar)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel("录入方式："))
         mode_row.addWidget(self.ballot_mode)
@@ -147,15 +154,26 @@ class RecommendationTab(TabPage):
         self.pair_view.setModel(self.pair_model)
         self.pair_view.verticalHeader().hide()
         header = self.pair_view.horizontalHeader()
-        for col, width in enumerate((58, 142, 64, 58, 64, 64, 58, 42, 42, 58, 70, 70)):
+        for col, width in enumerate((58, 142, 64, 58, 64, 64, 58, 42, 42, 58, 70, 70, 42)):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.pair_view.selectionModel().currentChanged.connect(lambda *_: self._update_add_person())
         self.checks = QLabel()
         self.checks.setWordWrap(True)
+        margin_row = QHBoxLayout()
+        self.margin = QLabel()
+        self.margin.setWordWrap(True)
+        self.margin.setToolTip("SPEC §11：改变多少张选票可能改变一项由选票决定的结果（三分之一线、岗位人选）；"
+                               "“余量”列为各人各岗位的三分之一线余量")
+        margin_row.addWidget(self.margin, 1)
+        self.margin_button = QPushButton("重算余量")
+        self.margin_button.clicked.connect(self.show_margin)
+        margin_row.addWidget(self.margin_button)
+        self._margin_skip = False
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(4, 0, 0, 0)
+        right_layout.addLayout(margin_row)
         right_layout.addWidget(self.checks)
         right_layout.addWidget(self.pair_view, 1)
 
@@ -176,8 +194,37 @@ class RecommendationTab(TabPage):
         # by one read of the grid, after the projector has painted it.
         return (self, self.paper_model, self.pair_model)
 
+    def on_changed(self, change) -> None:
+        # A ballot saved on this panel redraws the grid, not the count's margin (a whole computation,
+        # ~0.3 s at 300 people): that waits for the next other change, 重算余量, or the count's close.
+        if change.started_by(self.ballot_panel):
+            self._margin_skip = True
+        super().on_changed(change)
+
     def refresh(self) -> None:
         self.show_grid(recommendation_grid(self.bench.store))
+        skip, self._margin_skip = self._margin_skip, False
+        if not skip:
+            self.show_margin()
+
+    def show_margin(self) -> None:
+        """The count's margin (SPEC §11) with the decision it belongs to, as the 公示 prints it."""
+        try:        # a read beside a redraw: not through bench.run, which would replace bench.last_error
+            line = count.margin_line(self.bench.store)
+        except StoreError as err:
+            self.margin.setText(f"余量未能计算：{getattr(err, 'cause', err)}")
+            return
+        text = f"余量：{line.sentence}" if not line.sentence.startswith("余量") else line.sentence
+        if line.decision:
+            text += f"（{line.decision}）"
+        self.margin.setText(text)
+        self.margin.setStyleSheet("color:#9a5b00;font-weight:bold" if line.ballots is not None and line.ballots <= 5
+                                  else "")
+
+    def print_sheet(self, title: str) -> None:
+        """The print dialog with ``title`` chosen (开票前确认单, 抽查单)."""
+        from ..print_preview import PrintDialog
+        PrintDialog(self.bench, self, title=title).exec()
 
     def show_grid(self, grid: RecommendationGrid) -> None:
         """Show what the services computed: the grid of a refresh, or the answer of a write."""
@@ -190,6 +237,7 @@ class RecommendationTab(TabPage):
         self.paper_model.set_groups(grid.groups)
         self.pair_model.set_rows(shown.pairs, {g for g, line in grid.groups.items() if line.mode == BALLOTS})
         self.ballot_panel.set_grid(grid)
+        self.count_bar.set_grid(grid)
         self._show_checks(grid)
         self._update_add_person()
 
@@ -203,7 +251,7 @@ class RecommendationTab(TabPage):
         counting = self.count_mode.isChecked()
         self.entry.setCurrentIndex(1 if counting else 0)
         self.pair_model.set_count_mode(counting)
-        (self.pair_view if counting else self.ballot_panel.view).setFocus()
+        self.focus_entry()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
@@ -211,11 +259,15 @@ class RecommendationTab(TabPage):
 
     def unsaved_work(self) -> str | None:
         """A paper ballot keyed but not yet saved (Enter) would be lost on closing."""
-        return "定岗推荐票：当前这张票已录入标记但尚未保存" if self.ballot_panel.form.marks else None
+        panel = self.ballot_panel
+        return "定岗推荐票：当前这张票已录入标记但尚未保存" if panel.form.marks or panel.number else None
 
     def focus_entry(self) -> None:
-        # Arriving on the tab (Alt+6), the keys go straight to the entry in use.
-        (self.pair_view if self.count_mode.isChecked() else self.ballot_panel.view).setFocus()
+        # Arriving on the tab (Alt+6), the keys go straight to the entry in use (the 票号 box first).
+        if self.count_mode.isChecked():
+            self.pair_view.setFocus()
+        else:
+            self.ballot_panel.focus_entry()
 
     # -- count mode: a row for a suggested post ------------------------------------------------------
 

@@ -57,13 +57,14 @@ class PairModel(QAbstractTableModel):
     service computed them."""
 
     HEADERS = ("姓名", "岗位", "申报/建议", *(GROUP_SHORT[g] for g in GROUPS), "合计", "到会", "推荐率",
-               "三分之一线", "推荐得分")
+               "三分之一线", "推荐得分", "余量")
     COL_NAME, COL_POST, COL_KIND, COL_GROUP = 0, 1, 2, 3
-    COL_SUM, COL_PRESENT, COL_RATE, COL_LINE, COL_SCORE = 7, 8, 9, 10, 11
+    COL_SUM, COL_PRESENT, COL_RATE, COL_LINE, COL_SCORE, COL_MARGIN = 7, 8, 9, 10, 11, 12
     TIPS = {COL_SUM: "各投票组推荐数之和 Σn", COL_PRESENT: "各投票组到会人数之和 Σ到会",
             COL_RATE: "推荐率 = 合计 ÷ 到会（显示三位小数，是否达到按精确分数判断）",
             COL_LINE: "§十一(三) 推荐率达到会人数三分之一以上（含三分之一）为达到",
-            COL_SCORE: "§十一(四) 推荐得分 = 100 × Σ 权重 × 推荐数 ÷ 到会，仅达到三分之一者计算"}
+            COL_SCORE: "§十一(四) 推荐得分 = 100 × Σ 权重 × 推荐数 ÷ 到会，仅达到三分之一者计算",
+            COL_MARGIN: "余量（SPEC §11）：改变几张选票可使该人该岗位越过三分之一线（达到的变为未达到，或反之）"}
 
     def __init__(self, bench: Workbench, parent: Any = None, *, answered: Answered | None = None):
         super().__init__(parent)
@@ -188,6 +189,8 @@ class PairModel(QAbstractTableModel):
             return "达到" if r.eligible else "未达到"
         if col == self.COL_SCORE:
             return "不得推荐" if r.barred else score_text(r.score)
+        if col == self.COL_MARGIN:
+            return "" if r.margin is None else str(r.margin)
         return ""
 
     # -- editing -------------------------------------------------------------------------------
@@ -243,12 +246,25 @@ class PairModel(QAbstractTableModel):
 
 # -- the paper table ------------------------------------------------------------------------------
 
-PAPER_ROWS = (("present", "到会人数"), ("issued", "发出票数"), ("returned", "收回票数"), ("valid", "有效票数"),
-              ("keyed", "已唱票张数"), ("check", "核对"))
+PAPER_ROWS = (("present", "到会人数"), ("printed", "印制"), ("issued", "发出"), ("returned", "收回"),
+              ("entered", "已录入"), ("void", "作废"), ("valid", "有效"), ("missing", "尚缺"), ("check", "核对"))
+PAPER_WORDS = {"present": "到会人数", "issued": "发出票数", "returned": "收回票数", "valid": "有效票数"}
+"""The typed rows as messages name them (其他行政编制人员发出票数 40 没有保存)."""
+PAPER_TIPS = {
+    "printed": "本程序为该组印制的带票号选票张数（票号已保存，重印按原票号）；空：该组选票未由本程序编号",
+    "issued": "发给投票人的选票张数（开票前录入，印在开票前确认单上）",
+    "returned": "投票结束后收回的选票张数（作废票也算收回）",
+    "entered": "已逐张录入的选票张数，作废票也算在内；每张收回的票都须录入一次",
+    "void": "监督组宣布整张作废的选票（计入收回和到会，不推荐任何人）",
+    "valid": "唱票的组：已录入且未作废的张数；按计数录入的组：在此录入有效票数",
+    "missing": "收回 − 已录入：还有多少张收回的票未录入（负数：多录了）",
+}
 
 
 class PaperModel(QAbstractTableModel):
-    """Rows 到会 / 发出 / 收回 / 有效 (typed, saved at once), 已唱票, 核对; one column per voter group."""
+    """Rows 到会 / 印制 / 发出 / 收回 / 已录入 / 作废 / 有效 / 尚缺 / 核对, one column per voter group (SPEC
+    §10: the accounting the 监督组 reconcile). 到会, 发出 and 收回 are typed and saved at once; 有效 too
+    for a group entered as counts (唱票 groups count it from the ballots); 印制 is the set printed."""
 
     EDITABLE = ("present", "issued", "returned", "valid")
 
@@ -290,7 +306,9 @@ class PaperModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if PAPER_ROWS[index.row()][0] in self.EDITABLE:
+        kind = PAPER_ROWS[index.row()][0]
+        ballots = self.groups is not None and self.groups[GROUPS[index.column()]].mode == BALLOTS
+        if kind in self.EDITABLE and not (kind == "valid" and ballots):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -314,18 +332,29 @@ class PaperModel(QAbstractTableModel):
             return "" if n is None else str(n)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(CENTER if kind == "check" else RIGHT)
-        if role == Qt.ItemDataRole.ForegroundRole and kind == "check":
-            return QBrush(RED if warnings else GREEN)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if kind == "check":
+                return QBrush(RED if warnings else GREEN)
+            if kind == "missing" and line.value("missing"):
+                return QBrush(RED)
+        if role == Qt.ItemDataRole.BackgroundRole and not self.flags(index) & Qt.ItemFlag.ItemIsEditable \
+                and kind != "check":
+            return QBrush(BALLOT_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
             if kind == "check":
-                return "\n".join(warnings) or "发出、收回、有效票数与到会人数相符"
-            if kind == "keyed":
-                return ("唱票方式已录入的选票张数（撤销的票不计）" if line.mode == BALLOTS
-                        else f"{GROUP_LABELS[group]}尚未唱票")
+                return "\n".join(warnings) or "印制、发出、收回、已录入与到会人数相符"
+            if kind == "entered" and line.mode != BALLOTS:
+                return f"{GROUP_LABELS[group]}尚未唱票" if line.mode != "counts" else f"{GROUP_LABELS[group]}按计数录入"
+            return PAPER_TIPS.get(kind)
         return None
 
+    @staticmethod
+    def row_of(kind: str) -> int:
+        """The row of ``kind`` (present, printed, issued, returned, entered, void, valid, missing, check)."""
+        return [k for k, _ in PAPER_ROWS].index(kind)
+
     def _what(self, kind: str, group: str, text: str) -> str:
-        return f"{GROUP_LABELS[group]}{dict(PAPER_ROWS)[kind]} {text} "
+        return f"{GROUP_LABELS[group]}{PAPER_WORDS[kind]} {text} "
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.groups is None:
@@ -362,5 +391,5 @@ class PaperModel(QAbstractTableModel):
             return False
         self.unsaved.saved((kind, group))
         self.dataChanged.emit(index, index)
-        self.bench.info(f"{GROUP_LABELS[group]}{dict(PAPER_ROWS)[kind]}：已放弃未保存的录入")
+        self.bench.info(f"{GROUP_LABELS[group]}{PAPER_WORDS[kind]}：已放弃未保存的录入")
         return True
