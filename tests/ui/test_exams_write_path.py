@@ -193,21 +193,30 @@ def test_confirming_names_what_is_missing_and_can_be_declined(qtbot, tab, bench,
     asked: list[str] = []
     monkeypatch.setattr(tab, "ask_confirm_anyway", lambda text: asked.append(text) or False)
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, CTRL)
-    assert "以下 1 人尚有未录入的项：\n李华（1002）：民主测评·廉" in asked[-1] and "仍确认已录入的 23 项？" in asked[-1]
+    assert "以下 1 人尚有未录入的项：\n李华（1002）：民主测评·廉" in asked[-1] and "仍要确认已录入的 23 项吗？" in asked[-1]
     assert {e.status for p in list_scores(bench.store).values() for e in p.values()} == {"entered"}
+    assert messages[-1] == ("未确认：1 人尚有未录入的项", True)
     monkeypatch.setattr(tab, "ask_confirm_anyway", lambda text: asked.append(text) or True)
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, CTRL)
     assert {e.status for p in list_scores(bench.store).values() for e in p.values()} == {"confirmed"}
     assert messages[-1] == ("已确认 23 项录入；尚有 1 人有未录入的项", False)
 
 
-def test_confirming_says_what_was_typed_but_not_saved(qtbot, tab, bench, monkeypatch):
+def test_the_question_defaults_to_no(tab, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    seen = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: seen.append(a) or QMessageBox.StandardButton.No))
+    assert not tab.ask_confirm_anyway("缺项")
+    assert seen[0][-1] == QMessageBox.StandardButton.No
+
+
+def test_a_value_typed_but_not_saved_blocks_the_confirmation(qtbot, tab, bench, messages, monkeypatch):
     with failing_writes(bench.store):
         type_at(qtbot, tab.view, cell(tab, "1001", "exam"), "88.5")
-    asked: list[str] = []
-    monkeypatch.setattr(tab, "ask_confirm_anyway", lambda text: asked.append(text) or False)
+    monkeypatch.setattr(tab, "ask_confirm_anyway", lambda text: pytest.fail("refused before asking"))
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, CTRL)
-    assert "以下录入未保存（红色），不会被确认：\n张明（1001）考试 88.5" in asked[-1]
+    assert messages[-1] == ("张明（1001）考试 88.5 未保存，请先重试（Enter）或放弃（Del），再确认", True)
+    assert {e.status for p in list_scores(bench.store).values() for e in p.values()} == {"entered"}
 
 
 def test_complete_data_is_confirmed_without_a_question(qtbot, tab, bench, monkeypatch):

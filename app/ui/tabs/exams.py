@@ -365,26 +365,26 @@ class ExamsTab(TabPage):
 
     def confirm_page(self) -> None:
         """确认本页: every entered (not yet confirmed) value of every person, at the version shown — a value
-        another laptop changed since is not confirmed (the conflict names who). What is still missing, or
-        typed but not saved, is named first and the clerk decides (issue 13)."""
+        another laptop changed since is not confirmed (the conflict names who). A value typed but not saved
+        must be retried or given up first; what is still missing is named and the clerk decides (issue 13)."""
         self.view.finish_editing()
         self.grade_view.finish_editing()
+        unsaved = [what for key, what in self.bench.unsaved.items() if isinstance(key, tuple) and key[:1] == ("scores",)]
+        if unsaved:
+            self.bench.message.emit(f"{'、'.join(unsaved[:5])}{' 等' if len(unsaved) > 5 else ''} 未保存，"
+                                    "请先重试（Enter）或放弃（Del），再确认", True)
+            return
         keys = self.model.unconfirmed_keys()
         if not keys:
             self.bench.info("本页没有待确认的录入")
             return
         missing = self.model.missing()
-        unsaved = [what for key, what in self.bench.unsaved.items() if isinstance(key, tuple) and key[:1] == ("scores",)]
-        if missing or unsaved:
-            lines = []
-            if missing:
-                shown = missing[:10] + ([f"……共 {len(missing)} 人"] if len(missing) > 10 else [])
-                lines += [f"以下 {len(missing)} 人尚有未录入的项：", *shown]
-            if unsaved:
-                lines += ["以下录入未保存（红色），不会被确认：", *unsaved[:10]]
-            lines.append(f"\n仍确认已录入的 {len(keys)} 项？")
-            if not self.ask_confirm_anyway("\n".join(lines)):
-                self.bench.info("未确认：请先补录缺项")
+        if missing:
+            shown = missing[:10] + ([f"……共 {len(missing)} 人"] if len(missing) > 10 else [])
+            text = "\n".join([f"以下 {len(missing)} 人尚有未录入的项：", *shown, "",
+                              f"仍要确认已录入的 {len(keys)} 项吗？"])
+            if not self.ask_confirm_anyway(text):
+                self.bench.message.emit(f"未确认：{len(missing)} 人尚有未录入的项", True)
                 return
         done = self.bench.run(scores.confirm, keys, what=f"确认本页 {len(keys)} 项 ")
         if done is not FAILED:
