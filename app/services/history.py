@@ -163,7 +163,8 @@ def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str 
     what = describe_entity(session, entity)
     if last is None:        # changed behind the log: verify will name it
         return f"{what} 已被改动，您的操作未执行；请刷新（Ctrl+R）"
-    now = shown_value(last.new)
+    # A person's or a post's row has no one value to quote (its name is not what changed): say 修改.
+    now = "已改动" if entity.partition(":")[0] in ("people", "posts") else shown_value(last.new)
     change = "删除" if last.new is None and last.old is not None else "修改" if now == "已改动" else f"改为 {now}"
     mine = f"，您的 {wanted} 未写入" if wanted else "，未覆盖"
     return f"{what} 已被 {who_when(last)} {change}{mine}；请核对后再录入"
