@@ -117,7 +117,7 @@ def test_without_scores_ctrl_s_saves_at_once_and_undo_restores(qtbot, empty_tab)
     assert tab.fields["group_weights.leaders"].text() == "0.30" and not tab.is_modified()
     assert tab.fields["group_weights.leaders"].styleSheet() == ""
     qtbot.keyClick(tab.fields["speech_trim"], Qt.Key.Key_S, CTRL)       # nothing changed: nothing pushed
-    assert bench.undo_stack.count() == 1
+    assert len(bench.undo_steps) == 1
     bench.undo()
     assert current_scheme(bench.store) == Scheme()
     assert tab.fields["speech_trim"].text() == "2" and tab.fields["group_weights.leaders"].text() == "0.35"
