@@ -86,6 +86,21 @@ def scheme_problems(overrides: Mapping[str, Any], base: Scheme | None = None) ->
     return []
 
 
+def default_scheme() -> dict[str, Any]:
+    """The 细则's defaults (``Scheme().to_json()``)."""
+    return Scheme().to_json()
+
+
+def check_change(overrides: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """A form's overrides against the stored scheme (``Scheme.to_json()``): (every problem, what would
+    change in words — empty when nothing would)."""
+    base = Scheme().with_overrides(stored)
+    problems = scheme_problems(overrides, base)
+    if problems:
+        return problems, []
+    return [], describe_changes(base.to_json(), base.with_overrides(overrides).to_json())
+
+
 def current_scheme(store: Store) -> Scheme:
     return store.scheme()
 

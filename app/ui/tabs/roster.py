@@ -18,9 +18,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from ...core.roster import RosterPerson
 from ...services import excel
-from ...services.roster import (PostRow, delete_person, delete_post, delete_refusal, list_people, list_posts,
+from ...services.roster import (PostRow, RosterPerson, delete_person, delete_post, delete_refusal, list_people, list_posts,
                                 post_delete_refusal, save_person, save_post)
 from ...services.stages import stage_states
 from ...services.store import STATE_LABELS, Changed, Wrote

@@ -12,9 +12,9 @@ from typing import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from ...core.roster import CATEGORIES, IDENTITIES, RosterPerson
+from ...core.roster import CATEGORIES, IDENTITIES
 from ...core.scheme import RANKS
-from ...services.roster import PostRow
+from ...services.roster import PostRow, RosterPerson
 from ...services.roster_form import person_from_form, post_from_form
 from ..dialogs import _Form
 

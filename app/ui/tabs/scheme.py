@@ -18,8 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ...core.scheme import Scheme
-from ...services.scheme import scheme_problems, scheme_state, set_scheme
+from ...services.scheme import check_change, default_scheme, scheme_state, set_scheme
 from ...services.store import Changed, Wrote
 from ..dialogs import ReasonDialog, save_from_form
 from ..workbench import FAILED
@@ -43,12 +42,12 @@ class SchemeTab(TabPage):
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self.totals: list[tuple[Total, QLabel]] = []
         self.notes: dict[str, QLabel] = {}
-        self._stored: dict[str, Any] = Scheme().to_json()
+        self._stored: dict[str, Any] = default_scheme()
         self._version = 0                 # the stored scheme's version the form was drawn from
         self._frozen: list[str] = []      # stages locked or published: the scheme cannot change
         self._scores_exist = False
         self.reason_dialog: ReasonDialog | None = None
-        defaults = Scheme().to_json()
+        defaults = default_scheme()
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -216,7 +215,7 @@ class SchemeTab(TabPage):
     # -- saving --------------------------------------------------------------------------------------
 
     def restore_defaults(self) -> None:
-        self._fill(Scheme().to_json())
+        self._fill(default_scheme())
         self.bench.info("已在表中填入细则默认值，按 应用（Ctrl+S）保存")
 
     def revert(self) -> None:
@@ -227,18 +226,19 @@ class SchemeTab(TabPage):
     def apply(self) -> None:
         overrides, problems = self.read_form()
         # The readable fields are checked together too (sums, ranges): every problem at once.
-        stored = Scheme().with_overrides(self._stored)
-        problems += scheme_problems(overrides, stored)
+        more, changes = check_change(overrides, self._stored)
+        problems += more
         if problems:
             self.problems.setText("方案未保存，请改正：\n" + "\n".join(f"• {p}" for p in problems))
             self.bench.message.emit(f"方案未保存：{len(problems)} 处问题，见“方案设置”页", True)
             return
         self.problems.clear()
-        if stored.with_overrides(overrides).to_json() == self._stored:
+        if not changes:
             self.bench.info("方案没有改动")
             return
         if self._scores_exist:
-            dialog = ReasonDialog("修改方案", "已有分数，修改方案须填写理由（记入审计日志）。", self)
+            dialog = ReasonDialog("修改方案", "已有分数，修改方案须填写理由（记入审计日志）。\n将修改："
+                                  + "；".join(changes), self)
             dialog.save = lambda: self._save(overrides, dialog.reason.text().strip())
             self.reason_dialog = dialog
             dialog.open()
