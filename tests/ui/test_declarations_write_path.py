@@ -6,57 +6,30 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.services.declaration_rounds import publish_round, published_round
 from app.services.declarations import declarations
-from app.services.store import Store
 from app.ui.table import UNSAVED_ROLE
 from app.ui.tabs.declarations import DeclarationsTab
-from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
-
-
-def make_tab(qtbot, bench) -> DeclarationsTab:
-    page = DeclarationsTab(bench)
-    qtbot.addWidget(page)
-    page.resize(1330, 560)
-    page.show()
-    qtbot.waitExposed(page)
-    page.refresh()
-    return page
+from tests.ui.laptops import second_laptop, show, type_at
 
 
 @pytest.fixture
 def tab(qtbot, bench):
-    return make_tab(qtbot, bench)
+    return show(qtbot, DeclarationsTab, bench)
 
 
 @pytest.fixture
 def second(qtbot, small_store):
-    """乙: a second laptop on the same campaign file, operator 李强."""
-    store = Store.open(small_store.location, operator="李强")
-    bench = Workbench(store, poll_ms=0)
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    yield make_tab(qtbot, bench), seen
-    store.close()
+    """乙: a second laptop on the same campaign file (李强), with what it was told."""
+    with second_laptop(small_store.location) as (bench, said):
+        yield show(qtbot, DeclarationsTab, bench), said
 
 
 def cell(tab, person, round_no):
     row = next(i for i, r in enumerate(tab.model.rows) if r.id == person)
     return tab.model.index(row, tab.model.entry_columns()[round_no - 1])
-
-
-def type_at(qtbot, view, index, text):
-    view.setFocus()
-    view.setCurrentIndex(index)
-    qtbot.keyClick(view, text[0])
-    editor = view.indexWidget(view.currentIndex())
-    assert editor is not None, "typing did not open an editor"
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
 
 
 @pytest.mark.parametrize("fault, cause", [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读")])

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services import draws
-from app.services.store import Store
 from app.ui.tabs.draw import DrawTab
-from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
-from tests.ui.test_draw_tab import answer_reason
+from tests.ui.laptops import activate, second_laptop, show
+from tests.ui.test_draw_tab import answer_reason, type_seed, type_slip
 
 
 def make_tab(qtbot, bench) -> DrawTab:
-    tab = DrawTab(bench)
-    qtbot.addWidget(tab)
-    tab.resize(1330, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
+    tab = show(qtbot, DrawTab, bench, refresh=False)
     tab.meeting.setCurrentText("竞岗演讲")
     return tab
 
@@ -34,24 +28,8 @@ def tab(qtbot, bench):
 @pytest.fixture
 def second(qtbot, small_store):
     """乙: a second laptop on the same campaign file, operator 李强."""
-    store = Store.open(small_store.location, operator="李强")
-    yield make_tab(qtbot, Workbench(store, poll_ms=0))
-    store.close()
-
-
-def type_seed(qtbot, tab, seed: str) -> None:
-    tab.seed.setFocus()
-    tab.seed.clear()
-    qtbot.keyClicks(tab.seed, seed)
-    qtbot.keyClick(tab.seed, Qt.Key.Key_Return)
-
-
-def type_slip(qtbot, view, text: str) -> None:
-    qtbot.keyClick(view, text[0])
-    editor = next(e for e in view.viewport().findChildren(QLineEdit) if e.isVisible())
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
+    with second_laptop(small_store.location) as (bench, _):
+        yield make_tab(qtbot, bench)
 
 
 @pytest.mark.parametrize("fault, cause", [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读")])
@@ -83,8 +61,7 @@ def test_paper_slips_not_saved_stay_typed(qtbot, tab, bench, fault, cause):
     assert [tab.candidates.index(r, 4).data() for r in range(2)] == ["2", "1"]
     assert f"申报者述职纸签顺序 未保存：{cause}" in tab.unsaved_label.text()
     assert tab.unsaved_label.text().endswith("；按 Ctrl+Enter 重试")
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
+    activate(qtbot, tab)
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert draws.current_draw(bench.store, "申报者述职").ids == ["1003", "1002"]
     assert not tab.unsaved_label.isVisible() and bench.unsaved == {}

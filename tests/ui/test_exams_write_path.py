@@ -7,67 +7,30 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.services.scores import list_scores
-from app.services.store import Store
 from app.ui.table import UNSAVED_ROLE
 from app.ui.tabs.exams import ExamsTab
-from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
+from tests.ui.laptops import activate, second_laptop, show, type_at
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def make_tab(qtbot, bench) -> ExamsTab:
-    page = ExamsTab(bench)
-    qtbot.addWidget(page)
-    page.resize(1330, 560)
-    page.show()
-    qtbot.waitExposed(page)
-    page.refresh()
-    return page
-
-
 @pytest.fixture
 def tab(qtbot, bench):
-    return make_tab(qtbot, bench)
-
-
-def said(bench) -> list[tuple[str, bool]]:
-    seen: list[tuple[str, bool]] = []
-    bench.message.connect(lambda text, error: seen.append((text, error)))
-    return seen
+    return show(qtbot, ExamsTab, bench)
 
 
 @pytest.fixture
 def second(qtbot, small_store):
-    """乙: a second laptop (another program on the same campaign file), operator 李强."""
-    store = Store.open(small_store.location, operator="李强")
-    bench = Workbench(store, poll_ms=0)
-    yield make_tab(qtbot, bench), said(bench)
-    store.close()
-
-
-def activate(qtbot, tab) -> None:
-    """No window manager offscreen: make the laptop's window the active one, as a click would."""
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
+    """乙: a second laptop on the same campaign file (李强), with what it was told."""
+    with second_laptop(small_store.location) as (bench, said):
+        yield show(qtbot, ExamsTab, bench), said
 
 
 def cell(tab, person, key):
     return tab.model.index(tab.model.row_index(person), tab.model.column_of(key))
-
-
-def type_at(qtbot, view, index, text):
-    view.setFocus()
-    view.setCurrentIndex(index)
-    qtbot.keyClick(view, text[0])
-    editor = view.indexWidget(view.currentIndex())
-    assert editor is not None, "typing did not open an editor"
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
 
 
 def stored(store, person, item):

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.core.roster import RosterPerson
 from app.services.roster import list_people, list_posts, save_person, save_post
-from app.services.store import Store
 from app.ui.tabs.roster import RosterTab
-from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.ui.keys import ime
+from tests.ui.laptops import activate, second_laptop, show
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -25,12 +23,7 @@ def people(store) -> dict[str, RosterPerson]:
 
 
 def make_tab(qtbot, bench) -> RosterTab:
-    tab = RosterTab(bench)
-    qtbot.addWidget(tab)
-    tab.resize(1330, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.refresh()
+    tab = show(qtbot, RosterTab, bench)
     tab.people_view.setFocus()
     return tab
 
@@ -43,10 +36,8 @@ def tab(qtbot, bench) -> RosterTab:
 @pytest.fixture
 def second(qtbot, small_store):
     """乙: a second laptop on the same campaign file, operator 李强."""
-    store = Store.open(small_store.location, operator="李强")
-    bench = Workbench(store, poll_ms=0)
-    yield make_tab(qtbot, bench)
-    store.close()
+    with second_laptop(small_store.location) as (bench, _):
+        yield make_tab(qtbot, bench)
 
 
 def select(tab: RosterTab, person_id: str) -> None:
@@ -173,8 +164,7 @@ def test_an_edit_over_the_other_laptops_edit_is_refused_in_the_dialog(qtbot, tab
 
 
 def test_both_add_the_same_number_the_second_is_told(qtbot, tab, bench, second):
-    tab.activateWindow()                                               # no window manager offscreen
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
+    activate(qtbot, tab)
     qtbot.keyClick(tab.people_view, Qt.Key.Key_N, CTRL)
     dialog = tab.person_dialog
     qtbot.keyClicks(dialog.id, "1004")

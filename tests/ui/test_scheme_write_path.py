@@ -9,29 +9,23 @@ from fractions import Fraction
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.core.scheme import Scheme
 from app.services import stages
 from app.services.scheme import current_scheme
-from app.services.store import Store
 from app.ui.tabs.scheme import SchemeTab
 from app.ui.workbench import Workbench
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.ui.keys import ime
+from tests.ui.laptops import activate, second_laptop, show
+from tests.ui.test_scheme_tab import retype
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def make_tab(qtbot, bench) -> SchemeTab:
-    tab = SchemeTab(bench)
-    qtbot.addWidget(tab)
-    tab.resize(1330, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
-    tab.refresh()
+    tab = show(qtbot, SchemeTab, bench)
+    activate(qtbot, tab)
     return tab
 
 
@@ -48,22 +42,13 @@ def empty_tab(qtbot, empty_store) -> SchemeTab:
 @pytest.fixture
 def second(qtbot, small_store):
     """乙: a second laptop on the same campaign file, operator 李强."""
-    store = Store.open(small_store.location, operator="李强")
-    yield make_tab(qtbot, Workbench(store, poll_ms=0))
-    store.close()
-
-
-def retype(qtbot, widget, text: str) -> None:
-    widget.setFocus()
-    widget.selectAll()
-    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(widget, text)
+    with second_laptop(small_store.location) as (bench, _):
+        yield make_tab(qtbot, bench)
 
 
 def apply_with_reason(qtbot, tab, path: str, value: str, reason: str = "党组会议决定"):
     """Type a value, Ctrl+S, type the reason, Enter: the reason dialog (still open if the save failed)."""
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
+    activate(qtbot, tab)
     retype(qtbot, tab.fields[path], value)
     qtbot.keyClick(tab.fields[path], Qt.Key.Key_S, CTRL)
     dialog = tab.reason_dialog

@@ -285,11 +285,14 @@ class RosterTab(TabPage):
         if refusal:      # said before a reason is asked for nothing
             self.bench.message.emit(refusal, True)
             return
-        dialog = ReasonDialog("删除人员", f"删除 {p.id} {p.name}？其考试与测评分数将一并删除。"
-                                          "请填写删除理由（记入审计日志）。", self)
-        key = ("people", p.id, "删除")
-        dialog.save = lambda: save_from_form(self.bench, lambda: self._delete(row, dialog.reason.text().strip()),
-                                             key=key, what=f"删除人员 {p.id} {p.name}")
+        self._ask_delete("删除人员", f"删除 {p.id} {p.name}？其考试与测评分数将一并删除。请填写删除理由（记入审计日志）。",
+                         ("people", p.id, "删除"), f"删除人员 {p.id} {p.name}", lambda reason: self._delete(row, reason))
+
+    def _ask_delete(self, title: str, prompt: str, key: tuple, what: str, delete: Callable[[str], object]) -> None:
+        """A reason, then the delete; the dialog stays open (and the delete counts 未保存) while it fails."""
+        dialog = ReasonDialog(title, prompt, self)
+        dialog.save = lambda: save_from_form(self.bench, lambda: delete(dialog.reason.text().strip()), key=key,
+                                             what=what)
         dialog.rejected.connect(lambda: self.bench.mark_saved(key))
         self.reason_dialog = dialog
         dialog.open()
@@ -354,13 +357,9 @@ class RosterTab(TabPage):
         if refusal:
             self.bench.message.emit(refusal, True)
             return
-        dialog = ReasonDialog("删除岗位", f"删除岗位 {post.id} {post.name}？请填写删除理由（记入审计日志）。", self)
-        key = ("posts", post.id, "删除")
-        dialog.save = lambda: save_from_form(self.bench, lambda: self._delete_post(post, dialog.reason.text().strip()),
-                                             key=key, what=f"删除岗位 {post.id} {post.name}")
-        dialog.rejected.connect(lambda: self.bench.mark_saved(key))
-        self.reason_dialog = dialog
-        dialog.open()
+        self._ask_delete("删除岗位", f"删除岗位 {post.id} {post.name}？请填写删除理由（记入审计日志）。",
+                         ("posts", post.id, "删除"), f"删除岗位 {post.id} {post.name}",
+                         lambda reason: self._delete_post(post, reason))
 
     def _delete_post(self, post: PostRow, reason: str):
         result = self.bench.edit(delete_post, post.id, initiator=self, what=f"删除岗位 {post.id} {post.name} ",
