@@ -65,8 +65,8 @@ def test_a_change_not_saved_keeps_the_form(qtbot, empty_tab, fault, cause):
         qtbot.keyClick(tab.fields["speech_trim"], Qt.Key.Key_S, CTRL)
     assert current_scheme(bench.store) == Scheme()
     assert tab.fields["speech_trim"].text() == "1" and tab.is_modified()
-    assert tab.problems.text().startswith(f"方案设置的修改 没有保存：{cause}")
-    assert list(bench.unsaved.values()) == ["方案设置的修改"]
+    assert tab.problems.text().startswith(f"方案设置的修改（去掉最高分、最低分的个数 2→1） 没有保存：{cause}")
+    assert list(bench.unsaved.values()) == ["方案设置的修改（去掉最高分、最低分的个数 2→1）"]
     qtbot.keyClick(tab.fields["speech_trim"], Qt.Key.Key_S, CTRL)       # the fault is gone: Ctrl+S saves
     assert current_scheme(bench.store).speech_trim == 1
     assert not tab.is_modified() and tab.problems.text() == "" and bench.unsaved == {}
@@ -78,7 +78,7 @@ def test_with_a_reason_the_dialog_stays_open(qtbot, tab, bench, fault, cause):
     with failing_writes(bench.store, fault):
         dialog = apply_with_reason(qtbot, tab, "threshold", "1/2")
     assert dialog.isVisible() and dialog.reason.text() == "党组会议决定"
-    assert dialog.error.text().startswith(f"方案设置的修改 没有保存：{cause}")
+    assert dialog.error.text().startswith(f"方案设置的修改（推荐率界线 1/3→1/2） 没有保存：{cause}")
     assert tab.fields["threshold"].text() == "1/2"
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible() and current_scheme(bench.store).threshold == Fraction(1, 2)

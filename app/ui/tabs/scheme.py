@@ -239,22 +239,23 @@ class SchemeTab(TabPage):
         if self._scores_exist:
             dialog = ReasonDialog("修改方案", "已有分数，修改方案须填写理由（记入审计日志）。\n将修改："
                                   + "；".join(changes), self)
-            dialog.save = lambda: self._save(overrides, dialog.reason.text().strip())
+            dialog.save = lambda: self._save(overrides, dialog.reason.text().strip(), changes)
             self.reason_dialog = dialog
             dialog.open()
         else:
-            self._save(overrides, None)
+            self._save(overrides, None, changes)
 
-    def _save(self, overrides: dict[str, Any], reason: str | None) -> str | None:
+    def _save(self, overrides: dict[str, Any], reason: str | None, changes: list[str]) -> str | None:
         """Apply the form (the version it was drawn from); None when saved, else why (the form keeps
         every field, the reason dialog stays open, and the change counts 未保存)."""
         answer: list[Any] = []
+        what = f"方案设置的修改（{'；'.join(changes[:3])}{' 等' if len(changes) > 3 else ''}）"
 
         def call():
-            answer.append(self.bench.edit(set_scheme, overrides, reason, initiator=self, what="方案设置的修改 ",
+            answer.append(self.bench.edit(set_scheme, overrides, reason, initiator=self, what=what + " ",
                                           expected_version=self._version))
             return answer[-1]
-        refused = save_from_form(self.bench, call, key=UNSAVED_KEY, what="方案设置的修改")
+        refused = save_from_form(self.bench, call, key=UNSAVED_KEY, what=what)
         if refused:
             self.problems.setText(refused)
             self._show_state()
