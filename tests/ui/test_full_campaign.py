@@ -27,7 +27,7 @@ from app.services.declarations import declarations
 from app.services.recommendation import counts, presence
 from app.services.roster import list_people, list_posts
 from app.ui.main_window import MainWindow
-from app.ui.tabs.exams_model import stored_entries
+from app.services.scores import list_scores as stored_entries
 from app.ui.tabs.recommendation_model import PairModel
 from app.ui.tabs.speech import JudgeDialog
 
