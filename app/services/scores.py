@@ -18,7 +18,7 @@ from ..models import audit
 from ..models.schema import BlindEntry, Judge, Person, RecCount, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
-from .store import Changed, ConflictError, Store, StoreError, Wrote
+from .store import Changed, Store, StoreError, Wrote
 
 JUDGE_GROUPS = ("leaders", "unit_heads", "county_chiefs")
 

@@ -1,6 +1,5 @@
 """Tab 2 考试与测评 driven with real key presses: save at Enter, move on, refuse, undo, confirm, lock."""
 
-from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
