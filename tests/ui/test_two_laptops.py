@@ -42,7 +42,7 @@ def test_exam_score_changed_elsewhere_is_not_overwritten(laptops):
     said_b = messages(b)
     assert ma.submit_item("1001", "exam", "55.5")
     assert not mb.submit_item("1001", "exam", "66")  # B still shows 82.5: refused
-    assert said_b[-1][1] and "其他录入人修改" in said_b[-1][0]
+    assert said_b[-1][1] and "已被 王敏" in said_b[-1][0] and "改为 55.5" in said_b[-1][0]
     assert scores.list_scores(a.store)["1001"]["exam"].value == "55.5"
     mb.reload()                                     # after 刷新 B may correct it
     assert mb.submit_item("1001", "exam", "66")
@@ -69,7 +69,7 @@ def test_declaration_changed_elsewhere_is_not_overwritten(laptops):
     said_b = messages(b)
     assert da.submit_text(da.index(row, col), "P2")
     assert not db.submit_text(db.index(row, col), "P1 P3")
-    assert "其他录入人修改" in said_b[-1][0]
+    assert "已被 王敏" in said_b[-1][0] and "改为 P2" in said_b[-1][0]
     assert declarations(a.store)["1001"][0] == ("P2",)
 
 
