@@ -170,13 +170,16 @@ def last_change(session: Session, entity: str, after_seq: int = 0, until_seq: in
     return session.execute(query.order_by(AuditLog.seq.desc()).limit(1)).scalar_one_or_none()
 
 
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return at
+
+
 def who_when(log: AuditLog) -> str:
     """``李强 于 10:02``: who wrote a log row and when (local time)."""
-    try:
-        when = datetime.fromisoformat(log.at).astimezone().strftime("%H:%M")
-    except ValueError:
-        when = log.at
-    return f"{log.operator} 于 {when}"
+    return f"{log.operator} 于 {_local_time(log.at)}"
 
 
 def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str | None = None,
@@ -194,16 +197,10 @@ def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str 
     return f"{what} 已被 {who_when(last)} {change}{mine}；请核对后再录入"
 
 
-def who_when(session: Session, entity: str) -> tuple[str, str]:
+def last_writer(session: Session, entity: str) -> tuple[str, str]:
     """Who last changed ``entity`` (the audit log's operator) and at what time (HH:MM)."""
-    last = session.execute(select(AuditLog).where(AuditLog.entity == entity).order_by(AuditLog.seq.desc())
-                           .limit(1)).scalar_one_or_none()
-    if last is None:
-        return "其他录入人", ""
-    try:
-        return last.operator, datetime.fromisoformat(last.at).astimezone().strftime("%H:%M")
-    except ValueError:
-        return last.operator, last.at
+    last = last_change(session, entity)
+    return ("其他录入人", "") if last is None else (last.operator, _local_time(last.at))
 
 
 def conflict(session: Session, obj: Any, *, wanted: str | None = None) -> ConflictError:
