@@ -30,7 +30,7 @@ from ..core.scheme import GROUP_LABELS, GROUPS
 from ..models.schema import Ballot, Declaration, Post, Presence, RecCount, Stage
 from .ballot_numbers import (CLOSED, CLOSED_TEXT, ENTERED, NOT_OPENED, NOT_OPENED_TEXT, count_state_in,
                              number_refusal_in, number_sets_in)
-from .history import who_when
+from .history import last_writer
 from .stages import require_editable
 from .store import STAGE_LABELS, STATE_LABELS, Changed, ConflictError, Store, StoreError, Wrote
 
@@ -229,7 +229,7 @@ def discard_ballot(store: Store, serial: int, *, expected_version: int, reason: 
             raise StoreError(f"没有序号 {serial} 的选票")
         words = describe_ballot(s, serial)
         if ballot.version != expected_version or ballot.status not in ENTERED:
-            who, when = who_when(s, f"ballots:{serial}")
+            who, when = last_writer(s, f"ballots:{serial}")
             raise ConflictError(f"{words} 已被 {who} 于 {when} 改动（现为{'已录入' if ballot.status in ENTERED else '已撤销'}），"
                                 "您的撤销未执行；请核对后再操作")
         wrote = _discard(store, s, ballot, f"撤销 {words}")
@@ -249,11 +249,11 @@ def undo_last_ballot(store: Store, group: str, *, expected_serial: int, reason: 
             raise StoreError(f"没有{GROUP_LABELS[group]}序号 {expected_serial} 的选票")
         words = describe_ballot(s, expected_serial)
         if named.status not in ENTERED:
-            who, when = who_when(s, f"ballots:{expected_serial}")
+            who, when = last_writer(s, f"ballots:{expected_serial}")
             raise ConflictError(f"{words} 已被 {who} 于 {when} 撤销，未再撤销其他选票；请核对后再操作")
         last = last_ballot_in(s, group)
         if last is not None and last.serial != expected_serial:
-            who, when = who_when(s, f"ballots:{last.serial}")
+            who, when = last_writer(s, f"ballots:{last.serial}")
             raise ConflictError(f"不能撤销{words}：{who} 于 {when} 又录入了{last.words}（序号 {last.serial}），"
                                 "最后一张已不是您确认撤销的那张；两张选票均未改动，请核对后再撤销")
         wrote = _discard(store, s, named, f"撤销 {words}")

@@ -32,7 +32,7 @@ from ..core.recount import Difference, Paper, compare, describe
 from ..core.scheme import GROUP_LABELS, GROUP_SHORT_LABELS, GROUPS
 from ..models.schema import Ballot, CheckEntry, CountCheck, Person, Post
 from .ballot_numbers import CLOSED, ENTERED, NOT_OPENED, OPEN, count_state_in, number_sets_in
-from .history import who_when
+from .history import last_writer
 from .stages import require_editable
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
@@ -396,7 +396,7 @@ def finish_check(store: Store, check_id: int, *, expected_version: int, reason: 
         if check is None:
             raise StoreError("没有这次检查")
         if check.version != expected_version:
-            who, when = who_when(s, f"count_checks:{check_id}")
+            who, when = last_writer(s, f"count_checks:{check_id}")
             raise ConflictError(f"本次检查已被 {who} 于 {when} 改动，未结束；请刷新后再操作")
         plan = _stored_plan(check)
         if plan.get("finished"):
@@ -471,7 +471,7 @@ def correct_ballot(store: Store, ballot_no: str, marks: dict[str, Mark], *, void
         if ballot.group in required:
             raise StoreError(required[ballot.group])
         if ballot.version != expected_version:
-            who, when = who_when(s, f"ballots:{ballot.serial}")
+            who, when = last_writer(s, f"ballots:{ballot.serial}")
             raise ConflictError(f"票号 {number} 的选票已被 {who} 于 {when} 改动，未更正；请核对后再操作")
         from .ballots import _declared
         declared, posts = _declared(s), set(s.execute(select(Post.id)).scalars())

@@ -126,8 +126,8 @@ def _update_state(store: Store, change: Callable[[ProjectorState], ProjectorStat
             return Wrote(Changed.NONE, label=_describe(store, s, new), entity=f"meta:{PROJECTOR_KEY}",
                          value=new.to_json(), version=row.version, result=new)
         if seen is not None and not seen(old):
-            from .history import who_when
-            who, when = who_when(s, f"meta:{PROJECTOR_KEY}")
+            from .history import last_writer
+            who, when = last_writer(s, f"meta:{PROJECTOR_KEY}")
             raise ConflictError(f"大屏已被 {who} 于 {when} 切换为“{_describe(store, s, old).removeprefix('大屏：')}”，"
                                 "您的切换未执行；请核对后再按")
         row, _ = put(s, Meta, {"key": PROJECTOR_KEY}, {"value": new.to_json()})

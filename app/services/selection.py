@@ -295,8 +295,8 @@ def _check_round(s: Session, expected_round: tuple[str, int] | None) -> None:
         return
     now = _open_round(s)
     if now != tuple(expected_round):
-        from .history import who_when
-        who, when = who_when(s, f"meta:{ROUND_KEY}")
+        from .history import last_writer
+        who, when = last_writer(s, f"meta:{ROUND_KEY}")
         raise ConflictError(f"{_round_words(*expected_round)}已由 {who} 于 {when} 结束，现为{_round_words(*now)}；"
                             "您的操作未执行，请核对后再录入")
 
@@ -395,8 +395,8 @@ def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reaso
         entity = f"selection_picks:{state.phase}|{round_no}|{post_id}"
         existing = s.get(SelectionPick, (state.phase, round_no, post_id))
         if expected_round is not None and existing is not None:     # the 科 chose meanwhile on another laptop
-            from .history import who_when
-            who, when = who_when(s, entity)
+            from .history import last_writer
+            who, when = last_writer(s, entity)
             done = "放弃" if existing.person_id is None else f"选择 {existing.person_id} {_person_name(s, existing.person_id)}"
             mine = "放弃" if person_id is None else f"选择 {person_id}"
             raise ConflictError(f"{_office_words(s, post_id)} {_round_words(state.phase, round_no)}已由 {who} 于 {when} "

@@ -28,7 +28,7 @@ from app.services.recommendation import counts, presence
 from app.services.roster import list_people, list_posts
 from app.ui.main_window import MainWindow
 from app.ui.table import UNSAVED_ROLE
-from app.ui.tabs.exams_model import stored_entries
+from app.services.scores import list_scores as stored_entries
 from app.ui.tabs.recommendation_model import PairModel
 from app.ui.tabs.speech import JudgeDialog
 
