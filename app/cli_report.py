@@ -59,6 +59,22 @@ def _margins(text: str) -> tuple[float, float, float, float]:
 
 
 VERSIONS = {"张贴版": "posted", "存档版": "filed"}
+GROUP_NAMES = {"局领导": "leaders", "其他行政编制人员": "staff", "其他行政": "staff", "事业单位负责人": "unit_heads",
+               "事业单位": "unit_heads", "各县（市、区）局长": "county_chiefs", "县局长": "county_chiefs",
+               "leaders": "leaders", "staff": "staff", "unit_heads": "unit_heads", "county_chiefs": "county_chiefs"}
+
+
+def _print_counts(text: str) -> dict[str, int]:
+    """``局领导=7,其他行政=45``: 印制 张数 per voter group (groups not named are not printed)."""
+    out: dict[str, int] = {}
+    for part in text.replace("，", ",").split(","):
+        name, _, n = part.partition("=")
+        group = GROUP_NAMES.get(name.strip())
+        if group is None or not n.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"“{part}” 应为 投票组=张数，如 局领导=7,其他行政=45（投票组：局领导、"
+                                             "其他行政、事业单位、县局长）")
+        out[group] = int(n)
+    return out
 
 
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -78,6 +94,11 @@ def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
                      help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
     rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
+    rep.add_argument("--printed", type=_print_counts, metavar="组=张数,…", dest="print_counts",
+                     help="定岗推荐票：各组印制张数，如 局领导=7,其他行政=45（首次印制时抽取随机票号；默认各组到会人数；"
+                          "已有票号的组按原票号重印）")
+    rep.add_argument("--unnumbered", action="store_true",
+                     help="定岗推荐票：不抽取票号，印顺序编号（不能按票号逐张核对）")
     rep.add_argument("--font", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
     rep.add_argument("--font-title", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
     rep.add_argument("--font-body", help="正文字体文件（如仿宋），优先于 --font")
@@ -103,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None, draft: bool = False,
                round_no: int | None = None, meeting: str | None = None, copies: int | None = None,
                phase: str | None = None, font: str | None = None, printed: str | None = None,
+               print_counts: dict[str, int] | None = None, unnumbered: bool = False,
                version: str = "filed", margins: tuple[float, float, float, float] | None = None,
                role_fonts: dict[str, str] | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -124,8 +146,9 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
     try:
+        numbered = {} if sheet != "定岗推荐票" else {"numbered": not unnumbered, "print_counts": print_counts}
         data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
-                          copies=copies, phase=phase, printed=printed, version=version, margins=margins)
+                          copies=copies, phase=phase, printed=printed, version=version, margins=margins, **numbered)
         render(sheet, data, out)
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
@@ -142,6 +165,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
 def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
                       round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
+                      print_counts=args.print_counts, unnumbered=args.unnumbered,
                       font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins,
                       role_fonts={"title": args.font_title, "body": args.font_body, "table": args.font_table})
 

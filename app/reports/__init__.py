@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, Callable
 
+from . import count as cnt         # dataclasses only; ReportLab is imported by its builders
 from . import data as d
 from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
@@ -61,7 +62,12 @@ SHEETS: dict[str, Entry] = {
     "评委评分表": Entry(_lazy("forms", "judge_forms"), (), FORM, "judge-form", d.JudgeForms,
                      "每位评委一张，按演讲顺序"),
     "定岗推荐票": Entry(_lazy("forms", "ballot_forms"), (), FORM, "ballot", d.BallotForms,
-                     "编号，印投票人类别，各组张数（--copies 每组张数，默认按到会人数）"),
+                     "随机票号（数字和条码），印投票人类别；各组印制张数 --printed 局领导=7,…（默认到会人数），"
+                     "重印按已保存的票号"),
+    "开票前确认单": Entry(_lazy("count", "opening_sheet"), (), FORM, "count-opening", cnt.OpeningSheet,
+                      "定岗推荐开票前：各组到会、印制、发出张数，候选人名单及其 SHA-256，权重，监督组签字后封签"),
+    "抽查单": Entry(_lazy("count", "audit_sheet"), (), FORM, "count-audit", cnt.AuditSheet,
+                   "计票结束后按监督组公布的种子抽取的票号（各组按键值从小到大）及复录结果"),
     "满意度测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "satisfaction-ballot", d.RatingForms,
                       "编号（--copies 张数）"),
     "民主测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "democratic-ballot", d.RatingForms,

@@ -175,12 +175,28 @@ class RecommendationRow:
 
 
 @dataclass(frozen=True)
+class AccountRow:
+    """SPEC §10: one voter group's papers on the 定岗推荐结果 公示 (None: not typed / not numbered)."""
+
+    group: str
+    printed: int | None                 # 印制 (None: papers not numbered by the program)
+    issued: int | None                  # 发出
+    returned: int | None                # 收回
+    valid: int | None                   # 有效
+    void: int | None                    # 作废
+    how: str = ""                       # 逐张唱票 / 按计数录入
+
+
+@dataclass(frozen=True)
 class RecommendationSheet:
     header: SheetHeader
     groups: tuple[str, ...]             # labels with those present, e.g. 局领导（到会5人）
     threshold: str                      # 三分之一
     rows: tuple[RecommendationRow, ...]
     notes: tuple[str, ...] = ()
+    accounting: tuple[AccountRow, ...] = ()   # SPEC §10: 印制、发出、收回、有效、作废 per group
+    margin: str = ""                    # SPEC §11: the count's margin sentence and its decision
+    count: str = ""                     # the count's state and, once sealed, its 摘要码
 
 
 @dataclass(frozen=True)

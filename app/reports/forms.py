@@ -12,6 +12,7 @@ import math
 from typing import Sequence
 
 from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -25,6 +26,7 @@ from .table import Column
 
 WRITE = 9 * mm          # row height where a person writes by hand
 CODE_BOX = 24 * mm      # the reserved square for the ballot's code (QR), top right
+BAR_HEIGHT = 7 * mm     # the number's Code 128 barcode, under the 票号 line
 BALLOT_RULES = (
     "每位候选人只推荐一个岗位：同意其任申报岗位的，在该岗位的“同意”栏内划“√”。",
     "认为其申报岗位不合适的，不划“√”，在“建议岗位”栏内填写另一个岗位的代码（见岗位代码表，如 P03）。",
@@ -43,7 +45,7 @@ class BallotHead(Flowable):
     def __init__(self, title: str, lines: Sequence[str], ballot: Ballot, chain: FontChain, title_chain: FontChain):
         super().__init__()
         self.title, self.lines, self.ballot, self.chain, self.title_chain = title, lines, ballot, chain, title_chain
-        self.height = CODE_BOX + 2 * mm
+        self.height = CODE_BOX + 2 * mm + (BAR_HEIGHT - 2 * mm if ballot.number.isdigit() and ballot.code else 0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -60,6 +62,12 @@ class BallotHead(Flowable):
         for line in self.lines:
             self.chain.draw(c, room / 2, y, line, 12, "centre")
             y -= 6 * mm
+        if self.ballot.number.isdigit() and self.ballot.code:
+            # SPEC §10: the number as a barcode too — an ordinary (1D) USB scanner reads it and types
+            # the digits and Enter into the 票号 box; the QR on the right carries the same digits.
+            bar = Code128(self.ballot.number, barHeight=BAR_HEIGHT, barWidth=0.33 * mm, humanReadable=False,
+                          quiet=False)
+            bar.drawOn(c, (room - bar.width) / 2, 1 * mm)
         x0, y0 = self.width - CODE_BOX, 1 * mm
         if self.ballot.code:
             widget = QrCodeWidget(self.ballot.code, barLevel="M")

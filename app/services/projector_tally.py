@@ -83,11 +83,30 @@ class TallyBar:
 
 
 @dataclass(frozen=True)
+class TallyAccounting:
+    """The accounting line of the wall (SPEC §10), over the groups whose papers carry numbers:
+    印制 / 发出 / 收回 / 已录入 / 作废 and what is still missing; the count's state."""
+
+    printed: int
+    issued: int | None           # None: not typed for every numbered group yet
+    returned: int | None
+    entered: int
+    void: int
+    state: str                   # "" (not opened) / open / closed
+    code: str | None = None      # the 摘要码 of the close, once closed (SPEC §9)
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.returned is None else self.returned - self.entered
+
+
+@dataclass(frozen=True)
 class TallyScene:
     threshold: Fraction
     groups: tuple[GroupProgress, ...]
     bars: tuple[TallyBar, ...]
     ballots: int                   # valid paper ballots counted, all groups
+    accounting: TallyAccounting | None = None    # None: no group's papers carry numbers
 
     @property
     def counted(self) -> int:
@@ -193,6 +212,7 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
                 cache.roster = (*fresh, declared)
         people, post_rows, _, declared = cache.roster
         by_ballot = tuple(g for g in GROUPS if cache.per_group[_GROUP_INDEX[g]])
+        accounting = tally_accounting(s)
         typed_groups = [g for g in GROUPS if g not in by_ballot]
         typed_rows: tuple = ()
         if typed_groups:
@@ -255,4 +275,29 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     cache.dirty = set()
     cache.context = context
     bars = tuple(cache.bars[k] for k in cache.order)
-    return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group))
+    return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting)
+
+
+def tally_accounting(s: Session) -> TallyAccounting | None:
+    """Three narrow counts (numbers printed, papers entered by status, the typed 发出/收回): the wall
+    redraws after every ballot, so this does not go through the full reconciliation."""
+    from ..models.schema import BallotNumber, Meta
+    from .ballot_numbers import COUNT_KEY
+    printed = dict(map(tuple, s.execute(select(BallotNumber.group, func.count()).group_by(BallotNumber.group))))
+    if not printed:
+        return None
+    entered = void = 0
+    for group, status, n in s.execute(select(Ballot.group, Ballot.status, func.count())
+                                      .where(Ballot.status.in_(("valid", "void")), Ballot.group.in_(list(printed)))
+                                      .group_by(Ballot.group, Ballot.status)):
+        entered += n
+        void += n if status == "void" else 0
+    keys = {f"ballots_{k}:{g}": (k, g) for g in printed for k in ("issued", "returned")}
+    typed: dict[str, list[int]] = {"issued": [], "returned": []}
+    for key, value in s.execute(select(Meta.key, Meta.value).where(Meta.key.in_([*keys, COUNT_KEY]))):
+        if key in keys:
+            typed[keys[key][0]].append(int(value))
+    state = s.get(Meta, COUNT_KEY)
+    total = {k: sum(v) if len(v) == len(printed) else None for k, v in typed.items()}
+    return TallyAccounting(sum(printed.values()), total["issued"], total["returned"], entered, void,
+                           state.value if state is not None else "")

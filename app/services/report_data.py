@@ -27,7 +27,7 @@ from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GR
 from ..models.schema import ChainHead, Meta
 from ..reports import SHEET, SHEETS
 from ..reports import data as d
-from . import draws
+from . import draws, report_count
 from ._put import put
 from .campaign_io import compute_results, export_campaign
 from .declaration_rounds import published_round, round_name
@@ -96,6 +96,8 @@ class Options:
     round_no: int | None = None         # 报岗情况公示
     meeting: str | None = None          # 抽签记录
     copies: int | None = None           # forms
+    print_counts: dict[str, int] | None = None   # 定岗推荐票: 印制 张数 per group (numbers drawn at the first print)
+    numbered: bool | None = None        # 定岗推荐票: with numbers (None: as stored — numbered once a set exists)
     phase: str | None = None            # 双向选择确认表: staff / business (or 科员定岗 / 事业人员补充)
     draft: bool = False
     printed: str | None = None
@@ -330,7 +332,9 @@ def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
         notes.append(f"注：{'、'.join(GROUP_LABELS[g] for g in results.absent_groups)}无人到会，不计入；其余各组权重"
                      f"按比例折算为：{'、'.join(f'{GROUP_LABELS[g]}{percent(w)}' for g, w in used.items())}。")
     groups = tuple(f"{GROUP_HEADINGS[g]}\n（到会{present.get(g, 0)}人）" for g in GROUPS)
-    return d.RecommendationSheet(ctx.header("定岗推荐结果", opts), groups, t, tuple(rows), tuple(notes))
+    accounting, margin, state, more = report_count.recommendation_extras(ctx)
+    return d.RecommendationSheet(ctx.header("定岗推荐结果", opts), groups, t, tuple(rows), tuple(notes) + more,
+                                 accounting, margin, state)
 
 
 def _composite(ctx: _Ctx, opts: Options) -> d.CompositeSheet:
@@ -434,17 +438,12 @@ def _judge_forms(ctx: _Ctx, opts: Options) -> d.JudgeForms:
 
 
 def _ballot_forms(ctx: _Ctx, opts: Options) -> d.BallotForms:
-    present = (ctx.doc.get("recommendation") or {}).get("present") or {}
-    if opts.copies:
-        copies = [(GROUP_LABELS[g], opts.copies) for g in GROUPS]
-    elif any(present.values()):
-        copies = [(GROUP_LABELS[g], present[g]) for g in GROUPS if present.get(g)]
-    else:
-        copies = [(GROUP_LABELS[g], 1) for g in GROUPS]
+    """定岗推荐票, numbered as :func:`app.services.report_count.ballot_set` decides (SPEC §10)."""
     rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), posts=tuple(ctx.post(x) for x in ctx.declared(pid)),
                                  codes=ctx.declared(pid))
                  for i, pid in enumerate(_speakers(ctx), start=1))
-    return d.BallotForms(ctx.header("定岗推荐票", opts), tuple(copies), rows, tuple(ctx.post_names.items()))
+    copies, ballots, notes = report_count.ballot_set(ctx, opts)
+    return d.BallotForms(ctx.header("定岗推荐票", opts), copies, rows, tuple(ctx.post_names.items()), notes, ballots)
 
 
 def _reporters(ctx: _Ctx) -> list[str]:
@@ -495,7 +494,8 @@ BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {
     "报岗情况公示": _declarations, "满意度测评结果": _satisfaction, "民主测评结果": _democratic,
     "考评量化结果": _quantified, "竞岗演讲得分": _speech, "定岗推荐结果": _recommendation,
     "综合考评结果": _composite, "拟任人选公示": _appointment, "抽签记录": _draw,
-    "评委评分表": _judge_forms, "定岗推荐票": _ballot_forms, "满意度测评票": _satisfaction_forms,
+    "评委评分表": _judge_forms, "定岗推荐票": _ballot_forms, "开票前确认单": report_count.opening_sheet,
+    "抽查单": report_count.audit_sheet, "满意度测评票": _satisfaction_forms,
     "民主测评票": _democratic_forms, "双向选择结果": selection_sheet, "双向选择确认表": selection_forms,
 }
 """Keyed like ``app.reports.SHEETS``: a new sheet adds one entry there and one here."""

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDi
 
 from ..core.draw import MEETINGS
 from ..reports import FORM, SHEETS
+from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
+from ..services.ballot_numbers import printed_counts
+from ..services.recommendation import presence
 from ..services.report_data import publicity_contacts, set_publicity_contacts
 from ..services.selection import PHASE_LABELS
 from ..services.store import Store, StoreError
@@ -133,6 +136,20 @@ class PrintDialog(QDialog):
         self.copies.setRange(0, 999)
         self.copies.setSpecialValueText("默认")
         self.copies.setSuffix(" 张")
+        # 定岗推荐票 (SPEC §10): 印制 张数 per voter group; numbers drawn at the first print, a reprint
+        # uses the stored set (its 张数 are then shown and cannot be changed here).
+        self.numbered = QCheckBox("带随机票号（首次印制时抽取，重印按原票号）")
+        self.numbered.setChecked(True)
+        self.group_counts: dict[str, QSpinBox] = {}
+        self.group_row = QWidget()
+        grid = QFormLayout(self.group_row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for g in GROUPS:
+            box = QSpinBox()
+            box.setRange(0, 9999)
+            box.setSuffix(" 张")
+            self.group_counts[g] = box
+            grid.addRow(f"{GROUP_SHORT_LABELS[g]}：", box)
 
         self.form = QFormLayout()
         self.form.addRow("表：", self.sheet)
@@ -147,6 +164,8 @@ class PrintDialog(QDialog):
         self.form.addRow("第几次报岗：", self.round_no)
         self.form.addRow("会议：", self.meeting)
         self.form.addRow("张数：", self.copies)
+        self.form.addRow("", self.numbered)
+        self.form.addRow("各组印制：", self.group_row)
 
         self.preview_button = QPushButton("预览")
         self.preview_button.setDefault(True)
@@ -200,6 +219,9 @@ class PrintDialog(QDialog):
         self.phase.currentIndexChanged.connect(self._options_changed)
         self.selection_round.valueChanged.connect(self._options_changed)
         self.copies.valueChanged.connect(self._options_changed)
+        self.numbered.toggled.connect(self._options_changed)
+        for box in self.group_counts.values():
+            box.valueChanged.connect(self._options_changed)
         if title is not None:
             self.choose(title)
         self._sheet_changed()
@@ -231,8 +253,14 @@ class PrintDialog(QDialog):
             self.form.setRowVisible(field, title == "双向选择确认表")
         self.form.setRowVisible(self.round_no, title == "报岗情况公示")
         self.form.setRowVisible(self.meeting, title == "抽签记录")
-        self.form.setRowVisible(self.copies, entry.kind == FORM and title != "双向选择确认表")   # one per 科
-        self.copies.setToolTip("定岗推荐票为每组张数；评委评分表为评委人数" if entry.kind == FORM else "")
+        ballots = title == "定岗推荐票"
+        self.form.setRowVisible(self.copies, entry.kind == FORM and title not in ("双向选择确认表", "定岗推荐票",
+                                                                                  "开票前确认单", "抽查单"))
+        self.copies.setToolTip("评委评分表为评委人数" if entry.kind == FORM else "")
+        self.form.setRowVisible(self.numbered, ballots)
+        self.form.setRowVisible(self.group_row, ballots)
+        if ballots:
+            self._ballot_defaults()
         self._clear("请按“预览”。")
 
     def _options_changed(self, *_: Any) -> None:
@@ -257,9 +285,26 @@ class PrintDialog(QDialog):
             opts["round_no"] = self.selection_round.value()
         if title == "抽签记录" and self.meeting.currentData():
             opts["meeting"] = self.meeting.currentData()
-        if entry.kind == FORM and self.copies.value():
+        if entry.kind == FORM and self.copies.value() and self.form.isRowVisible(self.copies):
             opts["copies"] = self.copies.value()
+        if title == "定岗推荐票":
+            opts["numbered"] = self.numbered.isChecked()
+            opts["print_counts"] = {g: box.value() for g, box in self.group_counts.items()}
         return opts
+
+    def _ballot_defaults(self) -> None:
+        """印制 per group: the stored set's size (a reprint, fixed) or those present (a first print)."""
+        printed = self.bench.run(printed_counts)
+        present = self.bench.run(presence)
+        if printed is FAILED or present is FAILED:
+            return
+        for g, box in self.group_counts.items():
+            box.blockSignals(True)
+            box.setValue(printed[g] or present.get(g, 0))
+            box.setEnabled(not printed[g])
+            box.setToolTip(f"已印制 {printed[g]} 张（票号已保存），重印按原票号" if printed[g]
+                           else "首次印制：按此张数抽取随机票号（可多于到会人数，备用票）")
+            box.blockSignals(False)
 
     # -- preview -----------------------------------------------------------------------------------
 

@@ -55,6 +55,20 @@ def base_px(height: int) -> int:
     return max(10, math.ceil(height * BASE_PX_AT_REF / REF_HEIGHT - 1e-9))
 
 
+def accounting_line(a) -> str:
+    """The wall's accounting line (SPEC §10): 印制 · 发出 · 收回 · 已录入 (作废) · 尚缺; once the count is
+    closed, its 摘要码 (SPEC §9)."""
+    if a.state == "closed":
+        return f"计票已结束（监督组封签）　{a.code}" if a.code else "计票已结束（监督组封签）"
+
+    def n(v):
+        return "—" if v is None else str(v)
+    missing = a.missing
+    tail = "" if missing is None else (f" · 尚缺 {missing}" if missing > 0 else (" · ✓ 相符" if missing == 0
+                                                                              else f" · 多录 {-missing}"))
+    return f"印制 {a.printed} · 发出 {n(a.issued)} · 收回 {n(a.returned)} · 已录 {a.entered}（作废 {a.void}）{tail}"
+
+
 # -- pages --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -418,7 +432,7 @@ class SceneRenderer:
             self.p.drawLine(QPointF(third_x, top + rh * 0.1), QPointF(third_x, top + len(rows) * rh - rh * 0.1))
         else:
             self._card("尚无竞岗人员")
-        self._footer("黄色：推荐率达三分之一　* 建议岗位")
+        self._footer(accounting_line(data.accounting) if data.accounting else "黄色：推荐率达三分之一　* 建议岗位")
 
     # -- 结果 --------------------------------------------------------------------------------------
 

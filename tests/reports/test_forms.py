@@ -5,7 +5,11 @@ page), 双向选择确认表 (编号 and name, who declared each 科室), 抽签
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import replace
+
+import pytest
 
 from app.reports import data as d, render
 from app.reports import selection as sel
@@ -89,3 +93,17 @@ def test_the_draw_record_says_how_to_recompute_in_plain_words():
     text = squeeze("".join(page_texts(render("抽签记录", SAMPLES["抽签记录"]()))))
     assert "SPEC" not in text
     assert isinstance(sel.SelectionFormRow("办公室", "张明").declared, tuple)
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+                    reason="needs zbarimg and pdftoppm")
+def test_a_numbered_ballot_reads_back_its_number_from_the_qr_and_the_barcode(tmp_path):
+    """SPEC §10: the number printed as digits, a QR code and a Code 128 barcode; both codes carry just
+    the 6 digits, which a USB scanner types (with Enter) into the 票号 box."""
+    data = replace(SAMPLES["定岗推荐票"](), ballots=(d.Ballot("局领导", "583920", "583920"),))
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(render("定岗推荐票", data))
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    image = next(tmp_path.glob("p*.png"))
+    found = subprocess.run(["zbarimg", "--quiet", str(image)], capture_output=True, text=True).stdout.split()
+    assert sorted(found) == ["CODE-128:583920", "QR-Code:583920"]

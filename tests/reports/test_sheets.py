@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.reports import FORM, SHEET, SHEETS, data as d, fonts, render
+from app.reports import FORM, SHEET, SHEETS, count as cnt, data as d, fonts, render
 from app.reports.data import data_digest, short_digest
 from tests.reports import font_problems, is_landscape, missing, page_texts, squeeze
 from tests.reports import test_selection_sheets as selection_samples
@@ -88,6 +88,17 @@ SAMPLES = {
     "评委评分表": lambda: d.JudgeForms(header("评委评分表", state=""), ("评委1", "评委2"), candidates()),
     "定岗推荐票": lambda: d.BallotForms(header("定岗推荐票", state=""), (("局领导", 2), ("各县（市、区）局长", 1)),
                                    candidates(), (("P01", "办公室科长"), ("P02", "财务科科长"), ("P03", "法规科科长"))),
+    "开票前确认单": lambda: cnt.OpeningSheet(
+        header("开票前确认单", state=""),
+        (cnt.OpeningGroup("局领导", 5, 7, 5), cnt.OpeningGroup("其他行政编制人员", 40, None, None)),
+        (cnt.OpeningCandidate(1, "1002", "李华", "P01:办公室科长"),
+         cnt.OpeningCandidate(2, "1001", "张明", "P01:办公室科长,P02:财务科科长")),
+        "9f2c5d0b7e4a1c3d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5", "局领导 35%、其他行政编制人员 40%",
+        "三分之一", "3f2a91c07b44e1d9aa00bb11cc22dd33ee44ff5566778899aabbccddeeff0011"),
+    "抽查单": lambda: cnt.AuditSheet(
+        header("抽查单", state=""), "2718", "定岗推荐", "改变约 3 张选票可能改变：办公室科长 的人选",
+        (cnt.AuditGroup("局领导", 2, 5, (cnt.AuditLine(1, "483920", "0a1b2c3d4e5f60718293a4b5c6d7e8f9" * 2, "一致"),
+                                         cnt.AuditLine(2, "105733", "1b2c3d4e5f60718293a4b5c6d7e8f90a" * 2))),)),
     "满意度测评票": lambda: d.RatingForms(header("满意度测评票", state=""), 2, candidates(), ("满意", "基本满意", "不满意")),
     "民主测评票": lambda: d.RatingForms(header("民主测评票", state=""), 1, candidates(),
                                    ("优秀", "称职", "基本称职", "不称职"), ("德", "能", "勤", "绩", "廉")),
@@ -112,6 +123,9 @@ EXPECTED = {
     "评委评分表": ["评委1", "评委2", "李华", "张明", "办公室科长、财务科科长", "评委签名"],
     "定岗推荐票": ["局领导", "各县（市、区）局长", "0001", "0003", "李华", "张明", "P02财务科科长", "P03", "法规科科长",
                    "同意", "建议岗位"],
+    "开票前确认单": ["局领导", "其他行政编制人员", "未编号", "李华", "张明", "P01:办公室科长，P02:财务科科长",
+                   "9f2c5d0b7e4a1c3d", "3F2A91C07B44E1D9", "三分之一", "监督人"],
+    "抽查单": ["2718", "定岗推荐", "483920", "105733", "0a1b2c3d4e5f6071", "一致", "改变约3张选票"],
     "满意度测评票": ["No.0001", "No.0002", "李华", "张明", "1001", "1002", "满意", "基本满意", "不满意"],
     "民主测评票": ["No.0001", "李华", "张明", "1001", "优秀", "称职", "基本称职", "不称职", "德", "廉"],
     "双向选择结果": ["办公室", "财务科", "法规科", "张明", "王芳", "赵一", "周四", "钱二", "冯八", "领导组安排",

@@ -107,10 +107,16 @@ def test_options_follow_the_sheet(dialog):
     dialog.choose("拟任人选公示")
     assert dialog.form.isRowVisible(dialog.start_date) and not dialog.form.isRowVisible(dialog.copies)
     assert "start_date" in dialog.options()
-    dialog.choose("定岗推荐票")
+    dialog.choose("评委评分表")
     assert dialog.form.isRowVisible(dialog.copies) and not dialog.form.isRowVisible(dialog.draft)
     dialog.copies.setValue(3)
     assert dialog.options() == {"copies": 3}
+    dialog.choose("定岗推荐票")                       # 印制 per group, by default those present (SPEC §10)
+    assert not dialog.form.isRowVisible(dialog.copies) and dialog.form.isRowVisible(dialog.group_row)
+    assert dialog.options() == {"numbered": True, "print_counts": {"leaders": 5, "staff": 40, "unit_heads": 8,
+                                                                    "county_chiefs": 10}}
+    dialog.group_counts["leaders"].setValue(7)                    # 2 spare ballots
+    assert dialog.options()["print_counts"]["leaders"] == 7
     dialog.choose("抽签记录")
     assert dialog.form.isRowVisible(dialog.meeting) and set(dialog.options()) == {"start_date", "version"}
     dialog.version.setCurrentIndex(dialog.version.findData("posted"))      # 张贴版: no signatures
