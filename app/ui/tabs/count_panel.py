@@ -143,14 +143,15 @@ class CountBar(QWidget):
         if acc is None:
             return
         state = acc.state
-        findings = len(acc.findings)
+        # before a numbered count opens, 收回 not typed yet is no news: the findings show once it runs
+        findings = 0 if acc.numbered and state == count.NOT_OPENED else len(acc.findings)
         if not acc.numbered and state == count.NOT_OPENED:
             text = "计票：选票未编号（逐张唱票，不录票号）"
         else:
             text = f"计票：{grid.count_state_text}"
         if findings:
             text += f"　⚠ {findings} 项待核对" + ("（监督组已认可）" if acc.difference_accepted else "")
-        elif acc.numbered or state:
+        elif state or (not acc.numbered and any(a.entered for a in acc.groups.values())):
             text += "　✓ 已核对一致"
         self.state.setText(text)
         self.state.setStyleSheet("font-weight:bold;color:" + ("#9a5b00" if findings and not acc.difference_accepted
