@@ -28,18 +28,24 @@ from ..services.ballot_numbers import printed_counts
 from ..services.recommendation import presence
 from ..services.report_data import publicity_contacts, set_publicity_contacts
 from ..services.selection import PHASE_LABELS
-from ..services.store import Store, StoreError
+from ..services.store import Changed, Store, StoreError
 from .workbench import FAILED, Workbench
 
 PREVIEW_SCALE = 1.15          # screen pixels per PDF point in the preview (A4 portrait ≈ 684 px wide)
 MAX_PRINT_DPI = 300           # pages are rasterised at the printer's resolution, at most this
 
 
-def build_sheet_pdf(store: Store, title: str, **options: Any) -> bytes:
-    """The PDF of ``title``; every refusal as a StoreError (so the workbench shows it in words)."""
+def build_sheet_pdf(store: Store, title: str, **options: Any) -> bytes | tuple[bytes, Changed]:
+    """The PDF of ``title``; every refusal as a StoreError (so the workbench shows it in words). The
+    first print of the 定岗推荐票 draws their numbers (SPEC §10): then (pdf, Changed.BALLOTS), so the
+    定岗推荐计票 tab shows the 印制 count."""
     from ..reports import fonts
     from ..services.report_data import build_pdf
     try:
+        if title == "定岗推荐票":
+            before = printed_counts(store)
+            pdf = build_pdf(store, title, **options)
+            return (pdf, Changed.BALLOTS) if printed_counts(store) != before else pdf
         return build_pdf(store, title, **options)
     except fonts.FontError as exc:
         raise StoreError(f"无法打印“{title}”：{exc}") from exc
@@ -338,6 +344,9 @@ class PrintDialog(QDialog):
         if pdf is FAILED:
             self._clear(refusals[-1] if refusals else f"无法打印“{title}”", error=True)
             return False
+        if isinstance(pdf, tuple):          # numbers drawn: the workbench told the tabs
+            pdf = pdf[0]
+            self._ballot_defaults()
         try:
             images = page_images(pdf, PREVIEW_SCALE * self.devicePixelRatioF())
         except Exception as exc:  # noqa: BLE001 - a PDF that cannot be shown is reported, not raised

@@ -30,7 +30,11 @@ from app.ui.main_window import MainWindow
 from app.ui.table import UNSAVED_ROLE
 from app.services.scores import list_scores as stored_entries
 from app.ui.tabs.recommendation_model import PairModel
+from app.ui.print_preview import PrintDialog
+from app.ui.tabs.count_checks_dialog import ChecksDialog
+from app.ui.tabs.count_panel import OpeningDialog, SealDialog
 from app.ui.tabs.speech import JudgeDialog
+from tests.reports import page_texts, squeeze
 
 NONE = Qt.KeyboardModifier.NoModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -329,32 +333,73 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     clerk.alt(6)
     assert rec_tab.ballot_panel.view.hasFocus()         # arriving, the keys go to the ballot form
     # GAP: no key reaches the 到会人数 table (Tab is kept by the ballot form): click its first cell.
-    paper = rec_tab.paper_view
+    paper, pmodel = rec_tab.paper_view, rec_tab.paper_model
     qtbot.mouseClick(paper.viewport(), Qt.MouseButton.LeftButton,
-                     pos=paper.visualRect(rec_tab.paper_model.index(0, 0)).center())
-    assert paper.hasFocus() and paper.currentIndex() == rec_tab.paper_model.index(0, 0)
+                     pos=paper.visualRect(pmodel.index(0, 0)).center())
+    assert paper.hasFocus() and paper.currentIndex() == pmodel.index(0, 0)
     for n in (5, 40, 8, 10):                            # Enter moves right along the row
         clerk.enter(str(n))
     assert presence(store) == SMALL["recommendation"]["present"]
 
-    clerk.alt(5)                                        # back and forth: arriving puts the keys on the form
+    # SPEC §10: the 局领导's ballots printed with random numbers, 7 of them (2 spare); the other groups
+    # vote on paper too but are entered as typed totals (计数录入) further down.
+    printed: list[str] = []
+
+    def print_ballots(dialog):
+        dialog.choose("定岗推荐票")
+        for g, box in dialog.group_counts.items():     # GAP: the 印制 boxes are set, not keyed
+            box.setValue(7 if g == "leaders" else 0)
+        assert dialog.preview()
+        printed.extend(re.search(r"票号：(\d{6})", squeeze(page)).group(1) for page in page_texts(dialog.pdf))
+        dialog.reject()
+    failed = clerk.when_modal(print_ballots, PrintDialog)
+    clerk.press(Qt.Key.Key_P, CTRL)                     # 打印公示表与会议用表…
+    if failed:
+        raise failed[0]
+    assert len(printed) == 7 and len(set(printed)) == 7 and all(len(n) == 6 and n.isdigit() for n in printed)
+    assert cells(pmodel, rows=[pmodel.row_of("printed")], cols=range(4)) == [["7", "", "", ""]]
+    qtbot.mouseClick(paper.viewport(), Qt.MouseButton.LeftButton,     # GAP (as above): the 发出 cell
+                     pos=paper.visualRect(pmodel.index(pmodel.row_of("issued"), 0)).center())
+    clerk.enter("5")                                    # 发出 5
+
+    # 开票前确认单: the 监督组 check the sheet, sign it and seal it with their password.
+    def seal(dialog):
+        dialog.password.setFocus()
+        clerk.type("jd2026", widget=dialog.password)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)     # GAP: 取消 is the default button
+    failed = clerk.when_modal(seal, OpeningDialog)
+    qtbot.mouseClick(rec_tab.count_bar.open_button, Qt.MouseButton.LeftButton)   # GAP: the bar has no keys
+    if failed:
+        raise failed[0]
+    assert rec_tab.count_bar.state.text().startswith("计票：计票中")
+
+    clerk.alt(5)                                        # back and forth: arriving puts the keys on the 票号 box
     clerk.alt(6)
     view, form = rec_tab.ballot_panel.view, rec_tab.ballot_panel.form
-    assert view.hasFocus()
+    number_box = rec_tab.ballot_panel.number_edit
+    assert number_box.hasFocus()
     clerk.press(Qt.Key.Key_F1)
-    assert rec_tab.ballot_panel.group() == "leaders"
+    assert rec_tab.ballot_panel.group() == "leaders" and number_box.hasFocus()
     assert [c[1] for c in form.candidates] == ["李华", "张明", "王芳"]     # as the printed ballot: speaking order
-    papers = ("111", "111", "p311", "p310", "000")      # 李华, 张明, 王芳 on each paper
-    for n, keys in enumerate(papers, start=1):
+    papers = dict(zip(printed, ("111", "111", "p311", "p310", "000")))   # 李华, 张明, 王芳 on each paper
+    for number, keys in papers.items():
+        clerk.enter(number)                             # the number, or one barcode scan (digits + Enter)
+        assert view.hasFocus()
         clerk.enter(keys)                               # Enter on the last candidate saves the paper
         status = rec_tab.ballot_panel.status.text()
-        assert status == f"✓ 第 {n} 张已保存（局领导）", status
-        assert form.marks == {} and view.currentIndex().row() == 0
+        assert status == f"✓ 票号 {number}已保存（局领导）", status
+        assert form.marks == {} and number_box.hasFocus()
     saved = list_ballots(store)
-    assert [b.serial for b in saved] == [1, 2, 3, 4, 5]
+    assert [b.ballot_no for b in saved] == printed[:5]
     assert saved[2].marks == {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(AGREE, "P2")}
     assert saved[4].marks == {pid: Mark(BLANK) for pid in ("1001", "1002", "1003")}
-    assert rec_tab.ballot_panel.group_status.text() == "已唱 5 张 / 到会 5 人"
+    assert rec_tab.ballot_panel.group_status.text() == "已录入 5 张"
+    qtbot.mouseClick(paper.viewport(), Qt.MouseButton.LeftButton,     # GAP (as above): the 收回 cell
+                     pos=paper.visualRect(pmodel.index(pmodel.row_of("returned"), 0)).center())
+    clerk.enter("5")                                    # 收回 5: every returned paper entered once
+    assert cells(pmodel, rows=[pmodel.row_of(k) for k in ("printed", "issued", "returned", "entered", "void",
+                                                          "missing", "check")], cols=[0]) == \
+        [["7"], ["5"], ["5"], ["5"], ["0"], ["0"], ["✓"]]
     pairs = rec_tab.pair_model
     assert [(r.person, r.post, r.kind) for r in pairs.rows()] == [
         ("1001", "P1", "申报"), ("1002", "P1", "申报"), ("1002", "P3", "建议"), ("1003", "P2", "申报")]
@@ -385,11 +430,56 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
         ["3", "25", "4", "5", "37", "63", "0.587", "达到", "58.500"],
     ]
 
-    # == 7 lock 定岗推荐计票: a further count or ballot is refused ================================
-    clerk.press(Qt.Key.Key_L, CTRL | SHIFT)             # 确认
+    # == 7 close and seal the count, audit 5 papers, confirm and lock 定岗推荐计票 ======================
+    def close(dialog):
+        clerk.type("jd2026", widget=dialog.password)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    failed = clerk.when_modal(close, SealDialog)
+    qtbot.mouseClick(rec_tab.count_bar.close_button, Qt.MouseButton.LeftButton)
+    if failed:
+        raise failed[0]
+    assert rec_tab.count_bar.state.text() == "计票：已结束（已封签）　✓ 已核对一致"
+    # the margin, shown in the tab: 张明 83.866 − 李华 66.478 at 办公室科长 over 8.4 per 局领导 ballot → 3
+    assert rec_tab.margin.text().startswith("余量：改变约 3 张选票可能改变：办公室科长 的人选（张明 与 李华 的先后）")
+
+    # SPEC §11: the 监督组 announce the audit seed; the margin is 3 ≤ 5, so all 5 papers are pulled.
+    sampled: list[str] = []
+
+    def audit(dialog):
+        dialog.seed.setFocus()
+        clerk.type("2718", widget=dialog.seed)
+        assert dialog.sizes["leaders"].value() == 5
+        qtbot.mouseClick(dialog.sample_button, Qt.MouseButton.LeftButton)
+        sampled.extend(dialog.model.rows[r][2].number for r in range(dialog.model.rowCount()))
+        qtbot.mouseClick(dialog.reenter_button, Qt.MouseButton.LeftButton)     # 在唱票区复录
+    failed = clerk.when_modal(audit, ChecksDialog)
+    qtbot.mouseClick(rec_tab.count_bar.checks_button, Qt.MouseButton.LeftButton)
+    if failed:
+        raise failed[0]
+    assert sorted(sampled) == sorted(printed[:5]) and rec_tab.ballot_panel.check is not None
+    assert clerk.focus() is number_box
+    for number in sampled:                              # each paper pulled by its number, keyed again blind
+        clerk.enter(number)
+        clerk.enter(papers[number])
+        assert rec_tab.ballot_panel.status.text() == f"✓ 票号 {number}：复录与原录入一致"
+
+    def back(dialog):
+        assert dialog.model.rowCount() == 5 and all(dialog.model.index(r, 6).data() == "一致" for r in range(5))
+        qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+        dialog.accept()
+    failed = clerk.when_modal(back, ChecksDialog)
+    qtbot.mouseClick(rec_tab.count_bar.checks_button, Qt.MouseButton.LeftButton)
+    if failed:
+        raise failed[0]
+    assert rec_tab.ballot_panel.check is None
+
+    rec_tab.pair_view.setFocus()
+    clerk.press(Qt.Key.Key_L, CTRL | SHIFT)             # 确认: reconciled, closed, audited
     clerk.press(Qt.Key.Key_L, CTRL | SHIFT)             # 锁定
     assert stages.stage_states(store)["recommendation"] == "locked"
     assert "定岗推荐计票:已锁定" in window.stage_label.text()
+    qtbot.mouseClick(rec_tab.count_mode, Qt.MouseButton.LeftButton)   # GAP: back to the typed counts
+    rec_tab.pair_view.setCurrentIndex(pairs.index(3, PairModel.COL_GROUP + 3))
     before = counts(store)
     last = rec_tab.pair_view.currentIndex()
     assert (last.row(), last.column()) == (3, PairModel.COL_GROUP + 3)     # 王芳 → P2 · 县局长
@@ -402,8 +492,8 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     assert refused.data() == "5" and refused.data(UNSAVED_ROLE) is None
     # GAP (as above): back to 唱票录入 by clicking its radio button.
     qtbot.mouseClick(rec_tab.ballot_mode, Qt.MouseButton.LeftButton)
-    assert view.hasFocus()
-    clerk.enter("111")                                  # refused at the first key (issue 13)
+    assert number_box.hasFocus()
+    clerk.enter(printed[5])                             # a spare paper: refused at once (issue 13)
     text, is_error = message(window)
     assert is_error and "已锁定" in text
     assert len(list_ballots(store)) == 5

@@ -248,6 +248,7 @@ class ChecksDialog(QDialog):
             self.say(f"{check.label}已完成，无需再复录", False)
             return False
         target = CheckTarget(check.id, check.label, tuple(g.group for g in check.groups))
+        self.tab.ballot_mode.setChecked(True)           # the papers are keyed on the 唱票 panel
         self.tab.ballot_panel.start_check(target, check)
         self.accept()
         return True

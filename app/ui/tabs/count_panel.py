@@ -220,6 +220,7 @@ class CountBar(QWidget):
     def open_checks(self) -> None:
         from .count_checks_dialog import ChecksDialog
         ChecksDialog(self.bench, self.tab, self).exec()
+        self.tab.focus_entry()          # back on the 票号 box (复录) or where the count is entered
 
 
 def _n(value: int | None) -> str:
