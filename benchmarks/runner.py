@@ -42,6 +42,7 @@ MODULES = {
     "reports": "bench_reports",
     "ballots": "bench_ballots",
     "selection": "bench_selection",
+    "count_entry": "bench_count_entry",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -55,6 +56,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 10},
         "ballots": {"runs": 1},
         "selection": {"runs": 50},
+        "count_entry": {"ballots_n": 300},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -65,6 +67,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 3},
         "ballots": {"runs": 1, "voters": 60},
         "selection": {"runs": 14},
+        "count_entry": {"ballots_n": 60},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -75,6 +78,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 1, "candidates": 10},
         "ballots": {"runs": 1, "candidates": 10, "voters": 4},
         "selection": {"runs": 1, "people": 30, "posts": 6},
+        "count_entry": {"ballots_n": 4, "candidates": 5},
     },
 }
 
@@ -405,16 +409,27 @@ def _rows_selection(f: dict) -> list[Row]:
                  + (f"; {f['missed']} never showed" if f["missed"] else "")])]
 
 
+def _rows_count_entry(f: dict) -> list[Row]:
+    t = f["total"]
+    keys = f["keys"]
+    return [Row("count_entry", f"定岗推荐计票: numbered ballot keyed through the tab ({f['ballots']} ballots × "
+                f"{f['candidates']} candidates; {min(keys)}–{max(keys)} keys each)", _stats(t, True),
+                "median < 20 ms", _median(t) < 20,
+                [f"the number's check {_stats(f['check'], True)}, the ballot's write {_stats(f['write'], True)}, "
+                 f"keys, form and the tab's redraw {_stats(f['rest'], True)}; CPU {_stats(f['cpu'], True)}"])]
+
+
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
     "projector": _rows_projector, "reports": _rows_reports, "ballots": _rows_ballots, "selection": _rows_selection,
+    "count_entry": _rows_count_entry,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
 ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
-    "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"],
+    "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"], "count_entry": ["count_entry"],
 }
 
 

@@ -280,6 +280,8 @@ class Counted:
     keyed: dict[str, int]                    # group → valid ballots (唱票)
     by_ballot: frozenset[str]                # groups counted from ballots
     void: dict[str, int] | None = None       # group → papers entered as 作废 (void as a whole)
+    numbers: dict[str, list[str]] | None = None   # group → the numbers of its entered papers (SPEC §10)
+    last: dict[str, BallotRef | None] | None = None   # group → its last entered ballot (撤销上一张)
 
     def entered(self, group: str) -> int:
         """The group's papers entered: valid and void."""
@@ -304,8 +306,15 @@ def counted(s: Session) -> Counted:
     per_pair: dict[tuple[str, str], dict[str, int]] = {}
     keyed = {g: 0 for g in GROUPS}
     void = {g: 0 for g in GROUPS}
-    for group, marks, status in s.execute(select(Ballot.group, Ballot.marks, Ballot.status)
-                                          .where(Ballot.status.in_(ENTERED))):
+    numbers: dict[str, list[str]] = {g: [] for g in GROUPS}
+    last: dict[str, tuple] = {}
+    for row in s.execute(select(Ballot.group, Ballot.marks, Ballot.status, Ballot.serial, Ballot.ballot_no,
+                                Ballot.version, Ballot.entered_by).where(Ballot.status.in_(ENTERED))
+                         .order_by(Ballot.serial)):
+        group, marks, status = row.group, row.marks, row.status
+        if row.ballot_no:
+            numbers[group].append(row.ballot_no)
+        last[group] = row
         if status == "void":
             void[group] += 1
             continue
@@ -318,7 +327,10 @@ def counted(s: Session) -> Counted:
     for c in s.execute(select(RecCount)).scalars():
         if c.group not in by_ballot:
             out.setdefault((c.person_id, c.post_id), {})[c.group] = c.count
-    return Counted(out, keyed, by_ballot, void)
+    refs = {g: None if g not in last else BallotRef(last[g].serial, g, keyed[g] + void[g], last[g].version,
+                                                     last[g].entered_by, last[g].ballot_no, last[g].status == "void")
+            for g in GROUPS}
+    return Counted(out, keyed, by_ballot, void, numbers, refs)
 
 
 def merged_counts(s: Session) -> dict[tuple[str, str], dict[str, int]]:

@@ -37,7 +37,7 @@ from ._put import put
 from .ballot_checks import KINDS, meta_key
 from .ballot_numbers import (ACCEPTED_KEY, CLOSED, COUNT_KEY, ENTERED, NOT_OPENED, OPEN, OPENING_KEY,
                              count_state_in, number_sets_in)
-from .ballots import COUNTS, group_modes
+from .ballots import COUNTS, Counted, counted, group_modes
 from .stages import require_editable, require_supervisor
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
@@ -132,24 +132,20 @@ def _typed(s: Session) -> dict[str, dict[str, int]]:
     return out
 
 
-def accounting_in(s: Session) -> Accounting:
-    """The count's accounting and findings, read inside the caller's transaction."""
+def accounting_in(s: Session, *, tallied: Counted | None = None, modes: dict[str, str] | None = None,
+                  presence: dict[str, int] | None = None, papers: dict[str, dict[str, int]] | None = None) -> Accounting:
+    """The count's accounting and findings, read inside the caller's transaction (``tallied``, ``modes``,
+    ``presence`` and the typed ``papers``: what the caller has read already — the tab's grid reads them once)."""
     from .count_checks import check_findings_in
     sets = number_sets_in(s)
-    presence = {p.group: p.present for p in s.execute(select(Presence)).scalars()}
-    typed = _typed(s)
-    modes = group_modes(s)
-    numbers: dict[str, list[str]] = {g: [] for g in GROUPS}
-    unnumbered = {g: 0 for g in GROUPS}
-    void = {g: 0 for g in GROUPS}
-    for group, number, status in s.execute(select(Ballot.group, Ballot.ballot_no, Ballot.status)
-                                           .where(Ballot.status.in_(ENTERED))):
-        if number:
-            numbers[group].append(number)
-        else:
-            unnumbered[group] += 1
-        if status == "void":
-            void[group] += 1
+    if presence is None:
+        presence = {p.group: p.present for p in s.execute(select(Presence)).scalars()}
+    typed = _typed(s) if papers is None else papers
+    modes = group_modes(s) if modes is None else modes
+    tallied = counted(s) if tallied is None else tallied
+    numbers = tallied.numbers or {g: [] for g in GROUPS}
+    void = tallied.void or {g: 0 for g in GROUPS}
+    unnumbered = {g: tallied.entered(g) - len(numbers[g]) for g in GROUPS}
     groups, accounts = {}, []
     for g in GROUPS:
         counts_only = modes[g] == COUNTS

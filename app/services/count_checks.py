@@ -178,8 +178,11 @@ def _view(s: Session, check: CountCheck, names: tuple[dict, dict] | None = None)
 
 
 def checks_in(s: Session) -> list[CheckView]:
+    checks = s.execute(select(CountCheck).order_by(CountCheck.id)).scalars().all()
+    if not checks:
+        return []
     names = _names(s)
-    return [_view(s, c, names) for c in s.execute(select(CountCheck).order_by(CountCheck.id)).scalars()]
+    return [_view(s, c, names) for c in checks]
 
 
 def list_checks(store: Store) -> list[CheckView]:

@@ -200,7 +200,9 @@ def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | No
     for c in s.execute(select(RecCount)).scalars():
         typed.setdefault((c.person_id, c.post_id), {})[c.group] = TypedCount(c.count, c.version, c.status)
     tallied = ballots.counted(s)
-    modes = ballots.group_modes(s)
+    typed_groups = {g for per_group in typed.values() for g, c in per_group.items() if c.count > 0}
+    modes = {g: ballots.BALLOTS if g in tallied.by_ballot else ballots.COUNTS if g in typed_groups else ballots.OPEN
+             for g in GROUPS}          # as ballots.group_modes says, from what was read here
     state = ballots.stage_state(s)
     paper_rows = {m.key: m for m in s.execute(select(Meta).where(Meta.key.like("ballots_%"))).scalars()}
     basis = _Basis(scheme, names, declared, posts, presence, tallied.counts, typed, tallied.by_ballot,
@@ -213,7 +215,8 @@ def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | No
         for g, n in per_group.items():
             totals.setdefault(g, {})[person] = totals.get(g, {}).get(person, 0) + n
     warnings = cross_check(presence, papers, keyed=tallied.keyed, person_totals=totals, names=names)
-    acc = accounting_in(s)
+    acc = accounting_in(s, tallied=tallied, modes=modes, presence=presence,
+                        papers={g: {k: v for k in KINDS if (v := papers[g].get(k)) is not None} for g in GROUPS})
     groups = {}
     for g in GROUPS:
         row = presence_rows.get(g)
@@ -223,7 +226,7 @@ def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | No
         account = acc.groups[g]
         mine = tuple(warnings.get(g, ())) + tuple(f for f in acc.findings if f not in warnings.get(g, ())
                                                     and _of_group(f, g))
-        groups[g] = GroupLine(g, presence.get(g), papers[g], versions, keyed, modes[g], ballots.last_ballot_in(s, g),
+        groups[g] = GroupLine(g, presence.get(g), papers[g], versions, keyed, modes[g], tallied.last[g],
                               ballots.new_ballot_refusal(g, modes[g], account.entered, presence.get(g, 0), state,
                                                          count=acc.state, numbered=account.numbered),
                               mine, account)
@@ -236,8 +239,12 @@ def _of_group(finding: str, group: str) -> bool:
     return finding.startswith(GROUP_SHORT_LABELS[group])
 
 
-def recommendation_grid(store: Store) -> RecommendationGrid:
-    """Everything the 定岗推荐计票 tab shows, in one answer (with the printed ballot's order)."""
+def recommendation_grid(store: Store, *, ballot_form: bool = True) -> RecommendationGrid:
+    """Everything the 定岗推荐计票 tab shows, in one answer (with the printed ballot's order, unless
+    ``ballot_form`` is False: after a saved ballot the paper's candidates have not changed)."""
+    if not ballot_form:
+        with store.read() as s:
+            return grid_in(store, s)
     order = draws.ballot_order(store)
     with store.read() as s:
         grid = grid_in(store, s)

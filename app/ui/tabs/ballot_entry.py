@@ -110,8 +110,11 @@ class BallotFormModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+    ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
+                       Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole})
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.candidates):
+        if role not in self.ROLES or not index.isValid() or not 0 <= index.row() < len(self.candidates):
             return None
         row, col = index.row(), index.column()
         pid, name, declared = self.candidates[row]

@@ -169,7 +169,7 @@ class RecommendationTab(TabPage):
         self.margin_button = QPushButton("重算余量")
         self.margin_button.clicked.connect(self.show_margin)
         margin_row.addWidget(self.margin_button)
-        self._margin_skip = False
+        self._ballot_only = False
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(4, 0, 0, 0)
@@ -195,16 +195,17 @@ class RecommendationTab(TabPage):
         return (self, self.paper_model, self.pair_model)
 
     def on_changed(self, change) -> None:
-        # A ballot saved on this panel redraws the grid, not the count's margin (a whole computation,
-        # ~0.3 s at 300 people): that waits for the next other change, 重算余量, or the count's close.
-        if change.started_by(self.ballot_panel):
-            self._margin_skip = True
+        # A ballot saved on this panel redraws the grid — not the paper's candidates (unchanged) nor the
+        # count's margin (a whole computation, ~0.3 s at 300 people): that waits for the next other
+        # change, 重算余量, or the count's close.
+        if change.started_by(self.ballot_panel) and change.flags == Changed.BALLOTS:
+            self._ballot_only = True
         super().on_changed(change)
 
     def refresh(self) -> None:
-        self.show_grid(recommendation_grid(self.bench.store))
-        skip, self._margin_skip = self._margin_skip, False
-        if not skip:
+        light, self._ballot_only = self._ballot_only, False
+        self.show_grid(recommendation_grid(self.bench.store, ballot_form=not light or self.grid is None))
+        if not light:
             self.show_margin()
 
     def show_margin(self) -> None:
