@@ -101,10 +101,11 @@ def opening_sheet(data: OpeningSheet, out=None) -> bytes:
     b.grid([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("申报岗位（代码:岗位）", wrap=True)],
            [[str(c.position), c.person_id, c.name, c.posts.replace(",", "，")] for c in data.candidates])
     b.note(f"名单摘要（SHA-256）：{_hex(data.list_digest)}")
-    b.section("三、权重与推荐率界线")
-    b.note(f"各组权重：{data.weights}；推荐率达到会人数{data.threshold}以上（含本数）为达到。")
+    b.note(f"三、各组权重：{data.weights}；推荐率达到会人数{data.threshold}以上（含本数）为达到。")
     b.note(f"确认单摘要：{data.figures_digest[:16].upper()}（封签时程序核对：封签的数字与本单一致）")
-    return b.render(out, notes=data.notes)
+    for text in data.notes:
+        b.note(text, b.styles.form_note)
+    return b.render(out)
 
 
 def audit_sheet(data: AuditSheet, out=None) -> bytes:
@@ -123,4 +124,6 @@ def audit_sheet(data: AuditSheet, out=None) -> bytes:
         b.grid([Column("序", "CENTER"), Column("票号", "CENTER"), Column("键值（SHA-256）", wrap=True),
                 Column("已取出（√）", "CENTER", min_width=20 * mm), Column("复录结果", wrap=True, min_width=30 * mm)],
                [[str(x.position), x.number, _hex(x.ticket), "", x.result] for x in g.lines])
-    return b.render(out, notes=data.notes)
+    for text in data.notes:
+        b.note(text, b.styles.form_note)
+    return b.render(out)

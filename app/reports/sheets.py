@@ -137,7 +137,7 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
                score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
     b.grid(cols, rows)
     if data.accounting:
-        b.section("选票核对（SPEC 第十条：印制、发出、收回、有效、作废）")
+        b.section("选票核对（印制、发出、收回、有效、作废）")
         b.grid([Column("投票组"), Column("印制", NUM), Column("发出", NUM), Column("收回", NUM), Column("有效", NUM),
                 Column("作废", NUM), Column("录入方式")],
                [[a.group, "未编号" if a.printed is None else str(a.printed), _dash(a.issued), _dash(a.returned),
@@ -145,7 +145,7 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
     if data.count:
         b.note(data.count)
     if data.margin:
-        b.note(f"余量：{data.margin}（不计三位小数的舍入，故称“约”）")
+        b.note(f"余量：{data.margin}。余量按每张选票最大可能的影响估算，不计三位小数的舍入，故称“约”。")
     return b.render(out, notes=data.notes)
 
 

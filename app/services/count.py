@@ -363,6 +363,11 @@ class MarginLine:
     sentence: str              # 改变约 3 张选票可能改变：办公室科长 的人选（张明 与 李华 的先后）
     decision: str = ""         # the decision it belongs to, in words
 
+    @property
+    def words(self) -> str:
+        """The sentence and the decision, as the tab and the 定岗推荐结果 公示 print them."""
+        return f"{self.sentence}；所涉结果：{self.decision}" if self.decision else self.sentence
+
 
 def margin_line(store: Store) -> MarginLine:
     """The count's margin from the results ``compute`` gives (pairs, seats), in words."""

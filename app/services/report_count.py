@@ -111,7 +111,7 @@ def recommendation_extras(ctx: Any) -> tuple[tuple[d.AccountRow, ...], str, str,
                  for g, a in acc.groups.items() if a.printed is not None or a.entered or a.counts_only
                  or a.issued is not None or a.returned is not None)
     margin = count.margin_line(ctx.store)
-    text = margin.sentence + (f"（{margin.decision}）" if margin.decision else "")
+    text = margin.words
     state = {ballot_numbers.OPEN: "计票中（尚未结束）", ballot_numbers.CLOSED: "计票已结束，选票记录已由监督组封签"}.get(
         acc.state, "")
     notes = []

@@ -187,7 +187,7 @@ def test_the_tab_shows_a_pair_at_21_of_63_one_ballot_above_the_line(qtbot, empty
     assert cell(tab.pair_model, row, PairModel.COL_RATE) == "0.333"
     assert cell(tab.pair_model, row, PairModel.COL_LINE) == "达到"
     assert cell(tab.pair_model, row, PairModel.COL_MARGIN) == "1"
-    assert tab.margin.text() == "余量：改变约 1 张选票可能改变：李华 法规科科长 的三分之一线（李华 法规科科长：推荐率达到三分之一线）"
+    assert tab.margin.text() == "余量：改变约 1 张选票可能改变：李华 法规科科长 的三分之一线；所涉结果：李华 法规科科长：推荐率达到三分之一线"
 
 
 def gap_of_0_500():
@@ -201,7 +201,7 @@ def gap_of_0_500():
     return doc
 
 
-SEAT = "改变约 1 张选票可能改变：办公室科长 的人选（张明 与 李华 的先后）（办公室科长：张明 拟任（对 李华））"
+SEAT = "改变约 1 张选票可能改变：办公室科长 的人选（张明 与 李华 的先后）；所涉结果：办公室科长：张明 拟任（对 李华）"
 
 
 def test_the_tab_and_the_sheet_show_a_seat_with_a_gap_of_0_500(qtbot, empty_store):

@@ -215,10 +215,7 @@ class RecommendationTab(TabPage):
         except StoreError as err:
             self.margin.setText(f"余量未能计算：{getattr(err, 'cause', err)}")
             return
-        text = f"余量：{line.sentence}" if not line.sentence.startswith("余量") else line.sentence
-        if line.decision:
-            text += f"（{line.decision}）"
-        self.margin.setText(text)
+        self.margin.setText(line.words if line.words.startswith("余量") else f"余量：{line.words}")
         self.margin.setStyleSheet("color:#9a5b00;font-weight:bold" if line.ballots is not None and line.ballots <= 5
                                   else "")
 
