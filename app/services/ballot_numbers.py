@@ -170,12 +170,22 @@ def renumber_group(store: Store, group: str, printed: int, *, reason: str, expec
 
 # -- a keyed number -------------------------------------------------------------------------------
 
+def group_numbered_in(s: Session, group: str) -> bool:
+    """The group's papers carry numbers printed by the program."""
+    return s.execute(select(BallotNumber.number).where(BallotNumber.group == group).limit(1)).first() is not None
+
+
 def number_refusal_in(s: Session, group: str, text: str) -> str | None:
-    """Why ``text`` cannot be entered as a ballot of ``group`` now (None: it can)."""
-    sets = number_sets_in(s)
-    if group not in sets:
+    """Why ``text`` cannot be entered as a ballot of ``group`` now (None: it can). Reads only what
+    concerns this number (a paper is checked at its first Enter, SPEC §10)."""
+    if not group_numbered_in(s, group):
         return f"{_label(group)}的选票未由本程序编号，不用录入票号"
-    return ballot_number_refusal(text, group, sets, set(entered_numbers_in(s)))
+    number = fold_ballot_number(text)
+    printed_for = s.execute(select(BallotNumber.group).where(BallotNumber.number == number)).scalar()
+    entered = s.execute(select(Ballot.serial).where(Ballot.ballot_no == number, Ballot.status.in_(ENTERED))
+                        .limit(1)).first() is not None
+    printed = {printed_for: {number}} if printed_for else {}
+    return ballot_number_refusal(text, group, printed, {number} if entered else set())
 
 
 def check_number(store: Store, group: str, text: str) -> str:

@@ -29,7 +29,7 @@ from ..core.declarations import effective_declaration
 from ..core.scheme import GROUP_LABELS, GROUPS
 from ..models.schema import Ballot, Declaration, Post, Presence, RecCount, Stage
 from .ballot_numbers import (CLOSED, CLOSED_TEXT, ENTERED, NOT_OPENED, NOT_OPENED_TEXT, count_state_in,
-                             number_refusal_in, number_sets_in)
+                             group_numbered_in, number_refusal_in)
 from .history import last_writer
 from .stages import require_editable
 from .store import STAGE_LABELS, STATE_LABELS, Changed, ConflictError, Store, StoreError, Wrote
@@ -168,7 +168,7 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark], *, ballot_no: 
         require_editable(s, "recommendation")
         presence = s.get(Presence, group)
         keyed = _entered_count(s, group)
-        numbered = group in number_sets_in(s)
+        numbered = group_numbered_in(s, group)
         refusal = new_ballot_refusal(group, _group_mode(s, group, keyed), keyed, presence.present if presence else 0,
                                      count=count_state_in(s), numbered=numbered)
         if refusal:
