@@ -154,6 +154,24 @@ def _declared(s) -> dict[str, tuple[str, ...]]:
     return {p: effective_declaration(r) for p, r in rounds.items()}
 
 
+def checked_marks(s: Session, marks: dict[str, Mark]) -> str:
+    """A paper's marks as stored (JSON), refused whole — naming each — if a mark is wrong (SPEC §3):
+    a ballot, a blind re-entry and a correction are checked by this one rule."""
+    declared = _declared(s)
+    posts = set(s.execute(select(Post.id)).scalars())
+    problems = []
+    for person, mark in marks.items():
+        if person not in declared:
+            problems.append(f"{person} 不是竞岗人员")
+            continue
+        problem = mark_problem(person, mark, declared[person], posts)
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise StoreError("；".join(problems))
+    return json.dumps({p: m.encode() for p, m in sorted(marks.items())}, ensure_ascii=False)
+
+
 # -- writes -------------------------------------------------------------------------------------------
 
 def save_ballot(store: Store, group: str, marks: dict[str, Mark], *, ballot_no: str | None = None,
@@ -182,24 +200,10 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark], *, ballot_no: 
             ballot_no = fold_ballot_number(str(ballot_no))
         elif ballot_no:
             raise StoreError(f"{GROUP_LABELS[group]}的选票未由本程序编号，不用录入票号")
-        if void:
-            marks = {}
-        declared = _declared(s)
-        posts = set(s.execute(select(Post.id)).scalars())
-        problems = []
-        for person, mark in marks.items():
-            if person not in declared:
-                problems.append(f"{person} 不是竞岗人员")
-                continue
-            problem = mark_problem(person, mark, declared[person], posts)
-            if problem:
-                problems.append(problem)
-        if problems:
-            raise StoreError("；".join(problems))
+        text = checked_marks(s, {} if void else marks)
         serial = (s.execute(select(func.max(Ballot.serial))).scalar() or 0) + 1
         row = Ballot(serial=serial, group=group, status="void" if void else "valid", entered_by=store.operator,
-                     marks=json.dumps({p: m.encode() for p, m in sorted(marks.items())}, ensure_ascii=False),
-                     ballot_no=ballot_no or None)
+                     marks=text, ballot_no=ballot_no or None)
         s.add(row)
         s.flush()
         ref = BallotRef(serial, group, keyed + 1, row.version, row.entered_by, row.ballot_no, void)  # the newest

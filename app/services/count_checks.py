@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from ..core.audit_sample import AuditError, audit_order, suggested_sample_size
 from ..core.ballot_numbers import fold_ballot_number, is_ballot_number
-from ..core.ballots import Mark, mark_problem
+from ..core.ballots import Mark
 from ..core.recount import Difference, Paper, compare, describe
 from ..core.scheme import GROUP_LABELS, GROUP_SHORT_LABELS, GROUPS
 from ..models.schema import Ballot, CheckEntry, CountCheck, Person, Post
 from .ballot_numbers import CLOSED, ENTERED, NOT_OPENED, OPEN, count_state_in, number_sets_in
+from .ballots import checked_marks
 from .history import last_writer
 from .stages import require_editable
 from .store import Changed, ConflictError, Store, StoreError, Wrote
@@ -431,17 +432,8 @@ def reenter(store: Store, check_id: int, group: str, ballot_no: str, marks: dict
         if refusal:
             raise StoreError(refusal)
         number = fold_ballot_number(ballot_no)
-        from .ballots import _declared
-        declared, posts = _declared(s), set(s.execute(select(Post.id)).scalars())
-        marks = {} if void else marks
-        problems = [p for person, mark in marks.items()
-                    if (p := (f"{person} 不是竞岗人员" if person not in declared
-                              else mark_problem(person, mark, declared[person], posts)))]
-        if problems:
-            raise StoreError("；".join(problems))
         s.add(CheckEntry(check_id=check_id, ballot_no=number, group=group, status="void" if void else "valid",
-                         marks=json.dumps({p: m.encode() for p, m in sorted(marks.items())}, ensure_ascii=False),
-                         entered_by=store.operator))
+                         marks=checked_marks(s, {} if void else marks), entered_by=store.operator))
         s.flush()
         view = _view(s, check)
         part = view.group(group)
@@ -476,15 +468,7 @@ def correct_ballot(store: Store, ballot_no: str, marks: dict[str, Mark], *, void
         if ballot.version != expected_version:
             who, when = last_writer(s, f"ballots:{ballot.serial}")
             raise ConflictError(f"票号 {number} 的选票已被 {who} 于 {when} 改动，未更正；请核对后再操作")
-        from .ballots import _declared
-        declared, posts = _declared(s), set(s.execute(select(Post.id)).scalars())
-        marks = {} if void else marks
-        problems = [p for person, mark in marks.items()
-                    if (p := (f"{person} 不是竞岗人员" if person not in declared
-                              else mark_problem(person, mark, declared[person], posts)))]
-        if problems:
-            raise StoreError("；".join(problems))
-        ballot.marks = json.dumps({p: m.encode() for p, m in sorted(marks.items())}, ensure_ascii=False)
+        ballot.marks = checked_marks(s, {} if void else marks)
         ballot.status = "void" if void else "valid"
         s.flush()
         version, group = ballot.version, ballot.group
