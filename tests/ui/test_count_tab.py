@@ -22,6 +22,8 @@ from app.services.ballot_checks import paper_counts
 from app.services.ballots import list_ballots
 from app.services.campaign_io import import_campaign
 from app.services.report_data import sheet_data
+from app.services.store import Store
+from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from app.ui.tabs.count_checks_dialog import ChecksDialog
 from app.ui.tabs.count_panel import CountBar, OpeningDialog
 from app.ui.tabs.recommendation_model import PairModel
@@ -286,3 +288,43 @@ def test_a_sampled_mismatch_forces_the_group_to_be_re_entered_blind(qtbot, empty
     assert next(b for b in list_ballots(empty_store) if b.ballot_no == first).marks["1003"] == Mark(INVALID)
     panel.stop_check()
     assert count.accounting(empty_store).findings == ()
+
+
+# -- the write path: faults and a second laptop ------------------------------------------------------
+
+@pytest.mark.parametrize("fault, cause", [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读（没有写入权限）")])
+def test_a_numbered_ballot_not_saved_keeps_its_number_and_marks(qtbot, empty_store, leaders, fault, cause):
+    opened(empty_store)
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    panel = tab.ballot_panel
+    with failing_writes(empty_store, fault):
+        key_ballot(qtbot, panel, leaders[0], "111")
+    assert messages[-1] == (f"局领导票号 {leaders[0]} 的选票 没有保存：{cause}", True)
+    assert panel.number == leaders[0] and len(panel.form.marks) == 3          # all kept on the form
+    assert panel.unsaved_mark.isVisible() and bench.unsaved
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return, CTRL)                     # retry once the disk is back
+    assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
+    assert not panel.unsaved_mark.isVisible() and not bench.unsaved
+    assert empty_store.verify().ok
+
+
+def test_two_laptops_cannot_enter_the_same_number(qtbot, empty_store, leaders):
+    """Laptop 甲 accepted number N on its form; 乙 saves a paper with N first: 甲's save is refused
+    naming N, its marks stay for the 监督组 to look at the paper."""
+    opened(empty_store)
+    other = Store.open(empty_store.location, operator="李强")
+    try:
+        tab, bench, messages = make_tab(qtbot, empty_store)
+        panel = tab.ballot_panel
+        qtbot.keyClicks(panel.number_edit, leaders[0])
+        qtbot.keyClick(panel.number_edit, Qt.Key.Key_Return)
+        assert panel.number == leaders[0]
+        from app.services.ballots import save_ballot
+        save_ballot(other, "leaders", {"1001": Mark(AGREE, "P1")}, ballot_no=leaders[0])
+        qtbot.keyClicks(panel.view, "000")
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+        assert messages[-1] == (f"票号 {leaders[0]} 已录入，不能重复录入", True)
+        assert [b.entered_by for b in list_ballots(empty_store)] == ["李强"]
+        assert panel.form.marks and panel.number == leaders[0]
+    finally:
+        other.close()
