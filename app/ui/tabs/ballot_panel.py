@@ -33,7 +33,18 @@ from ...services.store import StorageError, StoreError
 from ..workbench import FAILED, Workbench
 from .ballot_entry import BallotFormModel, BallotView
 
-VOID_KEYS = (Qt.Key.Key_Minus,)
+
+
+def restyle(widget: QWidget, css: str) -> None:
+    """Set a style sheet only when it changes: a new style sheet re-polishes the widget, which a paper
+    saved every few seconds should not pay for nothing."""
+    if widget.styleSheet() != css:
+        widget.setStyleSheet(css)
+
+
+def set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
 
 
 @dataclass(frozen=True)
@@ -169,8 +180,10 @@ class BallotPanel(QWidget):
             self.form.set_candidates([(c.id, c.name, c.declared) for c in grid.ballot_form], dict(grid.posts))
         for i, g in enumerate(GROUPS):
             typed = self.groups[g].mode == COUNTS
-            self.group_box.setItemText(i, f"F{i + 1} {GROUP_LABELS[g]}" + ("（已按计数录入）" if typed else ""))
-        self.legend.setText("岗位编号：" + " · ".join(f'<span style="white-space:nowrap">{escape(p)}&nbsp;{escape(name)}</span>'
+            text = f"F{i + 1} {GROUP_LABELS[g]}" + ("（已按计数录入）" if typed else "")
+            if self.group_box.itemText(i) != text:
+                self.group_box.setItemText(i, text)
+        set_text(self.legend, "岗位编号：" + " · ".join(f'<span style="white-space:nowrap">{escape(p)}&nbsp;{escape(name)}</span>'
                                                   for p, name in grid.posts.items())
                             + "　　<b>-</b>&nbsp;作废本票")
         self._update_status()
@@ -208,17 +221,17 @@ class BallotPanel(QWidget):
         if a is not None and a.numbered:
             missing = f"，尚缺 {a.missing}" if a.missing else ""
             returned = f" / 收回 {a.returned} 张" if a.returned is not None else ""
-            self.group_status.setText(f"已录入 {a.entered} 张{returned}{missing}")
+            set_text(self.group_status, f"已录入 {a.entered} 张{returned}{missing}")
         else:
-            self.group_status.setText(f"已唱 {line.keyed} 张 / 到会 {line.present or 0} 人")
+            set_text(self.group_status, f"已唱 {line.keyed} 张 / 到会 {line.present or 0} 人")
 
     def _show_number(self) -> None:
         if self.number:
-            self.number_state.setText(f"✓ 票号 {self.number}")
-            self.number_state.setStyleSheet("color:#1e4620;font-weight:bold")
+            set_text(self.number_state, f"✓ 票号 {self.number}")
+            restyle(self.number_state, "color:#1e4620;font-weight:bold")
         else:
-            self.number_state.setText("")
-            self.number_state.setStyleSheet("")
+            set_text(self.number_state, "")
+            restyle(self.number_state, "")
 
     def refused(self) -> bool:
         """A key that would start or extend a paper the group cannot take: refuse it now, with the
@@ -303,8 +316,8 @@ class BallotPanel(QWidget):
         self._update_status()
 
     def say(self, text: str, ok: bool) -> None:
-        self.status.setText(("✓ " if ok else "⚠ ") + text)
-        self.status.setStyleSheet("color:#1e4620;font-weight:bold" if ok else "color:#b00020;font-weight:bold")
+        set_text(self.status, ("✓ " if ok else "⚠ ") + text)
+        restyle(self.status, "color:#1e4620;font-weight:bold" if ok else "color:#b00020;font-weight:bold")
 
     def refuse(self, text: str) -> None:
         self.say(text, False)
@@ -312,8 +325,8 @@ class BallotPanel(QWidget):
 
     def clear_error(self) -> None:
         if self.status.text().startswith("⚠"):
-            self.status.setText("")
-            self.status.setStyleSheet("")
+            set_text(self.status, "")
+            restyle(self.status, "")
 
     def _mark_unsaved(self, why: str | None) -> None:
         if why is None:

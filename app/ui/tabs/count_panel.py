@@ -17,6 +17,7 @@ from ...core.scheme import GROUP_SHORT_LABELS, GROUPS
 from ...services import count
 from ...services.recommendation_grid import RecommendationGrid
 from ..workbench import FAILED, Workbench
+from .ballot_panel import restyle, set_text
 
 
 class SealDialog(QDialog):
@@ -153,9 +154,9 @@ class CountBar(QWidget):
             text += f"　⚠ {findings} 项待核对" + ("（监督组已认可）" if acc.difference_accepted else "")
         elif state or (not acc.numbered and any(a.entered for a in acc.groups.values())):
             text += "　✓ 已核对一致"
-        self.state.setText(text)
-        self.state.setStyleSheet("font-weight:bold;color:" + ("#9a5b00" if findings and not acc.difference_accepted
-                                                              else "#1e4620"))
+        set_text(self.state, text)
+        restyle(self.state, "font-weight:bold;color:" + ("#9a5b00" if findings and not acc.difference_accepted
+                                                         else "#1e4620"))
         self.open_button.setEnabled(state == count.NOT_OPENED and acc.numbered)
         self.close_button.setEnabled(state == count.OPEN)
         self.accept_button.setEnabled(bool(findings) and state != count.OPEN)

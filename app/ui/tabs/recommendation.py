@@ -23,7 +23,7 @@ from ...services import count
 from ...services.ballots import BALLOTS
 from ...services.recommendation_grid import RecommendationGrid, recommendation_grid
 from ...services.store import Changed, StoreError
-from .ballot_panel import BallotPanel
+from .ballot_panel import BallotPanel, restyle, set_text
 from .base import TabPage
 from .count_panel import CountBar
 from .recommendation_model import PAPER_ROWS, PairModel, PaperModel
@@ -241,9 +241,10 @@ class RecommendationTab(TabPage):
 
     def _show_checks(self, grid: RecommendationGrid) -> None:
         lines = grid.warnings
-        self.checks.setText("\n".join(f"⚠ {x}" for x in lines))
-        self.checks.setStyleSheet("color:#9a5b00" if lines else "")
-        self.checks.setVisible(bool(lines))
+        set_text(self.checks, "\n".join(f"⚠ {x}" for x in lines))
+        restyle(self.checks, "color:#9a5b00" if lines else "")
+        if self.checks.isHidden() == bool(lines):
+            self.checks.setVisible(bool(lines))
 
     def _mode_changed(self) -> None:
         counting = self.count_mode.isChecked()
