@@ -117,6 +117,10 @@ class UnsavedCells:
     def keys(self) -> list[Any]:
         return list(self._cells)
 
+    def any(self) -> bool:
+        """Some typed text is waiting (a paint skips the lookups when none is)."""
+        return bool(self._cells)
+
     def role(self, key: Any, role: int) -> Any:
         """The cell's data for ``role`` while unsaved, else None (the model shows the stored value)."""
         entry = self._cells.get(key)

@@ -72,6 +72,7 @@ class PairModel(QAbstractTableModel):
         self._rows: list[PairLine] = []
         self.count_mode = False
         self.ballot_groups: set[str] = set()   # groups tallied from paper ballots: not typed here
+        self._painted: dict[int, list[tuple]] = {}   # row → its cells as painted (see :meth:`data`)
         self.last_ok = True
         self.unsaved = UnsavedCells(bench)
         self.answered = answered or (lambda grid: None)
@@ -88,12 +89,15 @@ class PairModel(QAbstractTableModel):
                                                      for o, n in zip(self._rows, rows)):
                 changed, first = list(range(len(rows))), 0
             self._rows, self.ballot_groups = rows, groups
+            for i in changed:
+                self._painted.pop(i, None)
             if changed:
                 self.dataChanged.emit(self.index(changed[0], first), self.index(changed[-1], len(self.HEADERS) - 1))
             return
         self.ballot_groups = groups
         self.beginResetModel()
         self._rows = rows
+        self._painted = {}
         self.endResetModel()
 
     def set_count_mode(self, on: bool) -> None:
@@ -148,30 +152,27 @@ class PairModel(QAbstractTableModel):
     """The roles this model answers: a paint asks each cell for a dozen; the others return at once (a
     saved ballot repaints the rows it moved, 13 columns each — SPEC §10's benchmark)."""
 
+    PAINTED = {Qt.ItemDataRole.DisplayRole: 0, Qt.ItemDataRole.TextAlignmentRole: 1,
+               Qt.ItemDataRole.ForegroundRole: 2, Qt.ItemDataRole.BackgroundRole: 3}
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in self.ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        r, col = self._rows[index.row()], index.column()
+        row, col = index.row(), index.column()
+        r = self._rows[row]
         group = self._group(col)
-        if group:
+        if group and self.unsaved.any():
             pending = self.unsaved.role(self.key(r, group), role)
             if pending is not None:
                 return pending
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, col, group)
+        part = self.PAINTED.get(role)
+        if part is not None:           # what a paint asks, cell by cell: computed once per row shown
+            cells = self._painted.get(row)
+            if cells is None:
+                cells = self._painted[row] = self._paint_row(r)
+            return cells[col][part]
         if role == Qt.ItemDataRole.EditRole:
             return str(r.typed[group].count) if group and group in r.typed else ""
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(LEFT if col < self.COL_GROUP else (CENTER if col == self.COL_LINE else RIGHT))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == self.COL_LINE and r.eligible is not None:
-                return QBrush(GREEN if r.eligible else RED)
-            if col == self.COL_KIND and r.kind == "建议":
-                return QBrush(AMBER)
-            if col == self.COL_SCORE and r.score is None:
-                return QBrush(GREY)
-        if role == Qt.ItemDataRole.BackgroundRole and group in self.ballot_groups:
-            return QBrush(BALLOT_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
             if group in self.ballot_groups:
                 return f"{GROUP_LABELS[group]}：由唱票逐张统计，不能直接录入"
@@ -180,6 +181,23 @@ class PairModel(QAbstractTableModel):
             if r.note and col >= self.COL_RATE:
                 return r.note
         return None
+
+    def _paint_row(self, r: PairLine) -> list[tuple]:
+        """(text, alignment, foreground, background) of each cell of a row."""
+        cells = []
+        for col in range(len(self.HEADERS)):
+            group = self._group(col)
+            align = int(LEFT if col < self.COL_GROUP else (CENTER if col == self.COL_LINE else RIGHT))
+            fg = None
+            if col == self.COL_LINE and r.eligible is not None:
+                fg = QBrush(GREEN if r.eligible else RED)
+            elif col == self.COL_KIND and r.kind == "建议":
+                fg = QBrush(AMBER)
+            elif col == self.COL_SCORE and r.score is None:
+                fg = QBrush(GREY)
+            bg = QBrush(BALLOT_BG) if group in self.ballot_groups else None
+            cells.append((self._text(r, col, group), align, fg, bg))
+        return cells
 
     def _text(self, r: PairLine, col: int, group: str | None) -> str:
         if col == self.COL_NAME:
