@@ -188,12 +188,20 @@ def _passed(s: Session, scheme: Scheme) -> dict[str, bool]:
     return out
 
 
-def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | None = None) -> RecommendationGrid:
-    """The grid, read inside the caller's transaction (a write answers with it)."""
-    scheme = store.scheme_in(s)
-    names = {pid: name for pid, name in s.execute(select(Person.id, Person.name).order_by(Person.sort, Person.id))}
-    posts = {pid: name for pid, name in s.execute(select(Post.id, Post.name).order_by(Post.sort, Post.id))}
-    declared = _declared(s)
+def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | None = None,
+            ballots_only_since: "RecommendationGrid | None" = None) -> RecommendationGrid:
+    """The grid, read inside the caller's transaction (a write answers with it). ``ballots_only_since``:
+    a grid read before, when only ballots changed since (a paper saved on this laptop): its names,
+    posts, declarations, scheme and §五 results are taken from it instead of read again."""
+    if ballots_only_since is not None:
+        old = ballots_only_since.basis
+        scheme, names, posts, declared = old.scheme, old.names, old.posts, old.declared
+    else:
+        scheme = store.scheme_in(s)
+        names = {pid: name for pid, name in s.execute(select(Person.id, Person.name)
+                                                      .order_by(Person.sort, Person.id))}
+        posts = {pid: name for pid, name in s.execute(select(Post.id, Post.name).order_by(Post.sort, Post.id))}
+        declared = _declared(s)
     presence_rows = {p.group: p for p in s.execute(select(Presence)).scalars()}
     presence = {g: p.present for g, p in presence_rows.items()}
     typed: dict[tuple[str, str], dict[str, TypedCount]] = {}
@@ -205,8 +213,8 @@ def grid_in(store: Store, s: Session, *, ballot_form: tuple[Candidate, ...] | No
              for g in GROUPS}          # as ballots.group_modes says, from what was read here
     state = ballots.stage_state(s)
     paper_rows = {m.key: m for m in s.execute(select(Meta).where(Meta.key.like("ballots_%"))).scalars()}
-    basis = _Basis(scheme, names, declared, posts, presence, tallied.counts, typed, tallied.by_ballot,
-                   _passed(s, scheme))
+    passed = ballots_only_since.basis.passed if ballots_only_since is not None else _passed(s, scheme)
+    basis = _Basis(scheme, names, declared, posts, presence, tallied.counts, typed, tallied.by_ballot, passed)
 
     papers = {g: PaperCount(**{k: int(paper_rows[meta_key(k, g)].value) for k in KINDS
                                if meta_key(k, g) in paper_rows}) for g in GROUPS}
@@ -239,12 +247,13 @@ def _of_group(finding: str, group: str) -> bool:
     return finding.startswith(GROUP_SHORT_LABELS[group])
 
 
-def recommendation_grid(store: Store, *, ballot_form: bool = True) -> RecommendationGrid:
-    """Everything the 定岗推荐计票 tab shows, in one answer (with the printed ballot's order, unless
-    ``ballot_form`` is False: after a saved ballot the paper's candidates have not changed)."""
-    if not ballot_form:
+def recommendation_grid(store: Store, *, ballots_only_since: RecommendationGrid | None = None) -> RecommendationGrid:
+    """Everything the 定岗推荐计票 tab shows, in one answer, with the printed ballot's order — unless
+    ``ballots_only_since`` (the grid shown before) says only ballots changed since: then the paper's
+    candidates, names, posts and scheme are those of that grid (:func:`grid_in`)."""
+    if ballots_only_since is not None:
         with store.read() as s:
-            return grid_in(store, s)
+            return grid_in(store, s, ballots_only_since=ballots_only_since)
     order = draws.ballot_order(store)
     with store.read() as s:
         grid = grid_in(store, s)

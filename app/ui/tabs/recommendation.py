@@ -204,7 +204,7 @@ class RecommendationTab(TabPage):
 
     def refresh(self) -> None:
         light, self._ballot_only = self._ballot_only, False
-        self.show_grid(recommendation_grid(self.bench.store, ballot_form=not light or self.grid is None))
+        self.show_grid(recommendation_grid(self.bench.store, ballots_only_since=self.grid if light else None))
         if not light:
             self.show_margin()
 
