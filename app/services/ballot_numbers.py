@@ -75,12 +75,6 @@ def printed_counts(store: Store) -> dict[str, int]:
     return {g: len(sets.get(g, ())) for g in GROUPS}
 
 
-def entered_numbers_in(s: Session) -> dict[str, str]:
-    """number → group of every entered ballot (valid or void) that carries a number."""
-    return {n: g for n, g in s.execute(select(Ballot.ballot_no, Ballot.group)
-                                       .where(Ballot.status.in_(ENTERED), Ballot.ballot_no.is_not(None)))}
-
-
 @dataclass(frozen=True)
 class PrintRun:
     """The 定岗推荐票 to print: (group, number) group by group, each group's stack in random order."""

@@ -28,8 +28,8 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.ballot_numbers import BallotCandidate, BallotNumberError, GroupAccount, candidate_list_digest, \
-    candidate_list_text, reconcile
+from ..core.ballot_numbers import (BallotCandidate, BallotNumberError, GroupAccount, candidate_list_digest,
+                                   candidate_list_text, reconcile)
 from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
 from ..models import audit
 from ..models.schema import Ballot, Meta, Presence, Stage
