@@ -19,10 +19,9 @@ PAPER = {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BL
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store.create(tmp_path / "c.db", title="t", unit="u", supervisor_password=PASSWORD, operator="王敏")
-    yield store
-    store.close()
+def store(store_target, create_store):
+    """A fresh campaign on SQLite and on PostgreSQL (when JINGGANG_TEST_PG_URL is set)."""
+    return create_store(store_target)
 
 
 def leaders(store, **kw):
@@ -134,7 +133,7 @@ def test_confirmation_is_refused_with_one_paper_missing(store):
     assert stages.stage_states(store)["recommendation"] == "draft"
 
 
-def test_confirmation_is_refused_with_one_number_entered_twice(store):
+def test_confirmation_is_refused_with_one_number_entered_twice(store, tmp_path):
     # A file whose record has number N twice (4 papers entered as 5): the record is kept as the file
     # says, and the count cannot be confirmed.
     numbers = leaders(store)
@@ -145,7 +144,7 @@ def test_confirmation_is_refused_with_one_number_entered_twice(store):
     doc["recommendation"]["counts"] = [dict(c, leaders=c["leaders"] + (1 if (c["person"], c["post"]) in
                                                                           {("1001", "P1"), ("1002", "P3")} else 0))
                                        for c in doc["recommendation"]["counts"]]
-    other = Store.create(store.location + ".2", title="t", unit="u", supervisor_password=PASSWORD, operator="王敏")
+    other = Store.create(tmp_path / "twice.db", title="t", unit="u", supervisor_password=PASSWORD, operator="王敏")
     import_campaign(other, doc)
     set_paper_count(other, "leaders", "returned", 5)
     findings = count.accounting(other).findings

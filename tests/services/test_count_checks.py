@@ -23,10 +23,9 @@ SEED = "2718"
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store.create(tmp_path / "c.db", title="t", unit="u", supervisor_password=PASSWORD, operator="王敏")
-    yield store
-    store.close()
+def store(store_target, create_store):
+    """A fresh campaign on SQLite and on PostgreSQL (when JINGGANG_TEST_PG_URL is set)."""
+    return create_store(store_target)
 
 
 @pytest.fixture
