@@ -1,11 +1,7 @@
 """人员名单 tables: people with their qualification (§二) and rotation screening (暂行办法 §七–§十), posts.
 
-The screening maps what the roster holds onto :class:`app.core.rotation.StaffRecord`:
-- 任职时间 (``post_start``) → 同一岗位起始 (第九条（一）同一岗位满8年). The roster has no separate
-  "same post since"; 任现职时间 is the closest fact it records.
-- 不轮岗 (特殊岗位) → 第十条（三）职位条件有特殊要求 (可不作为轮岗对象).
-- Everything the roster does not record — 局管领导, 后备干部, 岗位性质 (第九条（二）专职岗位),
-  本单位工作起始, 审查/疾病 — is "not applicable". 参加工作时间 is *not* 本单位工作起始 and is not used.
+The screening is the service's (:func:`app.services.rotation.screen_person`, which says how the roster's
+columns map onto the 暂行办法's articles); this model only shows it, coloured by its state.
 """
 
 from __future__ import annotations
@@ -19,7 +15,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor
 
 from ...core.roster import RosterPerson, as_date
-from ...core.rotation import Measure, RotationError, StaffRecord, Status, full_years, screen_one
+from ...core.rotation import full_years
+from ...services import rotation
 from ...services.roster import PostRow
 from ..table import CENTER, RIGHT, Column, RowTableModel, score_text
 
@@ -90,34 +87,14 @@ def qualification(person: RosterPerson, as_of: date) -> Verdict:
     return Verdict(Mark.PLAIN, short, text)
 
 
-def staff_record(person: RosterPerson) -> StaffRecord:
-    return StaffRecord(
-        person_id=person.id, name=person.name,
-        post_since=as_date(person.post_start) if person.post_start else None,
-        special_post_requirements=person.no_rotation,
-    )
+SCREENING_MARKS = {rotation.DUE: Mark.DUE, rotation.EXEMPT: Mark.EXEMPT, rotation.NOT_DUE: Mark.PLAIN,
+                   rotation.UNKNOWN: Mark.UNKNOWN}
 
 
 def screening(person: RosterPerson, as_of: date) -> Verdict:
     """The rotation status with the article that applies, e.g. "应轮岗 第九条（一）在同一岗位工作满8年（9年）"."""
-    if not person.post_start:
-        return Verdict(Mark.UNKNOWN, "缺任职时间", "缺任职时间，无法审查")
-    try:
-        result = screen_one(staff_record(person), as_of)
-    except RotationError:
-        return Verdict(Mark.UNKNOWN, "任职时间有误", f"任职时间 {person.post_start} 晚于审查日期")
-    parts, shorts = [], []
-    for measure, status in ((Measure.ROTATION, result.rotation), (Measure.EXCHANGE, result.exchange)):
-        if status is Status.NOT_DUE:
-            continue
-        found = [f for f in result.findings if f.measure is measure]
-        parts.append(f"{status.label(measure)} " + "；".join(f.article + f.reason for f in found))
-        shorts.append(f"{status.label(measure)} {found[-1].article if status is Status.EXEMPT else found[0].article}")
-    years = full_years(as_date(person.post_start), as_of)
-    if not parts:
-        return Verdict(Mark.PLAIN, f"不需 {years}年", f"不需轮岗（同一岗位{years}年）")
-    mark = Mark.EXEMPT if result.rotation is Status.EXEMPT else Mark.DUE
-    return Verdict(mark, "；".join(shorts), "；".join(parts))
+    s = rotation.screen_person(person, as_of)
+    return Verdict(SCREENING_MARKS[s.state], s.short, s.text)
 
 
 @dataclass(frozen=True)
