@@ -336,10 +336,10 @@ class SheetBuilder:
         role = "title" if style.fontName == self.fonts.title and style.fontName != self.fonts.body else "body"
         return Text(text, style, self.fonts.chain(role), self.terms)
 
-    def title(self, subtitle: str | None = None, opening_text: str | None = None) -> None:
-        """The title (unit, campaign, sheet), a subtitle, the state; a 公示's opening sentence."""
+    def title(self, subtitle: str | None = None, opening_text: str | None = None, text: str | None = None) -> None:
+        """The title (unit, campaign, sheet — or ``text``), a subtitle, the state; a 公示's opening sentence."""
         h = self.header
-        self.story.append(self.text(heading(h), self.styles.title))
+        self.story.append(self.text(text or heading(h), self.styles.title))
         sub = h.subtitle if subtitle is None else subtitle
         if sub:
             self.story.append(self.text(sub, self.styles.subtitle))

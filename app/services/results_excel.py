@@ -165,9 +165,10 @@ def mark_draft(ws: Worksheet) -> None:
     cell.font = DRAFT_FONT
 
 
-def signature_row(ws: Worksheet, row: int, ncols: int) -> None:
-    """计分人、复核人、监督人、日期 under the table, with room to sign."""
-    text = "计分人：＿＿＿＿＿　　复核人：＿＿＿＿＿　　监督人：＿＿＿＿＿　　日期：＿＿＿＿＿"
+def signature_row(ws: Worksheet, row: int, ncols: int,
+                  signers: Sequence[str] = ("计分人", "复核人", "监督人")) -> None:
+    """计分人、复核人、监督人 (or ``signers``) and 日期 under the table, with room to sign."""
+    text = "　　".join(f"{s}：＿＿＿＿＿" for s in (*signers, "日期"))
     cell = ws.cell(row, 1, text)
     cell.alignment = Alignment(vertical="bottom")
     if ncols > 1:

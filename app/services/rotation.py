@@ -6,8 +6,9 @@ What the roster records → :class:`app.core.rotation.StaffRecord`:
 
 - 任职时间 (``post_start``, 任现职时间) → 同一岗位起始 (第九条) and, for a 局管领导干部, 同一职位起始
   (第七条（一）); the roster has no separate date for either.
-- 本单位工作时间 (``unit_start``) → 本单位工作起始 (第七条（二）（三）（四）). **Decision:** the roster
-  has one date for the unit, so 在同一单位任正、副职 (第七条（二）) counts from it too.
+- 本单位工作时间 (``unit_start``) → 本单位工作起始 (第七条（三）（四）). **Decision:** 在同一单位任正、副职
+  (第七条（二）) counts from the later of 本单位工作时间 and 任职时间: the roster does not record an earlier
+  spell as 副职 in the same unit, and a screening must not call someone due on a guess.
 - 局管领导干部, 领导职务 (正职/副职), 后备干部, 任职单位数, 负责工作 (第七条（一）/第九条（二）) as typed.
 - 暂缓情形 → 第八条 (交流) and 第十条 (轮岗) by :data:`app.core.rotation.EXEMPTIONS`; 不轮岗 (特殊岗位)
   → 第十条（三）职位条件有特殊要求.
@@ -27,8 +28,9 @@ listed apart, not counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from ..core import selection as sel
 from ..core.roster import RosterPerson, as_date, split_list
@@ -69,11 +71,13 @@ def staff_record(person: RosterPerson) -> tuple[StaffRecord, tuple[str, ...]]:
     if person.no_rotation:
         exempt["special_post_requirements"] = True
     post = as_date(person.post_start) if person.post_start else None
+    unit = as_date(person.unit_start) if person.unit_start else None
     record = StaffRecord(
         person_id=person.id, name=person.name,
         bureau_leader=person.bureau_leader, rank=rank,
         position_since=post if person.bureau_leader else None,
-        unit_since=as_date(person.unit_start) if person.unit_start else None,
+        unit_since=unit,
+        unit_leader_since=max(unit, post) if unit and post else None,
         post_since=post,
         duties=frozenset(Duty(x) for x in split_list(person.duties) if x in {d.value for d in Duty}),
         reserve_cadre=person.reserve_cadre and units is not None,
@@ -95,7 +99,7 @@ def screen_person(person: RosterPerson, as_of: date) -> Screening:
         return Screening(person, UNKNOWN, "任职时间有误" if post else "日期有误",
                          f"任职时间 {person.post_start} 晚于审查日期" if post else str(err))
     parts, shorts = [], []
-    for measure, status in ((Measure.ROTATION, result.rotation), (Measure.EXCHANGE, result.exchange)):
+    for measure, status in ((Measure.EXCHANGE, result.exchange), (Measure.ROTATION, result.rotation)):
         if status is Status.NOT_DUE:
             continue
         found = [f for f in result.findings if f.measure is measure]
@@ -149,21 +153,35 @@ class Moves:
         return tuple(m for m in self.moves if m.changed is None)
 
 
-def campaign_moves(store: Store) -> Moves:
-    """Every placement of this campaign (确定人选, then the two-way selection), with whether it changed post."""
+def roster_person(entry: dict[str, Any]) -> RosterPerson:
+    """A person of the campaign file (``export_campaign``'s ``people``) as the roster record screening reads
+    (scores left out): the sheets screen the one reading of the store they print from."""
+    return RosterPerson(**{k: entry[k] for k in _RECORD_KEYS if entry.get(k) is not None})
+
+
+_RECORD_KEYS = tuple(f.name for f in fields(RosterPerson) if f.name not in ("appraisal", "exam", "democratic"))
+
+
+def campaign_moves(store: Store, *, people: dict[str, RosterPerson] | None = None,
+                   posts: list[tuple[str, str, str | None]] | None = None, results: Any = None,
+                   published: bool | None = None) -> Moves:
+    """Every placement of this campaign (确定人选, then the two-way selection), with whether it changed post.
+    ``people``, ``posts`` (id, name, 科室), ``results`` and ``published`` when the caller has read them."""
     from . import selection as svc            # the selection service reads the computed 科长
     from .campaign_io import compute_results
     from .stages import stage_states
-    people = {p.id: p for p, _ in list_people(store)}
-    posts = list_posts(store)
+    if people is None:
+        people = {p.id: p for p, _ in list_people(store)}
+    if posts is None:
+        posts = [(p.id, p.name, p.office) for p in list_posts(store)]
     by_text: dict[str, str] = {}
-    for p in posts:
-        if p.office:
-            by_text.setdefault(p.office, p.id)
-    for p in posts:
-        by_text[p.id] = p.id
-    label = {p.id: p.name for p in posts}
-    office_label = {p.id: p.office or p.name for p in posts}
+    for pid, _, office in posts:
+        if office:
+            by_text.setdefault(office, pid)
+    for pid, _, _ in posts:
+        by_text[pid] = pid
+    label = {pid: name for pid, name, _ in posts}
+    office_label = {pid: office or name for pid, name, office in posts}
 
     def move(pid: str, post_id: str, how: str, position: Position) -> Move:
         person = people[pid]
@@ -173,10 +191,12 @@ def campaign_moves(store: Store) -> Moves:
         return Move(person, former, shown, how, position, changed)
 
     out: list[Move] = []
-    _, results = compute_results(store)
+    if results is None:
+        _, results = compute_results(store)
     for pl in sorted(results.assignment.placements, key=lambda x: (x.post, x.person)):
         out.append(move(pl.person, pl.post, "确定人选（第十三条）", Position.CHIEF))
-    published = stage_states(store).get("assignment") == "published"
+    if published is None:
+        published = stage_states(store).get("assignment") == "published"
     status = ""
     placements: tuple[sel.Placement, ...] = ()
     try:

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.reports import FORM, SHEET, SHEETS, data as d, fonts, render
+from app.reports import FORM, ROTATION, SHEET, SHEETS, data as d, fonts, render
 from app.reports.data import data_digest, short_digest
 from tests.reports import font_problems, is_landscape, missing, page_texts, squeeze
+from tests.reports import test_rotation_sheets as rotation_samples
 from tests.reports import test_selection_sheets as selection_samples
 
 UNIT, CAMPAIGN = "某某局", "2026年竞争轮岗"
@@ -93,6 +94,8 @@ SAMPLES = {
                                    ("优秀", "称职", "基本称职", "不称职"), ("德", "能", "勤", "绩", "廉")),
     "双向选择结果": lambda: selection_samples.result(),
     "双向选择确认表": lambda: selection_samples.forms(),
+    "交流轮岗对象名单": lambda: rotation_samples.rotation_list(),
+    "机关轮岗交流人员统计表": lambda: rotation_samples.statistics(),
 }
 
 EXPECTED = {
@@ -117,13 +120,15 @@ EXPECTED = {
     "双向选择结果": ["办公室", "财务科", "法规科", "张明", "王芳", "赵一", "周四", "钱二", "冯八", "领导组安排",
                      "回原编制单位"],
     "双向选择确认表": ["办公室", "财务科", "张明", "王芳", "科员定岗第2轮", "拟选人员", "科长签字", "本人签字"],
+    "交流轮岗对象名单": rotation_samples.LIST_TEXT,
+    "机关轮岗交流人员统计表": rotation_samples.STATISTICS_TEXT,
 }
 
 
 def test_every_registered_sheet_has_a_sample():
     # A new entry in app.reports.SHEETS (e.g. 双向选择结果) must come with a sample here.
     assert set(SAMPLES) == set(SHEETS) == set(EXPECTED)
-    assert {e.kind for e in SHEETS.values()} == {SHEET, FORM}
+    assert {e.kind for e in SHEETS.values()} == {SHEET, FORM, ROTATION}
 
 
 @pytest.mark.parametrize("title", list(SHEETS))
