@@ -11,6 +11,7 @@ fit its column becomes a wrapping ``Paragraph``; every other cell stays a plain 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -41,6 +42,49 @@ class Column:
 
 class Struck(str):
     """A cell value printed struck through on a grey ground (a dropped score, §十)."""
+
+
+class SharedTable(Table):
+    """A table that a document draws many times over (the same candidate list on every 定岗推荐票). ReportLab
+    lays a table out again at every ``wrap`` and, at every page break, splits what is left of it into a new
+    table: for 300 ballots of a 450-row list, the whole list once per page of every ballot. Here the
+    layout is kept while the size asked for is the same, and each split is kept by the size it was split
+    at, so every ballot after the first reuses the same pieces.
+
+    Each use is a shallow copy (:meth:`use`): the copies share the layout and the split cache, but each has
+    its own attributes for the page it is on (ReportLab marks a table it had to move to the next page).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._jg_splits: dict[tuple[float, float], list] = {}    # shared by the copies
+        self._jg_layouts: dict[tuple[float, float], dict] = {}   # shared: what _calc set, by size
+        self._jg_calc: tuple[float, float] | None = None
+
+    def use(self) -> "SharedTable":
+        return copy.copy(self)
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:  # noqa: N803 - ReportLab's names
+        key = (availWidth, availHeight)
+        if self._jg_calc == key:
+            return
+        layout = self._jg_layouts.get(key)
+        if layout is None:
+            before = dict(self.__dict__)
+            super()._calc(availWidth, availHeight)
+            layout = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
+            self._jg_layouts[key] = layout
+        else:                           # another copy laid it out at this size: the same attributes
+            self.__dict__.update(layout)
+        self._jg_calc = key
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+        cache = self._jg_splits
+        key = (availWidth, availHeight)
+        if key not in cache:
+            cache[key] = super().split(availWidth, availHeight)
+            self._jg_calc = None        # split laid the table out for its own purpose
+        return [p.use() if isinstance(p, SharedTable) else p for p in cache[key]]
 
 
 @dataclass
@@ -184,8 +228,8 @@ class Grid:
         heights = None
         if self.row_height:
             heights = [None] * h + [self.row_height] * len(rows)
-        return Table(data, colWidths=self.widths, rowHeights=heights, repeatRows=h, style=TableStyle(cmds),
-                     hAlign="CENTER")
+        return SharedTable(data, colWidths=self.widths, rowHeights=heights, repeatRows=h, style=TableStyle(cmds),
+                           hAlign="CENTER")
 
     def with_tail(self, fonts: FontSet, keep: int = TAIL_ROWS) -> tuple[Table | None, Flowable]:
         """The table split so its last ``keep`` rows can travel with what follows (the signatures):
