@@ -175,20 +175,22 @@ def _appointment(data: AppointmentSheet, size: float, title: float) -> bytes:
     b = SheetBuilder(data, force_portrait=True, body_size=size, title_size=title)
     h = data.header
     b.title(opening_text=None if h.publicity is None else
-            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定{h.campaign}拟任人选如下，现予公示。"
+            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。"
             f"公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。对拟任人选有异议的，可在公示期内"
             "通过监督电话、监督信箱或来访向竞争轮岗监督组反映，提倡署真实姓名。" + contacts(h.publicity))
+    # Headers broken and the clause shortened to （三） under 第十三条, so that each appointee takes one line.
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
-            Column("综合考评\n得分", NUM), Column("确定依据")],
+            Column("出生\n年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
+            Column("综合\n考评\n得分", NUM), Column("依据\n第十三条", "CENTER")],
            [[str(i), r.post, r.name, r.gender, r.birth, r.education, " ".join(x for x in (r.office, r.rank) if x),
-             score_text(r.composite), r.rule.split("：")[0]] for i, r in enumerate(data.rows, start=1)])
+             score_text(r.composite), r.rule.split("：")[0].removeprefix("第十三条")]
+            for i, r in enumerate(data.rows, start=1)])
     rules = list(dict.fromkeys(r.rule for r in data.rows if "：" in r.rule))
-    if data.pending:
-        b.section("暂未确定或空缺的岗位")
-        b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
-               [list(x) for x in data.pending])
-    notes = (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
+    # 待定 and 空缺 as sentences under the table: a table of its own (heading, header row) took the room
+    # the 落款 needed, and a long campaign's 公示 went onto a second page.
+    pending = tuple(f"{'待定' if why.startswith('待定') else '空缺'}：{post}" + (f"（{who}）" if who else "")
+                    + f"，{why.split('：', 1)[-1]}。" for post, who, why in data.pending)
+    notes = pending + (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
     return b.render(notes=notes)
 
 

@@ -388,7 +388,8 @@ def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
         where = ctx.post(u.post) if u.post else "、".join(ctx.post(x) for x in u.posts)
         who = "、".join(ctx.name(x) for x in (u.persons if u.post else (u.person,)))
         pending.append((where, who, "待定：" + REASON_LABELS.get(u.reason, u.reason)))
-    pending += [(ctx.post(x), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）") for x in a.vacant]
+    if a.vacant:     # one row for all: the same reason (a row each took a page of its own for 5 vacancies)
+        pending.append(("、".join(ctx.post(x) for x in a.vacant), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）"))
     return d.AppointmentSheet(ctx.header("拟任人选公示", opts), tuple(rows), tuple(pending))
 
 

@@ -206,14 +206,27 @@ def test_a_published_sheet_says_so_and_carries_no_draft_mark():
     assert not any("草稿" in t for t in texts)
 
 
-def test_each_form_starts_on_its_own_page_with_its_number():
-    texts = page_texts(render("定岗推荐票", SAMPLES["定岗推荐票"]()))
-    assert len(texts) == 3
-    for k, t in enumerate(texts, start=1):
-        assert f"票号：000{k}" in squeeze(t)
-        assert "第1页共1页" in squeeze(t)               # numbered within the ballot
-    assert "本组第2张，共2张" in squeeze(texts[1])
-    assert "各县（市、区）局长" in squeeze(texts[2]) and "本组第1张，共1张" in squeeze(texts[2])
+def test_small_ballots_are_printed_two_to_a_sheet_each_half_a_whole_ballot():
+    # 2 candidates, 3 posts: one ballot fits an A5 half; 3 ballots → 2 landscape sheets, a cut line on each
+    pdf = render("定岗推荐票", SAMPLES["定岗推荐票"]())
+    texts = [squeeze(t) for t in page_texts(pdf)]
+    assert len(texts) == 2 and is_landscape(pdf)
+    assert "票号：0001（本组第1张，共2张）" in texts[0] and "票号：0002（本组第2张，共2张）" in texts[0]
+    assert "票号：0003（本组第1张，共1张）" in texts[1] and "各县（市、区）局长" in texts[1]
+    assert all("沿虚线剪开" in t for t in texts)
+    assert texts[0].count("填票说明") == 2 and texts[0].count("数据摘要") == 2     # each half stands alone
+    assert texts[0].count("岗位代码表：") == 2 and texts[0].count("P03法规科科长") == 2
+
+
+def test_a_ballot_larger_than_half_a_sheet_takes_pages_of_its_own_numbered_within_it():
+    base = SAMPLES["定岗推荐票"]()
+    many = tuple(d.FormCandidate(i, str(2000 + i), f"候选{i}", "办公室科长", ("办公室科长",), ("P01",))
+                 for i in range(1, 31))
+    pdf = render("定岗推荐票", replace(base, rows=many))
+    texts = page_texts(pdf)
+    assert not is_landscape(pdf) and len(texts) == 6            # 3 ballots of 2 pages
+    assert [("票号：000" + str(k)) in squeeze(t) for k, t in zip((1, 1, 2, 2, 3, 3), texts)] == [True, False] * 3
+    assert [("第%d页共2页" % k) in squeeze(t) for k, t in zip((1, 2) * 3, texts)] == [True] * 6
     judges = page_texts(render("评委评分表", SAMPLES["评委评分表"]()))
     assert ["评委签名" in t for t in judges] == [True, True]
     assert "计分人" not in "".join(judges)          # a judge signs their own sheet, nobody else
