@@ -39,7 +39,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from ..core.numbers import format_score
 from .data import FILED, MARGINS_MM, SIGNERS, SheetHeader, short_digest
 from .fonts import FontChain, FontSet, font_set, require_printable
-from .publicity import Issuer, contacts, heading, opening  # noqa: F401 - contacts: for the sheets
+from .publicity import BLANK, Issuer, contacts, heading, opening  # noqa: F401 - contacts: for the sheets
 from .table import Column, Grid
 from .text import Terms, Text
 
@@ -51,8 +51,11 @@ rl_config.useA85 = 0
 DRAFT_LABEL = "草稿（未公布）"
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, FORM_TITLE_SIZE = 22.0, 16.0, 14.0, 18.0
 Out = str | Path | BinaryIO | None
-TERM_FIELDS = {"name", "post", "posts", "office", "former_office", "chief", "unit", "campaign", "issuer", "rank",
+# The campaign's name is no term: it is as long as a line, and kept whole it left the line before it short.
+TERM_FIELDS = {"name", "post", "posts", "office", "former_office", "chief", "unit", "issuer", "rank",
                "education", "category"}
+# Words of the sheets' own sentences that read badly broken (三分之/一, 监督电/话).
+PHRASES = {"三分之一", "监督电话", "监督信箱", "公示期", "第十三条", "不满意率", "推荐率", BLANK}
 
 
 def score_text(value: Decimal | None) -> str:
@@ -315,7 +318,7 @@ def terms_of(data: Any) -> Terms:
             for item in value:
                 walk(item, field)
     walk(data)
-    return Terms(found)
+    return Terms(found | PHRASES)
 
 
 class SheetBuilder:

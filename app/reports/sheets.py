@@ -128,14 +128,23 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
     """定岗推荐结果 (§十一): per pair, the counts by group, the rate, eligible or not, the score."""
     b = SheetBuilder(data)
     b.title()
-    cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("岗位"),
-             Column("申报情况")] + [Column(g, NUM) for g in data.groups]
-            + [Column("推荐合计", NUM), Column("到会合计", NUM), Column("推荐率", NUM),
-               Column(f"达到{data.threshold}", "CENTER"), Column("推荐得分", NUM), Column("可任该岗位", wrap=True)])
+    # The voter groups under one heading, each with those present in brackets: a column as narrow as its
+    # counts allow (with 到会N人 on every group's heading the numbers had no room and broke inside).
+    lead = [Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("岗位"),
+            Column("申报\n情况", wrap=True)]
+    reach = f"达到{data.threshold}"
+    tail = [Column("推荐\n合计", NUM), Column("到会\n合计", NUM), Column("推荐率", NUM),
+            Column("\n".join(reach[i:i + 2] for i in range(0, len(reach), 2)), "CENTER"), Column("推荐\n得分", NUM),
+            Column("可任该岗位", wrap=True)]
+    cols = lead + [Column(g, NUM) for g in data.groups] + tail
+    first, last = len(lead), len(lead) + len(data.groups) - 1
+    head = [[c.title for c in lead] + ["各组推荐人数（到会人数）"] + [""] * (len(data.groups) - 1) + [c.title for c in tail]]
+    spans = [("SPAN", (first, 0), (last, 0))] + [("SPAN", (j, 0), (j, 1)) for j in range(len(cols))
+                                                  if not first <= j <= last]
     rows = [[str(i), r.person_id, r.name, r.post, r.kind] + [str(n) for n in r.counts]
             + [str(r.recommended), str(r.present), score_text(r.rate), "是" if r.reached else "否",
                score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
-    b.grid(cols, rows)
+    b.grid(cols, rows, head=head, styles=spans)
     return b.render(out, notes=data.notes)
 
 

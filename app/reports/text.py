@@ -26,6 +26,7 @@ from .fonts import FontChain
 
 CANNOT_START = set("，。、；：？！）］｝〕〉》」』】〗〙〛”’…—·%‰℃,.;:?!)]}>～")
 CANNOT_END = set("（［｛〔〈《「『【〖〘〚“‘([{<")
+UNITS = set("年月日天人张页条名岁个分号轮次位")
 
 
 class Terms:
@@ -65,6 +66,8 @@ def tokens(text: str, terms: Terms = NO_TERMS) -> list[str]:
             j = i
             while j < n and _latin(text[j]) and (j == i or text[j - 1] != ","):
                 j += 1
+            if j < n and text[j] in UNITS and text[j - 1].isdigit() and not (terms.by_first and terms.at(text, j)):
+                j += 1                          # 7天, 2026年, 第3轮: a number keeps its unit (not a name's 张)
             tok = text[i:j]
         else:
             tok = ch

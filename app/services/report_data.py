@@ -331,7 +331,7 @@ def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
         used = results.pairs[0].recommendation.weights
         notes.append(f"注：{'、'.join(GROUP_LABELS[g] for g in results.absent_groups)}无人到会，不计入；其余各组权重"
                      f"按比例折算为：{'、'.join(f'{GROUP_LABELS[g]}{percent(w)}' for g, w in used.items())}。")
-    groups = tuple(f"{GROUP_HEADINGS[g]}\n（到会{present.get(g, 0)}人）" for g in GROUPS)
+    groups = tuple(f"{GROUP_HEADINGS[g]}\n（{present.get(g, 0)}人）" for g in GROUPS)   # under 推荐人数（到会人数）
     return d.RecommendationSheet(ctx.header("定岗推荐结果", opts), groups, t, tuple(rows), tuple(notes))
 
 

@@ -69,7 +69,7 @@ def _col(key: str, header: str, aliases: str, kind: str, hint: str, width: int =
 
 
 _MONTH_OK = "可只写到月"
-_ROTATION = "交流轮岗审查和统计用（暂行办法第七条至第十条），可空；"
+_ROTATION = "可空；"
 ROTATION_COLUMNS: tuple[RosterColumn, ...] = (
     _col("speciality", "专业类别", "专业类别 专业类 所学专业类别 文凭专业类别", "choice",
          _ROTATION + "文凭记载的专业：经济类（含经济、会计、统计、财政）、法律类、其它类", 10, SPECIALITIES),
@@ -203,6 +203,12 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
                 cell.number_format = "@"
     finish_sheet(ws, len(cols), landscape=True, last_row=FIRST_DATA_ROW + len(people) - 1)
     ws.freeze_panes = "C3"   # header, 编号 and 姓名 stay in view
+    # Printed across several landscape pages at a readable size (32 columns on one page were 2 mm each),
+    # 编号 and 姓名 and the header repeated on every page.
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 70
+    ws.print_title_cols = "A:B"
+    ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")   # on the first page, not mid-way
     page_frame(ws, "", TITLE, "", False)
     for c, col in enumerate(cols, start=1):
         dim = ws.column_dimensions[get_column_letter(c)]
@@ -212,6 +218,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
 
 
 _NOTES = (
+    "专业类别至暂缓情形九列供交流轮岗审查（暂行办法第七条至第十条）和轮岗交流人员统计用，不填不影响竞争轮岗的计分。",
     "表头上方可以有标题行，表头须在前 10 行内；列的顺序不限，其他列（如“序号”“备注”）不读取。",
     "同名的人可以有多个，但编号不能重复。分数写到方案规定的小数位（默认 1 位），0–100。",
     f"日期可写 {DATE_FORMS}。写成数字的 1985.1 按“1985年10月”读（Excel 把 1985.10 存成 1985.1），"

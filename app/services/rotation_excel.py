@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..reports.rotation import LIST_SIGNERS, STATISTICS_SIGNERS, RotationList, RotationStatisticsSheet
+from ..reports.rotation import LIST_SIGNERS, SHORT_TITLES, STATISTICS_SIGNERS, RotationList, RotationStatisticsSheet
 from .results_excel import (BORDER, FIRST_DATA_ROW, HEADER_FILL, HEADER_FONT, TITLE_FONT, finish_sheet,
                             fit_row_heights, mark_draft, page_frame, put_note, signature_row, start_sheet)
 
@@ -106,7 +106,7 @@ def write_rotation_statistics(path: str | Path, data: RotationStatisticsSheet) -
         for k, (name, n) in enumerate(rows):
             if k:
                 head(2, col + k, None)
-            head(3, col + k, name)
+            head(3, col + k, SHORT_TITLES.get(name, name))     # broken as on the PDF: 科长 / （主任）
             cell = ws.cell(4, col + k, n)
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center")

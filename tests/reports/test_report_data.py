@@ -122,7 +122,7 @@ def test_speech_follows_the_drawn_order(store):
 def test_recommendation_counts_rate_and_score(store):
     publish(store)
     sheet = data(store, "定岗推荐结果")
-    assert sheet.groups[0] == "局领导\n（到会5人）"
+    assert sheet.groups[0] == "局领导\n（5人）"
     row = next(r for r in sheet.rows if r.person_id == "1001" and r.post == "办公室科长")
     assert (row.counts, row.recommended, row.present, row.rate, row.reached, row.score, row.eligible) == (
         (4, 30, 6, 8), 48, 63, D("0.762"), True, D("77.250"), "是")

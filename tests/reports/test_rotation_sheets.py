@@ -91,7 +91,7 @@ def test_from_a_store_as_pdf_and_excel(campaign, tmp_path):  # noqa: F811 - the 
     build_xlsx(campaign, "机关轮岗交流人员统计表", out, as_of=AS_OF, printed="2026-12-01 10:00")
     wb = load_workbook(out)
     counts = wb["统计表"]
-    assert [c.value for c in counts[3]][:4] == [None, "科长（主任）", "副科长", "一般干部"]
+    assert [c.value for c in counts[3]][:4] == [None, "科长\n（主任）", "副科长", "一般\n干部"]
     assert [c.value for c in counts[4]][:8] == [3, 1, 0, 2, 1, 1, 0, 1]
     assert "草稿" in counts["A1"].value
     people = wb["轮岗交流人员"]
