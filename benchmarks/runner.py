@@ -392,7 +392,7 @@ def _versus_base(key: str, what: str, c: dict) -> Row:
     return Row(key, f"{what}, a page, against commit {c['rev']} (before issue 15), interleaved",
                f"median {wall:.1f} ms a page (CPU {cpu:.1f} ms)",
                f"≤ {c['rev']}: {base_wall:.1f} ms a page (CPU {base_cpu:.1f} ms)", wall <= base_wall and cpu <= base_cpu,
-               [f"{key}: this version {_per_page(c, 'now')}; commit {c['rev']} {_per_page(c, 'base')}; "
+               [f"this version {_per_page(c, 'now')}; commit {c['rev']} {_per_page(c, 'base')}; "
                 f"{len(c['now'])} rounds of each, one after the other, each in a fresh interpreter"])
 
 
@@ -400,7 +400,7 @@ def _rows_ballots(f: dict) -> list[Row]:
     per_page = _median(f["per_page"])
     what = f"定岗推荐票 PDF, {f['candidates']} candidates, {f['ballots']} ballots"
     rows = [Row("ballots", f"{what} ({f['pages']} pages)", f"median {per_page:.1f} ms a page", details=[
-        f"ballots: {fmt(_median(f['times']))} a run, {f['mib']:.1f} MiB of PDF, peak memory {f['peak_mib']:.0f} MiB"])]
+        f"{fmt(_median(f['times']))} a run, {f['mib']:.1f} MiB of PDF, peak memory {f['peak_mib']:.0f} MiB"])]
     if "compare" in f:
         rows.append(_versus_base("ballots_vs_base", what, f["compare"]))
     return rows

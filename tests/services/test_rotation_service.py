@@ -142,3 +142,29 @@ def test_the_counts_by_age_education_speciality_and_kind_of_post(campaign):
     assert stats.by_speciality == (("经济类", 1), ("法律类", 1), ("其它类", 0), ("未填写", 1), ("合计", 3))
     assert stats.by_post_kind == (("人财物管理", 1), ("项目经费审批", 0), ("证牌照核发", 0), ("执法监督监察", 1),
                                   ("其它", 0), ("未填写", 1), ("合计", 3))
+
+
+def test_the_campaign_file_carries_the_rotation_columns_and_refuses_bad_ones(tmp_path):
+    import json
+
+    from app.core.campaign import CampaignError
+    from app.services.campaign_io import check_campaign_file, export_campaign, import_campaign
+    from app.services.store import Store
+    store = make_store(tmp_path)
+    save_person(store, replace(LEADER, speciality="法律类", duties="审计", units_served=3, unit_start="2012-05"))
+    doc = export_campaign(store)
+    zhang = next(p for p in doc["people"] if p["id"] == "1001")
+    assert {k: zhang.get(k) for k in ("speciality", "bureau_leader", "leader_rank", "duties", "units_served",
+                                     "unit_start")} == {"speciality": "法律类", "bureau_leader": True,
+                                                        "leader_rank": "正职", "duties": "审计", "units_served": 3,
+                                                        "unit_start": "2012-05"}
+    assert "reserve_cadre" not in zhang and "exemption" not in zhang     # not recorded: not written
+    again = Store.create(tmp_path / "again.db", title="t", unit="u", supervisor_password="jd2026", operator="王敏")
+    import_campaign(again, json.loads(json.dumps(doc)))
+    assert {p.id: p for p, _ in list_people(again)}["1001"].duties == "审计"
+    zhang.update(speciality="理工类", units_served="3", bureau_leader="是")
+    with pytest.raises(CampaignError) as err:
+        check_campaign_file(doc)
+    text = "\n".join(err.value.problems)
+    assert "speciality: “理工类” 不是 经济类、法律类、其它类 之一" in text
+    assert ".units_served: “3” 须为 1 至 99 的整数" in text and ".bureau_leader: “是” 须为 true 或 false" in text
