@@ -365,21 +365,15 @@ class PrintDialog(QDialog):
         return path
 
     def save_pdf(self) -> str | None:
-        if self.pdf is None:
-            return None
-        path = self.ask_save_path(self.default_path())
-        if not path:
-            return None
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
+        return self._save(self.ask_save_path, ".pdf", lambda path: self._write_pdf(path))
+
+    def _write_pdf(self, path: str) -> bool:
         try:
             Path(path).write_bytes(self.pdf)
         except OSError as exc:
             self.show_status(f"{path}：无法写入（{exc.strerror or exc}）", error=True)
-            return None
-        self.show_status(f"已保存 {path}")
-        self.bench.info(f"已保存“{self.pdf_title}” {path}")
-        return path
+            return False
+        return True
 
     def ask_xlsx_path(self, default: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "另存为 Excel", default, "Excel 工作簿 (*.xlsx)")
@@ -387,15 +381,23 @@ class PrintDialog(QDialog):
 
     def save_xlsx(self) -> str | None:
         """The previewed document as Excel, built from the same options (a 交流轮岗 document)."""
+        def write(path: str) -> bool:
+            if self.bench.run(write_sheet_xlsx, self.pdf_title, path, **self.options()) is FAILED:
+                self.show_status(f"无法保存 {path}", error=True)
+                return False
+            return True
+        return self._save(self.ask_xlsx_path, ".xlsx", write)
+
+    def _save(self, ask: Any, suffix: str, write: Any) -> str | None:
+        """Ask where (the default beside the campaign file), add the suffix, write; the path, or None."""
         if self.pdf is None:
             return None
-        path = self.ask_xlsx_path(str(Path(self.default_path()).with_suffix(".xlsx")))
+        path = ask(str(Path(self.default_path()).with_suffix(suffix)))
         if not path:
             return None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        if self.bench.run(write_sheet_xlsx, self.pdf_title, path, **self.options()) is FAILED:
-            self.show_status(f"无法保存 {path}", error=True)
+        if not path.lower().endswith(suffix):
+            path += suffix
+        if not write(path):
             return None
         self.show_status(f"已保存 {path}")
         self.bench.info(f"已保存“{self.pdf_title}” {path}")
