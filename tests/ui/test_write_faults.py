@@ -104,3 +104,12 @@ def test_a_real_full_disk(qtbot, tmp_path, qapp):
             assert store.verify().ok
         finally:
             store.close()
+
+
+def test_enter_on_an_unsaved_score_tries_again(qtbot, tab, bench):
+    go(tab, ZHANGMING, 4)
+    with failing_writes(bench.store):
+        type_score(qtbot, tab, "88.5")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)                     # no editor: Enter retries the typed text
+    assert str(stored(bench, "1001", "J04")) == "88.5"
+    assert tab.view.currentIndex().column() == judge_col(tab, 5)   # saved: the cursor moves on as usual
