@@ -21,16 +21,29 @@ LOCKED = "database is locked"
 
 
 @contextmanager
-def failing_writes(store, message: str = DISK_FULL) -> Iterator[None]:
-    """While inside, every INSERT/UPDATE/DELETE of ``store`` raises ``sqlite3.OperationalError(message)``."""
+def _failing(store, kinds: tuple[str, ...], message: str) -> Iterator[None]:
     def before(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        if statement.lstrip()[:6].upper() in kinds:
             raise sqlite3.OperationalError(message)
     event.listen(store.engine, "before_cursor_execute", before)
     try:
         yield
     finally:
         event.remove(store.engine, "before_cursor_execute", before)
+
+
+def failing_writes(store, message: str = DISK_FULL):
+    """While inside, every INSERT/UPDATE/DELETE of ``store`` raises ``sqlite3.OperationalError(message)``."""
+    return _failing(store, ("INSERT", "UPDATE", "DELETE"), message)
+
+
+DISK_IO = "disk I/O error"
+
+
+def failing_reads(store, message: str = DISK_IO):
+    """While inside, every SELECT of ``store`` raises ``sqlite3.OperationalError(message)`` (the file
+    gone with its USB stick, the server away): a screen must say it cannot redraw, not fall over."""
+    return _failing(store, ("SELECT",), message)
 
 
 def can_mount() -> bool:

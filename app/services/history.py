@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..core.scheme import GROUP_LABELS
 from ..models import audit
-from ..models.schema import AUDITED, AuditLog, Ballot, Judge, Person, Post, Presence, RecCount
+from ..models.schema import AUDITED, AuditLog, Ballot, Draw, Judge, Person, Post, Presence, RecCount
 from .stages import require_editable
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
@@ -46,6 +46,10 @@ FLAG_OF: dict[str, Changed] = {
     "selection_placements": Changed.SELECTION,
 }
 META_STAGE_PREFIXES = {"ballots_": "recommendation"}
+META_FLAGS = {"ballots_": Changed.BALLOTS, "selection_": Changed.SELECTION, "projector": Changed.PROJECTOR,
+              "double_entry": Changed.SPEECH}
+"""What a ``meta`` row's change redraws, by key prefix (other keys: the settings, SCHEME)."""
+SELECTION_TABLES = frozenset({"selection_choices", "selection_picks", "selection_placements"})
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,12 @@ def describe_entity(session: Session, entity: str) -> str:
     if table == "presence":
         return f"{GROUP_LABELS.get(parts[0], parts[0])}到会人数"
     if table == "ballots":
-        return f"第 {parts[0]} 张选票"
+        from .ballots import describe_ballot
+        return describe_ballot(session, int(parts[0]))
+    if table == "meta":
+        return _describe_meta(parts[0])
+    if table == "selection_placements":
+        return f"{name(parts[0])} 领导组安排"
     if table == "people":
         return f"人员 {parts[0]} {name(parts[0])}"
     if table == "posts":
@@ -119,7 +128,27 @@ def describe_entity(session: Session, entity: str) -> str:
     if table == "judges":
         judge = session.get(Judge, parts[0])
         return f"评委 {judge.name if judge else parts[0]}"
+    if table == "draws":
+        draw = session.get(Draw, int(parts[0]))
+        return f"{draw.meeting if draw else ''}抽签（记录 {parts[0]}）"
+    if table == "meta" and parts[0] == "declarations_published_round":
+        return "报岗公布"
     return entity
+
+
+def _describe_meta(key: str) -> str:
+    from .ballot_checks import KIND_LABELS
+    kind, _, group = key.partition(":")
+    if kind.startswith("ballots_") and kind[len("ballots_"):] in KIND_LABELS:
+        return f"{GROUP_LABELS.get(group, group)}{KIND_LABELS[kind[len('ballots_'):]]}票数"
+    return {"selection_round": "双向选择的当前轮次", "selection_staff_end": "科员定岗的结束轮次",
+            "projector": "大屏画面", "double_entry": "双录入模式"}.get(key, key)
+
+
+def _flag(table: str, parts: list[str]) -> Changed:
+    if table == "meta":
+        return next((flag for prefix, flag in META_FLAGS.items() if parts[0].startswith(prefix)), Changed.SCHEME)
+    return FLAG_OF.get(table, Changed.ALL)
 
 
 def shown_value(state: str | None) -> str:
@@ -133,24 +162,45 @@ def shown_value(state: str | None) -> str:
     return "已改动"
 
 
+def last_change(session: Session, entity: str, after_seq: int = 0, until_seq: int | None = None) -> AuditLog | None:
+    """The last logged write of ``entity`` after ``after_seq`` (and up to ``until_seq``)."""
+    query = select(AuditLog).where(AuditLog.entity == entity, AuditLog.seq > after_seq)
+    if until_seq is not None:
+        query = query.where(AuditLog.seq <= until_seq)
+    return session.execute(query.order_by(AuditLog.seq.desc()).limit(1)).scalar_one_or_none()
+
+
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return at
+
+
+def who_when(log: AuditLog) -> str:
+    """``李强 于 10:02``: who wrote a log row and when (local time)."""
+    return f"{log.operator} 于 {_local_time(log.at)}"
+
+
 def changed_since(session: Session, entity: str, after_seq: int, *, wanted: str | None = None,
                   until_seq: int | None = None) -> str:
     """The conflict message: who changed ``entity`` after ``after_seq`` (and up to ``until_seq``), when,
     and what it is now."""
-    query = select(AuditLog).where(AuditLog.entity == entity, AuditLog.seq > after_seq)
-    if until_seq is not None:
-        query = query.where(AuditLog.seq <= until_seq)
-    last = session.execute(query.order_by(AuditLog.seq.desc()).limit(1)).scalar_one_or_none()
+    last = last_change(session, entity, after_seq, until_seq)
     what = describe_entity(session, entity)
     if last is None:        # changed behind the log: verify will name it
         return f"{what} 已被改动，您的操作未执行；请刷新（Ctrl+R）"
-    try:
-        when = datetime.fromisoformat(last.at).astimezone().strftime("%H:%M")
-    except ValueError:
-        when = last.at
-    now = shown_value(last.new)
+    # A person's or a post's row has no one value to quote (its name is not what changed): say 修改.
+    now = "已改动" if entity.partition(":")[0] in ("people", "posts") else shown_value(last.new)
+    change = "删除" if last.new is None and last.old is not None else "修改" if now == "已改动" else f"改为 {now}"
     mine = f"，您的 {wanted} 未写入" if wanted else "，未覆盖"
-    return f"{what} 已被 {last.operator} 于 {when} 改为 {now}{mine}；请核对后再录入"
+    return f"{what} 已被 {who_when(last)} {change}{mine}；请核对后再录入"
+
+
+def last_writer(session: Session, entity: str) -> tuple[str, str]:
+    """Who last changed ``entity`` (the audit log's operator) and at what time (HH:MM)."""
+    last = last_change(session, entity)
+    return ("其他录入人", "") if last is None else (last.operator, _local_time(last.at))
 
 
 def conflict(session: Session, obj: Any, *, wanted: str | None = None) -> ConflictError:
@@ -177,6 +227,17 @@ def _restore(session: Session, model: Any, current: Any | None, pk: Any, state: 
         for key, value in values.items():
             if getattr(current, key) != value:
                 setattr(current, key, value)
+
+
+def _guard(session: Session, table: str, parts: list[str]) -> None:
+    """What an edit of these rows must respect beyond the stage lock, an undo respects too: a published
+    报岗 round is frozen (§九); the scheme is frozen while any stage is locked or published."""
+    if table == "declarations":
+        from .declaration_rounds import require_round_open
+        require_round_open(session, int(parts[1]))
+    elif table == "scheme":
+        from .scheme import require_scheme_editable
+        require_scheme_editable(session)
 
 
 def _check_ballot_valid_again(session: Session, ballot: Ballot) -> None:
@@ -216,6 +277,7 @@ def revert(store: Store, step: Step, *, verb: str = "撤销") -> Wrote:
             stage = _stage_of(table, parts)
             if stage:
                 require_editable(s, stage)
+            _guard(s, table, parts)
             pk = _primary_key(model, parts)
             current = s.get(model, pk)
             if _state(current) != row.new:
@@ -224,7 +286,13 @@ def revert(store: Store, step: Step, *, verb: str = "撤销") -> Wrote:
             s.flush()
             if model is Ballot:
                 _check_ballot_valid_again(s, s.get(model, pk))
-            changes |= FLAG_OF.get(table, Changed.ALL)
+            changes |= _flag(table, parts)
+        if changes & Changed.SELECTION:
+            # The generic write-back keeps each row as it was, but not the selection's own rules
+            # (declarations close when a phase starts, a move only in its open round, §十五/§十六 on
+            # replay): the selection service checks the state it leaves, or the revert is refused.
+            from .selection import check_revert
+            check_revert(store, s, [(r.entity, r.old, r.new) for r in rows], verb=verb, label=step.label)
     return Wrote(changes, label=step.label, seq=store.last_write)
 
 

@@ -18,7 +18,7 @@ from ..models import audit
 from ..models.schema import BlindEntry, Judge, Person, RecCount, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
-from .store import Changed, ConflictError, Store, StoreError, Wrote
+from .store import Changed, Store, StoreError, Wrote
 
 JUDGE_GROUPS = ("leaders", "unit_heads", "county_chiefs")
 
@@ -58,27 +58,58 @@ def normalise(scheme: Scheme, item: str, raw: object, person_scores: dict[str, s
     raise StoreError(f"未知的录入项 {item}")
 
 
+def _over_parts(item: str, mine: dict[str, str]) -> str | None:
+    """A total typed over parts, or a dimension score over grade counts, would not count (parts beat a
+    total, :func:`app.services.exam_grid.as_entered`): refused, saying where to type instead."""
+    if item == "exam" and any(i.startswith("exam:") for i in mine):
+        return "考试已按分项（行测、申论、公共基础）录入，总分由分项相加；请切换到“分项”录入后修改"
+    if item.startswith("dem:") and any(i.startswith(f"grade:{item[4:]}:") for i in mine):
+        return "该项已按等次票数录入；请切换到“等次票数”录入后修改"
+    return None
+
+
+def _exam_wrote(store: Store, s, person: Person, item: str, row: Score | None, label: str) -> Wrote:
+    from .exam_grid import row_in
+    s.flush()
+    return Wrote(Changed.SCORES, label=label, entity=f"scores:{person.id}|{item}",
+                 value=row.value if row is not None else None, version=row.version if row is not None else 0,
+                 result=row_in(store, s, person.id))
+
+
 def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_version: int | None = None,
-              reason: str | None = None) -> Changed:
-    """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored."""
+              reason: str | None = None) -> Wrote:
+    """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored.
+    ``expected_version`` is the version the clerk saw (0 = empty): when another laptop changed the value
+    since, :class:`ConflictError` names who, and nothing is written. Returns the stored value and the
+    person's row as the 考试与测评 grid shows it (:mod:`app.services.exam_grid`)."""
     with store.write(reason) as s:
         scheme = store.scheme_in(s)
         require_editable(s, "exam")
         person = s.get(Person, person_id)
         if person is None:
             raise StoreError(f"没有编号为 {person_id} 的人员")
+        what = f"{person.name}（{person_id}）{item_label(item)}"
         mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
         try:
             value = normalise(scheme, item, raw, mine)
         except ScoreError as err:
-            raise StoreError(f"{person.name}（{person_id}）{item_label(item)}：{err}") from None
+            raise StoreError(f"{what}：{err}") from None
+        refused = _over_parts(item, mine)
+        if refused:
+            raise StoreError(f"{what}：{refused}")
         existing = s.get(Score, (person_id, item))
-        if existing is not None and existing.value != value:
+        if expected_version is not None and (existing.version if existing is not None else 0) != expected_version:
+            from .history import conflict
+            raise conflict(s, f"scores:{person_id}|{item}", wanted=value)
+        if existing is not None and Decimal(existing.value) == Decimal(value):      # unchanged: nothing to write
+            return replace(_exam_wrote(store, s, person, item, existing, f"{what}：{existing.value}"),
+                           changes=Changed.NONE)
+        if existing is not None:
             need_reason_to_change_confirmed(existing, s)
-        put(s, Score, {"person_id": person_id, "item": item},
-            {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None}
-            if existing is None or existing.value != value else {}, expected_version)
-    return Changed.SCORES
+        row, _ = put(s, Score, {"person_id": person_id, "item": item},
+                     {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None})
+        wrote = _exam_wrote(store, s, person, item, row, f"{what}：{value}")
+    return _with_seq(store, wrote)
 
 
 @dataclass(frozen=True)
@@ -102,17 +133,25 @@ def list_scores(store: Store, prefix: str = "") -> dict[str, dict[str, Entry]]:
 
 
 def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None,
-                expected_version: int | None = None) -> Changed:
+                expected_version: int | None = None) -> Wrote:
     """Remove one value; ``expected_version`` as for :func:`set_score` (0 = the clerk saw it empty)."""
     with store.write(reason) as s:
         require_editable(s, "exam")
+        person = s.get(Person, person_id)
+        if person is None:
+            raise StoreError(f"没有编号为 {person_id} 的人员")
         row = s.get(Score, (person_id, item))
         if expected_version is not None and (row.version if row is not None else 0) != expected_version:
-            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
-        if row is not None:
-            need_reason_to_change_confirmed(row, s)
-            s.delete(row)
-    return Changed.SCORES
+            from .history import conflict
+            raise conflict(s, f"scores:{person_id}|{item}")
+        what = f"清除 {person.name}（{person_id}）{item_label(item)}"
+        if row is None:
+            return replace(_exam_wrote(store, s, person, item, None, what), changes=Changed.NONE)
+        what += f"（原 {row.value}）"
+        need_reason_to_change_confirmed(row, s)
+        s.delete(row)
+        wrote = _exam_wrote(store, s, person, item, None, what)
+    return _with_seq(store, wrote)
 
 
 # --- 竞岗演讲 -------------------------------------------------------------------------------------

@@ -136,7 +136,10 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle(WALL_TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)   # closing the main window ends the program
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Opening the wall never takes the keyboard from the clerk (one screen, duplicate mode): the
+        # main window stays active; the wall takes keys only when clicked.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.resize(1280, 720)
         self.feed.updated.connect(self._on_updated)
         self.feed.paged.connect(self.update)
@@ -168,7 +171,7 @@ class ProjectorWindow(QWidget):
         return self.renderer.texts()
 
     def set_blackout(self, on: bool) -> None:
-        self.bench.run(service.set_blackout, on)
+        self.bench.run(service.set_blackout, on, what="大屏" + ("黑屏 " if on else "恢复显示 "))
 
     def _on_updated(self) -> None:
         if self.isVisible():
@@ -304,8 +307,8 @@ class ProjectorControls(QObject):
                                checkable=True)
             mgroup.addAction(act)
             self.meeting_actions[meeting] = act
-        self._action(menu, "下一位演讲人", lambda: self.bench.run(service.step_speaker, 1), NEXT_SPEAKER_KEY)
-        self._action(menu, "上一位演讲人", lambda: self.bench.run(service.step_speaker, -1), PREV_SPEAKER_KEY)
+        self._action(menu, "下一位演讲人", lambda: self.step_speaker(1), NEXT_SPEAKER_KEY)
+        self._action(menu, "上一位演讲人", lambda: self.step_speaker(-1), PREV_SPEAKER_KEY)
         self._action(menu, "大屏翻页", lambda: self.feed.next_page(1), NEXT_PAGE_KEY)
         menu.addSeparator()
         self.blackout_action = self._action(menu, "黑屏（大屏上按 B 亦可）", self.toggle_blackout, BLACKOUT_KEY,
@@ -320,19 +323,37 @@ class ProjectorControls(QObject):
         act.setCheckable(checkable)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
+            # F5, Ctrl+1…6, F7, F8, F9 work from the main window and from the wall alike.
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
 
     # -- actions --------------------------------------------------------------------------------------
 
+    # Every action is a logged write answered with the new state (Changed.PROJECTOR: no tab redraws);
+    # one that cannot be saved says why, naming the action, and the menu shows what the wall still shows.
+
     def show_scene(self, scene: str, **options: Any) -> None:
-        if self.bench.run(service.set_projector_scene, scene, **options) is not FAILED:
-            self.bench.info(f"大屏：{SCENE_LABELS[scene]}")
+        what = f"大屏切换到“{SCENE_LABELS[scene]}”" + (f"（{options['meeting']}）" if options.get("meeting") else "") + " "
+        result = self.bench.run(service.set_projector_scene, scene, initiator=self, what=what, **options)
+        if result is not FAILED:
+            self.bench.info(result.label or f"大屏：{SCENE_LABELS[scene]}")
         self._sync()
 
     def toggle_blackout(self) -> None:
-        self.bench.run(service.set_blackout, not self.feed.state.blackout)
+        on = not self.feed.state.blackout
+        result = self.bench.run(service.set_blackout, on, initiator=self, what="大屏" + ("黑屏 " if on else "恢复显示 "))
+        if result is not FAILED:
+            self.bench.info(result.label)
+        self._sync()
+
+    def step_speaker(self, step: int) -> None:
+        """F8 / Shift+F8: the next or previous speaker after the one the wall shows here."""
+        result = self.bench.run(service.step_speaker, step, initiator=self, seen=self.feed.state.speaker,
+                                what=f"大屏{'下' if step > 0 else '上'}一位演讲人 ")
+        if result is not FAILED:
+            self.bench.info(result.label)
         self._sync()
 
     def open_wall(self) -> ProjectorWindow:
@@ -341,7 +362,11 @@ class ProjectorControls(QObject):
             self.wall.closed.connect(self._sync)
         self.feed.reload()            # from the stored data: what a restart would show
         self.wall.show_on(self.screen)
-        self.dock.show()
+        # The clerk keeps typing in the main window; on one screen it stays in front of the wall
+        # (the preview dock is opened from the menu only: at 1366×768 it would squeeze the tables).
+        if self.wall.screen() is self.window.screen():
+            self.window.raise_()
+        self.window.activateWindow()
         self._sync()
         return self.wall
 

@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from ..services import history
 from ..services.history import Step
-from ..services.store import Changed, ConflictError, Store, StorageError, StoreError, Wrote
+from ..services.store import Changed, ConflictError, LockedError, Store, StorageError, StoreError, Wrote
 
 
 class _Failed:
@@ -294,4 +294,6 @@ def failure_cause(err: StoreError | None) -> str:
         return err.cause
     if isinstance(err, ConflictError):
         return "已被其他录入人修改"
+    if isinstance(err, LockedError):
+        return "本阶段已锁定，未保存"
     return "输入有误，未保存"
