@@ -168,3 +168,18 @@ def test_the_campaign_file_carries_the_rotation_columns_and_refuses_bad_ones(tmp
     text = "\n".join(err.value.problems)
     assert "speciality: “理工类” 不是 经济类、法律类、其它类 之一" in text
     assert ".units_served: “3” 须为 1 至 99 的整数" in text and ".bureau_leader: “是” 须为 true 或 false" in text
+
+
+def test_the_person_dialogs_rotation_fields_are_read_and_checked():
+    from app.services.roster_form import person_from_form
+    fields = {"id": "1001", "name": "张明", "rank": "正科实职", "category": "原任科长", "speciality": "经济类",
+              "leader_rank": "正职", "unit_start": "2012.03", "units_served": "2", "duties": "财务，人事",
+              "exemption": ""}
+    person, problems = person_from_form(fields, no_rotation=False, decimals=1, bureau_leader=True)
+    assert problems == []
+    assert (person.duties, person.unit_start, person.units_served, person.exemption) == ("人事、财务", "2012-03", 2, None)
+    _, problems = person_from_form(dict(fields, duties="财务、打牌", unit_start="2012.13"), no_rotation=False,
+                                   decimals=1, bureau_leader=False)
+    assert "本单位工作时间: “2012.13” 不是日期（可写 1985-03-01、1985.03 或 1985年3月）" in problems
+    assert any(p.startswith("负责工作: “打牌” 不是") for p in problems)
+    assert "领导职务: 填了“正职”，但未标为局管领导干部" in problems
