@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Sequence, TextIO
 
 from .core.draw import MEETINGS
-from .reports import FORM, SHEET, SHEETS
+from .reports import FORM, ROTATION, SHEET, SHEETS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -26,11 +26,13 @@ EXIT_BAD_INPUT = 2
 def sheet_list() -> str:
     """The ``--help`` text listing every sheet and form by its Chinese title."""
     lines = []
-    for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）：")):
+    for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）："),
+                          (ROTATION, "交流轮岗文件（截至某日，--date；--out 以 .xlsx 结尾时输出 Excel）：")):
         lines.append(heading)
         lines += [f"  {title}　{entry.summary}" for title, entry in SHEETS.items() if entry.kind == kind]
     lines.append("")
     lines.append("例：python -m app report 竞岗.db --sheet 综合考评结果 --out 综合考评结果.pdf")
+    lines.append("　　python -m app report 竞岗.db --sheet 交流轮岗对象名单 --date 2026-12-01 --out 交流轮岗对象名单.xlsx")
     return "\n".join(lines)
 
 
@@ -81,11 +83,13 @@ def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
                      help="要打印的表（中文表名，见下）")
-    rep.add_argument("--out", required=True, help="输出的 PDF 文件")
+    rep.add_argument("--out", required=True, help="输出的 PDF 文件；交流轮岗文件以 .xlsx 结尾时输出 Excel")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
     rep.add_argument("--start-date", type=_iso_date, help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
     rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version",
                      help="公示表：张贴版（不印计分人、复核人、监督人签字栏）或存档版（印签字栏，默认）")
+    rep.add_argument("--date", type=_iso_date, dest="as_of",
+                     help="交流轮岗文件：审查截止日期或统计日期 YYYY-MM-DD（默认今天）")
     rep.add_argument("--margins", type=_margins, metavar="上,左,右,下",
                      help="页边距（毫米），默认 37,28,26,35（GB/T 9704-2012）")
     rep.add_argument("--round", type=_positive, dest="round_no",
@@ -126,11 +130,11 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
                phase: str | None = None, font: str | None = None, printed: str | None = None,
                print_counts: dict[str, int] | None = None, unnumbered: bool = False,
                version: str = "filed", margins: tuple[float, float, float, float] | None = None,
-               role_fonts: dict[str, str] | None = None,
+               role_fonts: dict[str, str] | None = None, as_of: date | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
     from .reports import fonts, render
-    from .services.report_data import sheet_data
+    from .services.report_data import build_xlsx, sheet_data
     from .services.store import Store, StoreError
     if sheet not in SHEETS:
         print(f"没有“{sheet}”这张表；可打印：{'、'.join(SHEETS)}", file=stderr)
@@ -146,10 +150,15 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
     try:
-        numbered = {} if sheet != "定岗推荐票" else {"numbered": not unnumbered, "print_counts": print_counts}
-        data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
-                          copies=copies, phase=phase, printed=printed, version=version, margins=margins, **numbered)
-        render(sheet, data, out)
+        options = dict(start_date=start_date, draft=draft, round_no=round_no, meeting=meeting, copies=copies,
+                       phase=phase, printed=printed, version=version, margins=margins, as_of=as_of)
+        if sheet == "定岗推荐票":              # SPEC §10: numbered at the first print (--unnumbered: not)
+            options.update(numbered=not unnumbered, print_counts=print_counts)
+        if str(out).lower().endswith(".xlsx"):
+            data = build_xlsx(store, sheet, out, **options)
+        else:
+            data = sheet_data(store, sheet, **options)
+            render(sheet, data, out)
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
@@ -166,7 +175,7 @@ def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
                       round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
                       print_counts=args.print_counts, unnumbered=args.unnumbered,
-                      font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins,
+                      font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins, as_of=args.as_of,
                       role_fonts={"title": args.font_title, "body": args.font_body, "table": args.font_table})
 
 

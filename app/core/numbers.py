@@ -46,6 +46,9 @@ def format_score(value: Decimal | None) -> str | None:
     """A published score as text with exactly three decimals; ``None`` stays ``None``."""
     if value is None:
         return None
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -PLACES and value.is_finite() \
+            and not value.is_signed():
+        return f"{value:.{PLACES}f}"    # already three decimals (as published): nothing to round
     return f"{round_score(value):.{PLACES}f}"
 
 

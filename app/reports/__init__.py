@@ -18,16 +18,17 @@ from typing import Any, Callable
 
 from . import count as cnt         # dataclasses only; ReportLab is imported by its builders
 from . import data as d
+from . import rotation as rot       # dataclasses only, likewise
 from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
-SHEET, FORM = "sheet", "form"
+SHEET, FORM, ROTATION = "sheet", "form", "rotation"   # 公示, 会议用表, 交流轮岗文件 (as of a date, not 公示)
 
 
 @dataclass(frozen=True)
 class Entry:
     builder: Callable[..., bytes]   # builder(data, out=None) → PDF bytes (also written to ``out``)
     needs: tuple[str, ...]          # stages that must be published before a 公示 sheet prints (else draft)
-    kind: str                       # SHEET (公示, from published data) or FORM (blank, for the meeting)
+    kind: str                       # SHEET (公示, from published data), FORM (blank, for the meeting) or ROTATION
     slug: str                       # ASCII file-name stem (screenshots, default output names)
     data: type                      # the dataclass the builder takes
     summary: str = ""               # one line for ``--help``
@@ -78,6 +79,12 @@ SHEETS: dict[str, Entry] = {
                       sel.SelectionSheet, "各科室定岗人员及确定方式，领导组安排、回原编制单位、空缺"),
     "双向选择确认表": Entry(_lazy("selection", "selection_forms"), (), FORM, "selection-form", sel.SelectionForms,
                        "每轮一张：科室、科长、拟选人员、科长和本人签字（--round 第几轮，默认第1轮）"),
+    # 交流轮岗 (暂行办法 第七条–第十条; the county speech's statistics): work documents as of a date (--date).
+    "交流轮岗对象名单": Entry(_lazy("rotation", "rotation_list"), (), ROTATION, "rotation-list", rot.RotationList,
+                       "截至某日应交流、轮岗的人员及所依条款，可不交流或暂缓的人员及原因"),
+    "机关轮岗交流人员统计表": Entry(_lazy("rotation", "rotation_statistics_sheet"), ("assignment",), ROTATION,
+                           "rotation-statistics", rot.RotationStatisticsSheet,
+                           "本次轮岗交流到其他科室的人员按任职、年龄、学历、专业、岗位统计"),
 }
 
 

@@ -149,8 +149,10 @@ def last_ballot(store: Store, group: str) -> BallotRef | None:
 
 def _declared(s) -> dict[str, tuple[str, ...]]:
     rounds: dict[str, list[tuple[str, ...]]] = {}
-    for d in s.execute(select(Declaration).order_by(Declaration.person_id, Declaration.round_no)).scalars():
-        rounds.setdefault(d.person_id, []).append(tuple(d.posts.split(",")))
+    # plain columns, no ORM objects: this runs on every saved ballot
+    for person, posts in s.execute(select(Declaration.person_id, Declaration.posts)
+                                   .order_by(Declaration.person_id, Declaration.round_no)):
+        rounds.setdefault(person, []).append(tuple(posts.split(",")))
     return {p: effective_declaration(r) for p, r in rounds.items()}
 
 

@@ -23,6 +23,9 @@ from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 PERSON_FIELDS = ("name", "rank", "category", "gender", "birth", "work_start", "post_start", "political",
                  "education", "identity", "unit", "former_office", "no_rotation")
+ROTATION_FIELDS = ("speciality", "post_kind", "bureau_leader", "leader_rank", "reserve_cadre", "units_served",
+                   "unit_start", "duties", "exemption")   # 交流轮岗 (暂行办法 第七条–第十条, statistics)
+PERSON_FIELDS += ROTATION_FIELDS
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,8 @@ def _as_roster_person(r: Person, scores: dict[str, str]) -> RosterPerson:
         appraisal=tuple(Decimal(a) for a in (r.appraisal_1, r.appraisal_2, r.appraisal_3) if a is not None),
         exam=Decimal(scores["exam"]) if "exam" in scores else None,
         democratic=dem if len(dem) == 5 else None,
+        **{f: getattr(r, f) for f in ROTATION_FIELDS if f not in ("bureau_leader", "reserve_cadre")},
+        bureau_leader=bool(r.bureau_leader), reserve_cadre=bool(r.reserve_cadre),
     )
 
 

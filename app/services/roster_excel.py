@@ -33,7 +33,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.core.campaign import quote
 from app.core.numbers import ScoreError, parse_score
-from app.core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, parse_partial_date
+from app.core.roster import (CATEGORIES, DUTIES, EXEMPTION_LABELS, IDENTITIES, LEADER_RANKS, POST_KINDS, SPECIALITIES,
+                             RosterError, RosterPerson, join_list, parse_partial_date, split_list)
 from app.core.scheme import DIMENSION_LABELS, DIMENSIONS, RANKS, Scheme
 from app.models.schema import Person
 
@@ -56,7 +57,7 @@ class RosterColumn:
     key: str                    # RosterPerson field; "appraisal"; or a 民主测评 dimension (de, neng, …)
     header: str                 # the header the template writes
     aliases: tuple[str, ...]    # headers accepted on import (after removing spaces and （…）)
-    kind: str                   # id, name, text, choice, date, flag, score
+    kind: str                   # id, name, text, choice, date, flag, score, count, list (several choices)
     hint: str
     width: int = 10
     choices: tuple[str, ...] = ()
@@ -68,6 +69,29 @@ def _col(key: str, header: str, aliases: str, kind: str, hint: str, width: int =
 
 
 _MONTH_OK = "可只写到月"
+_ROTATION = "可空；"
+ROTATION_COLUMNS: tuple[RosterColumn, ...] = (
+    _col("speciality", "专业类别", "专业类别 专业类 所学专业类别 文凭专业类别", "choice",
+         _ROTATION + "文凭记载的专业：经济类（含经济、会计、统计、财政）、法律类、其它类", 10, SPECIALITIES),
+    _col("post_kind", "岗位性质", "岗位性质 岗位类别 具体岗位", "choice",
+         _ROTATION + "现岗位：" + "、".join(POST_KINDS) + " 之一", 14, POST_KINDS),
+    _col("bureau_leader", "局管领导干部", "局管领导干部 局管干部 是否局管领导干部", "flag",
+         _ROTATION + "局管领导干部填“是”（第七条）", 8),
+    _col("leader_rank", "领导职务", "领导职务 正副职 正职副职", "choice",
+         _ROTATION + "局管领导干部填正职或副职（第七条（一）：正职满5年、副职满8年）", 8, LEADER_RANKS),
+    _col("unit_start", "本单位工作时间", "本单位工作时间 进入本单位时间 到本单位时间 本单位任职时间", "date",
+         _ROTATION + "在本单位（处室）连续工作起始，" + _MONTH_OK + "（第七条（二））", 12),
+    _col("units_served", "任职单位数", "任职单位数 任职过的单位数 工作过的单位数", "count",
+         _ROTATION + "任职过的单位（处室）个数，含本单位（第七条（三）后备干部）", 8),
+    _col("reserve_cadre", "后备干部", "后备干部 局管后备干部 是否后备干部", "flag",
+         _ROTATION + "局管后备干部填“是”（第七条（三））", 8),
+    _col("duties", "负责工作", "负责工作 分管工作 专职岗位", "list",
+         _ROTATION + "负责的工作或所在专职岗位，可填几项，用“、”隔开：" + "、".join(DUTIES) + "（第七条（一）、第九条（二））",
+         14, DUTIES),
+    _col("exemption", "暂缓情形", "暂缓情形 可不交流情形 不交流原因 暂缓原因", "list",
+         _ROTATION + "可不交流、暂缓交流或可不轮岗的情形，用“、”隔开：" + "、".join(EXEMPTION_LABELS) + "（第八条、第十条）",
+         14, EXEMPTION_LABELS),
+)
 ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
     _col("id", "编号", "编号 人员编号 工号", "id", "每人唯一（同名的人靠编号区分），必填"),
     _col("name", "姓名", "姓名", "name", "必填；姓名中的空格（含全角空格）会被去掉"),
@@ -88,6 +112,7 @@ ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
     _col("exam", "考试", "考试 考试成绩 考试总分 考试分数 笔试 笔试成绩", "score", "考试总分，0–100，可空", 8),
     *(_col(d, x, f"{x} {x}分 民主测评{x} 民主测评{x}分", "score", f"民主测评“{x}”项，0–100；五项全填或全空", 7)
       for d, x in DIMENSION_LABELS.items()),
+    *ROTATION_COLUMNS,    # last: optional, and the columns before them keep their places
 )
 
 _BY_ALIAS = {alias: col for col in ROSTER_COLUMNS for alias in col.aliases}
@@ -140,7 +165,7 @@ def _row_values(person: RosterPerson, cols: Sequence[RosterColumn]) -> list[Any]
         elif col.key in DIMENSIONS:
             out.append(_number(dims.get(col.key)))
         elif col.kind == "flag":
-            out.append("是" if person.no_rotation else "否")
+            out.append("是" if getattr(person, col.key) else "否")
         else:
             value = getattr(person, col.key)
             out.append(_number(value) if col.kind == "score" else value)
@@ -163,10 +188,11 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
         letter = get_column_letter(c)
         if col.kind in ("id", "date"):   # text cells: a typed 1985.10 stays 1985.10, 0012 keeps its zeros
             ws.column_dimensions[letter].number_format = "@"
-        if col.kind in ("choice", "flag"):
+        if col.kind in ("choice", "flag", "list"):
             choices = col.choices or ("是", "否")
+            # a list column offers its values one by one and takes several typed with 、
             dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=f"{col.header}填写有误",
+                                showErrorMessage=col.kind != "list", errorTitle=f"{col.header}填写有误",
                                 error=f"请从下拉列表中选择：{'、'.join(choices)}")
             dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
             ws.add_data_validation(dv)
@@ -177,6 +203,12 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
                 cell.number_format = "@"
     finish_sheet(ws, len(cols), landscape=True, last_row=FIRST_DATA_ROW + len(people) - 1)
     ws.freeze_panes = "C3"   # header, 编号 and 姓名 stay in view
+    # Printed across several landscape pages at a readable size (32 columns on one page were 2 mm each),
+    # 编号 and 姓名 and the header repeated on every page.
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 70
+    ws.print_title_cols = "A:B"
+    ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")   # on the first page, not mid-way
     page_frame(ws, "", TITLE, "", False)
     for c, col in enumerate(cols, start=1):
         dim = ws.column_dimensions[get_column_letter(c)]
@@ -186,6 +218,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
 
 
 _NOTES = (
+    "专业类别至暂缓情形九列供交流轮岗审查（暂行办法第七条至第十条）和轮岗交流人员统计用，不填不影响竞争轮岗的计分。",
     "表头上方可以有标题行，表头须在前 10 行内；列的顺序不限，其他列（如“序号”“备注”）不读取。",
     "同名的人可以有多个，但编号不能重复。分数写到方案规定的小数位（默认 1 位），0–100。",
     f"日期可写 {DATE_FORMS}。写成数字的 1985.1 按“1985年10月”读（Excel 把 1985.10 存成 1985.1），"
@@ -466,7 +499,10 @@ class _SheetReader:
 _BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
 STORED_APPRAISALS = sum(1 for c in Person.__table__.c if c.name.startswith("appraisal_"))   # 考核 the store keeps
 _MAX_LENGTH = {c.key: Person.__table__.c[c.key].type.length for c in ROSTER_COLUMNS
-               if c.kind in ("id", "name", "text", "choice")}   # what the database column holds
+               if c.kind in ("id", "name", "text", "choice", "list")}   # what the database column holds
+# Other ways offices write a choice: the template's word is stored.
+SYNONYMS = {"speciality": {"其它": "其它类", "其他": "其它类", "其他类": "其它类", "经济": "经济类", "法律": "法律类"},
+            "post_kind": {"其他": "其它"}, "duties": {"组织人事": "组织、人事", "财务审计": "财务、审计"}}
 
 
 def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -> Any:
@@ -476,6 +512,8 @@ def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -
         return _date(raw, number_format)
     if spec.kind == "flag":
         return _flag(raw)
+    if spec.kind == "count":
+        return _count(raw, spec)
     if isinstance(raw, bool | date | time | timedelta):   # a shifted column: never a name or a 职级
         what = "逻辑值（TRUE/FALSE）" if isinstance(raw, bool) else "日期或时间"
         raise RosterError(f"{spec.header}不能是{what} “{raw}”（这一列是否错位了？）")
@@ -484,8 +522,11 @@ def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -
         text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text) if spec.kind == "id" else text)
         if not text:
             raise RosterError(f"{spec.header}为空")
+    if spec.kind == "list":
+        return _list(text, spec)
     if spec.kind == "choice":
         text = re.sub(r"\s+", "", text)
+        text = SYNONYMS.get(spec.key, {}).get(text, text)
         if not text and spec.key in ("rank", "category"):
             raise RosterError(f"{spec.header}为空（应为 {'、'.join(spec.choices)} 之一）")
         if text and text not in spec.choices:
@@ -538,6 +579,26 @@ def _date(raw: Any, number_format: str) -> str | None:
                               f"（{whole}年{int(frac)}月请写 {whole}.{int(frac):02d}，最好把单元格设为文本）")
         return parse_partial_date(f"{whole}-{month:02d}")
     return parse_partial_date(raw)
+
+
+def _count(raw: Any, spec: RosterColumn) -> int | None:
+    """A small whole number (任职单位数): 1–99; 2 typed as 2.0 is 2."""
+    if _blank(raw):
+        return None
+    text = _text(raw) if not isinstance(raw, bool) else "?"
+    text = unicodedata.normalize("NFKC", text).removesuffix("个")
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise RosterError(f"{spec.header}应为 1 至 99 的整数（含本单位），不是 {quote(str(raw))}")
+    return int(text)
+
+
+def _list(text: str, spec: RosterColumn) -> str | None:
+    """Several of the column's values, 、-separated, stored in the template's order."""
+    synonyms = SYNONYMS.get(spec.key, {})
+    parts = [x for part in split_list(text) for x in split_list(synonyms.get(part, part))]
+    if bad := [x for x in parts if x not in spec.choices]:
+        raise RosterError(f"{quote('、'.join(bad))} 不是 {'、'.join(spec.choices)} 之一（几项用“、”隔开）")
+    return join_list(parts, spec.choices)
 
 
 def _flag(raw: Any) -> bool:

@@ -136,7 +136,10 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle(WALL_TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)   # closing the main window ends the program
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Opening the wall never takes the keyboard from the clerk (one screen, duplicate mode): the
+        # main window stays active; the wall takes keys only when clicked.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.resize(1280, 720)
         self.feed.updated.connect(self._on_updated)
         self.feed.paged.connect(self.update)
@@ -320,6 +323,8 @@ class ProjectorControls(QObject):
         act.setCheckable(checkable)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
+            # F5, Ctrl+1…6, F7, F8, F9 work from the main window and from the wall alike.
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
@@ -357,7 +362,11 @@ class ProjectorControls(QObject):
             self.wall.closed.connect(self._sync)
         self.feed.reload()            # from the stored data: what a restart would show
         self.wall.show_on(self.screen)
-        self.dock.show()
+        # The clerk keeps typing in the main window; on one screen it stays in front of the wall
+        # (the preview dock is opened from the menu only: at 1366×768 it would squeeze the tables).
+        if self.wall.screen() is self.window.screen():
+            self.window.raise_()
+        self.window.activateWindow()
         self._sync()
         return self.wall
 

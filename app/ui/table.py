@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QPalette, QPen
+from PySide6.QtWidgets import QStyledItemDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -130,13 +132,31 @@ class UnsavedCells:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return text
         if role == Qt.ItemDataRole.BackgroundRole:
-            from PySide6.QtGui import QBrush, QColor
             return QBrush(QColor(UNSAVED_BG))
         if role == Qt.ItemDataRole.ForegroundRole:
-            from PySide6.QtGui import QBrush, QColor
             return QBrush(QColor(UNSAVED_FG))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"未保存：{text}（{cause}）。按 Enter 重试，Del 放弃"
         if role == UNSAVED_ROLE:
             return cause
         return None
+
+
+
+class UnsavedDelegate(QStyledItemDelegate):
+    """Keeps an unsaved cell's red look under the cursor too (a dark red selection and frame): the
+    cursor stays on the cell whose text was not saved."""
+
+    def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt name
+        super().initStyleOption(option, index)
+        if index.data(UNSAVED_ROLE):
+            option.palette.setColor(QPalette.ColorRole.Highlight, QColor(UNSAVED_FG))
+            option.palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+
+    def paint(self, painter: Any, option: Any, index: Any) -> None:
+        super().paint(painter, option, index)
+        if index.data(UNSAVED_ROLE):
+            painter.save()
+            painter.setPen(QPen(QColor(UNSAVED_FG), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()

@@ -38,7 +38,8 @@ def test_columns_are_the_documented_ones_in_order():
     headers = [c.header for c in ROSTER_COLUMNS]
     assert headers == ["编号", "姓名", "性别", "出生时间", "参加工作时间", "任职时间", "政治面貌", "学历", "身份",
                        "编制单位", "职级", "类别", "原科室", "不轮岗", "考核1", "考核2", "考核3", "考试",
-                       "德", "能", "勤", "绩", "廉"]
+                       "德", "能", "勤", "绩", "廉", "专业类别", "岗位性质", "局管领导干部", "领导职务",
+                       "本单位工作时间", "任职单位数", "后备干部", "负责工作", "暂缓情形"]
 
 
 def test_round_trip_roster_excel_roster_is_lossless(tmp_path):

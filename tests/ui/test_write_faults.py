@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from app.services import draws, scores
@@ -104,3 +105,27 @@ def test_a_real_full_disk(qtbot, tmp_path, qapp):
             assert store.verify().ok
         finally:
             store.close()
+
+
+def test_enter_on_an_unsaved_score_tries_again(qtbot, tab, bench):
+    go(tab, ZHANGMING, 4)
+    with failing_writes(bench.store):
+        type_score(qtbot, tab, "88.5")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)                     # no editor: Enter retries the typed text
+    assert str(stored(bench, "1001", "J04")) == "88.5"
+    assert tab.view.currentIndex().column() == judge_col(tab, 5)   # saved: the cursor moves on as usual
+
+
+def test_full_width_digits_are_echoed_as_ascii(qtbot, tab, bench, messages):
+    go(tab, ZHANGMING, 4)
+    qtbot.keyClick(tab.view, Qt.Key.Key_F2)               # an input method types the full-width text
+    editor = tab.view.focusWidget()
+    event = QInputMethodEvent()
+    event.setCommitString("８８．５")
+    QApplication.sendEvent(editor, event)
+    with failing_writes(bench.store):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        QApplication.processEvents()
+    assert messages[-1][0].startswith("第 2 位 张明 评委4 的 88.5 没有保存")
+    retry(qtbot, tab)
+    assert messages[-1] == ("已保存：张明 · 评委4：88.5", False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QPen, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
 from ...core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES
@@ -20,7 +20,7 @@ from ...services import scores
 from ...services.exam_grid import ExamGridRow, exam_grid
 from ...services.store import STATE_LABELS, Changed
 from ..dialogs import ReasonDialog
-from ..table import RIGHT, UNSAVED_FG, UNSAVED_ROLE, Index, score_text
+from ..table import RIGHT, UNSAVED_ROLE, Index, UnsavedDelegate, score_text
 from ..workbench import FAILED, Workbench
 from .base import TabPage
 from .exams_model import COMPUTED_BG, CONFIRMED_BG, ENTERED_BG, ExamModel, unsaved_key
@@ -28,24 +28,9 @@ from .exams_model import COMPUTED_BG, CONFIRMED_BG, ENTERED_BG, ExamModel, unsav
 
 # --- keyboard entry: shared by the entry grids -----------------------------------------------------
 
-class EntryDelegate(QStyledItemDelegate):
+class EntryDelegate(UnsavedDelegate):
     """A line editor; Enter hands the text to the view (save, then move on), Esc cancels. A cell whose
-    typed text is not saved keeps its red 未保存 look under the cursor too (a dark red selection and
-    frame), since the cursor stays on it."""
-
-    def initStyleOption(self, option: Any, index: QModelIndex) -> None:  # noqa: N802 - Qt name
-        super().initStyleOption(option, index)
-        if index.data(UNSAVED_ROLE):
-            option.palette.setColor(QPalette.ColorRole.Highlight, QColor(UNSAVED_FG))
-            option.palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-
-    def paint(self, painter: QPainter, option: Any, index: QModelIndex) -> None:
-        super().paint(painter, option, index)
-        if index.data(UNSAVED_ROLE):
-            painter.save()
-            painter.setPen(QPen(QColor(UNSAVED_FG), 2))
-            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
-            painter.restore()
+    typed text is not saved keeps its red 未保存 look under the cursor too, since the cursor stays on it."""
 
     def createEditor(self, parent: QWidget, option: Any, index: QModelIndex) -> QWidget:
         editor = QLineEdit(parent)

@@ -13,7 +13,7 @@ from ...core.scheme import GROUP_LABELS
 from ...services import scores, speech_grid
 from ...services.store import Changed
 from ..dialogs import ReasonDialog
-from ..table import Column, RowTableModel
+from ..table import UNSAVED_ROLE, Column, RowTableModel, UnsavedDelegate
 from ..workbench import FAILED
 from .base import TabPage
 from .speech_model import SpeechScoreModel
@@ -39,7 +39,8 @@ class ScoreView(QTableView):
     confirm_requested = Signal(int)
 
     def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt name
-        super().closeEditor(editor, hint)
+        if editor is not None:
+            super().closeEditor(editor, hint)
         model: SpeechScoreModel = self.model()
         if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache or not model.last_ok:
             return
@@ -55,6 +56,12 @@ class ScoreView(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and event.modifiers() & Qt.KeyboardModifier.ControlModifier and current.isValid():
             self.confirm_requested.emit(current.row())
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() \
+                and current.isValid() and current.data(UNSAVED_ROLE) \
+                and self.state() != QAbstractItemView.State.EditingState:
+            if model.setData(current, current.data(Qt.ItemDataRole.EditRole)):   # Enter retries what was typed
+                self.closeEditor(None, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
             return
         if event.key() == Qt.Key.Key_Delete and current.isValid() and model.is_judge_column(current.column()):
             model.clear_cell(current)
@@ -146,6 +153,7 @@ class SpeechTab(TabPage):
                                   | QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setItemDelegate(UnsavedDelegate(self.view))      # an unsaved score stays red under the cursor
         bar = self.view.horizontalScrollBar()
         bar.rangeChanged.connect(lambda lo, hi: [side.follow_scrollbar(hi > lo, bar.sizeHint().height())
                                                  for side in (self.names, self.summary)])

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ...core.numbers import fold_fullwidth
 from ...core.scheme import GROUP_LABELS
 from ...services import scores
 from ...services.scores import JudgeRow
@@ -205,7 +206,7 @@ class SpeechScoreModel(QAbstractTableModel):
     # -- editing -------------------------------------------------------------------------------
 
     def _what(self, r: int, judge: JudgeRow, text: str) -> str:
-        return f"第 {r + 1} 位 {self._rows[r].name} 评委{judge.seat} 的 {text} "
+        return f"第 {r + 1} 位 {self._rows[r].name} 评委{judge.seat} 的 {fold_fullwidth(text)} "
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_judge_column(index.column()):
