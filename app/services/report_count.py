@@ -38,7 +38,7 @@ def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[
         counts = {g: n for g, n in wanted.items() if n}
         copies = tuple((GROUP_LABELS[g], counts[g]) for g in GROUPS if g in counts) \
             or tuple((GROUP_LABELS[g], 1) for g in GROUPS)
-        return copies, (), ("本票未编号（未由本程序抽取票号），不能按票号逐张核对。",)
+        return copies, (), ()
     run = ballot_numbers.print_run(ctx.store, wanted).result
     if not run.ballots:
         raise StoreError("没有要印制的定岗推荐票：请先录入各组到会人数，或指定各组印制张数（--printed 局领导=7,…）")
@@ -47,11 +47,8 @@ def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[
         sizes[g] = sizes.get(g, 0) + 1
     copies = tuple((GROUP_LABELS[g], sizes[g]) for g in GROUPS if g in sizes)
     ballots = tuple(d.Ballot(GROUP_LABELS[g], n, n) for g, n in run.ballots)
-    notes = ("票号为随机抽取的 6 位数字，每张不同，与投票人无关；计票时逐张录入或扫描票号，请勿涂改、折损票号和条码。",)
-    if run.reprinted:
-        notes += ("本次为按已保存票号重印：" + "、".join(GROUP_LABELS[g] for g in run.reprinted)
-                  + "（原已印制的同号选票须销毁）。",)
-    return copies, ballots, notes
+    # nothing more on the paper: a small ballot then still fits half a sheet, two to an A4
+    return copies, ballots, ()
 
 
 def opening_sheet(ctx: Any, opts: Any) -> cnt.OpeningSheet:
