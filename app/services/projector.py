@@ -33,7 +33,7 @@ from ..core.declarations import effective_declaration
 from ..core.draw import MEETINGS
 from ..core.scoring import trimmed_mean
 from ..models.schema import Meta
-from . import declarations, draws, roster, scores, selection, stages
+from . import declarations, draws, roster, scores, stages
 from ._put import put
 from .projector_tally import GROUP_SHORT, GroupProgress, TallyBar, TallyScene, live_tally  # noqa: F401 (re-export)
 from .store import Changed, Store, StoreError
@@ -329,6 +329,7 @@ def results_scene(store: Store) -> ResultsScene:
 
 def selection_scene(store: Store) -> SelectionScene:
     """双向选择: the open round, per 科室 its 科长 and this round's pick — names only, never an id."""
+    from . import selection   # with the results it computes from: not loaded at start
     try:
         state = selection.load_state(store)
         chiefs = selection.chiefs(store)

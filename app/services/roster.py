@@ -141,9 +141,10 @@ def names(store: Store) -> dict[str, str]:
 
 def list_people(store: Store) -> list[tuple[RosterPerson, int]]:
     """Every person in roster order, with the row version the UI must hand back when editing."""
-    with store.read() as s:
-        rows = s.execute(select(Person).order_by(Person.sort, Person.id)).scalars().all()
-        scores = {(x.person_id, x.item): x.value for x in s.execute(select(Score)).scalars()}
+    with store.read() as s:   # plain rows, not ORM objects: the roster tab reads this at every start
+        rows = s.execute(select(Person.__table__).order_by(Person.sort, Person.id)).all()
+        scores = {(pid, item): value for pid, item, value in s.execute(
+            select(Score.person_id, Score.item, Score.value).where((Score.item == "exam") | Score.item.like("dem:%")))}
     out = []
     for r in rows:
         dem = {d: Decimal(scores[(r.id, f"dem:{d}")]) for d in ("de", "neng", "qin", "ji", "lian")

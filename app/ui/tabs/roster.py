@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxL
                                QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ...core.roster import RosterPerson
-from ...services import excel
 from ...services.declarations import declarations
 from ...services.recommendation import counts
 from ...services.roster import delete_person, list_people, list_posts, save_person, save_post
@@ -363,16 +362,19 @@ class RosterTab(TabPage):
         return path
 
     def import_excel(self) -> None:
+        from ...services import excel   # openpyxl loads when first needed, not at start
         path = self.ask_open_path()
         if path and self.bench.run(excel.import_roster_xlsx, path) is not FAILED:
             self.bench.info(f"已导入人员名单 {Path(path).name}")
 
     def export_excel(self) -> None:
+        from ...services import excel
         path = self.ask_save_path("导出人员名单", "人员名单.xlsx")
         if path and self.bench.run(lambda store: excel.export_roster_xlsx(store, path)) is not FAILED:
             self.bench.info(f"已导出 {path}")
 
     def export_template(self) -> None:
+        from ...services import excel
         path = self.ask_save_path("导出人员名单模板", "人员名单模板.xlsx")
         if path and self.bench.run(lambda store: excel.export_roster_template(path)) is not FAILED:
             self.bench.info(f"已导出 {path}")
