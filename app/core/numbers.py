@@ -152,6 +152,8 @@ def _significant_exponent(value: Decimal) -> int:
 def _as_decimal(value: Exact) -> Decimal:
     if isinstance(value, Decimal):
         return value
+    if type(value) is int:
+        return Decimal(value)
     frac = exact(value)
     return Decimal(frac.numerator) / Decimal(frac.denominator)
 
