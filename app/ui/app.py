@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Sequence
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -22,8 +24,29 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+QT_TRANSLATIONS = "qtbase_zh_CN"
+"""Qt's own words (是/否, 确定/取消, the file, save and print dialogs) in Chinese: shipped with PySide6 in its
+translations folder, and carried by the bundle (packaging/jinggang.spec; the self-test checks it)."""
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Load Qt's Chinese translation once; True when it is in effect (False: Qt's dialogs stay English)."""
+    if app.property("jinggang_qt_translations"):
+        return True
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))   # calendars, month names
+    translator = QTranslator(app)    # parented: lives as long as the application
+    import PySide6
+    folders = (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(Path(PySide6.__file__).parent / "Qt" / "translations"))   # the bundle's copy
+    if not any(translator.load(QT_TRANSLATIONS, folder) for folder in folders) or not app.installTranslator(translator):
+        return False
+    app.setProperty("jinggang_qt_translations", True)
+    return True
+
+
 def configure_application(app: QApplication) -> str:
-    """Name, icon and UI font; returns the font family in use."""
+    """Name, icon, Qt's words in Chinese and the UI font; returns the font family in use."""
+    install_qt_translations(app)
     app.setOrganizationName("jinggang")
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)

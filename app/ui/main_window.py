@@ -8,9 +8,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenuBar, QMessageBox, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from ..services import stages
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
@@ -99,6 +100,36 @@ SHORT_STAGE_LABELS = {"roster": "名单", "exam": "考测", "declarations": "报
 """Stage names in the status bar for the stages of the other tabs."""
 
 
+OPEN_WINDOWS: list["MainWindow"] = []
+"""Main windows opened in place of another (演练): kept referenced while the program runs."""
+
+
+class MenuEscape(QObject):
+    """Esc in a menu of the menu bar leaves the menu bar altogether. Qt's own Esc only closes the menu and keeps
+    the bar in keyboard mode with the title highlighted, so the clerk's next ↓ opened 编辑 with 撤销 selected and
+    Enter undid an entry (issue 13). The Esc is passed on to the bar, which then gives the keyboard back."""
+
+    def __init__(self, bar: QMenuBar):
+        super().__init__(bar)
+        self.bar = bar
+
+    def watch(self) -> None:
+        for action in self.bar.actions():
+            if action.menu() is not None:
+                action.menu().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            QTimer.singleShot(0, self.leave)     # after the menu has closed itself
+        return False
+
+    def leave(self) -> None:
+        if self.bar.activeAction() is not None or self.bar.hasFocus():
+            QApplication.sendEvent(self.bar, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
+                                                       Qt.KeyboardModifier.NoModifier))
+
+
 class MessageLine(QLabel):
     """The last save or refusal, in words; refusals in red so they cannot be missed."""
 
@@ -170,13 +201,19 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "备份(&B)…", self.backup, "Ctrl+B")
         self._action(file_menu, "另存为(&A)…", self.backup, "Ctrl+Shift+S")
         file_menu.addSeparator()
-        self._action(file_menu, "导入人员名单 Excel…", self.import_roster)
-        self._action(file_menu, "导出人员名单 Excel…", lambda: self._export("人员名单.xlsx", "excel:roster"))
-        self._action(file_menu, "导出人员名单模板…", lambda: self._export("人员名单模板.xlsx", "excel:template"))
-        self._action(file_menu, "导出各阶段结果 Excel…", lambda: self._export("考评结果.xlsx", "excel:results"))
-        self._action(file_menu, "导出竞岗文件 JSON…", lambda: self._export("竞岗文件.json", "json"))
+        self._action(file_menu, "导入人员名单 Excel(&I)…", self.import_roster)
+        self._action(file_menu, "导出人员名单 Excel(&E)…", lambda: self._export("人员名单.xlsx", "excel:roster"))
+        self._action(file_menu, "导出人员名单模板(&M)…", lambda: self._export("人员名单模板.xlsx", "excel:template"))
+        self._action(file_menu, "导出各阶段结果 Excel(&R)…", lambda: self._export("考评结果.xlsx", "excel:results"))
+        self._action(file_menu, "导出竞岗文件 JSON(&J)…", lambda: self._export("竞岗文件.json", "json"))
         file_menu.addSeparator()
-        self._action(file_menu, "打印公示表与会议用表…", self.print_sheets, "Ctrl+P")
+        self._action(file_menu, "打印公示表与会议用表(&P)…", self.print_sheets, "Ctrl+P")
+        file_menu.addSeparator()
+        rehearsal = file_menu.addMenu("演练(&L)")
+        rehearsal.setToolTipsVisible(True)
+        self._action(rehearsal, "打开演练竞岗(&O)", self.open_rehearsal).setToolTip(
+            "各次会议都还没开：名单、岗位、评委、报岗已就绪，没有抽签、评分和推荐票，各组都用唱票录入")
+        self._action(rehearsal, "重新开始演练(&R)…", self.restart_rehearsal).setToolTip("放弃演练中录入的一切，从头再来")
         file_menu.addSeparator()
         self._action(file_menu, "校验审计日志(&V)", self.verify)
         file_menu.addSeparator()
@@ -200,6 +237,8 @@ class MainWindow(QMainWindow):
         self._action(stage_menu, "监督组解锁…", self.unlock_stage)
 
         self.projector.install(bar)   # 大屏(&P): F5 打开大屏, Ctrl+1…6 画面, F7 黑屏, F8 / Shift+F8 演讲人, F9 翻页
+        self.menu_escape = MenuEscape(bar)
+        self.menu_escape.watch()
 
     # -- stage control -------------------------------------------------------------------------
 
@@ -257,10 +296,48 @@ class MainWindow(QMainWindow):
                 self._update_status()
 
     def import_roster(self) -> None:
-        from ..services.excel import import_roster_xlsx
-        path, _ = QFileDialog.getOpenFileName(self, "导入人员名单", "", "Excel 工作簿 (*.xlsx)")
-        if path and self.bench.run(import_roster_xlsx, path) is not FAILED:
-            self.bench.info(f"已导入人员名单 {Path(path).name}")
+        """The same import as the 人员名单 tab's (preview, 职级 words, undo), shown on that tab."""
+        self.tabs.setCurrentIndex(0)
+        self.pages[0].import_excel()
+
+    # -- rehearsal -------------------------------------------------------------------------------
+
+    def open_rehearsal(self) -> None:
+        """文件 → 演练: the rehearsal campaign as it was left (made on first use), in a window of its own."""
+        from ..services.demo import open_rehearsal
+        from .start import rehearsal_path
+        path = rehearsal_path()
+        if Path(self.store.location) == path:
+            self.bench.info("已在演练竞岗中")
+            return
+        store = self.bench.run(lambda _: open_rehearsal(path, operator=self.store.operator))
+        if store is not FAILED:
+            self.replace_with(store)
+
+    def restart_rehearsal(self) -> None:
+        from ..services.demo import create_rehearsal_store
+        from .start import rehearsal_path
+        answer = QMessageBox.question(self, "重新开始演练", "放弃演练竞岗中录入的一切（抽签、评分、推荐票……），从头再来？\n"
+                                      "正式竞岗文件不受影响。", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path = rehearsal_path()
+        if Path(self.store.location) == path:
+            self.store.close()      # this window shows the rehearsal: its file is replaced
+        store = self.bench.run(lambda _: create_rehearsal_store(path, operator=self.store.operator))
+        if store is not FAILED:
+            self.replace_with(store)
+            OPEN_WINDOWS[-1].bench.info("演练已重新开始：各次会议都还没开")
+
+    def replace_with(self, store: Store) -> "MainWindow":
+        """Show ``store`` in a new main window in place of this one."""
+        window = MainWindow(store)
+        window.setGeometry(self.geometry())
+        OPEN_WINDOWS.append(window)
+        window.show()
+        self.close()
+        return window
 
     def _export(self, default: str, kind: str) -> None:
         from ..services import excel
@@ -293,7 +370,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         """Every entry is already saved; only an un-applied 方案设置 form can be lost, so ask."""
         # A cell still being edited is committed as if Enter had been pressed (its editor loses focus).
-        from PySide6.QtWidgets import QApplication
         focused = QApplication.focusWidget()
         if focused is not None:
             focused.clearFocus()

@@ -74,3 +74,43 @@ def type_on_office_row(qtbot, tab, row: int, text: str) -> None:
     """双向选择: select the 科室 row, type the 编号 (or 0) — the first digit opens the 本轮 cell — and Enter."""
     tab.view.setCurrentIndex(tab.offices.index(row, 0))
     type_in_cell(qtbot, tab.view, text)
+
+
+def answer_modal(qtbot, *keys, check=None) -> list:
+    """Once a modal dialog opens (``exec`` blocks the test), press ``keys`` on it; ``check(dialog)`` first, if
+    given. Returns a list that holds the dialog once it was answered — and the exception, if ``check`` raised
+    (the dialog is then rejected, so that the test goes on and :func:`raise_from` can fail it)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    seen: list = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog)
+        dialog.activateWindow()
+        if check is not None:
+            try:
+                check(dialog)
+            except BaseException as err:   # never leave the test blocked in exec(): close, then fail
+                seen.append(err)
+                dialog.reject()
+                return
+        for key in keys:
+            focused = QApplication.focusWidget()
+            target = focused if focused is not None and focused.window() is dialog else dialog.focusWidget() or dialog
+            if isinstance(key, tuple):
+                QTest.keyClick(target, *key)
+            else:
+                QTest.keyClick(target, key)
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+def raise_from(seen: list) -> None:
+    """Fail with what a ``check`` of :func:`answer_modal` raised, if anything."""
+    for item in seen:
+        if isinstance(item, BaseException):
+            raise item
