@@ -28,7 +28,8 @@ def sheet_list() -> str:
     lines = []
     for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）：")):
         lines.append(heading)
-        lines += [f"  {title}　{entry.summary}" for title, entry in SHEETS.items() if entry.kind == kind]
+        lines += [f"  {title}　{entry.summary}" + (f"（{entry.options}）" if entry.options else "")
+                  for title, entry in SHEETS.items() if entry.kind == kind]
     lines.append("")
     lines.append("例：python -m app report 竞岗.db --sheet 综合考评结果 --out 综合考评结果.pdf")
     return "\n".join(lines)

@@ -29,6 +29,26 @@ QT_TRANSLATIONS = "qtbase_zh_CN"
 translations folder, and carried by the bundle (packaging/jinggang.spec; the self-test checks it)."""
 
 
+class MnemonicFallback(QTranslator):
+    """Qt's translation lags its sources: Qt 6.11 says "&Look in:" and "Files of &type:" where the shipped
+    qtbase_zh_CN has only "Look in:" → "查找范围：". For a text with a mnemonic and no translation of its own,
+    the translation of the text without "&" is used, with the letter put back: "查找范围(&L)："."""
+
+    def __init__(self, base: QTranslator, parent: QApplication):
+        super().__init__(parent)
+        self.base = base
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102 - Qt's virtual
+        if not source or "&" not in source or "&&" in source or self.base.translate(context, source, disambiguation, n):
+            return None  # null: Qt asks the next translator (an empty text would be the answer)
+        text = self.base.translate(context, source.replace("&", ""), disambiguation, n)
+        if not text:
+            return None
+        letter = source[source.index("&") + 1]
+        colon = text[-1] if text[-1:] in ("：", ":") else ""
+        return f"{text.removesuffix(colon)}(&{letter.upper()}){colon}"
+
+
 def install_qt_translations(app: QApplication) -> bool:
     """Load Qt's Chinese translation once; True when it is in effect (False: Qt's dialogs stay English)."""
     if app.property("jinggang_qt_translations"):
@@ -40,6 +60,7 @@ def install_qt_translations(app: QApplication) -> bool:
                str(Path(PySide6.__file__).parent / "Qt" / "translations"))   # the bundle's copy
     if not any(translator.load(QT_TRANSLATIONS, folder) for folder in folders) or not app.installTranslator(translator):
         return False
+    app.installTranslator(MnemonicFallback(translator, app))
     app.setProperty("jinggang_qt_translations", True)
     return True
 

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.print_title: str | None = None        # the sheet last chosen in the print dialog
         self.bench = Workbench(store, self)
         self.projector = ProjectorControls(self, self.bench)   # before the tabs: the wall hears a change first
         info = store.info()
@@ -357,8 +358,12 @@ class MainWindow(QMainWindow):
             self.bench.info(f"已导出 {path}")
 
     def print_sheets(self) -> None:
+        """打印公示表与会议用表 (Ctrl+P), opened on the sheet chosen last time."""
         from .print_preview import PrintDialog
-        PrintDialog(self.bench, self).exec()
+        dialog = PrintDialog(self.bench, self, title=self.print_title)
+        dialog.exec()
+        self.print_title = dialog.current_title()
+        dialog.deleteLater()
 
     def verify(self) -> None:
         report = self.store.verify()

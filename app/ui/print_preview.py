@@ -145,7 +145,6 @@ class PrintDialog(QDialog):
         self.form.addRow("张数：", self.copies)
 
         self.preview_button = QPushButton("预览")
-        self.preview_button.setDefault(True)
         self.print_button = QPushButton("打印…")
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_button.setToolTip("Ctrl+P")
@@ -153,6 +152,10 @@ class PrintDialog(QDialog):
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.save_button.setToolTip("Ctrl+S")
         close = QPushButton("关闭")
+        # Enter anywhere in the form (the 草稿 box, a date) previews: only 预览 is ever the default button.
+        # (Qt makes a button the default while it has focus; tabbing past 关闭 then left Enter closing the dialog.)
+        for button in (self.print_button, self.save_button, close):
+            button.setAutoDefault(False)
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_pdf)
         self.save_button.clicked.connect(self.save_pdf)
@@ -198,6 +201,7 @@ class PrintDialog(QDialog):
         if title is not None:
             self.choose(title)
         self._sheet_changed()
+        self.preview_button.setDefault(True)   # now that it is in the dialog: the dialog's own default button
 
     # -- options -----------------------------------------------------------------------------------
 
