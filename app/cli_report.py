@@ -49,19 +49,19 @@ def _positive(text: str) -> int:
 
 
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    rep.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
                      help="要打印的表（中文表名，见下）")
-    rep.add_argument("--out", required=True, help="输出的 PDF 文件")
+    rep.add_argument("--out", required=True, metavar="PDF文件", help="输出的 PDF 文件")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
-    rep.add_argument("--start-date", type=_iso_date, help="拟任人选公示：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天")
-    rep.add_argument("--round", type=_positive, dest="round_no",
+    rep.add_argument("--start-date", type=_iso_date, metavar="日期", help="拟任人选公示：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天")
+    rep.add_argument("--round", type=_positive, dest="round_no", metavar="次",
                      help="报岗情况公示：第几次报岗（默认最近公布的一次）；双向选择确认表：第几轮（默认 1）")
     rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
     rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
                      help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
-    rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
-    rep.add_argument("--font", help="字体文件（.ttf/.ttc），优先于系统的宋体、黑体、仿宋和程序自带字体")
+    rep.add_argument("--copies", type=_positive, metavar="张数", help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
+    rep.add_argument("--font", metavar="字体文件", help="字体文件（.ttf/.ttc），优先于系统的宋体、黑体、仿宋和程序自带字体")
     return rep
 
 
@@ -75,7 +75,8 @@ def add_report_parser(sub: Any) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser (``python -m app.cli_report``), the same as ``python -m app report``."""
-    parser = argparse.ArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
+    from .cli_parser import ChineseArgumentParser
+    parser = ChineseArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
                                      epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(parser)
 
