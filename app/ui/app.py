@@ -80,6 +80,11 @@ def configure_application(app: QApplication) -> str:
 def run_gui(demo: bool = False, argv: Sequence[str] | None = None, db: str | None = None,
             operator: str | None = None) -> int:
     """Open a campaign (the demo, a given file, or through the start dialog) and run the event loop."""
+    if QApplication.instance() is None:
+        from .xcb_check import check_xcb
+        if (missing := check_xcb()) is not None:   # Qt would abort naming the wrong library
+            print(missing, file=sys.stderr)
+            return 1
     app = make_application(argv)
     from ..services.store import Store, StoreError
     from .start import StartDialog, demo_path
