@@ -13,8 +13,10 @@ DRAW_EPILOG = """\
 任何人可手工复核，如：printf '%s' '4711|竞岗演讲|1001' | sha256sum"""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .cli_parser import ChineseArgumentParser
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the arguments, the ``report`` sub-command is described in full only when
+    they name it (its list of sheets loads the report package: 30 ms of every start of the window)."""
+    from .cli_parser import REPORT_HELP, ChineseArgumentParser
     parser = ChineseArgumentParser(
         prog="python -m app",
         description="竞岗考评：竞争轮岗的计分、计票与公示。不带子命令时启动图形界面。",
@@ -55,8 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     exp.add_argument("--json", required=True, dest="json_path", metavar="竞岗文件", help="输出的 JSON 文件")
 
-    from .cli_report import add_report_parser
-    add_report_parser(sub)
+    if argv is None or "report" in argv:
+        from .cli_report import add_report_parser
+        add_report_parser(sub)
+    else:
+        sub.add_parser("report", help=REPORT_HELP)
     return parser
 
 
@@ -72,7 +77,8 @@ def _utf8_output() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command not in (None, "gui"):
         _utf8_output()
     if args.selftest:

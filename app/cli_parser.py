@@ -9,6 +9,9 @@ import argparse
 from contextlib import contextmanager
 from typing import Any, Iterator, NoReturn
 
+REPORT_HELP = "打印公示表或会议用表（PDF），不需要图形界面"
+"""The ``report`` sub-command in ``python -m app --help`` (its full description loads the report package)."""
+
 ARGPARSE_ZH = {
     "usage: ": "用法：",
     "positional arguments": "参数",

@@ -67,7 +67,8 @@ def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def add_report_parser(sub: Any) -> argparse.ArgumentParser:
     """The ``report`` sub-command on ``python -m app``'s sub-parsers."""
-    rep = sub.add_parser("report", help="打印公示表或会议用表（PDF），不需要图形界面",
+    from .cli_parser import REPORT_HELP
+    rep = sub.add_parser("report", help=REPORT_HELP,
                          description="把一张公示表或会议用表打印为 PDF（A4，字体嵌入）。",
                          epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(rep)
