@@ -358,6 +358,14 @@ class _Sheet:
         return self.cells.get((r, c), EMPTY_CELL)
 
 
+def _number_format(cell: Any) -> str:
+    """A cell's number format; "" when the file's styles do not have it (a damaged styles part)."""
+    try:
+        return cell.number_format or ""
+    except (IndexError, KeyError, AttributeError):
+        return ""
+
+
 def _read_sheets(path: str | Path) -> list[_Sheet]:
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -563,7 +571,7 @@ class _SheetReader:
                     self.rank_words.setdefault(word, []).append(r)
                     return word
         try:
-            return _convert(cell.value, spec, self.scheme, (cell.number_format or "") if spec.kind == "date" else "")
+            return _convert(cell.value, spec, self.scheme, _number_format(cell) if spec.kind == "date" else "")
         except (RosterError, ScoreError) as err:
             self.problem(r, col, str(err))
             return None
