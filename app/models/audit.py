@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.orm import Session
 
 from .schema import AUDITED, AuditLog, ChainHead
@@ -109,6 +109,20 @@ def _columns(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(c.name for c in table.primary_key.columns))
 
 
+def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows of one shape with the driver's own executemany: for thousands of rows SQLAlchemy's
+    per-row parameter processing costs more than the database's work. Values are plain (str, int, bool, None)."""
+    if not rows:
+        return
+    conn = session.connection()
+    names = list(rows[0])
+    quote = conn.dialect.identifier_preparer
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) "
+           f"VALUES ({', '.join([mark] * len(names))})")
+    conn.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in rows])
+
+
 def append_rows(session: Session, rows: list[tuple[str, str, str | None, str | None]]) -> tuple[int, int]:
     """Append many rows ``(action, entity, old, new)`` in one statement (a roster import logs thousands):
     the same chain as :func:`append`, one time stamp. Returns the (first, last) seq written."""
@@ -124,7 +138,7 @@ def append_rows(session: Session, rows: list[tuple[str, str, str | None, str | N
                        "new": new, "reason": reason, "prev_hash": prev, "hash": digest})
         prev = digest
     if values:
-        session.execute(insert(AuditLog.__table__), values)
+        insert_many(session, AuditLog.__table__, values)
         head.seq, head.hash = seq, prev
     return first, seq
 

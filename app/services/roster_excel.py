@@ -28,9 +28,10 @@ from typing import Any, Sequence
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
 from openpyxl.styles import Alignment
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -332,6 +333,32 @@ def read_roster_sheet(path: str | Path, scheme: Scheme = Scheme(), rank_map: dic
                                            "中没有含“姓名”“编号”等列名的一行")])
 
 
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+_IS = f"{{{SHEET_MAIN_NS}}}is"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's row parser, with inline strings (what openpyxl itself writes) read straight from the XML:
+    its Text objects cost a third of the whole read. The text is the same: the plain part and every run's."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        child = element.find(_IS)
+        value = None if child is None else "".join(
+            [t.text or "" for t in child.findall(_T)] + [r.findtext(_T) or "" for r in child.findall(_R)])
+        return {"row": row, "column": column, "value": value, "data_type": "inlineStr" if child is None else "s",
+                "style_id": int(element.get("s", 0) or 0)}
+
+
 class _Sheet:
     """One worksheet as the reader needs it: the cells that are written in the file, and the merged ranges.
 
@@ -344,7 +371,7 @@ class _Sheet:
         wb = ws.parent
         self.cells: dict[tuple[int, int], ReadOnlyCell] = {}
         with ws._get_source() as src:
-            parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+            parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
             for _, row in parser.parse():
                 for c in row:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..core.roster import RosterPerson, roster_problems
@@ -298,13 +298,11 @@ def apply_roster_import(store: Store, plan: RosterPlan) -> Wrote:
                             *_state(SCORES, row, None if old is None else dict(old._mapping))))
         if score_inserts or score_updates:
             require_editable(s, "exam")   # a changed score is an edit of the 考试与测评 stage
-        if inserts:
-            s.execute(insert(PEOPLE), inserts)
+        audit.insert_many(s, PEOPLE, inserts)
         if updates:
             s.execute(update(PEOPLE).where(PEOPLE.c.id == bindparam("_id")),
                       [{**_bind(row, PEOPLE), "_id": row["id"]} for row in updates])
-        if score_inserts:
-            s.execute(insert(SCORES), score_inserts)
+        audit.insert_many(s, SCORES, score_inserts)
         if score_updates:
             s.execute(update(SCORES).where((SCORES.c.person_id == bindparam("_pid")) & (SCORES.c.item == bindparam("_item"))),
                       [{**_bind(row, SCORES), "_pid": row["person_id"], "_item": row["item"]} for row in score_updates])
