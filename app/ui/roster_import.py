@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from ..core.scheme import RANKS
 from ..services.roster_import import (RANK_HINTS, RankWordsNeeded, RosterPlan, apply_roster_import, plan_from_sheet,
-                                      plan_roster_import, save_rank_words, undo_roster_import)
+                                      plan_roster_import, save_rank_words)
+from ..services.roster_import_undo import undo_roster_import
 from ..services.store import StoreError
 from .table import Column, RowTableModel
 from .workbench import FAILED, Workbench

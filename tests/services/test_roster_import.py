@@ -11,8 +11,9 @@ from openpyxl import Workbook
 
 from app.core.roster import RosterPerson
 from app.services.roster import list_people, save_person
-from app.services.roster_import import (RankWordsNeeded, apply_roster_import, imports, plan_roster_import,
-                                        rank_words, save_rank_words, undo_roster_import)
+from app.services.roster_import import (RankWordsNeeded, apply_roster_import, plan_roster_import, rank_words,
+                                        save_rank_words)
+from app.services.roster_import_undo import imports, undo_roster_import
 from app.services.declarations import set_declaration
 from app.services.roster import save_post
 from app.services.store import ConflictError, Store, StoreError

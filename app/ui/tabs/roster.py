@@ -371,7 +371,7 @@ class RosterTab(TabPage):
 
     def undo_import(self) -> None:
         """The latest roster import, undone whole (also after a restart), once the clerk said 是."""
-        from ...services.roster_import import imports, undo_roster_import
+        from ...services.roster_import_undo import imports, undo_roster_import
         done = self.bench.run(imports)
         if done is FAILED:
             return
