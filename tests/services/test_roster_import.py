@@ -219,3 +219,17 @@ def test_1000_rows_are_stored_and_logged_so_that_verify_agrees(store, tmp_path):
     first, event = wrote.seq
     assert event - first == 2001       # 1,000 people, 1,000 考试 scores, the import event
     assert store.verify().ok
+
+
+def test_import_and_undo_on_either_backend(store_target, create_store, tmp_path):
+    """The bulk statements (the driver's executemany, Core updates) on SQLite and on PostgreSQL alike."""
+    store = create_store(store_target)
+    imported(store, sheet(tmp_path, ROWS))
+    rows = [r[:] for r in ROWS] + [["1004", "赵六", "男", "1980.05", "科员", "行政一般", 77]]
+    rows[0][6] = 85
+    wrote = imported(store, sheet(tmp_path, rows, name="第二版.xlsx"))
+    assert people(store)["1001"].exam == Decimal("85") and people(store)["1004"].exam == Decimal("77")
+    assert store.verify().ok
+    undo_roster_import(store, wrote.result)
+    assert sorted(people(store)) == ["1001", "1002", "1003"] and people(store)["1001"].exam == Decimal("82.5")
+    assert store.verify().ok
