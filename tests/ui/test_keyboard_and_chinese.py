@@ -146,3 +146,13 @@ def test_the_rehearsal_is_ready_for_every_meeting_and_starts_again(qtbot, window
 def _competitor(store):
     from app.services.declarations import declarations
     return next(iter(declarations(store)))
+
+
+def test_the_tab_list_names_each_tab_as_its_class_does_and_builds_it_when_shown(window):
+    """Tabs are built when first shown (the start builds only 1 人员名单); their titles come from one list."""
+    from app.ui.main_window import TABS, tab_classes
+    assert [cls.TITLE for cls in tab_classes()] == [title for _, _, title in TABS]
+    assert len(window.pages.built()) == 1
+    window.tabs.setCurrentIndex(4)
+    assert len(window.pages.built()) == 2 and window.tabs.currentWidget() is window.pages[4]
+    assert window.tabs.tabText(4) == "5 竞岗演讲评分"
