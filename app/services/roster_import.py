@@ -223,7 +223,7 @@ def _changes(old: RosterPerson, new: RosterPerson) -> Iterable[FieldChange]:
     for f in (*PERSON_FIELDS, "appraisal", "exam"):
         a, b = getattr(old, f), getattr(new, f)
         if a != b:
-            yield FieldChange(LABELS[f], _shown(a), _shown(b))
+            yield FieldChange(LABELS.get(f, f), _shown(a), _shown(b))
     for d in DIMENSIONS:
         a, b = (old.democratic or {}).get(d), (new.democratic or {}).get(d)
         if a != b:
