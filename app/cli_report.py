@@ -29,7 +29,8 @@ def sheet_list() -> str:
     for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）："),
                           (ROTATION, "交流轮岗文件（截至某日，--date；--out 以 .xlsx 结尾时输出 Excel）：")):
         lines.append(heading)
-        lines += [f"  {title}　{entry.summary}" for title, entry in SHEETS.items() if entry.kind == kind]
+        lines += [f"  {title}　{entry.summary}" + (f"（{entry.options}）" if entry.options else "")
+                  for title, entry in SHEETS.items() if entry.kind == kind]
     lines.append("")
     lines.append("例：python -m app report 竞岗.db --sheet 综合考评结果 --out 综合考评结果.pdf")
     lines.append("　　python -m app report 竞岗.db --sheet 交流轮岗对象名单 --date 2026-12-01 --out 交流轮岗对象名单.xlsx")
@@ -80,39 +81,40 @@ def _print_counts(text: str) -> dict[str, int]:
 
 
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    rep.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
                      help="要打印的表（中文表名，见下）")
-    rep.add_argument("--out", required=True, help="输出的 PDF 文件；交流轮岗文件以 .xlsx 结尾时输出 Excel")
+    rep.add_argument("--out", required=True, metavar="文件", help="输出的 PDF 文件；交流轮岗文件以 .xlsx 结尾时输出 Excel")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
-    rep.add_argument("--start-date", type=_iso_date, help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
-    rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version",
+    rep.add_argument("--start-date", type=_iso_date, metavar="日期", help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
+    rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version", metavar="版本",
                      help="公示表：张贴版（不印计分人、复核人、监督人签字栏）或存档版（印签字栏，默认）")
-    rep.add_argument("--date", type=_iso_date, dest="as_of",
+    rep.add_argument("--date", type=_iso_date, dest="as_of", metavar="日期",
                      help="交流轮岗文件：审查截止日期或统计日期 YYYY-MM-DD（默认今天）")
     rep.add_argument("--margins", type=_margins, metavar="上,左,右,下",
                      help="页边距（毫米），默认 37,28,26,35（GB/T 9704-2012）")
-    rep.add_argument("--round", type=_positive, dest="round_no",
+    rep.add_argument("--round", type=_positive, dest="round_no", metavar="次",
                      help="报岗情况公示：第几次报岗（默认最近公布的一次）；双向选择确认表：第几轮（默认 1）")
     rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
     rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
                      help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
-    rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
+    rep.add_argument("--copies", type=_positive, metavar="张数", help="会议用表：张数（评委评分表为评委人数）")
     rep.add_argument("--printed", type=_print_counts, metavar="组=张数,…", dest="print_counts",
                      help="定岗推荐票：各组印制张数，如 局领导=7,其他行政=45（首次印制时抽取随机票号；默认各组到会人数；"
                           "已有票号的组按原票号重印）")
     rep.add_argument("--unnumbered", action="store_true",
                      help="定岗推荐票：不抽取票号，印顺序编号（不能按票号逐张核对）")
-    rep.add_argument("--font", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
-    rep.add_argument("--font-title", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
-    rep.add_argument("--font-body", help="正文字体文件（如仿宋），优先于 --font")
-    rep.add_argument("--font-table", help="表格字体文件（如宋体），优先于 --font")
+    rep.add_argument("--font", metavar="字体文件", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
+    rep.add_argument("--font-title", metavar="字体文件", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
+    rep.add_argument("--font-body", metavar="字体文件", help="正文字体文件（如仿宋），优先于 --font")
+    rep.add_argument("--font-table", metavar="字体文件", help="表格字体文件（如宋体），优先于 --font")
     return rep
 
 
 def add_report_parser(sub: Any) -> argparse.ArgumentParser:
     """The ``report`` sub-command on ``python -m app``'s sub-parsers."""
-    rep = sub.add_parser("report", help="打印公示表或会议用表（PDF），不需要图形界面",
+    from .cli_parser import REPORT_HELP
+    rep = sub.add_parser("report", help=REPORT_HELP,
                          description="把一张公示表或会议用表打印为 PDF（A4，字体嵌入）。",
                          epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(rep)
@@ -120,7 +122,8 @@ def add_report_parser(sub: Any) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser (``python -m app.cli_report``), the same as ``python -m app report``."""
-    parser = argparse.ArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
+    from .cli_parser import ChineseArgumentParser
+    parser = ChineseArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
                                      epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(parser)
 

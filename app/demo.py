@@ -320,6 +320,31 @@ def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voter
     }
 
 
+JUDGE_SHARE = (("leaders", 5), ("unit_heads", 8), ("county_chiefs", 12))
+"""Who judges the 竞岗演讲 (§十): 局领导, 事业单位负责人, 各县（市、区）局长 — 25 seats at the default shares."""
+
+
+def rehearsal_campaign(people: int = 60, posts: int = 12, judges: int = 25, voters: int = 300,
+                       seed: int = 1) -> dict[str, Any]:
+    """A campaign ready for each meeting, to rehearse them (文件 → 演练): the roster with its 考试 and 考核,
+    the posts, every 报岗, the judges by name and group and those present at the 定岗推荐 — but no
+    满意度测评 or 民主测评 yet (counted at the 述职 meeting), no draw, no judge's score and no ballot: every
+    voter group is counted by 唱票, none by typed counts."""
+    doc = generate_campaign(people, posts, judges, voters, seed)
+    for person in doc["people"]:
+        person.pop("satisfaction", None)
+        person.pop("democratic", None)
+    r = random.Random(seed * 104729 + 3)
+    seats = [g for g, n in JUDGE_SHARE for _ in range(n)]
+    seats = (seats * (judges // len(seats) + 1))[:judges]
+    doc["judges"] = [{"id": f"J{n:02d}", "name": _name(r), "group": g, "seat": n} for n, g in enumerate(seats, start=1)]
+    doc["speech"] = {}
+    doc["recommendation"] = {"present": doc["recommendation"]["present"], "counts": []}
+    doc["title"] = "演练竞岗（供会前演练，姓名均为虚构）"
+    doc["generator"] |= {"rehearsal": True}
+    return doc
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.demo",
                                      description="生成一个演示竞岗文件（jinggang-campaign/1，数据均为虚构）")

@@ -31,7 +31,8 @@ class Entry:
     kind: str                       # SHEET (公示, from published data), FORM (blank, for the meeting) or ROTATION
     slug: str                       # ASCII file-name stem (screenshots, default output names)
     data: type                      # the dataclass the builder takes
-    summary: str = ""               # one line for ``--help``
+    summary: str = ""               # one line, in the print dialog and in ``--help``
+    options: str = ""               # the command line's own options for it (``--help`` only, never on screen)
 
 
 def _lazy(module: str, name: str) -> Callable[..., bytes]:
@@ -43,7 +44,7 @@ def _lazy(module: str, name: str) -> Callable[..., bytes]:
 
 SHEETS: dict[str, Entry] = {
     "报岗情况公示": Entry(_lazy("sheets", "declaration_sheet"), ("declarations",), SHEET, "declarations",
-                      d.DeclarationSheet, "每次报岗后公示（--round 第几次，默认最近公布的一次）"),
+                      d.DeclarationSheet, "每次报岗后公示（默认最近公布的一次）", "--round 第几次"),
     "满意度测评结果": Entry(_lazy("sheets", "satisfaction_sheet"), ("exam",), SHEET, "satisfaction",
                        d.SatisfactionSheet, "述职述廉满意度测评：不满意率及是否达三分之一"),
     "民主测评结果": Entry(_lazy("sheets", "democratic_sheet"), ("exam",), SHEET, "democratic", d.DemocraticSheet,
@@ -57,28 +58,28 @@ SHEETS: dict[str, Entry] = {
     "综合考评结果": Entry(_lazy("sheets", "composite_sheet"), ("exam", "speech", "recommendation", "assignment"),
                       SHEET, "composite", d.CompositeSheet, "考评量化、演讲、定岗推荐加权，按岗位从高到低"),
     "拟任人选公示": Entry(_lazy("sheets", "appointment_sheet"), ("exam", "speech", "recommendation", "assignment"),
-                      SHEET, "appointment", d.AppointmentSheet, "拟任人选，7 天公示期（--start-date），监督电话和信箱"),
+                      SHEET, "appointment", d.AppointmentSheet, "拟任人选，7 天公示期，监督电话和信箱", "--start-date 公示期第一天"),
     "抽签记录": Entry(_lazy("sheets", "draw_sheet"), (), SHEET, "draw", d.DrawSheet,
-                    "名单摘要、种子、每人键值、顺序与复核（--meeting，默认全部会议）"),
+                    "名单摘要、种子、每人键值、顺序与复核（默认全部会议）", "--meeting 会议"),
     "评委评分表": Entry(_lazy("forms", "judge_forms"), (), FORM, "judge-form", d.JudgeForms,
                      "每位评委一张，按演讲顺序"),
     "定岗推荐票": Entry(_lazy("forms", "ballot_forms"), (), FORM, "ballot", d.BallotForms,
-                     "随机票号（数字和条码），印投票人类别；各组印制张数 --printed 局领导=7,…（默认到会人数），"
-                     "重印按已保存的票号"),
+                     "随机票号（数字、条码和二维码），印投票人类别；首次印制时抽取票号，重印按已保存的票号",
+                     "--printed 局领导=7,其他行政=45（各组印制张数，默认到会人数）；--unnumbered 不抽取票号"),
     "开票前确认单": Entry(_lazy("count", "opening_sheet"), (), FORM, "count-opening", cnt.OpeningSheet,
                       "定岗推荐开票前：各组到会、印制、发出张数，候选人名单及其 SHA-256，权重，监督组签字后封签"),
     "抽查单": Entry(_lazy("count", "audit_sheet"), (), FORM, "count-audit", cnt.AuditSheet,
                    "计票结束后按监督组公布的种子抽取的票号（各组按键值从小到大）及复录结果"),
     "满意度测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "satisfaction-ballot", d.RatingForms,
-                      "编号（--copies 张数）"),
+                      "每张印编号", "--copies 张数"),
     "民主测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "democratic-ballot", d.RatingForms,
-                     "编号（--copies 张数）"),
+                     "每张印编号", "--copies 张数"),
     # 双向选择 (§十五, §十六): the selection has no stage of its own; its 科室 exist once the 科长
     # (“综合考评与人选”) are published. Not finished yet → printed as a draft (see report_data).
     "双向选择结果": Entry(_lazy("selection", "selection_sheet"), ("assignment",), SHEET, "selection",
                       sel.SelectionSheet, "各科室定岗人员及确定方式，领导组安排、回原编制单位、空缺"),
     "双向选择确认表": Entry(_lazy("selection", "selection_forms"), (), FORM, "selection-form", sel.SelectionForms,
-                       "每轮一张：科室、科长、拟选人员、科长和本人签字（--round 第几轮，默认第1轮）"),
+                       "每轮一张：科室、科长、拟选人员、科长和本人签字（默认第1轮）", "--phase、--round 第几轮"),
     # 交流轮岗 (暂行办法 第七条–第十条; the county speech's statistics): work documents as of a date (--date).
     "交流轮岗对象名单": Entry(_lazy("rotation", "rotation_list"), (), ROTATION, "rotation-list", rot.RotationList,
                        "截至某日应交流、轮岗的人员及所依条款，可不交流或暂缓的人员及原因"),

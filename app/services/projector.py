@@ -373,6 +373,7 @@ def results_scene(store: Store) -> ResultsScene:
 
 def selection_scene(store: Store) -> SelectionScene:
     """双向选择: the open round, per 科室 its 科长 and this round's pick — names only, never an id."""
+    from . import selection   # with the results it computes from: not loaded at start
     try:
         state = selection.load_state(store)
         chiefs = selection.chiefs(store)

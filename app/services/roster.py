@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -210,7 +210,8 @@ def _scores_of(s: Session, person_id: str) -> dict[str, str]:
     return {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
 
 
-def _as_roster_person(r: Person, scores: dict[str, str]) -> RosterPerson:
+def _as_roster_person(r: Any, scores: dict[str, str]) -> RosterPerson:
+    """A stored person (ORM row or plain row) as the roster record."""
     dem = {d: Decimal(scores[f"dem:{d}"]) for d in ("de", "neng", "qin", "ji", "lian") if f"dem:{d}" in scores}
     return RosterPerson(
         id=r.id, name=r.name, rank=r.rank, category=r.category, gender=r.gender, birth=r.birth,
@@ -226,11 +227,12 @@ def _as_roster_person(r: Person, scores: dict[str, str]) -> RosterPerson:
 
 def list_people(store: Store) -> list[tuple[RosterPerson, int]]:
     """Every person in roster order, with the row version the UI must hand back when editing."""
-    with store.read() as s:
-        rows = s.execute(select(Person).order_by(Person.sort, Person.id)).scalars().all()
+    with store.read() as s:   # plain rows, not ORM objects: the roster tab reads this at every start
+        rows = s.execute(select(Person.__table__).order_by(Person.sort, Person.id)).all()
         scores: dict[str, dict[str, str]] = {}
-        for x in s.execute(select(Score)).scalars():
-            scores.setdefault(x.person_id, {})[x.item] = x.value
+        for pid, item, value in s.execute(select(Score.person_id, Score.item, Score.value)
+                                          .where((Score.item == "exam") | Score.item.like("dem:%"))):
+            scores.setdefault(pid, {})[item] = value
     return [(_as_roster_person(r, scores.get(r.id, {})), r.version) for r in rows]
 
 

@@ -19,15 +19,19 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
 from openpyxl.styles import Alignment
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -308,15 +312,44 @@ def _too_big(path: str | Path) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class RosterSheet:
+    """What one import read: the people (all or nothing), and what the summary must say about the sheet."""
+
+    sheet: str
+    people: tuple[RosterPerson, ...]
+    columns: frozenset[str]            # the RosterPerson fields the sheet has a column for ("appraisal" for 考核)
+    unknown_columns: tuple[str, ...]   # header cells not read, e.g. "E（编制）"
+    notes: tuple[str, ...]             # rows skipped with a reason (合计 …)
+    rank_words: dict[str, tuple[int, ...]]   # 职级 words not among RANKS (nor mapped): word → Excel rows
+    mapped_ranks: tuple[tuple[str, str], ...] = ()   # the mapping used: (word, rank)
+
+    def ranks_mapped(self, mapping: dict[str, str]) -> "RosterSheet":
+        """The same sheet with office 职级 words replaced by the program's ranks (正科级 → 正科实职 …)."""
+        people = tuple(p if p.rank not in mapping else replace(p, rank=mapping[p.rank]) for p in self.people)
+        left = {w: rows for w, rows in self.rank_words.items() if w not in mapping}
+        used = tuple((w, mapping[w]) for w in self.rank_words if w in mapping)
+        return RosterSheet(self.sheet, people, self.columns, self.unknown_columns, self.notes, left,
+                           self.mapped_ranks + used)
+
+
 def read_roster(path: str | Path, scheme: Scheme = Scheme()) -> list[RosterPerson]:
-    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError)."""
+    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError).
+    A 职级 word the program does not know is a problem here; :func:`read_roster_sheet` lists them instead."""
+    return list(read_roster_sheet(path, scheme, None).people)
+
+
+def read_roster_sheet(path: str | Path, scheme: Scheme = Scheme(), rank_map: dict[str, str] | None = None) -> RosterSheet:
+    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError). With a
+    ``rank_map`` (may be empty) 职级 words outside RANKS are mapped by it, else listed in ``rank_words`` for
+    the clerk to map; without one they are problems."""
     name = Path(path).name
     if Path(path).is_dir():
         raise RosterImportError([ImportProblem(name, 0, "", "是文件夹，不是 Excel 文件")])
     if reason := _too_big(path):
         raise RosterImportError([ImportProblem(name, 0, "", reason)])
     try:
-        wb = load_workbook(path, data_only=True)
+        sheets = _read_sheets(path)
     except FileNotFoundError:
         raise RosterImportError([ImportProblem(name, 0, "", "找不到文件")]) from None
     except OSError as err:
@@ -327,12 +360,80 @@ def read_roster(path: str | Path, scheme: Scheme = Scheme()) -> list[RosterPerso
     except Exception:   # a damaged file fails deep inside openpyxl (XML, styles, relations …) in many ways
         raise RosterImportError([ImportProblem(name, 0, "", "无法读取：文件已损坏或不是 Excel 保存的 .xlsx 文件"
                                                "（请在 Excel 中打开后另存为 .xlsx 再导入）")]) from None
-    for ws in wb.worksheets:
-        if ws.title.strip() != HELP_SHEET and (reader := _SheetReader(ws, scheme)).find_header():
+    for ws in sheets:
+        if ws.title.strip() != HELP_SHEET and (reader := _SheetReader(ws, scheme, rank_map)).find_header():
             return reader.read()
-    sheet = wb.worksheets[0].title if wb.worksheets else name
+    sheet = sheets[0].title if sheets else name
     raise RosterImportError([ImportProblem(sheet, 0, "", f"找不到表头：前 {HEADER_SEARCH_ROWS} 行"
                                            "中没有含“姓名”“编号”等列名的一行")])
+
+
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+_IS = f"{{{SHEET_MAIN_NS}}}is"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's row parser, with inline strings (what openpyxl itself writes) read straight from the XML:
+    its Text objects cost a third of the whole read. The text is the same: the plain part and every run's."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        child = element.find(_IS)
+        value = None if child is None else "".join(
+            [t.text or "" for t in child.findall(_T)] + [r.findtext(_T) or "" for r in child.findall(_R)])
+        return {"row": row, "column": column, "value": value, "data_type": "inlineStr" if child is None else "s",
+                "style_id": int(element.get("s", 0) or 0)}
+
+
+class _Sheet:
+    """One worksheet as the reader needs it: the cells that are written in the file, and the merged ranges.
+
+    Read in openpyxl's read-only mode straight from its row parser, which is about twice as fast as
+    ``load_workbook``'s full mode and never makes a cell the file does not have (a stray entry in
+    column XFD costs one cell, not sixteen thousand)."""
+
+    def __init__(self, ws: Any):
+        self.title: str = ws.title
+        wb = ws.parent
+        self.cells: dict[tuple[int, int], ReadOnlyCell] = {}
+        with ws._get_source() as src:
+            parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for _, row in parser.parse():
+                for c in row:
+                    if c["value"] is not None:
+                        self.cells[(c["row"], c["column"])] = ReadOnlyCell(ws, c["row"], c["column"], c["value"],
+                                                                           c["data_type"], c["style_id"])
+        merged = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
+        self.merged = [CellRange(m.ref) for m in merged if m.ref]
+
+    def cell(self, r: int, c: int) -> Any:
+        return self.cells.get((r, c), EMPTY_CELL)
+
+
+def _number_format(cell: Any) -> str:
+    """A cell's number format; "" when the file's styles do not have it (a damaged styles part)."""
+    try:
+        return cell.number_format or ""
+    except (IndexError, KeyError, AttributeError):
+        return ""
+
+
+def _read_sheets(path: str | Path) -> list[_Sheet]:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [_Sheet(ws) for ws in wb.worksheets]
+    finally:
+        wb.close()
 
 
 @dataclass(frozen=True)
@@ -349,25 +450,29 @@ class _Column:
 class _SheetReader:
     """One sheet: merged ranges are read as their top-left value in every cell they cover."""
 
-    def __init__(self, ws: Any, scheme: Scheme):
-        self.ws, self.scheme = ws, scheme
+    def __init__(self, ws: _Sheet, scheme: Scheme, rank_map: dict[str, str] | None):
+        self.ws, self.scheme, self.rank_map = ws, scheme, rank_map
         # Only the cells that hold something are visited: a stray entry in row 60000 or column XFD
         # (or a merge over whole columns) must not make the reader walk millions of empty cells.
         self.filled: dict[int, list[int]] = {}
-        for (r, c), cell in sorted(ws._cells.items()):
+        for (r, c), cell in sorted(ws.cells.items()):
             if not _blank(cell.value):
                 self.filled.setdefault(r, []).append(c)
         self.max_row = max(self.filled, default=0)
         self.max_col = max((cols[-1] for cols in self.filled.values()), default=0)
         self.span: dict[tuple[int, int], Any] = {}
-        for rng in ws.merged_cells.ranges:
+        for rng in ws.merged:
             for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
                 for c in range(rng.min_col, min(rng.max_col, self.max_col) + 1):
                     self.span[(r, c)] = rng
         self.columns: list[_Column] = []
         self.appraisal: list[_Column] = []
+        self.unknown: list[str] = []
         self.header_row = self.data_row = 0
         self.problems: list[tuple[int, int, ImportProblem]] = []
+        self.notes: list[str] = []
+        self.rank_words: dict[str, list[int]] = {}
+        self.mapped: dict[str, str] = {}
 
     def cell(self, r: int, c: int) -> Any:
         rng = self.span.get((r, c))
@@ -382,9 +487,9 @@ class _SheetReader:
 
     # -- the header -------------------------------------------------------------------------
 
-    def _columns_at(self, r: int) -> tuple[list[_Column], set[int]]:
-        """The known columns if row ``r`` is the header. A header merged across columns with
-        sub-headers below it (近三年考核 → 2021年 2022年 …) makes a two-level header."""
+    def _columns_at(self, r: int, unknown: list[str] | None = None) -> tuple[list[_Column], set[int]]:
+        """The known columns if row ``r`` is the header (the others' labels go to ``unknown``). A header merged
+        across columns with sub-headers below it (近三年考核 → 2021年 2022年 …) makes a two-level header."""
         # a header cell holds text of its own or lies under a merged one
         columns = sorted(set(self.filled.get(r, [])) | {c for (row, c) in self.span if row == r})
         split = {c for c in columns
@@ -398,6 +503,11 @@ class _SheetReader:
                 if key := _header_key(text):
                     found.append(_Column(c, key, text))
                     break
+            else:
+                text = child or parent
+                rng = self.span.get((r, c))
+                if unknown is not None and text and _norm(text) not in NOT_READ and (rng is None or c == rng.min_col):
+                    unknown.append(f"{get_column_letter(c)}（{text}）")
         return found, split
 
     def find_header(self) -> bool:
@@ -411,7 +521,7 @@ class _SheetReader:
                 best, best_count = r, len(keys)
         if best:
             self.header_row = best
-            self.columns, split = self._columns_at(best)
+            self.columns, split = self._columns_at(best, self.unknown)
             self.data_row = best + (2 if split else 1)   # a two-level header takes two rows
         return bool(best)
 
@@ -424,9 +534,11 @@ class _SheetReader:
                 self.problem(self.header_row, col, f"与 {single[col.key].label} 是同一项，只能有一列")
             else:
                 single[col.key] = col
-        for key, what in (("id", "编号"), ("name", "姓名")):
+        for key in REQUIRED_COLUMNS:   # the template's 必填 columns
             if key not in single:
-                self.problem(self.header_row, None, f"缺少“{what}”列")
+                col = _BY_KEY[key]
+                self.problem(self.header_row, None, f"缺少“{col.header}”列（必填：{col.hint.removesuffix('，必填')}）"
+                             if col.choices else f"缺少“{col.header}”列（必填）")
         missing = [x for d, x in DIMENSION_LABELS.items() if d not in single]
         if 0 < len(missing) < len(DIMENSIONS):
             self.problem(self.header_row, None, f"民主测评五项须都有：缺少“{'、'.join(missing)}”列")
@@ -454,14 +566,28 @@ class _SheetReader:
             return True
         value = self.ws.cell(r, own[0]).value
         return len(own) == 1 and isinstance(value, str) and \
-            value.strip().startswith(("注", "说明", "填表", "制表", "审核", "备注", "合计"))
+            value.strip().startswith(("注", "说明", "填表", "制表", "审核", "备注"))
 
-    def read(self) -> list[RosterPerson]:
+    def _total(self, r: int) -> str | None:
+        """A 合计 / 共N人 row's text (what the sheet counted), or None."""
+        values = [self.ws.cell(r, c).value for c in self.filled.get(r, [])]
+        if not any(isinstance(v, str) and ("计" in v or "人" in v) for v in values):   # most rows: at once
+            return None
+        texts = [_squeeze(unicodedata.normalize("NFKC", str(v))) for v in values]
+        if TOTAL_START.match(texts[0]) or any(TOTAL_COUNT.match(t) for t in texts):
+            return " ".join(texts)
+        return None
+
+    def read(self) -> RosterSheet:
         single = self._check_header()
         people: list[RosterPerson] = []
         rows_of: dict[str, list[int]] = {}
+        totals: list[tuple[int, str]] = []
         for r in sorted(self.filled):
             if r < self.data_row or self._skip(r):
+                continue
+            if (total := self._total(r)) is not None:
+                totals.append((r, total))
                 continue
             before = len(self.problems)
             fields = {key: self._value(r, col, _BY_KEY[key]) for key, col in single.items()}
@@ -480,8 +606,16 @@ class _SheetReader:
             for r in rows[1:]:
                 self.problem(r, single["id"], f"编号“{pid}”与第{rows[0]}行重复（同名可以，编号不能重复）")
         if self.problems:
-            raise RosterImportError([p for *_, p in sorted(self.problems, key=lambda t: t[:2])])
-        return people
+            problems = [p for *_, p in sorted(self.problems, key=lambda t: t[:2])]
+            if self.rank_words:   # said now, asked for once the sheet is right
+                problems.append(ImportProblem(self.ws.title, 0, "", f"另有职级写法 {'、'.join(self.rank_words)}："
+                                              "改正以上问题后再导入时，可逐一对应到程序的职级"))
+            raise RosterImportError(problems)
+        for r, text in totals:
+            self.notes.append(f"第{r}行“{text[:40]}”是合计行，未导入" + _count_check(text, len(people)))
+        return RosterSheet(self.ws.title, tuple(people), frozenset(single) | ({"appraisal"} if self.appraisal else set()),
+                           tuple(self.unknown), tuple(self.notes), {w: tuple(rows) for w, rows in self.rank_words.items()},
+                           tuple(self.mapped.items()))
 
     def _value(self, r: int, col: _Column, spec: RosterColumn) -> Any:
         """The cell read as the column's kind; a problem is recorded and None returned when it cannot be."""
@@ -489,14 +623,37 @@ class _SheetReader:
         if cell.data_type == "e":   # #DIV/0!, #N/A, #REF! …: a broken formula, never a value
             self.problem(r, col, f"单元格是 Excel 错误值 {cell.value}（请改正公式或直接填写）")
             return None
+        if spec.key == "rank" and self.rank_map is not None and isinstance(cell.value, str):
+            word = re.sub(r"\s+", "", cell.value)
+            if word and word not in spec.choices:   # an office's own 职级 word: mapped, or asked for once
+                if word in self.rank_map:
+                    self.mapped[word] = self.rank_map[word]
+                    return self.rank_map[word]
+                if len(word) <= MAX_RANK_WORD:
+                    self.rank_words.setdefault(word, []).append(r)
+                    return word
         try:
-            return _convert(cell.value, spec, self.scheme, cell.number_format or "")
+            return _convert(cell.value, spec, self.scheme, _number_format(cell) if spec.kind == "date" else "")
         except (RosterError, ScoreError) as err:
             self.problem(r, col, str(err))
             return None
 
 
 _BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+REQUIRED_COLUMNS = ("id", "name", "rank", "category")   # 必填 in the template's hints
+NOT_READ = {"序号", "序"}       # a row counter: not worth a word in the summary
+MAX_RANK_WORD = 16              # what the 职级 column holds
+TOTAL_START = re.compile(r"^(合计|总计|共计|小计|总人数)")
+TOTAL_COUNT = re.compile(r"^(?:合计|总计|共计)?[:：]?共?(\d+)人$")
+
+
+def _count_check(text: str, people: int) -> str:
+    """The people a 合计 row counts, checked against the people read."""
+    m = re.search(r"(\d+)人", text)
+    if not m:
+        return ""
+    n = int(m.group(1))
+    return f"（与读到的 {people} 人一致）" if n == people else f"（表中写 {n} 人，读到 {people} 人，请核对）"
 STORED_APPRAISALS = sum(1 for c in Person.__table__.c if c.name.startswith("appraisal_"))   # 考核 the store keeps
 _MAX_LENGTH = {c.key: Person.__table__.c[c.key].type.length for c in ROSTER_COLUMNS
                if c.kind in ("id", "name", "text", "choice", "list")}   # what the database column holds
@@ -547,6 +704,8 @@ def _text(raw: Any) -> str:
 def _score(raw: Any, decimals: int) -> Decimal | None:
     if _blank(raw):
         return None
+    if type(raw) is int and 0 <= raw <= 100:   # the common case, said at once
+        return Decimal(raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise ScoreError(f"“{raw}” 不是分数")
     if isinstance(raw, float):

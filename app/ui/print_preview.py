@@ -189,7 +189,6 @@ class PrintDialog(QDialog):
         self.form.addRow("截至日期：", self.as_of)
 
         self.preview_button = QPushButton("预览")
-        self.preview_button.setDefault(True)
         self.print_button = QPushButton("打印…")
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_button.setToolTip("Ctrl+P")
@@ -200,6 +199,10 @@ class PrintDialog(QDialog):
         self.xlsx_button.setToolTip("同一内容的 Excel 工作簿（便于排序、筛选和报送）")
         self.xlsx_button.clicked.connect(self.save_xlsx)
         close = QPushButton("关闭")
+        # Enter anywhere in the form (the 草稿 box, a date) previews: only 预览 is ever the default button.
+        # (Qt makes a button the default while it has focus; tabbing past 关闭 then left Enter closing the dialog.)
+        for button in (self.print_button, self.save_button, close):
+            button.setAutoDefault(False)
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_pdf)
         self.save_button.clicked.connect(self.save_pdf)
@@ -250,6 +253,7 @@ class PrintDialog(QDialog):
         if title is not None:
             self.choose(title)
         self._sheet_changed()
+        self.preview_button.setDefault(True)   # now that it is in the dialog: the dialog's own default button
 
     # -- options -----------------------------------------------------------------------------------
 

@@ -371,3 +371,14 @@ def test_more_than_three_appraisal_years_are_refused_not_dropped(tmp_path):
     with pytest.raises(StoreError, match="只保存近 3 年"):
         save_person(store, RosterPerson(id="2001", name="赵敏", rank="科员", appraisal=tuple(Decimal(x) for x in "1234")))
     assert list_people(store) == []
+
+
+def test_the_known_revisions_read_without_alembic_are_alembics_own():
+    """Opening a current file reads the scripts' revision lines instead of importing Alembic; they must
+    name the same revisions and head as Alembic's own view of the scripts."""
+    from alembic.script import ScriptDirectory
+    from app.models import migrate
+    script = ScriptDirectory(str(migrate.MIGRATIONS))
+    known, head = migrate.known_revisions()
+    assert known == {rev.revision for rev in script.walk_revisions()}
+    assert head == script.get_current_head()
