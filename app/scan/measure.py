@@ -1,0 +1,144 @@
+"""Fill of every box, its decision, and the candidate's mark (SPEC §12 *Reading*, §3).
+
+**Fill.** In the aligned page (:mod:`app.scan.align`), the *inner area* of a box is the box inset by
+:data:`app.scan.layout.INSET_MM` (0.9 mm: the printed frame and a misalignment of half a millimetre
+stay out of it). Its share of dark pixels ``s`` is compared with the same share ``b`` on the blank
+form (rendered from the layout itself, :func:`blank_shares`): fill = (s − b) / (1 − b), at least 0.
+Counts are integers, so the fill is an exact fraction and a decision never depends on float rounding.
+
+**Decision** with two thresholds (:class:`Thresholds`, editable): fill < ``low`` → empty;
+fill ≥ ``high`` → marked; between → doubtful, for a person. A box of which less than half the inner
+area could be seen (a scanner streak, the page's edge) is doubtful whatever its fill.
+
+**Defaults, chosen on the generated corpus** (``python -m benchmarks --only scan`` prints the
+distributions): the marks a voter means — a filled box, a pen or pencil ✓ or ✗, a partial fill of a
+third or more — fill 19 % to 100 % of the inner area (a ✓ of thin pen 19–45 %); what a voter does not
+mean — stray dots, erased pencil, the blank form under noise, JPEG at quality 50 and streaks —
+stays at or below 4 %. ``low`` = 8 % and ``high`` = 15 % sit in the gap with room on both sides;
+what falls between (light pencil, a tiny partial fill, a tick mostly outside its box) goes to the clerk.
+
+**Candidate** (§3): two or more marked boxes → ``invalid`` (two posts, or agree and suggest) —
+whatever the doubtful ones say; otherwise any doubtful box → ``doubtful``; one marked box → its
+choice (``agree:<post>`` / ``suggest:<post>``; a suggestion of a post the candidate declared is
+``invalid``); none → ``blank`` (an abstention).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .align import ALIGNED_DPI, box_sums, dark_pixels
+from .layout import AGREE, INSET_MM, SUGGEST, Box, Layout, PageLayout
+
+EMPTY, MARKED, DOUBTFUL = "empty", "marked", "doubtful"
+BLANK, INVALID = "blank", "invalid"
+MIN_SEEN = Fraction(1, 2)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    low: Fraction = Fraction(8, 100)
+    high: Fraction = Fraction(15, 100)
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.low <= self.high <= 1):
+            raise ValueError(f"阈值须满足 0 ≤ 下限 ≤ 上限 ≤ 1（下限 {self.low}，上限 {self.high}）")
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in the aligned page's pixels: left, top, width, height."""
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+def rect_px(x_mm: Decimal, y_mm: Decimal, w_mm: Decimal, h_mm: Decimal, inset: Decimal = Decimal(0),
+            dpi: int = ALIGNED_DPI) -> Rect:
+    k = Decimal(dpi) / Decimal("25.4")
+    x0, y0 = int(((x_mm + inset) * k).to_integral_value()), int(((y_mm + inset) * k).to_integral_value())
+    x1 = int(((x_mm + w_mm - inset) * k).to_integral_value())
+    y1 = int(((y_mm + h_mm - inset) * k).to_integral_value())
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def box_rects(box: Box, dpi: int = ALIGNED_DPI) -> tuple[Rect, Rect]:
+    """(the whole box, its inner area) in aligned pixels."""
+    return (rect_px(box.x_mm, box.y_mm, box.w_mm, box.h_mm, dpi=dpi),
+            rect_px(box.x_mm, box.y_mm, box.w_mm, box.h_mm, INSET_MM, dpi))
+
+
+def counts(mask: np.ndarray, rects: Sequence[Rect]) -> list[int]:
+    """How many True pixels of ``mask`` lie in each rectangle."""
+    s = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), np.int64)
+    s[1:, 1:] = mask.cumsum(0, dtype=np.int64).cumsum(1, dtype=np.int64)
+    return [int(s[r.y + r.h, r.x + r.w] - s[r.y, r.x + r.w] - s[r.y + r.h, r.x] + s[r.y, r.x]) for r in rects]
+
+
+def fill(dark: int, seen: int, blank: Fraction) -> Fraction:
+    if seen == 0 or blank >= 1:
+        return Fraction(0)
+    return max(Fraction(0), (Fraction(dark, seen) - blank) / (1 - blank))
+
+
+def decide(value: Fraction, seen: int, area: int, t: Thresholds) -> str:
+    if area == 0 or Fraction(seen, area) < MIN_SEEN:
+        return DOUBTFUL
+    if value < t.low:
+        return EMPTY
+    return MARKED if value >= t.high else DOUBTFUL
+
+
+def candidate_mark(decisions: Iterable[tuple[str, str]], declared: Sequence[str] = ()) -> str:
+    """The mark of one candidate from (choice, decision) of all their boxes (see the module's text)."""
+    decisions = list(decisions)
+    marked = [c for c, d in decisions if d == MARKED]
+    if len(marked) >= 2:
+        return INVALID
+    if any(d == DOUBTFUL for _, d in decisions):
+        return DOUBTFUL
+    if not marked:
+        return BLANK
+    kind, _, post = marked[0].partition(":")
+    if kind == SUGGEST and post in declared:
+        return INVALID
+    return marked[0] if kind in (AGREE, SUGGEST) else INVALID
+
+
+def marks_of(boxes: Iterable[tuple[str, str, str]], layout: Layout,
+             persons: Sequence[str] | None = None) -> dict[str, str]:
+    """person → mark, from (person, choice, decision) triples; ``persons`` fixes which and their order."""
+    by: dict[str, list[tuple[str, str]]] = {}
+    for person, choice, decision in boxes:
+        by.setdefault(person, []).append((choice, decision))
+    declared = layout.declared()
+    return {p: candidate_mark(by.get(p, ()), declared.get(p, ())) for p in (persons or list(by))}
+
+
+_blank_cache: dict[tuple[str, int], list[Fraction]] = {}
+
+
+def blank_shares(layout: Layout, page: PageLayout) -> list[Fraction]:
+    """The share of dark pixels in each box's inner area on the blank form, rendered from the layout
+    (cached per layout digest and page). Drawn with placeholder texts: nothing is printed inside a box."""
+    key = (layout.digest, page.page)
+    if key not in _blank_cache:
+        from .render import BallotText, ballot_pdf, render_pages
+        persons = {b.person: "空白" for b in page.boxes}
+        posts = {b.post: "空白岗位" for b in page.boxes}
+        pdf = ballot_pdf(layout, [("staff", "000000")], BallotText(persons, posts, "BLANK"))
+        image = render_pages(pdf, ALIGNED_DPI)[page.page - 1]
+        dark = dark_pixels(image)
+        inner = [box_rects(b)[1] for b in page.boxes]
+        _blank_cache[key] = [Fraction(n, r.w * r.h) for n, r in zip(counts(dark, inner), inner)]
+    return _blank_cache[key]
+
+
+__all__ = ["Thresholds", "Rect", "box_rects", "counts", "fill", "decide", "candidate_mark", "marks_of",
+           "blank_shares", "box_sums", "EMPTY", "MARKED", "DOUBTFUL", "BLANK", "INVALID"]
