@@ -39,7 +39,7 @@ RING_MM = 1.8
 MAX_ROTATION_DEG = 3.0
 QR_TOLERANCE_MM = 1.5
 MIN_DPI = 140
-DARK_LEVEL = Fraction(3, 5)         # below 60 % of the local paper white: ink
+DARK_LEVEL = Fraction(7, 10)        # below 70 % of the local paper white: ink
 CORNERS = ("左上", "右上", "左下", "右下")
 
 
@@ -64,17 +64,38 @@ class Alignment:
     rotation: float                 # degrees beyond the turn (signed)
     dpi: float                      # the scan's resolution, measured on the page
     fiducials: np.ndarray           # 4 × 2 image pixels (TL, TR, BL, BR of the page)
+    work: np.ndarray                # the image reduced to 140–280 dpi (what is warped)
+    factor: int                     # image pixels per work pixel
 
 
 def find_qr(image: np.ndarray) -> list[QrFound]:
+    """The QR codes of the image, first on a copy reduced to about 150 dpi (if the page is as large as
+    the image: fast), then on the image itself. A faint symbol — the QR of the other side showing
+    through a blank back page, mirrored — is not a QR of this page and is left out: its darkest
+    modules must be darker than half the paper around them, as printed ink is."""
     import zxingcpp
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    out = []
-    for r in found:
-        p = r.position
-        corners = np.array([[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], float)
-        out.append(QrFound(r.text, corners))
-    return out
+    factor = max(1, int(min(image.shape) / (210 / 25.4) // 150))
+    tries = [(Image.fromarray(image).reduce(factor), factor)] if factor > 1 else []
+    for img, scale in tries + [(image, 1)]:
+        out = []
+        for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+            p = r.position
+            c = np.array([[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], float)
+            if _printed(image, c * scale):
+                out.append(QrFound(r.text, c * scale))
+        if out:
+            return out
+    return []
+
+
+def _printed(image: np.ndarray, corners: np.ndarray) -> bool:
+    x0, y0 = np.maximum(corners.min(0).astype(int), 0)
+    x1, y1 = corners.max(0).astype(int) + 1
+    region = image[y0:y1, x0:x1]
+    if region.size == 0:
+        return False
+    ink, paper = np.percentile(region[::2, ::2], (5, 95))
+    return bool(ink < 0.5 * paper)
 
 
 def homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -158,16 +179,16 @@ def align(image: np.ndarray, qr: QrFound, fiducials_mm: np.ndarray, fiducial_mm:
         found.append(point * factor)
     pts = np.array(found)
     h = homography(fiducials_mm, pts)
-    turn, rotation = _turn_and_rotation(pts)
+    turn, rotation = turn_and_rotation(pts)
     if abs(rotation) > MAX_ROTATION_DEG:
         raise Rejection("rotation", f"{abs(rotation):.1f}°")
     error = np.linalg.norm(apply(h, qr_page) - qr.corners, axis=1).max() / ppm
     if error > QR_TOLERANCE_MM:
         raise Rejection("alignment", f"{error:.1f} mm")
-    return Alignment(h, turn, rotation, ppm * 25.4, pts)
+    return Alignment(h, turn, rotation, ppm * 25.4, pts, work, factor)
 
 
-def _turn_and_rotation(pts: np.ndarray) -> tuple[int, float]:
+def turn_and_rotation(pts: np.ndarray) -> tuple[int, float]:
     """The page's quarter turn and its remaining rotation (degrees) from the fiducials TL, TR, BL, BR."""
     tl, tr, bl, br = pts
     across = math.degrees(math.atan2(*(tr - tl)[::-1])), math.degrees(math.atan2(*(br - bl)[::-1]))
@@ -180,11 +201,9 @@ def _turn_and_rotation(pts: np.ndarray) -> tuple[int, float]:
 
 def streaks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks of the image's columns and rows that are scanner streaks (see the module's text)."""
-    small = image[::4, ::4]
-    paper = float(np.percentile(small, 98))
-    dark = image < paper * 0.6
+    paper = float(np.percentile(image[::8, ::8], 98))
 
-    def lines(d: np.ndarray) -> np.ndarray:       # d: lines × along
+    def lines(d: np.ndarray) -> np.ndarray:       # d: lines × along (every 4th pixel along)
         n = d.shape[1]
         band = max(1, n // 8)
         hit = (d[:, :band].mean(1) > 0.85) & (d[:, -band:].mean(1) > 0.85) & (d.mean(1) > 0.6)
@@ -192,7 +211,7 @@ def streaks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grown[1:] |= hit[:-1]
         grown[:-1] |= hit[1:]
         return grown
-    return lines(dark.T), lines(dark)
+    return lines((image[::4, :] < paper * 0.6).T), lines(image[:, ::4] < paper * 0.6)
 
 
 def warp(image: np.ndarray, h: np.ndarray, page_mm: tuple[int, int], dpi: int = ALIGNED_DPI,
@@ -208,15 +227,29 @@ def warp(image: np.ndarray, h: np.ndarray, page_mm: tuple[int, int], dpi: int = 
     return np.asarray(out)
 
 
-def valid_mask(image: np.ndarray, h: np.ndarray, page_mm: tuple[int, int]) -> np.ndarray | None:
+def inpaint(image: np.ndarray, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A copy of ``image`` with each streak replaced by the mean of the lines either side of it, so that
+    a streak across the QR or a fiducial does not hide it (the boxes are still measured without it)."""
+    out = image.copy()
+    for mask, axis in ((cols, 1), (rows, 0)):
+        view = out if axis == 1 else out.T
+        idx = np.flatnonzero(mask)
+        for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1) if idx.size else []:
+            a, b = run[0] - 1, run[-1] + 1
+            left = view[:, a] if a >= 0 else view[:, b]
+            right = view[:, b] if b < view.shape[1] else left
+            view[:, run[0]:b] = ((left.astype(np.uint16) + right) // 2)[:, None]
+    return out
+
+
+def valid_mask(shape: tuple[int, int], h: np.ndarray, page_mm: tuple[int, int], cols: np.ndarray,
+               rows: np.ndarray) -> np.ndarray | None:
     """Where the aligned page shows real paper (None: everywhere): streaks and the outside masked."""
-    cols, rows = streaks(image)
     corners = apply(h, np.array([[0, 0], [page_mm[0], 0], [0, page_mm[1]], [page_mm[0], page_mm[1]]], float))
-    inside = ((corners >= 0).all() and (corners[:, 0] <= image.shape[1]).all()
-              and (corners[:, 1] <= image.shape[0]).all())
+    inside = (corners >= 0).all() and (corners[:, 0] <= shape[1]).all() and (corners[:, 1] <= shape[0]).all()
     if inside and not cols.any() and not rows.any():
         return None
-    mask = np.full(image.shape, 255, np.uint8)
+    mask = np.full(shape, 255, np.uint8)
     mask[:, cols] = 0
     mask[rows, :] = 0
     return warp(mask, h, page_mm, fill=0, nearest=True) > 0

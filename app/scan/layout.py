@@ -51,6 +51,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -153,7 +154,7 @@ class Layout:
                     out[b.person].append(b.post)
         return {k: tuple(v) for k, v in out.items()}
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(canonical_json(self)).hexdigest()
 

@@ -32,7 +32,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .align import ALIGNED_DPI, box_sums, dark_pixels
+from .align import ALIGNED_DPI, dark_pixels
 from .layout import AGREE, INSET_MM, SUGGEST, Box, Layout, PageLayout
 
 EMPTY, MARKED, DOUBTFUL = "empty", "marked", "doubtful"
@@ -74,16 +74,27 @@ def box_rects(box: Box, dpi: int = ALIGNED_DPI) -> tuple[Rect, Rect]:
             rect_px(box.x_mm, box.y_mm, box.w_mm, box.h_mm, INSET_MM, dpi))
 
 
+_rects_cache: dict[tuple[str, int], list[tuple[Rect, Rect]]] = {}
+
+
+def page_rects(layout: Layout, page: PageLayout) -> list[tuple[Rect, Rect]]:
+    """:func:`box_rects` of every box of the page, in the page's order (cached per layout and page)."""
+    key = (layout.digest, page.page)
+    if key not in _rects_cache:
+        _rects_cache[key] = [box_rects(b) for b in page.boxes]
+    return _rects_cache[key]
+
+
 def counts(mask: np.ndarray, rects: Sequence[Rect]) -> list[int]:
     """How many True pixels of ``mask`` lie in each rectangle."""
-    s = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), np.int64)
-    s[1:, 1:] = mask.cumsum(0, dtype=np.int64).cumsum(1, dtype=np.int64)
-    return [int(s[r.y + r.h, r.x + r.w] - s[r.y, r.x + r.w] - s[r.y + r.h, r.x] + s[r.y, r.x]) for r in rects]
+    return [int(np.count_nonzero(mask[r.y:r.y + r.h, r.x:r.x + r.w])) for r in rects]
 
 
 def fill(dark: int, seen: int, blank: Fraction) -> Fraction:
     if seen == 0 or blank >= 1:
         return Fraction(0)
+    if not blank:
+        return Fraction(dark, seen)
     return max(Fraction(0), (Fraction(dark, seen) - blank) / (1 - blank))
 
 
@@ -140,5 +151,3 @@ def blank_shares(layout: Layout, page: PageLayout) -> list[Fraction]:
     return _blank_cache[key]
 
 
-__all__ = ["Thresholds", "Rect", "box_rects", "counts", "fill", "decide", "candidate_mark", "marks_of",
-           "blank_shares", "box_sums", "EMPTY", "MARKED", "DOUBTFUL", "BLANK", "INVALID"]

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import align as al
 from .layout import Layout, QrPayload
-from .measure import (BLANK, DOUBTFUL, Rect, Thresholds, blank_shares, box_rects, counts, decide, fill, marks_of)
+from .measure import (BLANK, DOUBTFUL, Rect, Thresholds, blank_shares, counts, decide, fill, marks_of, page_rects)
 from .sources import SourcePage, pages_of_bytes, pages_of_file, scan_files
 
 READ, REJECTED, BLANK_PAGE = "read", "rejected", "blank"
@@ -136,6 +136,9 @@ class Reader:
         return out
 
     def _read(self, image: np.ndarray, out: PageRead) -> None:
+        cols, rows = al.streaks(image)
+        if cols.any() or rows.any():
+            image = al.inpaint(image, cols, rows)
         found = al.find_qr(image)
         if not found:
             raise al.Rejection("blank" if is_blank(image) else "qr_unreadable")
@@ -158,8 +161,9 @@ class Reader:
         fid = np.array([[float(x), float(y)] for x, y in layout.fiducials_mm])
         a = al.align(image, qr, fid, float(layout.fiducial_mm), tuple(float(v) for v in layout.qr_mm))
         out.turn, out.rotation, out.dpi = a.turn, a.rotation, a.dpi
-        aligned = al.warp(image, a.homography, layout.page_mm)
-        seen_mask = al.valid_mask(image, a.homography, layout.page_mm)
+        to_work = np.diag([1 / a.factor, 1 / a.factor, 1.0])
+        aligned = al.warp(a.work, to_work @ a.homography, layout.page_mm)
+        seen_mask = al.valid_mask(image.shape, a.homography, layout.page_mm, cols, rows)
         self._measure(layout, payload.page, aligned, seen_mask, out)
         if self.keep_images:
             out.aligned = aligned
@@ -168,7 +172,7 @@ class Reader:
                  out: PageRead) -> None:
         page = layout.page(page_no)
         dark = al.dark_pixels(aligned)
-        rects = [box_rects(b) for b in page.boxes]
+        rects = page_rects(layout, page)
         inner = [r[1] for r in rects]
         if seen_mask is not None:
             dark &= seen_mask
@@ -222,15 +226,13 @@ def _refuse(page: PageRead, code: str, detail: str) -> PageRead:
 
 
 def is_blank(image: np.ndarray) -> bool:
-    """No QR and (streaks and the outer 5 % aside) less ink than :data:`BLANK_INK` of the page."""
+    """No QR and (the outer 5 % aside) less ink than :data:`BLANK_INK` of the page; give it the page
+    with its streaks painted over (:func:`app.scan.align.inpaint`)."""
     factor = max(1, min(image.shape) // 600)
     small = image[::factor, ::factor]
     my, mx = small.shape[0] // 20, small.shape[1] // 20
     small = np.ascontiguousarray(small[my:small.shape[0] - my, mx:small.shape[1] - mx])
     dark = al.dark_pixels(small)
-    cols, rows = al.streaks(small)
-    dark[:, cols] = False
-    dark[rows, :] = False
     return Fraction(int(dark.sum()), dark.size) < BLANK_INK
 
 
