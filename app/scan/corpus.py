@@ -113,13 +113,13 @@ def plan_scan(rng: random.Random, dpi: int) -> Scan:
     s.shift_mm = (rng.uniform(-2, 2), rng.uniform(-2, 2))
     s.margin_mm, s.lid = rng.uniform(2, 5), rng.choice((252, 245, 230, 200))
     s.noise = rng.uniform(0, 10) if rng.random() < 0.7 else 0.0
-    s.blur = rng.uniform(0.3, 1.2) * dpi / 300 if rng.random() < 0.5 else 0.0
+    s.blur = rng.uniform(0.3, 1.2) * dpi / 300 if rng.random() < 0.35 else 0.0
     if rng.random() < 0.5:
         s.light, s.light_angle = rng.uniform(0.05, 0.3), rng.uniform(0, 6.283)
     if rng.random() < 0.12:
         s.streaks = tuple((rng.uniform(0.05, 0.95), rng.randint(1, 4) * dpi // 300 + 1, rng.randint(30, 140))
                           for _ in range(rng.choice((1, 1, 2))))
-    s.fmt = rng.choices(("jpeg", "png", "tiff", "pdf"), (70, 10, 10, 10))[0]
+    s.fmt = rng.choices(("jpeg", "png", "tiff", "pdf"), (75, 5, 10, 10))[0]
     s.quality = rng.randint(50, 90)
     special = rng.random()
     for name, share in (("rotation", 0.03), ("qr_heavy", 0.02), ("qr_light", 0.06), ("fold_small", 0.04),

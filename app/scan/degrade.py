@@ -169,9 +169,9 @@ def scan_page(page: np.ndarray, scan: Scan) -> np.ndarray:
         ys, xs = np.mgrid[0:size[1]:16, 0:size[0]:16]
         ramp = (xs * gx + ys * gy) / (abs(gx) * size[0] + abs(gy) * size[1])
         ramp = ramp - ramp.min()
-        field_ = (256 * (1 - scan.light * ramp / max(ramp.max(), 1e-9))).astype(np.uint16)
-        big = np.asarray(Image.fromarray(field_.astype(np.float32)).resize(size, Image.Resampling.BILINEAR))
-        out = (out * big.astype(np.int32) >> 8).astype(np.int16)
+        field_ = (255 * (1 - scan.light * ramp / max(ramp.max(), 1e-9))).astype(np.uint8)
+        big = np.asarray(Image.fromarray(field_).resize(size, Image.Resampling.BILINEAR))
+        out = (out.astype(np.int32) * big // 255).astype(np.int16)
     if scan.noise > 0:
         tile = _noise_tile()
         oy, ox = rng.integers(0, 1024, 2)

@@ -7,7 +7,7 @@ and says what a reader must make of it — its **truth**:
 |---|---|---|
 | ``fill`` | the box scribbled full with a pen | marked |
 | ``check`` / ``cross`` | a pen ✓ / ✗, 0.8–1.3 × the box, off centre by up to 0.6 mm | marked |
-| ``pencil`` | an HB pencil ✓ or ✗ (grey, grainy) | marked |
+| ``pencil`` | an HB pencil ✓ or ✗ (grey 70–130, grainy) | marked |
 | ``partial`` | a pen fill of 40–75 % of the inner area | marked |
 | ``over_edge`` | a pen ✓ or ✗ 1.0–1.4 × the box, 0.8–1.6 mm off centre: it runs over the frame | marked |
 | ``light_pencil`` | a faint pencil ✓ (grey 150–200 of 255) | either |
@@ -16,9 +16,10 @@ and says what a reader must make of it — its **truth**:
 | ``erased`` | a pencil ✓ rubbed out: a faint trace and a smudge (grey ≥ 185) | empty |
 
 *either* means a person could read it both ways, so the reader may decide it either way (or leave
-it doubtful). A mark meant as a mark whose ink covers less than :data:`MEANT_MIN` of the inner area
-once drawn (say a thin ✓ of which little lands inside) is *either* too: the truth is measured on the
-ink layer with the reader's own rule of dark pixels, not assumed.
+it doubtful). A mark meant as a mark whose ink covers less than :data:`MEANT_MIN` (5 %) of the inner
+area once drawn (a ✓ that mostly missed the box) is *either* too: the truth is measured on the ink
+layer with the reader's own rule of dark pixels, not assumed. Every other meant mark is *marked*,
+however thin: reading it as empty is a silent error.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ MEANT = ("fill", "check", "cross", "pencil", "partial", "over_edge")
 UNSURE = ("light_pencil", "tiny")
 UNMEANT = ("dot", "erased")
 STYLES = MEANT + UNSURE + UNMEANT
-MEANT_MIN = Fraction(1, 5)
+MEANT_MIN = Fraction(1, 20)
 PAD_MM = 4.0                      # the ink layer reaches this far around the box
 
 
@@ -113,7 +114,7 @@ def draw_mark(style: str, box: Box, dpi: int, rng: random.Random) -> Drawn:
             cx, cy = cx + dist * math.cos(angle), cy + dist * math.sin(angle)
             shift = 0.0
         if style in ("pencil", "light_pencil", "erased"):
-            grey = {"pencil": rng.randint(80, 135), "light_pencil": rng.randint(150, 200),
+            grey = {"pencil": rng.randint(70, 130), "light_pencil": rng.randint(150, 200),
                     "erased": rng.randint(190, 230)}[style]
             width = rng.uniform(0.3, 0.5)
         _tick(d, cx + jitter(shift), cy + jitter(shift), bw * rng.uniform(*scale), width * k, grey, rng, cross)
@@ -139,7 +140,7 @@ def draw_mark(style: str, box: Box, dpi: int, rng: random.Random) -> Drawn:
         raise ValueError(f"unknown mark style {style!r}")
     layer = np.asarray(img)
     if style in ("pencil", "light_pencil", "erased"):
-        layer = _grain(layer, rng, (0.55, 1.0))
+        layer = _grain(layer, rng, (0.75, 1.0) if style == "pencil" else (0.55, 1.0))
     share = ink_share(layer, box, dpi, x0, y0)
     truth = EMPTY if style in UNMEANT else EITHER if style in UNSURE else MARKED
     if truth == MARKED and share < MEANT_MIN:

@@ -42,8 +42,8 @@ MIN_SEEN = Fraction(1, 2)
 
 @dataclass(frozen=True)
 class Thresholds:
-    low: Fraction = Fraction(8, 100)
-    high: Fraction = Fraction(15, 100)
+    low: Fraction = Fraction(2, 100)
+    high: Fraction = Fraction(10, 100)
 
     def __post_init__(self) -> None:
         if not (0 <= self.low <= self.high <= 1):

@@ -70,6 +70,10 @@ class Score:
             self.doubtful += b.decision == DOUBTFUL
             self.fills.setdefault(truth.styles.get(key, STYLE_NONE), []).append(float(b.fill))
             self.fills.setdefault(f"truth: {t}", []).append(float(b.fill))
+            if t == MARKED:
+                share = truth.shares.get(key, 0.0)
+                band = "<10%" if share < 0.1 else "10-20%" if share < 0.2 else ">=20%"
+                self.fills.setdefault(f"marked, ink {band}", []).append(float(b.fill))
             if (t == MARKED and b.decision == "empty") or (t == EMPTY and b.decision == MARKED):
                 self.silent.append(f"{where}: box {key} {truth.styles.get(key, STYLE_NONE)} is {t}, "
                                    f"read {b.decision} (fill {float(b.fill):.3f})")
