@@ -41,6 +41,7 @@ MODULES = {
     "projector": "bench_projector",
     "reports": "bench_reports",
     "selection": "bench_selection",
+    "scan": "bench_scan",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -53,6 +54,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 50},
         "reports": {"runs": 10},
         "selection": {"runs": 50},
+        "scan": {"sheets": 5000},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -62,6 +64,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 15},
         "reports": {"runs": 3},
         "selection": {"runs": 14},
+        "scan": {"sheets": 300},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -71,6 +74,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 2, "people": 20, "posts": 4, "ballots_before": 5},
         "reports": {"runs": 1, "candidates": 10},
         "selection": {"runs": 1, "people": 30, "posts": 6},
+        "scan": {"sheets": 2, "workers": 0},
     },
 }
 
@@ -393,16 +397,36 @@ def _rows_selection(f: dict) -> list[Row]:
                  + (f"; {f['missed']} never showed" if f["missed"] else "")])]
 
 
+def _rows_scan(f: dict) -> list[Row]:
+    rates = {dpi: 60_000 / _median(v) for dpi, v in f["cpu_ms"].items()}
+    rate = rates.get("300", 0.0)
+    median = _median(f["cpu_ms"]["300"]) if "300" in f["cpu_ms"] else float("nan")
+    met = f["silent_errors"] == 0 and f["doubtful_pct"] <= 2.0 and rate >= 60
+    rejected = "; ".join(f"{code} {r['expected']} expected, {r['unexpected']} unexpected"
+                         for code, r in sorted(f["rejections"].items())) or "none"
+    return [Row("scan", f"扫描计票: {f['sheets']} generated 定岗推荐票 pages read against their truth "
+                "(200/300 dpi, every mark style and degradation)",
+                f"median {fmt(median)} CPU per 300 dpi page = {rate:.0f} sheets/min on one core; "
+                f"{f['silent_errors']} silent errors; {f['doubtful_pct']:.2f} % boxes doubtful",
+                "≥ 60 sheets/min, 0 silent errors, ≤ 2 % doubtful", met,
+                [f"{f['read']} pages read, {f['blank']} blank backs skipped, {f['rejected']} rejected ({rejected}); "
+                 f"missed rejections {f['missed_rejections']}, blank pages mistaken {f['unexpected_blank']}",
+                 f"{f['doubtful']} of {f['boxes']} boxes doubtful, {f['doubtful_candidates']} of {f['candidates']} "
+                 f"candidates; thresholds {f['thresholds'][0]} / {f['thresholds'][1]}; "
+                 + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items()) if dpi in ("200", "300"))]
+                + [f"silent: {s}" for s in f["silent"][:10]])]
+
+
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
-    "projector": _rows_projector, "reports": _rows_reports, "selection": _rows_selection,
+    "projector": _rows_projector, "reports": _rows_reports, "selection": _rows_selection, "scan": _rows_scan,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
 ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
-    "reports": ["reports"], "selection": ["selection"],
+    "reports": ["reports"], "selection": ["selection"], "scan": ["scan"],
 }
 
 
