@@ -137,9 +137,10 @@ class Reader:
 
     def _read(self, image: np.ndarray, out: PageRead) -> None:
         cols, rows = al.streaks(image)
-        if cols.any() or rows.any():
-            image = al.inpaint(image, cols, rows)
-        found = al.find_qr(image)
+        painted = al.inpaint(image, cols, rows) if cols.any() or rows.any() else image
+        # a streak may hide the QR, or painting it over may blur a column of modules: try both
+        found = al.find_qr(image) or (al.find_qr(painted) if painted is not image else [])
+        image = painted
         if not found:
             raise al.Rejection("blank" if is_blank(image) else "qr_unreadable")
         payloads = [(QrPayload.decode(q.text), q) for q in found]
