@@ -220,6 +220,16 @@ class FolderRead:
     skipped: list[str]                  # files of other kinds, not read
 
 
+def crop(page: PageRead, box: BoxRead, around_mm: float = 4.0) -> np.ndarray:
+    """The aligned page around ``box`` (``around_mm`` on each side), for a person to look at."""
+    if page.aligned is None:
+        raise ValueError("the page's image was not kept (Reader(keep_images=False)) or the page was not read")
+    pad = round(around_mm * al.ALIGNED_DPI / 25.4)
+    r = box.rect
+    h, w = page.aligned.shape
+    return page.aligned[max(0, r.y - pad):min(h, r.y + r.h + pad), max(0, r.x - pad):min(w, r.x + r.w + pad)]
+
+
 def _refuse(page: PageRead, code: str, detail: str) -> PageRead:
     page.status, page.code, page.detail = REJECTED, code, detail
     page.boxes, page.marks = (), {}
@@ -253,4 +263,4 @@ def ballot_marks(pages: Sequence[PageRead], layout: Layout) -> tuple[dict[str, s
 
 
 __all__ = ["Reader", "PageRead", "BoxRead", "FolderRead", "REASONS", "READ", "REJECTED", "BLANK_PAGE",
-           "ballot_marks", "is_blank", "Thresholds", "BLANK"]
+           "ballot_marks", "crop", "is_blank", "Thresholds", "BLANK"]
