@@ -414,6 +414,10 @@ def _rows_scan(f: dict) -> list[Row]:
                  f"{f['doubtful']} of {f['boxes']} boxes doubtful, {f['doubtful_candidates']} of {f['candidates']} "
                  f"candidates; thresholds {f['thresholds'][0]} / {f['thresholds'][1]}; "
                  + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items()) if dpi in ("200", "300"))]
+                + ["fills (min / p01 / median / p99 / max): " + "; ".join(
+                    f"{k.removeprefix('truth: ')} " + " / ".join(f"{f['fills'][k][q]:.3f}" for q in
+                                                                ("min", "p01", "median", "p99", "max"))
+                    for k in ("truth: empty", "truth: either", "truth: marked") if k in f["fills"])]
                 + [f"silent: {s}" for s in f["silent"][:10]])]
 
 
