@@ -31,7 +31,7 @@ import numpy as np
 
 from . import align as al
 from .layout import Layout, QrPayload
-from .measure import (BLANK, DOUBTFUL, Rect, Thresholds, blank_shares, counts, decide, fill, marks_of, page_rects)
+from .measure import (BLANK, DOUBTFUL, INVALID, Rect, Thresholds, blank_shares, counts, decide, fill, marks_of, page_rects)
 from .sources import SourcePage, pages_of_bytes, pages_of_file, scan_files
 
 READ, REJECTED, BLANK_PAGE = "read", "rejected", "blank"
@@ -51,6 +51,7 @@ REASONS: dict[str, tuple[str, str]] = {       # code → (reason, what to do)
     "number_duplicate": ("该编号的选票已录入", "请交监督组核对该票"),
     "blank": ("空白页（背面），已跳过", NOTHING),
 }
+REVIEW = "review"
 BLANK_INK = Fraction(1, 400)            # a page with less ink than 0.25 % of its area (streaks aside) is blank
 
 
@@ -111,10 +112,12 @@ NumberCheck = Callable[[QrPayload], "tuple[str, str] | None"]
 
 class Reader:
     """Reads pages against the known layouts (by digest). ``check_number(payload)`` may refuse a page:
-    it returns (code, detail), e.g. ("number_unknown", "482913"), or None to accept."""
+    it returns (code, detail), e.g. ("number_unknown", "482913"), or None to accept. ``keep_images``:
+    keep every read page's aligned image (True), none (False), or only those of pages a person must
+    look at — a doubtful or invalid mark (:data:`REVIEW`, the default: 2 MB a page adds up)."""
 
     def __init__(self, layouts: Iterable[Layout], thresholds: Thresholds = Thresholds(),
-                 check_number: NumberCheck | None = None, keep_images: bool = True):
+                 check_number: NumberCheck | None = None, keep_images: bool | str = REVIEW):
         self.layouts = {layout.digest: layout for layout in layouts}
         self.thresholds = thresholds
         self.check_number = check_number
@@ -166,7 +169,8 @@ class Reader:
         aligned = al.warp(a.work, to_work @ a.homography, layout.page_mm)
         seen_mask = al.valid_mask(image.shape, a.homography, layout.page_mm, cols, rows)
         self._measure(layout, payload.page, aligned, seen_mask, out)
-        if self.keep_images:
+        if self.keep_images is True or (self.keep_images == REVIEW and
+                                        {DOUBTFUL, INVALID} & set(out.marks.values())):
             out.aligned = aligned
 
     def _measure(self, layout: Layout, page_no: int, aligned: np.ndarray, seen_mask: np.ndarray | None,
@@ -262,5 +266,5 @@ def ballot_marks(pages: Sequence[PageRead], layout: Layout) -> tuple[dict[str, s
     return marks, missing
 
 
-__all__ = ["Reader", "PageRead", "BoxRead", "FolderRead", "REASONS", "READ", "REJECTED", "BLANK_PAGE",
+__all__ = ["Reader", "PageRead", "BoxRead", "FolderRead", "REASONS", "READ", "REJECTED", "BLANK_PAGE", "REVIEW",
            "ballot_marks", "crop", "is_blank", "Thresholds", "BLANK"]

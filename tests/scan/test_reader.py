@@ -279,7 +279,7 @@ def test_a_ballot_of_two_pages_is_joined(tmp_path):
 def test_the_aligned_page_and_box_rectangles_let_a_person_see_the_mark(layout):
     image = printed(layout)
     marked(image, layout, {("1003", "agree:P4"): "fill"})
-    page = read(layout, scan_page(image, Scan(200, rotation=2, turn=90)))
+    page = read(layout, scan_page(image, Scan(200, rotation=2, turn=90)), keep_images=True)
     assert page.aligned.shape == (1754, 1240)                  # A4 at 150 dpi, upright
     box = next(b for b in page.boxes if (b.person, b.choice) == ("1003", "agree:P4"))
     piece = crop(page, box)
@@ -301,6 +301,16 @@ def test_a_scanner_streak_across_a_column_of_boxes_is_not_read_as_marks(layout):
     assert all(b.seen < b.inner.w * b.inner.h for b in crossed)           # the streak is not looked at
     assert {b.decision for b in crossed} == {"empty"}
     assert page.marks["1005"] == "suggest:P2"
+
+
+def test_by_default_only_pages_a_person_must_look_at_keep_their_image(layout):
+    plain = printed(layout)
+    marked(plain, layout, {("1001", "agree:P1"): "fill"})
+    assert read(layout, plain).aligned is None
+    two = printed(layout)
+    marked(two, layout, {("1001", "agree:P1"): "fill", ("1001", "suggest:P2"): "fill"})
+    assert read(layout, two).marks["1001"] == "invalid" and read(layout, two).aligned is not None
+    assert read(layout, two, keep_images=False).aligned is None
 
 
 def test_the_json_line_of_a_page(layout):
