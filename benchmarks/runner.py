@@ -413,7 +413,8 @@ def _rows_scan(f: dict) -> list[Row]:
                  f"missed rejections {f['missed_rejections']}, blank pages mistaken {f['unexpected_blank']}",
                  f"{f['doubtful']} of {f['boxes']} boxes doubtful, {f['doubtful_candidates']} of {f['candidates']} "
                  f"candidates; thresholds {f['thresholds'][0]} / {f['thresholds'][1]}; "
-                 + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items()) if dpi in ("200", "300"))]
+                 + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items())
+                             if dpi in ("200", "300"))]
                 + ["fills (min / p01 / median / p99 / max): " + "; ".join(
                     f"{k.removeprefix('truth: ')} " + " / ".join(f"{f['fills'][k][q]:.3f}" for q in
                                                                 ("min", "p01", "median", "p99", "max"))

@@ -236,7 +236,8 @@ def layout_json(layout: Layout) -> dict[str, Any]:
     return {
         "format": layout.format,
         "page_mm": [layout.page_mm[0], layout.page_mm[1]],
-        "fiducials_mm": {"size": _num(layout.fiducial_mm), "centres": [[_num(x), _num(y)] for x, y in layout.fiducials_mm]},
+        "fiducials_mm": {"size": _num(layout.fiducial_mm),
+                         "centres": [[_num(x), _num(y)] for x, y in layout.fiducials_mm]},
         "qr_mm": {"x": _num(layout.qr_mm[0]), "y": _num(layout.qr_mm[1]), "size": _num(layout.qr_mm[2])},
         "pages": [{"page": p.page, "boxes": [
             {"x_mm": _num(b.x_mm), "y_mm": _num(b.y_mm), "w_mm": _num(b.w_mm), "h_mm": _num(b.h_mm),

@@ -31,7 +31,8 @@ import numpy as np
 
 from . import align as al
 from .layout import Layout, QrPayload
-from .measure import (BLANK, DOUBTFUL, INVALID, Rect, Thresholds, blank_shares, counts, decide, fill, marks_of, page_rects)
+from .measure import (BLANK, DOUBTFUL, INVALID, Rect, Thresholds, blank_shares, counts, decide, fill, marks_of,
+                      page_rects)
 from .sources import SourcePage, pages_of_bytes, pages_of_file, scan_files
 
 READ, REJECTED, BLANK_PAGE = "read", "rejected", "blank"
