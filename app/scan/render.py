@@ -108,8 +108,10 @@ def draw_scannable_ballot(canvas: Canvas, layout: Layout, page: int, *, group: s
     _matrix(c, layout, pl, text, fonts, y)
     c.setFont(fonts.text, 7.5)
     c.setFillGray(0.3)
+    spans = sum(1 for p in layout.pages if pl.persons()[0] in p.persons()) > 1
+    once = "每人在本票各页中合计限划一格" if spans else "每人限划一格"
     c.drawCentredString(105 * mm, y(281.5), f"第 {page} 页 共 {len(layout.pages)} 页　·　版式 {layout.digest}"
-                        "　·　每人限划一格　·　请勿在四角黑块和二维码上书写")
+                        f"　·　{once}　·　请勿在四角黑块和二维码上书写")
     c.restoreState()
 
 
