@@ -53,7 +53,8 @@ REASONS: dict[str, tuple[str, str]] = {       # code → (reason, what to do)
     "blank": ("空白页（背面），已跳过", NOTHING),
 }
 REVIEW = "review"
-BLANK_INK = Fraction(1, 400)            # a page with less ink than 0.25 % of its area (streaks aside) is blank
+BLANK_INK = Fraction(1, 2000)    # blank: less ink than 0.05 % of the page (31 mm², a short word) — so a back
+                                 # page with writing on it is rejected for a person to see, never skipped
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,9 @@ def test_a_blank_back_page_is_skipped_and_a_page_with_ink_but_no_qr_is_not(layou
     assert read(layout, ghost).status == "blank"
     inked = _white(printed(layout), 170, 15, 28, 28)
     assert read(layout, inked).status == "rejected"
+    note = np.full((2339, 1654), 243, np.uint8)                # a back page with a few words written on it
+    note[1000:1030, 600:700] = 40
+    assert read(layout, note).code == "qr_unreadable"
 
 
 def test_every_reason_has_words_and_what_to_do():
