@@ -105,6 +105,7 @@ def report(f: dict) -> str:
                  f"{f['missed_rejections']}; blank pages mistaken {f['unexpected_blank']}")
     for code, row in sorted(f["rejections"].items()):
         lines.append(f"  rejected {code}: {row['expected']} expected, {row['unexpected']} unexpected")
+    lines += [f"  against the truth: {x}" for x in f["unexpected"]]
     for dpi in sorted(f["cpu_ms"], key=int):
         values = f["cpu_ms"][dpi]
         lines.append(f"read at {dpi} dpi: median {statistics.median(values):.0f} ms CPU per page "

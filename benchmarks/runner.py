@@ -419,7 +419,8 @@ def _rows_scan(f: dict) -> list[Row]:
                     f"{k.removeprefix('truth: ')} " + " / ".join(f"{f['fills'][k][q]:.3f}" for q in
                                                                 ("min", "p01", "median", "p99", "max"))
                     for k in ("truth: empty", "truth: either", "truth: marked") if k in f["fills"])]
-                + [f"silent: {s}" for s in f["silent"][:10]])]
+                + [f"silent: {s}" for s in f["silent"][:10]]
+                + [f"against the truth: {s}" for s in f.get("unexpected", [])[:10]])]
 
 
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {

@@ -21,9 +21,11 @@ before warping — image columns (or rows) dark in both the top and the bottom b
 in most of the rest — and their pixels are masked out of the measurement, as are parts of the page
 that lie outside the scanned image. A box that loses more than half its area to the mask is doubtful.
 
-**Dark pixels**: a pixel is dark when it is below :data:`DARK_LEVEL` of the local paper white, so
-uneven brightness (a shadow along the spine, a grey scanner lid) does not make paper look inked. The
-paper white is the maximum of 4 × 4-pixel means over ~8 mm neighbourhoods, smoothed.
+**Dark pixels**: a pixel is dark when it is below :data:`DARK_LEVEL` (70 %) of the local paper white,
+so uneven brightness (a shadow along the spine, a grey scanner lid) does not make paper look inked;
+*faint* when below :data:`FAINT_LEVEL` (80 %): a light pencil line the scanner blurred may have no dark
+pixel at all, and a box with faint ink is never called empty (app.scan.measure). The paper white is
+the maximum of 4 × 4-pixel means over ~8 mm neighbourhoods, smoothed.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ MAX_ROTATION_DEG = 3.0
 QR_TOLERANCE_MM = 1.0
 MIN_DPI = 140
 DARK_LEVEL = Fraction(7, 10)        # below 70 % of the local paper white: ink
+FAINT_LEVEL = Fraction(4, 5)        # below 80 %: at least a faint trace (a light pencil line, a smudge)
 CORNERS = ("左上", "右上", "左下", "右下")
 
 
@@ -273,5 +276,11 @@ def paper_white(aligned: np.ndarray) -> np.ndarray:
 
 def dark_pixels(aligned: np.ndarray, level: Fraction = DARK_LEVEL) -> np.ndarray:
     """True where the aligned page is inked: darker than ``level`` of the local paper white."""
+    return ink_masks(aligned, (level,))[0]
+
+
+def ink_masks(aligned: np.ndarray, levels: tuple[Fraction, ...] = (DARK_LEVEL, FAINT_LEVEL)) -> list[np.ndarray]:
+    """For each level, True where the aligned page is darker than that share of the local paper white."""
     bg = paper_white(aligned).astype(np.int32)
-    return aligned.astype(np.int32) * level.denominator < bg * level.numerator
+    img = aligned.astype(np.int32)
+    return [img * level.denominator < bg * level.numerator for level in levels]

@@ -7,8 +7,11 @@ form (rendered from the layout itself, :func:`blank_shares`): fill = (s − b) /
 Counts are integers, so the fill is an exact fraction and a decision never depends on float rounding.
 
 **Decision** with two thresholds (:class:`Thresholds`, editable): fill < ``low`` → empty;
-fill ≥ ``high`` → marked; between → doubtful, for a person. A box of which less than half the inner
-area could be seen (a scanner streak, the page's edge) is doubtful whatever its fill.
+fill ≥ ``high`` → marked; between → doubtful, for a person. Empty also needs the *faint* fill (the
+same measure with pixels below 80 % of the paper white, :mod:`app.scan.align`) below ``faint``: a
+pencil ✓ that the scanner's blur left without a dark pixel is doubtful, never empty. A box of which
+less than half the inner area could be seen (a scanner streak, the page's edge) is doubtful
+whatever its fill.
 
 **Defaults, chosen on the generated corpus** (``python -m benchmarks --only scan`` prints the
 distributions): the marks a voter means — a filled box, a pen or pencil ✓ or ✗, a partial fill of a
@@ -32,7 +35,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .align import ALIGNED_DPI, dark_pixels
+from .align import ALIGNED_DPI, ink_masks
 from .layout import AGREE, INSET_MM, SUGGEST, Box, Layout, PageLayout
 
 EMPTY, MARKED, DOUBTFUL = "empty", "marked", "doubtful"
@@ -42,12 +45,13 @@ MIN_SEEN = Fraction(1, 2)
 
 @dataclass(frozen=True)
 class Thresholds:
-    low: Fraction = Fraction(2, 100)
-    high: Fraction = Fraction(10, 100)
+    low: Fraction = Fraction(2, 100)            # fill below it (and faint below ``faint``): empty
+    high: Fraction = Fraction(10, 100)          # fill at or above it: marked
+    faint: Fraction = Fraction(3, 100)          # an empty box has less faint ink than this
 
     def __post_init__(self) -> None:
-        if not (0 <= self.low <= self.high <= 1):
-            raise ValueError(f"阈值须满足 0 ≤ 下限 ≤ 上限 ≤ 1（下限 {self.low}，上限 {self.high}）")
+        if not (0 <= self.low <= self.high <= 1) or not 0 <= self.faint <= 1:
+            raise ValueError(f"阈值须满足 0 ≤ 下限 ≤ 上限 ≤ 1（下限 {self.low}，上限 {self.high}，浅痕 {self.faint}）")
 
 
 @dataclass(frozen=True)
@@ -98,12 +102,13 @@ def fill(dark: int, seen: int, blank: Fraction) -> Fraction:
     return max(Fraction(0), (Fraction(dark, seen) - blank) / (1 - blank))
 
 
-def decide(value: Fraction, seen: int, area: int, t: Thresholds) -> str:
+def decide(value: Fraction, faint: Fraction, seen: int, area: int, t: Thresholds) -> str:
+    """empty / marked / doubtful from the fill, the faint fill and how much of the box was seen."""
     if area == 0 or Fraction(seen, area) < MIN_SEEN:
         return DOUBTFUL
-    if value < t.low:
-        return EMPTY
-    return MARKED if value >= t.high else DOUBTFUL
+    if value >= t.high:
+        return MARKED
+    return EMPTY if value < t.low and faint < t.faint else DOUBTFUL
 
 
 def candidate_mark(decisions: Iterable[tuple[str, str]], declared: Sequence[str] = ()) -> str:
@@ -132,22 +137,24 @@ def marks_of(boxes: Iterable[tuple[str, str, str]], layout: Layout,
     return {p: candidate_mark(by.get(p, ()), declared.get(p, ())) for p in (persons or list(by))}
 
 
-_blank_cache: dict[tuple[str, int], list[Fraction]] = {}
+_blank_cache: dict[tuple[str, int], list[tuple[Fraction, Fraction]]] = {}
 
 
-def blank_shares(layout: Layout, page: PageLayout) -> list[Fraction]:
-    """The share of dark pixels in each box's inner area on the blank form, rendered from the layout
-    (cached per layout digest and page). Drawn with placeholder texts: nothing is printed inside a box."""
+def blank_shares(layout: Layout, page: PageLayout) -> list[tuple[Fraction, Fraction]]:
+    """(dark, faint) shares of each box's inner area on the blank form, rendered from the layout (cached
+    per layout digest and page). Drawn with placeholder texts: nothing is printed inside a box."""
     key = (layout.digest, page.page)
     if key not in _blank_cache:
         from .render import BallotText, ballot_pdf, render_pages
-        persons = {b.person: "空白" for b in page.boxes}
-        posts = {b.post: "空白岗位" for b in page.boxes}
+        persons = {b.person: "空白" for p in layout.pages for b in p.boxes}
+        posts = {b.post: "空白岗位" for p in layout.pages for b in p.boxes}
         pdf = ballot_pdf(layout, [("staff", "000000")], BallotText(persons, posts, "BLANK"))
-        image = render_pages(pdf, ALIGNED_DPI)[page.page - 1]
-        dark = dark_pixels(image)
-        inner = [box_rects(b)[1] for b in page.boxes]
-        _blank_cache[key] = [Fraction(n, r.w * r.h) for n, r in zip(counts(dark, inner), inner)]
+        for p, image in zip(layout.pages, render_pages(pdf, ALIGNED_DPI)):
+            dark, faint = ink_masks(image)
+            inner = [box_rects(b)[1] for b in p.boxes]
+            _blank_cache[(layout.digest, p.page)] = [
+                (Fraction(d, r.w * r.h), Fraction(f, r.w * r.h))
+                for d, f, r in zip(counts(dark, inner), counts(faint, inner), inner)]
     return _blank_cache[key]
 
 

@@ -64,9 +64,11 @@ class BoxRead:
     rect: Rect                  # the whole box in the aligned page's pixels (for a crop)
     inner: Rect                 # the measured inner area
     dark: int                   # dark pixels seen in the inner area
+    faint: int                  # faint (or dark) pixels seen there
     seen: int                   # pixels of the inner area that could be seen (streaks, page edge)
     blank: Fraction             # the blank form's dark share there
-    fill: Fraction
+    fill: Fraction              # dark, against the blank form
+    faint_fill: Fraction        # faint, against the blank form
     decision: str               # empty / marked / doubtful
 
 
@@ -178,19 +180,21 @@ class Reader:
     def _measure(self, layout: Layout, page_no: int, aligned: np.ndarray, seen_mask: np.ndarray | None,
                  out: PageRead) -> None:
         page = layout.page(page_no)
-        dark = al.dark_pixels(aligned)
+        dark, faint = al.ink_masks(aligned)
         rects = page_rects(layout, page)
         inner = [r[1] for r in rects]
         if seen_mask is not None:
             dark &= seen_mask
+            faint &= seen_mask
             seen = counts(seen_mask, inner)
         else:
             seen = [r.w * r.h for r in inner]
         boxes = []
-        for b, (whole, r), d, s, blank in zip(page.boxes, rects, counts(dark, inner), seen, blank_shares(layout, page)):
-            value = fill(d, s, blank)
-            boxes.append(BoxRead(b.person, b.choice, whole, r, d, s, blank, value,
-                                 decide(value, s, r.w * r.h, self.thresholds)))
+        for b, (whole, r), d, f, s, (blank, blank_faint) in zip(
+                page.boxes, rects, counts(dark, inner), counts(faint, inner), seen, blank_shares(layout, page)):
+            value, faint_value = fill(d, s, blank), fill(f, s, blank_faint)
+            boxes.append(BoxRead(b.person, b.choice, whole, r, d, f, s, blank, value, faint_value,
+                                 decide(value, faint_value, s, r.w * r.h, self.thresholds)))
         out.boxes = tuple(boxes)
         out.marks = marks_of(((b.person, b.choice, b.decision) for b in boxes), layout, page.persons())
 

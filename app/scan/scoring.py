@@ -43,6 +43,7 @@ class Score:
     doubtful: int = 0
     decided: Counter = field(default_factory=Counter)           # decision → boxes
     silent: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)          # pages read or rejected against the truth
     candidates: int = 0
     doubtful_candidates: int = 0
     fills: dict[str, list[float]] = field(default_factory=dict)  # style → fills
@@ -51,6 +52,9 @@ class Score:
     def add(self, truth, read: PageRead, seconds: float | None = None) -> None:
         self.pages += 1
         self.outcomes[(truth.expect, read.status, read.code)] += 1
+        if (truth.expect == "read" and read.status != READ) or (truth.expect == "reject" and read.status == READ):
+            self.unexpected.append(f"{truth.name}#{truth.file_page}: {truth.expect} {truth.notes}, "
+                                   f"was {read.status} {read.code} {read.detail}".rstrip())
         if seconds is not None and truth.dpi:
             self.seconds.setdefault(truth.dpi, []).append(seconds)
         if read.status != READ:
@@ -118,7 +122,7 @@ class Score:
             "doubtful_pct": 100 * self.doubtful / self.boxes if self.boxes else 0.0,
             "decided": dict(self.decided), "candidates": self.candidates,
             "doubtful_candidates": self.doubtful_candidates,
-            "silent_errors": len(self.silent), "silent": self.silent[:50],
+            "silent_errors": len(self.silent), "silent": self.silent[:50], "unexpected": self.unexpected[:50],
             "rejections": self.rejections(), "missed_rejections": self.missed_rejections(),
             "unexpected_blank": self.unexpected_blank(),
             "expected_blank": sum(n for (e, s, _), n in self.outcomes.items() if e == "blank" and s == BLANK_PAGE),

@@ -6,8 +6,8 @@ Files are taken in name order; files of other kinds (``Thumbs.db``, ``.txt``) ar
 never silently read. A file that cannot be decoded is a page with an ``error``, so the reader rejects
 it with a reason instead of stopping.
 
-PDF pages are rendered with pypdfium2 at :data:`PDF_DPI` (an office scanner's PDF holds one image per
-page at its own resolution; 300 dpi keeps every scan at or above what it had).
+PDF pages are rendered with pypdfium2 at the resolution of the scan they hold (an office scanner's PDF
+has one image per page), at most :data:`PDF_DPI`; a PDF without images (a printed ballot) at 300 dpi.
 """
 
 from __future__ import annotations
@@ -91,8 +91,22 @@ def _pdf_pages(name: str, data: bytes, digest: str) -> Iterator[SourcePage]:
     doc = pypdfium2.PdfDocument(data)
     try:
         for i in range(len(doc)):
-            bitmap = doc[i].render(scale=PDF_DPI / 72, grayscale=True)
-            array = bitmap.to_numpy()
-            yield SourcePage(name, i + 1, digest, np.array(array[:, :, 0] if array.ndim == 3 else array), PDF_DPI)
+            page = doc[i]
+            dpi = min(PDF_DPI, _image_dpi(page) or PDF_DPI)
+            array = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            yield SourcePage(name, i + 1, digest, np.array(array[:, :, 0] if array.ndim == 3 else array), dpi)
     finally:
         doc.close()
+
+
+def _image_dpi(page) -> float | None:
+    """The resolution of the page's largest image (a scanner's PDF: the scan), None without images.
+    The page is rendered at it (at most :data:`PDF_DPI`), so a 110 dpi scan is read as what it is."""
+    import pypdfium2.raw as pdfium_c
+    best = None
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+        width_px, _ = obj.get_px_size()
+        left, _, right, _ = obj.get_bounds()
+        if right > left and (best is None or width_px > best[0]):
+            best = (width_px, width_px / ((right - left) / 72))
+    return best[1] if best else None

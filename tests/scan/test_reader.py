@@ -99,18 +99,37 @@ def test_fill_is_the_dark_share_compared_with_the_blank_form():
 
 def test_below_low_is_empty_from_high_on_marked_between_doubtful():
     from app.scan.measure import decide
-    t = Thresholds(Fraction(2, 100), Fraction(10, 100))
-    assert decide(Fraction(19, 1000), 100, 100, t) == "empty"
-    assert decide(Fraction(2, 100), 100, 100, t) == "doubtful"           # at low: not below it
-    assert decide(Fraction(99, 1000), 100, 100, t) == "doubtful"
-    assert decide(Fraction(10, 100), 100, 100, t) == "marked"            # at high: marked
-    assert decide(Fraction(1), 49, 100, t) == "doubtful"                 # less than half of it seen
+    t = Thresholds(Fraction(2, 100), Fraction(10, 100), Fraction(3, 100))
+    none = Fraction(0)
+    assert decide(Fraction(19, 1000), none, 100, 100, t) == "empty"
+    assert decide(Fraction(2, 100), none, 100, 100, t) == "doubtful"           # at low: not below it
+    assert decide(Fraction(99, 1000), none, 100, 100, t) == "doubtful"
+    assert decide(Fraction(10, 100), none, 100, 100, t) == "marked"            # at high: marked
+    assert decide(Fraction(1), none, 49, 100, t) == "doubtful"                 # less than half of it seen
+    # no dark pixel, but 3 % faint ink (a blurred pencil line): never empty
+    assert decide(none, Fraction(29, 1000), 100, 100, t) == "empty"
+    assert decide(none, Fraction(3, 100), 100, 100, t) == "doubtful"
 
 
 def test_the_defaults_and_a_bad_pair_of_thresholds():
-    assert (Thresholds().low, Thresholds().high) == (Fraction(1, 50), Fraction(1, 10))
+    t = Thresholds()
+    assert (t.low, t.high, t.faint) == (Fraction(1, 50), Fraction(1, 10), Fraction(3, 100))
     with pytest.raises(ValueError, match="阈值"):
         Thresholds(Fraction(1, 5), Fraction(1, 10))
+
+
+def test_a_faint_pencil_tick_is_doubtful_not_empty(layout):
+    from PIL import ImageDraw
+    image = printed(layout)
+    box = next(b for b in layout.pages[0].boxes if (b.person, b.choice) == ("1003", "agree:P4"))
+    x, y = float(box.x_mm) * K200, float(box.y_mm) * K200
+    img = Image.fromarray(image)
+    # grey 190 of 255: above 70 % of the paper (not dark), below 80 % (faint)
+    ImageDraw.Draw(img).line([(x + 8, y + 22), (x + 16, y + 32), (x + 34, y + 6)], fill=190, width=4)
+    page = read(layout, np.asarray(img))
+    b = next(b for b in page.boxes if (b.person, b.choice) == ("1003", "agree:P4"))
+    assert b.fill == 0 and b.faint_fill >= Fraction(3, 100)
+    assert (b.decision, page.marks["1003"]) == ("doubtful", "doubtful")
 
 
 def test_editing_the_thresholds_changes_the_decisions(layout):
@@ -121,7 +140,7 @@ def test_editing_the_thresholds_changes_the_decisions(layout):
     assert box.decision == "marked" and Fraction(1, 10) <= box.fill < Fraction(1, 2)
     strict = read(layout, image, thresholds=Thresholds(Fraction(1, 50), Fraction(1, 2)))
     assert strict.marks["1001"] == "doubtful"
-    lax = read(layout, image, thresholds=Thresholds(box.fill + Fraction(1, 100), Fraction(1, 2)))
+    lax = read(layout, image, thresholds=Thresholds(box.fill + Fraction(1, 100), Fraction(1, 2), Fraction(1)))
     assert lax.marks["1001"] == "blank"
 
 
@@ -204,9 +223,15 @@ def test_the_number_hook_lets_the_count_refuse_a_number(layout):
     assert (page.status, page.code, page.reason) == ("rejected", "number_duplicate", "该编号的选票已录入（482913）")
 
 
-def test_a_scan_below_140_dpi_is_rejected(layout):
-    page = read(layout, scan_page(printed(layout, dpi=125), Scan(125)))
+def test_a_scan_below_140_dpi_is_rejected_in_a_pdf_too(layout):
+    image = scan_page(printed(layout, dpi=125), Scan(125))
+    page = read(layout, image)
     assert (page.status, page.code) == ("rejected", "low_resolution")
+    import io
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, "PDF", resolution=125)          # a scanner's PDF: one 125 dpi image
+    pages = Reader([layout]).read_bytes("scan.pdf", buf.getvalue())
+    assert [(p.status, p.code) for p in pages] == [("rejected", "low_resolution")]
 
 
 def test_a_file_that_is_no_image_is_rejected(layout):

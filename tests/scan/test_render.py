@@ -41,7 +41,7 @@ def test_fiducials_and_qr_are_where_the_layout_says(layout):
 
 
 def test_the_inside_of_every_box_is_blank_on_the_printed_form(layout):
-    assert set(blank_shares(layout, layout.pages[0])) == {0}
+    assert set(blank_shares(layout, layout.pages[0])) == {(0, 0)}          # (dark, faint)
 
 
 def test_a_ballot_of_two_pages_numbers_them_in_the_qr():
