@@ -75,15 +75,18 @@ class Alignment:
 
 def find_qr(image: np.ndarray) -> list[QrFound]:
     """The QR codes of the image, first on a copy reduced to about 150 dpi (if the page is as large as
-    the image: fast), then on the image itself. A faint symbol — the QR of the other side showing
+    the image: fast), then on the image itself, with zxing-cpp's three binarizers in turn. A faint symbol — the QR of the other side showing
     through a blank back page, mirrored — is not a QR of this page and is left out: its darkest
     modules must be darker than half the paper around them, as printed ink is."""
     import zxingcpp
+    b = zxingcpp.Binarizer
     factor = max(1, int(min(image.shape) / (210 / 25.4) // 150))
-    tries = [(Image.fromarray(image).reduce(factor), factor)] if factor > 1 else []
-    for img, scale in tries + [(image, 1)]:
+    tries = [(Image.fromarray(image).reduce(factor), factor, b.LocalAverage)] if factor > 1 else []
+    # the other binarizers only when the usual one fails (a streak along the symbol's edge, blots)
+    tries += [(image, 1, b.LocalAverage), (image, 1, b.FixedThreshold), (image, 1, b.GlobalHistogram)]
+    for img, scale, binarizer in tries:
         out = []
-        for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+        for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode, binarizer=binarizer):
             p = r.position
             c = np.array([[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], float)
             if _printed(image, c * scale):
