@@ -64,7 +64,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 15},
         "reports": {"runs": 3},
         "selection": {"runs": 14},
-        "scan": {"sheets": 300},
+        "scan": {"sheets": 150},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
