@@ -42,6 +42,7 @@ MODULES = {
     "reports": "bench_reports",
     "ballots": "bench_ballots",
     "selection": "bench_selection",
+    "scan": "bench_scan",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -55,6 +56,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 10, "baseline": 2},
         "ballots": {"runs": 1, "baseline": 1},
         "selection": {"runs": 50},
+        "scan": {"sheets": 5000},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -65,6 +67,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 3},
         "ballots": {"runs": 1, "voters": 60},
         "selection": {"runs": 14},
+        "scan": {"sheets": 150},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -75,6 +78,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "reports": {"runs": 1, "candidates": 10},
         "ballots": {"runs": 1, "candidates": 10, "voters": 4},
         "selection": {"runs": 1, "people": 30, "posts": 6},
+        "scan": {"sheets": 2, "workers": 0},
     },
 }
 
@@ -434,16 +438,43 @@ def _rows_selection(f: dict) -> list[Row]:
                  + (f"; {f['missed']} never showed" if f["missed"] else "")])]
 
 
+def _rows_scan(f: dict) -> list[Row]:
+    rates = {dpi: 60_000 / _median(v) for dpi, v in f["cpu_ms"].items()}
+    rate = rates.get("300", 0.0)
+    median = _median(f["cpu_ms"]["300"]) if "300" in f["cpu_ms"] else float("nan")
+    met = f["silent_errors"] == 0 and f["doubtful_pct"] <= 2.0 and rate >= 60
+    rejected = "; ".join(f"{code} {r['expected']} expected, {r['unexpected']} unexpected"
+                         for code, r in sorted(f["rejections"].items())) or "none"
+    return [Row("scan", f"扫描计票: {f['sheets']} generated 定岗推荐票 pages read against their truth "
+                "(200/300 dpi, every mark style and degradation)",
+                f"median {fmt(median)} CPU per 300 dpi page = {rate:.0f} sheets/min on one core; "
+                f"{f['silent_errors']} silent errors; {f['doubtful_pct']:.2f} % boxes doubtful",
+                "≥ 60 sheets/min, 0 silent errors, ≤ 2 % doubtful", met,
+                [f"{f['read']} pages read, {f['blank']} blank backs skipped, {f['rejected']} rejected ({rejected}); "
+                 f"missed rejections {f['missed_rejections']}, blank pages mistaken {f['unexpected_blank']}",
+                 f"{f['doubtful']} of {f['boxes']} boxes doubtful, {f['doubtful_candidates']} of {f['candidates']} "
+                 f"candidates; thresholds {f['thresholds'][0]} / {f['thresholds'][1]}; "
+                 + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items())
+                             if dpi in ("200", "300"))]
+                + ["fills (min / p01 / median / p99 / max): " + "; ".join(
+                    f"{k.removeprefix('truth: ')} " + " / ".join(f"{f['fills'][k][q]:.3f}" for q in
+                                                                ("min", "p01", "median", "p99", "max"))
+                    for k in ("truth: empty", "truth: either", "truth: marked") if k in f["fills"])]
+                + [f"silent: {s}" for s in f["silent"][:10]]
+                + [f"against the truth: {s}" for s in f.get("unexpected", [])[:10]])]
+
+
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
     "projector": _rows_projector, "reports": _rows_reports, "ballots": _rows_ballots, "selection": _rows_selection,
+    "scan": _rows_scan,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
 ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
-    "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"],
+    "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"], "scan": ["scan"],
 }
 
 
