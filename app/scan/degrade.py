@@ -18,6 +18,7 @@ page must be read or rejected.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 import math
 from dataclasses import dataclass, field
 
@@ -199,5 +200,7 @@ def encode(image: np.ndarray, scan: Scan) -> tuple[str, bytes]:
     if scan.fmt == "tiff":
         img.save(buf, "TIFF", dpi=(scan.dpi, scan.dpi))
         return ".tif", buf.getvalue()
-    img.save(buf, "PDF", resolution=scan.dpi, quality=scan.quality)
+    # a fixed date: the same seed makes the same bytes (Pillow stamps the time of writing otherwise)
+    fixed = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    img.save(buf, "PDF", resolution=scan.dpi, quality=scan.quality, creationDate=fixed, modDate=fixed)
     return ".pdf", buf.getvalue()
