@@ -18,7 +18,7 @@ page must be read or rejected.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+import time
 import math
 from dataclasses import dataclass, field
 
@@ -201,6 +201,6 @@ def encode(image: np.ndarray, scan: Scan) -> tuple[str, bytes]:
         img.save(buf, "TIFF", dpi=(scan.dpi, scan.dpi))
         return ".tif", buf.getvalue()
     # a fixed date: the same seed makes the same bytes (Pillow stamps the time of writing otherwise)
-    fixed = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fixed = time.gmtime(1767225600)          # 2026-01-01 00:00 UTC
     img.save(buf, "PDF", resolution=scan.dpi, quality=scan.quality, creationDate=fixed, modDate=fixed)
     return ".pdf", buf.getvalue()
