@@ -43,6 +43,7 @@ MODULES = {
     "ballots": "bench_ballots",
     "selection": "bench_selection",
     "count_entry": "bench_count_entry",
+    "scan": "bench_scan",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -57,6 +58,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "ballots": {"runs": 1, "baseline": 1},
         "selection": {"runs": 50},
         "count_entry": {"ballots_n": 300},
+        "scan": {"sheets": 5000},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -68,6 +70,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "ballots": {"runs": 1, "voters": 60},
         "selection": {"runs": 14},
         "count_entry": {"ballots_n": 60},
+        "scan": {"sheets": 150},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -79,6 +82,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "ballots": {"runs": 1, "candidates": 10, "voters": 4},
         "selection": {"runs": 1, "people": 30, "posts": 6},
         "count_entry": {"ballots_n": 4, "candidates": 5},
+        "scan": {"sheets": 2, "workers": 0},
     },
 }
 
@@ -446,12 +450,37 @@ def _rows_count_entry(f: dict) -> list[Row]:
                 "median < 20 ms", _median(t) < 20,
                 [f"the number's check {_stats(f['check'], True)}, the ballot's write {_stats(f['write'], True)}, "
                  f"keys, form and the tab's redraw {_stats(f['rest'], True)}; CPU {_stats(f['cpu'], True)}"])]
+def _rows_scan(f: dict) -> list[Row]:
+    rates = {dpi: 60_000 / _median(v) for dpi, v in f["cpu_ms"].items()}
+    rate = rates.get("300", 0.0)
+    median = _median(f["cpu_ms"]["300"]) if "300" in f["cpu_ms"] else float("nan")
+    met = f["silent_errors"] == 0 and f["doubtful_pct"] <= 2.0 and rate >= 60
+    rejected = "; ".join(f"{code} {r['expected']} expected, {r['unexpected']} unexpected"
+                         for code, r in sorted(f["rejections"].items())) or "none"
+    return [Row("scan", f"扫描计票: {f['sheets']} generated 定岗推荐票 pages read against their truth "
+                "(200/300 dpi, every mark style and degradation)",
+                f"median {fmt(median)} CPU per 300 dpi page = {rate:.0f} sheets/min on one core; "
+                f"{f['silent_errors']} silent errors; {f['doubtful_pct']:.2f} % boxes doubtful",
+                "≥ 60 sheets/min, 0 silent errors, ≤ 2 % doubtful", met,
+                [f"{f['read']} pages read, {f['blank']} blank backs skipped, {f['rejected']} rejected ({rejected}); "
+                 f"missed rejections {f['missed_rejections']}, blank pages mistaken {f['unexpected_blank']}",
+                 f"{f['doubtful']} of {f['boxes']} boxes doubtful, {f['doubtful_candidates']} of {f['candidates']} "
+                 f"candidates; thresholds {f['thresholds'][0]} / {f['thresholds'][1]}; "
+                 + ", ".join(f"{dpi} dpi {r:.0f} sheets/min" for dpi, r in sorted(rates.items())
+                             if dpi in ("200", "300"))]
+                + ["fills (min / p01 / median / p99 / max): " + "; ".join(
+                    f"{k.removeprefix('truth: ')} " + " / ".join(f"{f['fills'][k][q]:.3f}" for q in
+                                                                ("min", "p01", "median", "p99", "max"))
+                    for k in ("truth: empty", "truth: either", "truth: marked") if k in f["fills"])]
+                + [f"silent: {s}" for s in f["silent"][:10]]
+                + [f"against the truth: {s}" for s in f.get("unexpected", [])[:10]])]
 
 
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
     "projector": _rows_projector, "reports": _rows_reports, "ballots": _rows_ballots, "selection": _rows_selection,
     "count_entry": _rows_count_entry,
+    "scan": _rows_scan,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
@@ -459,6 +488,7 @@ ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
     "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"], "count_entry": ["count_entry"],
+    "scan": ["scan"],
 }
 
 

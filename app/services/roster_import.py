@@ -299,7 +299,9 @@ def apply_roster_import(store: Store, plan: RosterPlan) -> Wrote:
         s.flush()
         event_seq = Store._head_seq(s)
     label = f"导入人员名单 {plan.file}（新增 {len(plan.added)} 人，修改 {len(plan.changed)} 人）"
-    return Wrote(Changed.ROSTER | Changed.SCORES, label=label, seq=(first - 1, event_seq), result=event_seq)
+    from .roster_import_undo import undo_roster_import
+    return Wrote(Changed.ROSTER | Changed.SCORES, label=label, seq=(first - 1, event_seq), result=event_seq,
+                 undo=(undo_roster_import, event_seq))
 
 
 def _state(table: Table, row: dict[str, Any], old: dict[str, Any] | None) -> tuple[str, str | None, str]:

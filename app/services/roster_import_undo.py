@@ -84,7 +84,7 @@ def undo_roster_import(store: Store, import_seq: int | None = None) -> Wrote:
             require_editable(s, "exam")
         audit.append_rows(s, log)
         audit.log_event(s, UNDO_EVENT, {"import": record.seq, "file": record.file})
-    return Wrote(Changed.ROSTER | Changed.SCORES,
+    return Wrote(Changed.ROSTER | Changed.SCORES, seq=store.last_write,   # 重做 reverts these rows (generic)
                  label=f"撤销导入人员名单 {record.file}（新增的 {record.added} 人已删除，修改的 {record.changed} 人已恢复）")
 
 

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.scheme import RANKS
-from ..services.roster_import import (RANK_HINTS, RankWordsNeeded, RosterPlan, apply_roster_import, plan_from_sheet,
-                                      plan_roster_import, save_rank_words)
-from ..services.roster_import_undo import undo_roster_import
+from ..services.roster_import import (RANK_HINTS, RankWordsNeeded, RosterPlan, apply_roster_import, plan_roster_import,
+                                      save_rank_words)
 from ..services.store import StoreError
 from .table import Column, RowTableModel
 from .workbench import FAILED, Workbench
@@ -165,16 +164,8 @@ def import_roster(bench: Workbench, parent: QWidget, path: str,
         if plan is not None:
             bench.info(f"未导入人员名单 {plan.file}")
         return False
-    last: list[int] = []
-
-    def do(store):
-        current = plan if not last else plan_from_sheet(store, plan.sheet, plan.file)   # 重做: against the roster now
-        wrote = apply_roster_import(store, current)
-        last.append(wrote.result)
-        return wrote
-
-    return bench.edit(f"导入人员名单 {plan.file}（新增 {len(plan.added)} 人，修改 {len(plan.changed)} 人）",
-                      do, lambda store: undo_roster_import(store, last[-1]))
+    # Ctrl+Z undoes the whole import (its own undo service); 重做 writes back what the undo removed.
+    return bench.edit(apply_roster_import, plan, what=f"导入人员名单 {plan.file} ") is not FAILED
 
 
 def _ask_ranks(parent: QWidget, words: dict[str, tuple[int, ...]]) -> dict[str, str] | None:

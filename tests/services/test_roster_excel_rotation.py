@@ -42,17 +42,18 @@ def test_the_template_writes_and_reads_back_every_rotation_column(tmp_path):
 
 
 def test_office_spellings_are_read_as_the_template_words(tmp_path):
-    path = sheet(tmp_path, ["编号", "姓名", "专业类", "具体岗位", "局管干部", "正副职", "专职岗位", "暂缓原因", "任职单位数"],
-                 ["1001", "张明", "其他", "其他", "√", "副职", "财务，人事", "涉及重要机密", "2"])
+    path = sheet(tmp_path, ["编号", "姓名", "专业类", "具体岗位", "局管干部", "正副职", "专职岗位", "暂缓原因", "任职单位数",
+                            "职级", "类别"],
+                 ["1001", "张明", "其他", "其他", "√", "副职", "财务，人事", "涉及重要机密", "2", "正科实职", "原任科长"])
     [p] = read_roster(path)
     assert (p.speciality, p.post_kind, p.bureau_leader, p.leader_rank) == ("其它类", "其它", True, "副职")
     assert (p.duties, p.exemption, p.units_served) == ("人事、财务", "涉及重要机密", 2)   # the template's order
 
 
 def test_mistakes_are_named_by_row_and_column_and_nothing_is_imported(tmp_path):
-    path = sheet(tmp_path, ["编号", "姓名", "专业类别", "负责工作", "任职单位数", "领导职务"],
-                 ["1001", "张明", "理工类", "财务、打牌", "0", "正职"],
-                 ["1002", "李华", "法律类", "审计", "三", None])
+    path = sheet(tmp_path, ["编号", "姓名", "专业类别", "负责工作", "任职单位数", "领导职务", "职级", "类别"],
+                 ["1001", "张明", "理工类", "财务、打牌", "0", "正职", "正科实职", "原任科长"],
+                 ["1002", "李华", "法律类", "审计", "三", None, "科员", "行政一般"])
     with pytest.raises(RosterImportError) as err:
         read_roster(path)
     where = [(p.row, p.column) for p in err.value.problems]
