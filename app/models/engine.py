@@ -19,13 +19,42 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(text).resolve()}"
 
 
-def make_engine(target: str | Path) -> Engine:
+def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
+    """``read_only``: an SQLite file opened so that nothing can be written to it (``mode=ro``; a file whose
+    folder cannot hold the WAL index even ``immutable``) — for a read-only file and for ``verify``."""
     url = database_url(target)
     if url.startswith("sqlite"):
+        if read_only:
+            return _read_only_engine(Path(str(target)))
         engine = create_engine(url, connect_args={"timeout": 10})
         _sqlite_durability(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if read_only:
+        @event.listens_for(engine, "connect")
+        def on_connect(dbapi_conn, _record):  # pragma: no cover - PostgreSQL only
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            dbapi_conn.commit()
+    return engine
+
+
+def _read_only_engine(path: Path) -> Engine:
+    from .inspection import connect_read_only
+
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by the read-only tests
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA query_only=1")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # pragma: no cover - exercised by the read-only tests
+        conn.exec_driver_sql("BEGIN")
+    return engine
 
 
 def _sqlite_durability(engine: Engine) -> None:

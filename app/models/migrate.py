@@ -33,6 +33,14 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this program knows the schema revision (a newer program's file: False)."""
+    try:
+        return ScriptDirectory(str(MIGRATIONS)).get_revision(revision) is not None
+    except Exception:
+        return False
+
+
 def needs_upgrade(engine: Engine) -> bool:
     """True when the file is older than this program; raises NewerFileError when it is newer."""
     current = current_revision(engine)

@@ -53,7 +53,7 @@ def tab_classes() -> list[type]:
 
 
 SHORT_STAGE_LABELS = {"roster": "名单", "exam": "考测", "declarations": "报岗", "draw": "抽签", "speech": "演讲",
-                      "recommendation": "推荐", "assignment": "人选"}
+                      "recommendation": "推荐", "assignment": "人选", "selection": "双选"}
 """Stage names in the status bar for the stages of the other tabs."""
 
 

@@ -177,8 +177,8 @@ def test_double_entry_second_clerk_types_blind(qtbot, tab, bench, small_store, m
 
 
 def test_locked_stage_refuses_a_score(qtbot, tab, bench, messages):
-    stages.advance(bench.store, "speech")
-    stages.advance(bench.store, "speech")
+    stages.advance(bench.store, "speech", "jd2026")
+    stages.advance(bench.store, "speech", "jd2026")
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, "85")
     assert stored(bench, "1001", "J04") is None and shown(tab, ZHANGMING, judge_col(tab, 4)) == ""
