@@ -48,8 +48,9 @@ def digest_code(head_hex: str, n: int) -> str:
 
 
 def qr_payload(head_hex: str, n: int) -> str:
-    """What a sheet's QR code carries: the full head and n."""
-    return f"jinggang-head/1|{n}|{head_hex}"
+    """What a sheet's QR code carries: the full head and n, ``JGHEAD1:812:3F2A…`` (uppercase, so the QR
+    code uses its compact alphanumeric mode and stays readable at 11 mm)."""
+    return f"JGHEAD1:{n}:{head_hex.upper()}"
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 the page template, the sheet functions only supply the story).
 
 - A4, margins 2 cm; landscape when the widest table does not fit the portrait width.
-- Every page: unit · campaign · stage state at the head; at the foot the data digest and the audit
-  log's last seq (left), "第 x 页 共 y 页" (centre, drawn when the page count is known), the print
-  time (right). A draft carries a "草稿（未公布）" watermark on every page.
+- Every page: unit · campaign · stage state at the head; at the foot the data digest and the 摘要码 of
+  the state shown (left), "第 x 页 共 y 页" (centre, drawn when the page count is known), the print
+  time and the 摘要码's QR code (right; :func:`seal_code`). A draft carries a "草稿（未公布）" watermark on every page.
 - Tables (:mod:`app.reports.table`): laid out once the page is chosen, header rows repeated.
 - The signature block (计分人、复核人、监督人、日期) is kept together at the end: on the last page.
 """
@@ -171,9 +171,10 @@ class SheetDoc(BaseDocTemplate):
         canv.line(left, top - 2 * mm, right, top - 2 * mm)
         foot = BOTTOM_MARGIN - 9 * mm
         canv.line(left, foot + 4 * mm, right, foot + 4 * mm)
-        seq = f" · 审计日志至第 {h.audit_seq} 条" if h.audit_seq is not None else ""
-        digest = f"数据摘要 {self.digest}{seq}"
+        seq = f" · 审计日志至第 {h.audit_seq} 条" if h.audit_seq is not None and not h.code else ""
+        digest = f"数据摘要 {self.digest}{seq}" + (f" · {h.code}" if h.code else "")
         printed = f"打印 {h.printed}" if h.printed else ""
+        right -= seal_code(canv, h.head, right, 3.5 * mm)
         # The page number (drawn later, centred on ``foot``) must not run into the texts beside it.
         centre = stringWidth("第 999 页 共 999 页", self.fonts.text, 9) / 2 + 3 * mm
         side = max(stringWidth(digest, self.fonts.text, 8), stringWidth(printed, self.fonts.text, 8))
@@ -183,6 +184,32 @@ class SheetDoc(BaseDocTemplate):
         if printed:
             canv.drawRightString(right, y, printed)
         canv.restoreState()
+
+
+QR_SIZE = 11 * mm             # between the footer rule and a printer's unprintable edge
+
+
+def seal_code(canv: Canvas, payload: str, right: float, bottom: float) -> float:
+    """SPEC §9: the QR code of the 摘要码 (the full chain head and n, ``payload``) in the page's bottom
+    right corner; returns the width it takes from the footer line (0 when there is none). The 摘要码 itself
+    is printed in words beside the data digest."""
+    if not payload:
+        return 0.0
+    from reportlab.graphics.barcode import qrencoder
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(payload)
+    qr.make()
+    count = qr.getModuleCount()
+    box = QR_SIZE / count
+    canv.saveState()
+    canv.setFillGray(0)
+    for r, row in enumerate(qr.modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canv.rect(right - QR_SIZE + c * box, bottom + QR_SIZE - (r + 1) * box, box * 1.02, box * 1.02,
+                          stroke=0, fill=1)
+    canv.restoreState()
+    return QR_SIZE + 2 * mm
 
 
 def signature_block(styles: Styles, width: float, signers: Sequence[str] = SIGNERS,

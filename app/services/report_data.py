@@ -8,8 +8,9 @@ whole 报岗 stage published. The 抽签记录 is final when drawn (a redraw kee
 the blank forms show no results, so these print at any time. Every sheet prints the stage state.
 
 The digest printed at the foot is over exactly the data shown (``app.reports.data.data_digest``);
-beside it, the audit log's last seq when the data were read (``chain_head``), so a printed sheet
-can be matched to the record.
+beside it the 摘要码 (SPEC §9) of the state shown, with its QR code: for a published 公示 the chain head
+after the publication's seal (the sheet shows that publication's snapshot), else the head when the
+data were read — the 监督组 check it later with ``python -m app verify FILE --printed CODE@n``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from functools import cached_property
 from typing import Any, Callable
 
 from ..core.assignment import REASON_LABELS, RULE_LABELS
+from ..core.results import compute, results_to_json
+from ..core.seal import digest_code, qr_payload
+from ..core.snapshot import published_results
+from ..core.stage_rules import WITHDRAWN_LABEL, upstream
+from ..models.audit import GENESIS
 from ..core.declarations import effective_declaration
 from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GROUPS
 from ..models.schema import ChainHead, Meta
@@ -34,7 +40,9 @@ from .declaration_rounds import published_round, round_name
 from .report_selection import selection_forms, selection_sheet
 from .results_excel import percent
 from .scores import list_judges
-from .stages import stage_states
+from .stages import require_editable, stage_states
+from .seals import head_at, publication_seal
+from .snapshots import load_frozen, published_snapshot, withdrawn_stages
 from .store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 
 ORDINALS = "一二三四五六七八九"
@@ -50,8 +58,10 @@ class NotPublishedError(StoreError):
 
 
 def set_publicity_contacts(store: Store, phone: str, mailbox: str) -> Changed:
-    """The campaign's 监督电话 and 监督信箱, printed on the 拟任人选公示 (audited meta rows)."""
+    """The campaign's 监督电话 and 监督信箱, printed on the 拟任人选公示 (audited meta rows). They are data of
+    “综合考评与人选”, frozen with the 公示 they appear on (SPEC §9): refused once that stage is locked."""
     with store.write("设置监督电话和监督信箱") as s:
+        require_editable(s, "assignment")
         put(s, Meta, {"key": PHONE_KEY}, {"value": phone.strip()})
         put(s, Meta, {"key": MAILBOX_KEY}, {"value": mailbox.strip()})
     return Changed.STAGES
@@ -99,17 +109,32 @@ class Options:
 
 
 class _Ctx:
-    """One reading of the store: the export, the results (computed when first needed), states."""
+    """One reading of the store: the export, the results (computed when first needed), states.
 
-    def __init__(self, store: Store):
+    A 公示 sheet whose stages are all published shows the **snapshot** stored at publication (SPEC §9,
+    published means frozen): ``doc`` is the snapshot's campaign and ``computed`` its results, checked
+    against the numbers the snapshot holds — never the data as they are now. The 摘要码 printed is the
+    chain head after that publication's seal; any other sheet prints the head of the data it read."""
+
+    def __init__(self, store: Store, title: str | None = None):
         self.store = store
         for _ in range(3):                       # the seq must be that of the data read in between
             before = self._seq()
             self.doc = export_campaign(store)
             self.states = stage_states(store)
+            self.withdrawn = withdrawn_stages(store)
             if self._seq() == before:
                 break
         self.seq = before
+        self.head = head_at(store, before) or GENESIS
+        self.snapshot = None
+        self.sealed: tuple[int, str] | None = None     # (n, head) of the publication shown
+        needs = SHEETS[title].needs if title in SHEETS else ()
+        if needs and all(self.states.get(s) == "published" for s in needs):
+            top = max(needs, key=lambda st: len(upstream(st)))
+            self.snapshot = published_snapshot(store, top)
+            self.doc = self.snapshot.campaign
+            self.sealed = publication_seal(store, self.snapshot)
         self.settings = self.doc.get("settings") or {}
         self.people = {p["id"]: p for p in self.doc["people"]}
         self.order = [p["id"] for p in self.doc["people"]]
@@ -123,11 +148,23 @@ class _Ctx:
             return head.seq if head else 0
 
     def _states(self, stages: list[str]) -> str:
-        return "、".join(f"{STAGE_LABELS[s]}（{STATE_LABELS[self.states.get(s, 'draft')]}）" for s in stages)
+        return "、".join(f"{STAGE_LABELS[s]}（{self._state(s)}）" for s in stages)
+
+    def _state(self, stage: str) -> str:
+        if stage in self.withdrawn:
+            return f"{WITHDRAWN_LABEL}，更正后重新公布"
+        return STATE_LABELS[self.states.get(stage, 'draft')]
 
     @cached_property
     def computed(self):
-        return compute_results(self.store)
+        if self.snapshot is None:
+            return compute_results(self.store)
+        campaign = load_frozen(self.doc)
+        results = compute(campaign)
+        if published_results(self.snapshot.stage, results_to_json(results)) != self.snapshot.results:
+            raise StoreError(f"“{STAGE_LABELS[self.snapshot.stage]}”公布时的快照与其数据重算的结果不符，不能打印；"
+                             "请监督组用 python -m app verify 核对")
+        return campaign, results
 
     def name(self, pid: str) -> str:
         return self.people.get(pid, {}).get("name", pid)
@@ -153,8 +190,10 @@ class _Ctx:
             state = "已公布" if not waiting else "未公布：" + self._states(waiting)
         printed = opts.printed if opts.printed is not None else datetime.now().strftime("%Y-%m-%d %H:%M")
         draft = bool(waiting) if published is None else not published
+        n, head = self.sealed if self.sealed and not draft else (self.seq, self.head)
         return d.SheetHeader(unit=self.doc.get("unit", ""), campaign=self.doc.get("title", ""), title=title,
-                             subtitle=subtitle, state=state, draft=draft, audit_seq=self.seq, printed=printed)
+                             subtitle=subtitle, state=state, draft=draft, audit_seq=n, printed=printed,
+                             code=digest_code(head, n), head=qr_payload(head, n))
 
 
 # --- 公示 sheets --------------------------------------------------------------------------------------
@@ -446,7 +485,7 @@ def sheet_data(store: Store, title: str, **options: Any) -> Any:
         raise StoreError(f"没有“{title}”这张表；可打印：{'、'.join(BUILDERS)}")
     if options.get("meeting") and options["meeting"] not in draws.MEETINGS:
         raise StoreError(f"没有“{options['meeting']}”这一会议；抽签会议为 {'、'.join(draws.MEETINGS)}")
-    return BUILDERS[title](_Ctx(store), Options(**options))
+    return BUILDERS[title](_Ctx(store, title), Options(**options))
 
 
 def build_pdf(store: Store, title: str, out: Any = None, **options: Any) -> bytes:

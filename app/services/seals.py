@@ -139,6 +139,15 @@ def current_head(store: Store) -> tuple[int, str]:
         return (head.seq, head.hash) if head else (0, audit.GENESIS)
 
 
+def publication_seal(store: Store, snapshot) -> tuple[int, str] | None:
+    """(n, head) after the seal of the publication that stored ``snapshot``: the 摘要码 of its sheets."""
+    with store.read() as s:
+        row = s.execute(select(AuditLog).where(AuditLog.seq > snapshot.seq, AuditLog.action == "event",
+                                               AuditLog.entity == SEAL_ENTITY).order_by(AuditLog.seq).limit(1)
+                        ).scalar_one_or_none()
+    return (row.seq, row.hash) if row is not None else None
+
+
 def head_at(store: Store, seq: int) -> str | None:
     with store.read() as s:
         return s.execute(select(AuditLog.hash).where(AuditLog.seq == seq)).scalar_one_or_none()

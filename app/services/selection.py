@@ -7,8 +7,8 @@ Decisions:
   *published*: the 科长 are fixed then, and each 科 of the selection is identified by the post id
   of its 科长 (``Office.name == Office.chief == Post.id``). Only posts with a placed 科长
   (``compute_results(...).assignment``) are 科室 of the selection; such a post must have
-  ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. No stage lock
-  of its own yet.
+  ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. The stage
+  “双向选择” (``selection``) locks it like any other stage: locked or published, every write is refused.
 * **Who takes part.** People placed as 科长 do not. Phase ``business`` (事业人员): category
   “事业人员” or identity “事业”. Phase ``staff`` (科员): identity “行政” or not given, and category
   “行政一般”, or rank “科员”, or a 科长 candidate (原任科长 / 拟竞争科长) *not* placed as 科长 — 行政编制的
@@ -48,6 +48,7 @@ from ..core import selection as core
 from ..models.schema import AuditLog, Meta, Person, Post, SelectionChoice, SelectionPick, SelectionPlacement, Stage
 from ._put import put
 from .campaign_io import compute_results
+from .stages import require_editable
 from .store import Changed, Store, StoreError
 
 ROUND_KEY = "selection_round"
@@ -63,6 +64,13 @@ def _require_published(s: Session) -> None:
     row = s.get(Stage, "assignment")
     if row is None or row.state != "published":
         raise StoreError("科长人选尚未公布（“综合考评与人选”未公布），不能进行双向选择")
+
+
+def _require_open(s: Session) -> None:
+    """Every write: the 科长 published, and the 双向选择 stage itself not locked or published (SPEC §9:
+    the selection is under the same stage locks and seals as every other stage)."""
+    _require_published(s)
+    require_editable(s, "selection")
 
 
 _SELECTION_ENTITIES = ("selection_choices:%", "selection_picks:%", "selection_placements:%",
@@ -262,7 +270,7 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
     """A person's declared 科室 (post ids of their 科长), first choice first."""
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = s.get(Person, person_id)
         if person is None:
             raise StoreError(f"没有编号为 {person_id} 的人员")
@@ -301,7 +309,7 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
 def clear_choice(store: Store, person_id: str, *, reason: str | None = None) -> Changed:
     """Remove a person's declared 科室 (撤销 of a first declaration); same time limit as :func:`set_choice`."""
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         row = s.get(SelectionChoice, person_id)
         if row is None:
             return Changed.NONE
@@ -321,7 +329,7 @@ def choices(store: Store) -> dict[str, tuple[str, ...]]:
 def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None) -> Changed:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         state = _state(s, chiefs)
         problems = (core.pass_problems(state, round_no, post_id) if person_id is None
                     else core.pick_problems(state, round_no, post_id, person_id))
@@ -349,7 +357,7 @@ def pass_(store: Store, round_no: int, post_id: str, *, reason: str | None = Non
 def _set_round(store: Store, step, reason: str | None) -> Changed:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         before = _state(s, chiefs)
         try:
             state = step(before)
@@ -377,7 +385,7 @@ def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *,
     if side not in SIDES:
         raise StoreError(f"签字方“{side}”未知（chief / person）")
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         row = s.get(SelectionPick, (phase, round_no, post_id))
         if row is None:
             raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能签字")
@@ -404,7 +412,7 @@ def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: s
         raise StoreError("撤回须填写理由")
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         if _open_round(s) != (phase, round_no):
             raise StoreError("该轮已结束，不能撤回")
         row = s.get(SelectionPick, (phase, round_no, post_id))
@@ -433,7 +441,7 @@ def place_by_leaders(store: Store, person_id: str, office: str | None, *, note: 
     chiefs = _chiefs(store)
     office = (office or "").strip() or None
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = _leaders_check(s, person_id)
         who = f"{person.name}（{person_id}）"
         if person_id in chiefs.values():
@@ -454,7 +462,7 @@ def clear_leaders_placement(store: Store, person_id: str, *, reason: str | None)
         raise StoreError("撤回须填写理由")
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = _leaders_check(s, person_id)
         row = s.get(SelectionPlacement, person_id)
         if row is None or row.placed_by != "leaders":

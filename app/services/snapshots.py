@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.campaign import CampaignError, parse_campaign
+from ..core.campaign import Campaign, CampaignError, parse_campaign
 from ..core.results import Results, compute, results_to_json
 from ..core.snapshot import covered, published_results, sha256_of, snapshot_document
 from ..models import audit
@@ -55,12 +55,17 @@ def _draws_export(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def load_frozen(campaign_doc: dict[str, Any]) -> Campaign:
+    """A frozen campaign (a snapshot's ``campaign``) as the core reads it."""
+    try:
+        return parse_campaign(json.loads(json.dumps(campaign_doc, ensure_ascii=False)))
+    except CampaignError as err:
+        raise StoreError("数据不完整，不能计算：\n" + "\n".join(err.problems)) from None
+
+
 def compute_frozen(campaign_doc: dict[str, Any]) -> Results:
     """The results of a frozen campaign (a snapshot's ``campaign``)."""
-    try:
-        return compute(parse_campaign(json.loads(json.dumps(campaign_doc, ensure_ascii=False))))
-    except CampaignError as err:
-        raise StoreError("数据不完整，不能公布：\n" + "\n".join(err.problems)) from None
+    return compute(load_frozen(campaign_doc))
 
 
 def build_snapshot(store: Store, stage: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDi
 
 from ..core.draw import MEETINGS
 from ..reports import FORM, SHEETS
+from ..services import stages
 from ..services.report_data import publicity_contacts, set_publicity_contacts
 from ..services.selection import PHASE_LABELS
 from ..services.store import Store, StoreError
@@ -220,6 +221,11 @@ class PrintDialog(QDialog):
             phone, mailbox = ("", "") if stored is FAILED else stored
             self.phone.setText(phone)
             self.mailbox.setText(mailbox)
+            # Frozen with the 公示 they appear on (SPEC §9): set them before 综合考评与人选 is locked.
+            frozen = stages.stage_states(self.bench.store).get("assignment") in ("locked", "published")
+            for field in (self.phone, self.mailbox):
+                field.setReadOnly(frozen)
+                field.setToolTip("已随“综合考评与人选”锁定或公布，不能再改" if frozen else "")
         for field in (self.phase, self.selection_round):
             self.form.setRowVisible(field, title == "双向选择确认表")
         self.form.setRowVisible(self.round_no, title == "报岗情况公示")

@@ -27,7 +27,7 @@ from .selection_model import HOW_TEXT, OfficeLine, OfficeModel, OfficeView, Pers
 
 class SelectionTab(TabPage):
     TITLE = "双向选择"
-    STAGE = None
+    STAGE = "selection"               # under the same locks and seals as every stage (SPEC §9)
     WATCHES = Changed.ROSTER | Changed.STAGES
 
     def __init__(self, bench, parent: QWidget | None = None):
