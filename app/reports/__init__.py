@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import Any, Callable
 
 from . import data as d
+from . import seals as seal_data    # dataclasses only (封签记录, SPEC §9)
 from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
 SHEET, FORM = "sheet", "form"
@@ -72,6 +73,8 @@ SHEETS: dict[str, Entry] = {
                       sel.SelectionSheet, "各科室定岗人员及确定方式，领导组安排、回原编制单位、空缺"),
     "双向选择确认表": Entry(_lazy("selection", "selection_forms"), (), FORM, "selection-form", sel.SelectionForms,
                        "每轮一张：科室、科长、拟选人员、科长和本人签字（--round 第几轮，默认第1轮）"),
+    "封签记录": Entry(_lazy("seals", "seal_sheet"), (), SHEET, "seals", seal_data.SealSheet,
+                    "监督组的每个封签（锁定、公布、解锁、结束计票）及其摘要码，供监督组签字留存"),
 }
 
 

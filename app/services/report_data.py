@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from ..core.assignment import REASON_LABELS, RULE_LABELS
 from ..core.results import compute, results_to_json
-from ..core.seal import digest_code, qr_payload
+from ..core.seal import ACTION_LABELS, digest_code, qr_payload
 from ..core.snapshot import published_results
 from ..core.stage_rules import WITHDRAWN_LABEL, upstream
 from ..models.audit import GENESIS
@@ -33,6 +33,7 @@ from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GR
 from ..models.schema import ChainHead, Meta
 from ..reports import SHEETS
 from ..reports import data as d
+from ..reports import seals as seal_sheet
 from . import draws
 from ._put import put
 from .campaign_io import compute_results, export_campaign
@@ -41,7 +42,7 @@ from .report_selection import selection_forms, selection_sheet
 from .results_excel import percent
 from .scores import list_judges
 from .stages import require_editable, stage_states
-from .seals import head_at, publication_seal
+from .seals import head_at, list_seals, publication_seal
 from .snapshots import load_frozen, published_snapshot, withdrawn_stages
 from .store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 
@@ -414,6 +415,30 @@ def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
     return d.DrawSheet(ctx.header("抽签记录", opts, subtitle=opts.meeting or ""), tuple(sections), notes)
 
 
+def _seal_record(ctx: _Ctx, opts: Options) -> seal_sheet.SealSheet:
+    """封签记录 (SPEC §9): every seal with the 摘要码 after it, for the 监督组 to sign."""
+    rows = []
+    for r in list_seals(ctx.store):
+        when = _local_time(r.at)
+        note = r.reason or ""
+        if r.withdrawn:
+            note = "；".join(x for x in (note, "撤回：" + "、".join(STAGE_LABELS.get(w, w) for w in r.withdrawn)) if x)
+        rows.append(seal_sheet.SealRow(r.seq, when, ACTION_LABELS.get(r.action, r.action),
+                                       STAGE_LABELS.get(r.stage, r.stage), r.operator, note,
+                                       r.code.removeprefix("摘要码 ")))
+    notes = ("注：每个封签由监督组输入密码生成（HMAC-SHA256，密钥由密码导出，文件中不保存），记入审计日志。摘要码为该条之后审计日志链头"
+             "的前16位十六进制数字。核对：python -m app verify 竞岗文件.db --password --printed 摘要码@条目号；"
+             "文件被改写、日志被删减或封签被伪造时，核对不能通过。",)
+    return seal_sheet.SealSheet(ctx.header("封签记录", opts), tuple(rows), notes)
+
+
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
 # --- blank forms ------------------------------------------------------------------------------------
 
 def _speakers(ctx: _Ctx) -> list[str]:
@@ -474,6 +499,7 @@ BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {
     "综合考评结果": _composite, "拟任人选公示": _appointment, "抽签记录": _draw,
     "评委评分表": _judge_forms, "定岗推荐票": _ballot_forms, "满意度测评票": _satisfaction_forms,
     "民主测评票": _democratic_forms, "双向选择结果": selection_sheet, "双向选择确认表": selection_forms,
+    "封签记录": _seal_record,
 }
 """Keyed like ``app.reports.SHEETS``: a new sheet adds one entry there and one here."""
 

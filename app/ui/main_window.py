@@ -11,7 +11,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from ..services import stages
+from ..services.projector import SEAL
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
+from . import dialogs
 from .dialogs import UnlockDialog
 from .projector import ProjectorControls
 from .workbench import FAILED, Workbench
@@ -175,36 +177,53 @@ class MainWindow(QMainWindow):
         return stage
 
     def advance_stage(self) -> None:
-        """确认 → 锁定 → 公布, one step; 锁定 and 公布 are asked first (default 否)."""
+        """确认 → 锁定 → 公布, one step, for the state shown (another laptop's move is a conflict). 锁定 and
+        公布 ask for the 监督组's password (the step is sealed) and show the 摘要码 on the wall."""
         stage = self.page_stage()
         if not stage:
             return
         label = STAGE_LABELS[stage]
-        target = stages.FORWARD.get(stages.stage_states(self.store).get(stage, "draft"))
+        state = stages.stage_states(self.store).get(stage, "draft")
+        target = stages.FORWARD.get(state)
+        password = None
         if target in ADVANCE_MEANS:
             verb = STATE_LABELS[target].removeprefix("已")
-            No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
-            answer = QMessageBox.question(self, f"{verb}阶段", f"确定{verb}“{label}”阶段？\n\n{ADVANCE_MEANS[target]}",
-                                          Yes | No, No)
-            if answer != Yes:
+            password = dialogs.ask_supervisor_password(self, f"{verb}阶段",
+                                                       f"确定{verb}“{label}”阶段？\n\n{ADVANCE_MEANS[target]}")
+            if password is None:
                 self.bench.info(f"未{verb}“{label}”")
                 return
-        if self.bench.run(stages.advance, stage) is not FAILED and target:
-            self.bench.info(f"{STATE_LABELS[target]}：{label}")
+        wrote = self.bench.run(stages.advance, stage, password, expected=state)
+        if wrote is not FAILED:
+            self._sealed(wrote)
+
+    def _sealed(self, wrote) -> None:
+        """Say what was done; a sealed step also shows its 摘要码 on the wall (SPEC §9)."""
+        if wrote.value:
+            self.bench.info(f"{wrote.label}　{wrote.value}")
+            self.projector.show_scene(SEAL, quiet=True)
+        else:
+            self.bench.info(wrote.label)
 
     def reopen_stage(self) -> None:
         stage = self.page_stage()
-        if stage and self.bench.run(stages.reopen, stage) is not FAILED:
-            self.bench.info(f"已退回草稿：{STAGE_LABELS[stage]}")
+        if stage:
+            state = stages.stage_states(self.store).get(stage, "draft")
+            wrote = self.bench.run(stages.reopen, stage, expected=state)
+            if wrote is not FAILED:
+                self.bench.info(wrote.label)
 
     def unlock_stage(self) -> None:
         stage = self.page_stage()
         if not stage:
             return
+        state = stages.stage_states(self.store).get(stage, "draft")
         dialog = UnlockDialog(STAGE_LABELS[stage], self)
         if dialog.exec():
-            if self.bench.run(stages.unlock, stage, dialog.password.text(), dialog.reason.text().strip()) is not FAILED:
-                self.bench.info(f"“{STAGE_LABELS[stage]}”已解锁")
+            wrote = self.bench.run(stages.unlock, stage, dialog.password.text(), dialog.reason.text().strip(),
+                                   expected=state)
+            if wrote is not FAILED:
+                self._sealed(wrote)
 
     # -- files ---------------------------------------------------------------------------------
 

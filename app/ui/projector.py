@@ -318,8 +318,9 @@ class ProjectorControls(QObject):
 
     # -- actions --------------------------------------------------------------------------------------
 
-    def show_scene(self, scene: str, **options: Any) -> None:
-        if self.bench.run(service.set_projector_scene, scene, **options) is not FAILED:
+    def show_scene(self, scene: str, *, quiet: bool = False, **options: Any) -> None:
+        """Switch the wall (logged); ``quiet``: without saying so in the message line (a seal said more)."""
+        if self.bench.run(service.set_projector_scene, scene, **options) is not FAILED and not quiet:
             self.bench.info(f"大屏：{SCENE_LABELS[scene]}")
         self._sync()
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..services.store import Changed, Store, StoreError
+from ..services.store import Changed, Store, StoreError, Wrote
 
 
 class _Failed:
@@ -89,7 +89,7 @@ class Workbench(QObject):
                 self.changed.emit(Changed.ALL)
             self.message.emit(str(err), True)
             return FAILED
-        flags = result if isinstance(result, Changed) else next(
+        flags = result.changes if isinstance(result, Wrote) else result if isinstance(result, Changed) else next(
             (x for x in result if isinstance(x, Changed)), Changed.NONE) if isinstance(result, tuple) else Changed.NONE
         if self._take_writes():
             flags = Changed.ALL            # another laptop wrote since we last looked: show it too
