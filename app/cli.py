@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from .core.campaign import CampaignError, decode_json, parse_campaign
+from .core.campaign import MAX_FILE_BYTES, CampaignError, decode_json, parse_campaign, size_problems
 from .core.draw import DrawError, draw
 from .core.results import compute, results_to_json
 
@@ -25,8 +25,14 @@ def one_line(problem: str) -> str:
 
 
 def read_campaign_json(path: str, parse_float: Callable[[str], Any] = Decimal) -> Any:
-    """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read."""
+    """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read, or when it
+    is far too big to be a campaign (bytes before reading, list lengths after decoding: refused in a second,
+    not after minutes and gigabytes)."""
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES and Path(path).is_file():
+            raise CampaignError([f"{path}: 文件有 {size / 2**20:.1f} MB，超过竞岗文件的上限 "
+                                 f"{MAX_FILE_BYTES // 2**20} MB（请检查是否选错了文件）"])
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise CampaignError([f"{path}: 无法读取（找不到文件）"]) from None
@@ -40,7 +46,10 @@ def read_campaign_json(path: str, parse_float: Callable[[str], Any] = Decimal) -
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CampaignError([f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）"]) from None
-    return decode_json(text, parse_float)
+    data = decode_json(text, parse_float)
+    if too_big := size_problems(data):
+        raise CampaignError([f"{path}: {line}" for line in too_big])
+    return data
 
 
 def run_compute(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

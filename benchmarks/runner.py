@@ -41,6 +41,7 @@ MODULES = {
     "projector": "bench_projector",
     "reports": "bench_reports",
     "selection": "bench_selection",
+    "limits": "bench_limits",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -53,6 +54,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 50},
         "reports": {"runs": 10},
         "selection": {"runs": 50},
+        "limits": {},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -62,6 +64,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 15},
         "reports": {"runs": 3},
         "selection": {"runs": 14},
+        "limits": {},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -71,6 +74,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "projector": {"runs": 2, "people": 20, "posts": 4, "ballots_before": 5},
         "reports": {"runs": 1, "candidates": 10},
         "selection": {"runs": 1, "people": 30, "posts": 6},
+        "limits": {"rows": 6000, "people": 3500, "near": 200},
     },
 }
 
@@ -393,9 +397,30 @@ def _rows_selection(f: dict) -> list[Row]:
                  + (f"; {f['missed']} never showed" if f["missed"] else "")])]
 
 
+LIMIT_CASES = {
+    "roster_400k_rows": "refuse a roster workbook of {rows:,} rows ({roster_mb:.1f} MB)",
+    "compute_20000_people": "`compute`: refuse a {people:,}-person campaign file ({full_mb:.1f} MB)",
+    "import_20000_people": "`import`: refuse the same file",
+    "import_20000_slim": "`import`: refuse {people:,} people with id, name, rank only ({slim_mb:.1f} MB)",
+    "import_near_limit": "`import`: refuse a {near_mb:.1f} MB file ({near:,} people) with one bad score at the end",
+}
+
+
+def _rows_limits(f: dict) -> list[Row]:
+    rows = []
+    for key, what in LIMIT_CASES.items():
+        c = f["cases"][key]
+        ok = c["exit"] == 2 and c["seconds"] < 5 and c["peak_mb"] < 500
+        rows.append(Row(f"limits_{key}", what.format(rows=f["rows"], people=f["people"], near=f["near"], **f["sizes"]),
+                        f"{c['seconds']:.2f} s, {c['peak_mb']:.0f} MB", "< 5 s and < 500 MB (interpreter start "
+                        "included)", ok, [f"exit {c['exit']}: {c['message']}"]))
+    return rows
+
+
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
     "projector": _rows_projector, "reports": _rows_reports, "selection": _rows_selection,
+    "limits": _rows_limits,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
@@ -403,6 +428,7 @@ ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
     "reports": ["reports"], "selection": ["selection"],
+    "limits": [f"limits_{k}" for k in LIMIT_CASES],
 }
 
 

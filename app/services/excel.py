@@ -7,7 +7,7 @@ from pathlib import Path
 from .campaign_io import compute_results
 from .results_excel import export_results
 from .roster import import_people, list_people
-from .roster_excel import STORED_APPRAISALS, RosterImportError, read_roster, write_roster_template
+from .roster_excel import MAX_PEOPLE, STORED_APPRAISALS, RosterImportError, read_roster, write_roster_template
 from .store import Changed, Store, StoreError
 
 
@@ -21,6 +21,8 @@ def import_roster_xlsx(store: Store, path: str | Path) -> Changed:
         raise StoreError(f"无法读取 {path}：{err}") from None
     if not people:
         raise StoreError(f"{path} 中没有人员")
+    if len(people) > MAX_PEOPLE:
+        raise StoreError(f"人员名单未导入：共 {len(people)} 人，超过上限 {MAX_PEOPLE} 人（请检查是否选错了文件）")
     if more := [p for p in people if len(p.appraisal) > STORED_APPRAISALS]:   # a scheme may take up to 5 years
         raise StoreError(f"人员名单未导入：人员名单只能保存 {STORED_APPRAISALS} 年的考核分，"
                          f"{more[0].name}（{more[0].id}）等 {len(more)} 人有 {len(more[0].appraisal)} 年")
