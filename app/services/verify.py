@@ -371,11 +371,57 @@ def verify_session(session: Session, *, password: str | None = None,
 def verify_store(store: Any, *, password: str | None = None, printed: Sequence[core_seal.PrintedCode] = (),
                  recompute: bool = True) -> VerifyResult:
     """The full check of an open store (before every lock and publication, and 文件 → 校验): the quick
-    integrity check and the schema objects as well (SQLite), then :func:`verify_session`."""
+    integrity check and the schema objects as well (SQLite), then :func:`verify_session`, then the data
+    of every published stage against its snapshot."""
     result = VerifyResult()
     _schema_checks(store.engine, result, integrity="quick_check")
     with store.read() as s:
-        return verify_session(s, password=password, printed=printed, recompute=recompute, result=result)
+        verify_session(s, password=password, printed=printed, recompute=recompute, result=result)
+    if result.structure_ok:
+        _published_data(store, result)
+    return result
+
+
+def _published_data(store: Any, result: VerifyResult) -> None:
+    """SPEC §9 published means frozen: the data of every published stage (and of the stages it draws on)
+    are still those its publication stored — a change rewritten into the log and rechained shows here."""
+    from ..core.snapshot import snapshot_document
+    from .campaign_io import export_campaign
+    from .snapshots import _draws_export, latest_snapshot
+    from .stages import stage_states
+    try:
+        states = stage_states(store)
+        doc = export_campaign(store)
+        doc["draws"] = _draws_export(store)
+    except Exception as err:  # noqa: BLE001 - an older file's tables: say it was not checked
+        result.checked.append(f"已公布阶段的数据未与快照比对（{err.__class__.__name__}）")
+        return
+    found = 0
+    for stage, state in states.items():
+        snap = latest_snapshot(store, stage) if state == "published" else None
+        if snap is None:
+            continue
+        now = snapshot_document(stage, doc, None)["campaign"]
+        if canonical(now) != canonical(snap.campaign):
+            found += 1
+            result.findings.append(f"“{_label(stage)}”已公布，但现在的数据与公布时的快照（审计日志第 {snap.seq} 条）不符："
+                                   f"{_first_difference(snap.campaign, now)}")
+    if not found:
+        result.checked.append("已公布阶段的数据与公布时的快照一致")
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str:
+    """Where two JSON values first differ, as ``path：公布时 … / 现在 …``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            if a.get(k) != b.get(k):
+                return _first_difference(a.get(k), b.get(k), f"{path}.{k}" if path else str(k))
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    show = lambda v: json.dumps(v, ensure_ascii=False)[:60]  # noqa: E731
+    return f"{path}：公布时 {show(a)}，现在 {show(b)}"
 
 
 def _schema_checks(engine: Engine, result: VerifyResult, integrity: str) -> None:
@@ -409,7 +455,11 @@ def verify_target(target: str, *, password: str | None = None,
             try:
                 _schema_checks(engine, result, "quick_check")
                 with Session(engine) as s:
-                    return verify_session(s, password=password, printed=printed, result=result)
+                    verify_session(s, password=password, printed=printed, result=result)
+                if result.structure_ok:
+                    from .store import Store
+                    _published_data(Store(engine, target, "verify", read_only=True), result)
+                return result
             except CannotVerify:
                 raise
             except Exception as err:  # noqa: BLE001 - the database could not be read: exit 2
@@ -432,7 +482,11 @@ def verify_target(target: str, *, password: str | None = None,
             result.structure_ok = not found
             if not found:
                 result.checked.append("数据库中没有本程序以外的对象（触发器、视图、多余的表或索引）")
-            return verify_session(s, password=password, printed=printed, tables=set(look.tables), result=result)
+            verify_session(s, password=password, printed=printed, tables=set(look.tables), result=result)
+        if result.structure_ok and look.revision == head_revision():
+            from .store import Store
+            _published_data(Store(engine, str(target), "verify", read_only=True), result)
+        return result
     except CannotVerify:
         raise
     except Exception as err:  # noqa: BLE001 - damage SQLite's check did not see: still not a traceback
