@@ -124,7 +124,7 @@ def run_import(path: str, db: str, operator: str, password: str | None, title: s
     import os
     from . import files
     from .services.campaign_io import check_campaign_file, import_campaign
-    from .services.store import Store, StoreError
+    from .services.store import Store, StoreError, settle_sqlite
     if "://" not in db and Path(db).exists():
         print(f"文件 {db} 已存在，不能覆盖；请换一个文件名", file=err)
         return EXIT_BAD_INPUT
@@ -152,6 +152,7 @@ def run_import(path: str, db: str, operator: str, password: str | None, title: s
         finally:
             store.close()
         if target != db:
+            settle_sqlite(target)               # one self-contained file (no WAL side files) to rename
             files.publish(target, db, replace=False)
     except files.TargetExists:
         print(f"文件 {db} 已存在，不能覆盖；请换一个文件名", file=err)

@@ -368,6 +368,17 @@ def copy_sqlite(src: Path, dest: Path) -> None:
         source.close()
 
 
+def settle_sqlite(path: str | Path) -> None:
+    """A closed campaign file made self-contained: its WAL checkpointed and the file switched to rollback-journal
+    mode, so it can be renamed alone and read read-only without side files (the program's next open for writing
+    switches it back to WAL)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
 def check_copy(path: Path) -> list[str]:
     """What is wrong with a copy as a file (empty when it is sound): SQLite integrity, a campaign file of a
     known version, the chain complete, the data equal to its replay."""
