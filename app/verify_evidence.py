@@ -408,16 +408,18 @@ def tally(ballots: list) -> dict:
     return {"groups": groups, "counts": counts}
 
 
+ROSTER_KEYS = ("id", "name", "rank", "category", "gender", "birth", "work_start", "post_start", "political",
+               "education", "identity", "unit", "former_office", "no_rotation", "appraisal")
+
+
 def frozen_part(campaign: dict, stage: str) -> dict:
     """The data a snapshot of ``stage`` holds, taken from a campaign file (to compare with the snapshot)."""
     stages = {stage, *upstream(stage)}
-    roster_keys = ("id", "name", "rank", "category", "gender", "birth", "work_start", "post_start", "political",
-                   "education", "identity", "unit", "former_office", "no_rotation", "appraisal")
     out = {"scheme": campaign.get("scheme"), "posts": campaign.get("posts", []),
            "settings": {k: v for k, v in (campaign.get("settings") or {}).items() if stage_of(f"meta:{k}") in stages}}
     people = []
     for p in campaign.get("people", []):
-        e = {k: p[k] for k in roster_keys if k in p}
+        e = {k: p[k] for k in ROSTER_KEYS if k in p}
         if "exam" in stages:
             e.update({k: p[k] for k in ("exam", "democratic", "satisfaction") if k in p})
         if "declarations" in stages and "declarations" in p:
