@@ -455,6 +455,10 @@ class _SheetReader:
 
     def read(self) -> list[RosterPerson]:
         single = self._check_header()
+        rows = sum(1 for r in self.filled if r >= self.data_row)
+        if rows > MAX_PEOPLE:       # say so once, not once per row
+            raise RosterImportError([ImportProblem(self.ws.title, 0, "", f"共 {rows} 行人员，超过上限 {MAX_PEOPLE} 人"
+                                                   "（请检查是否选错了文件或删去多余的行）")])
         people: list[RosterPerson] = []
         rows_of: dict[str, list[int]] = {}
         for r in sorted(self.filled):
