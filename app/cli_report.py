@@ -97,10 +97,11 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
     except StoreError as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
+    from . import files
     try:
         data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
                           copies=copies, phase=phase, printed=printed)
-        render(sheet, data, out)
+        files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import files
 from app.core.assignment import REASON_LABELS, RULE_LABELS
 from app.core.campaign import Campaign
 from app.core.numbers import round_score
@@ -132,7 +133,7 @@ def export_results(path: str | Path, campaign: Campaign, results: Results) -> No
     ctx = _Context(campaign, results)
     for name, write in _SHEETS:
         write(wb.create_sheet(name), ctx)
-    wb.save(path)
+    files.write_with(path, wb.save)      # a temporary name, fsync, rename: never half a workbook
 
 
 class _Context:

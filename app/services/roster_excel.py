@@ -31,6 +31,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app import files
 from app.core.campaign import quote
 from app.core.numbers import ScoreError, parse_score
 from app.core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, parse_partial_date
@@ -181,7 +182,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = max(dim.width or 0, col.width)
     _help_sheet(wb.create_sheet(HELP_SHEET), cols)
-    wb.save(path)
+    files.write_with(path, wb.save)      # a temporary name, fsync, rename: never half a workbook
 
 
 _NOTES = (

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from .. import files
 from ..services import stages
 from ..services.projector import SEAL
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
@@ -252,8 +253,8 @@ class MainWindow(QMainWindow):
             "excel:roster": lambda store: excel.export_roster_xlsx(store, path),
             "excel:template": lambda store: excel.export_roster_template(path),
             "excel:results": lambda store: excel.export_results_xlsx(store, path),
-            "json": lambda store: Path(path).write_text(
-                json.dumps(export_campaign(store), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"),
+            "json": lambda store: files.write_text(
+                path, json.dumps(export_campaign(store), ensure_ascii=False, indent=1) + "\n"),
         }
         if self.bench.run(writers[kind]) is not FAILED:
             self.bench.info(f"已导出 {path}")

@@ -21,6 +21,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from .. import files
 from ..core.draw import MEETINGS
 from ..reports import FORM, SHEETS
 from ..services import stages
@@ -345,7 +346,7 @@ class PrintDialog(QDialog):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         try:
-            Path(path).write_bytes(self.pdf)
+            files.write_bytes(path, self.pdf)
         except OSError as exc:
             self.show_status(f"{path}：无法写入（{exc.strerror or exc}）", error=True)
             return None
