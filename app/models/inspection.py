@@ -181,8 +181,10 @@ def schema_problems(query: Query, dialect: str) -> list[str]:
                          "where table_schema = current_schema() and table_type = 'BASE TABLE'", ()):
         if name not in tables:
             problems.append(f"数据库中有多余的表 {name}")
-    for (name, table) in query("select indexname, tablename from pg_indexes where schemaname = current_schema()", ()):
-        if name not in indexes and not str(name).endswith("_pkey") and table in tables:
+    for (name, table) in query("select i.relname, t.relname from pg_index x join pg_class i on i.oid = x.indexrelid "
+                               "join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace "
+                               "where n.nspname = current_schema() and not x.indisprimary", ()):
+        if name not in indexes:
             problems.append(f"数据库中有多余的索引 {name}（表 {table}）")
     return problems
 

@@ -224,7 +224,9 @@ class Store:
                     return list(conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params)).fetchall())
                 problems = inspection.schema_problems(query, "postgresql") + inspection.state_problems(query)
             if problems:
-                raise FileRefused(f"{text} 在本程序之外被改动过，拒绝打开：\n" + "\n".join(problems),
+                from sqlalchemy.engine import make_url
+                shown = make_url(text).render_as_string(hide_password=True)
+                raise FileRefused(f"{shown} 在本程序之外被改动过，拒绝打开：\n" + "\n".join(problems),
                                   inspection.TAMPERED)
         except NewerFileError as err:
             engine.dispose()

@@ -293,7 +293,8 @@ class MainWindow(QMainWindow):
             self._update_status()
 
     def _update_status(self) -> None:
-        self.file_label.setText(f"文件：{Path(self.store.location).name}")
+        self.file_label.setText(f"文件：{Path(self.store.location).name}" + ("（只读）" if self.store.read_only else ""))
+        self.file_label.setToolTip(self.store.READ_ONLY_NOTICE if self.store.read_only else "")
         states = stages.stage_states(self.store)
         current = self.current_stage()
         parts, full = [], []
