@@ -12,7 +12,7 @@ import os
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 TEMP_SUFFIX = ".部分"
 
@@ -101,7 +101,11 @@ def write_text(final: str | Path, text: str, *, replace: bool = True) -> None:
     write_bytes(final, text.encode("utf-8"), replace=replace)
 
 
-def write_with(final: str | Path, writer: Callable[[Path], object], *, replace: bool = True) -> None:
-    """``writer(tmp)`` writes the whole file at ``tmp`` (openpyxl's ``save``, a PDF renderer …)."""
+def write_with(final, writer: Callable[[Any], object], *, replace: bool = True) -> None:
+    """``writer(tmp)`` writes the whole file at ``tmp`` (openpyxl's ``save``, a PDF renderer …). A stream
+    instead of a file name (a test's ``BytesIO``) is written to directly."""
+    if not isinstance(final, (str, os.PathLike)):
+        writer(final)
+        return
     with atomic_path(final, replace=replace) as tmp:
         writer(tmp)

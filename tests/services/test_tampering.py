@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -19,7 +21,7 @@ from app.services import scores, seals, stages
 from app.services.campaign_io import import_campaign
 from app.services.store import FileRefused, Store, hash_password
 from tests.conftest import DATA
-from tests.services.tampering import append_row, cut_log, rechain, rewrite_logged, verify
+from tests.services.tampering import ROOT, append_row, cut_log, rechain, rewrite_logged, verify
 
 PASSWORD = "jd2026"
 
@@ -187,3 +189,13 @@ def test_a_refused_edit_on_a_locked_stage_is_logged_and_changes_nothing(publishe
 def sqlite_text(sql):
     from sqlalchemy import text
     return text(sql)
+
+
+def test_the_password_can_be_typed_at_a_prompt(published):
+    """``--password`` without a value asks for it (not echoed at a terminal; here it comes on stdin)."""
+    path, code = published
+    for typed, expected in (("jd2026\n", 0), ("wrong\n", 1)):
+        result = subprocess.run([sys.executable, "-m", "app", "verify", str(path), "--password", "--printed", code],
+                                cwd=ROOT, input=typed, capture_output=True, text=True, encoding="utf-8")
+        assert result.returncode == expected, result.stdout + result.stderr
+    assert "监督组密码与文件中的密码校验值不符" in result.stdout
