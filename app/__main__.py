@@ -11,6 +11,37 @@ ASK = object()
 """``--password`` given without a value: ask for it at a prompt (not echoed)."""
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's own words (usage:) in Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
+
+
+def chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """A parser whose --help is Chinese throughout: section titles and the -h line too."""
+    parser.formatter_class = ChineseHelpFormatter
+    parser._positionals.title = "参数"
+    parser._optionals.title = "选项"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "显示本帮助并退出"
+
+    def error(message: str):
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
+        parser.print_usage(sys.stderr)
+        parser.exit(2, f"{parser.prog}：错误：{message}\n")
+
+    parser.error = error   # type: ignore[method-assign]
+    return parser
+
+
+_ARGPARSE_WORDS = (("the following arguments are required: ", "缺少必需的参数 "),
+                   ("expected one argument", "后面须跟一个值"), ("unrecognized arguments: ", "无法识别的参数 "),
+                   ("argument ", "参数 "))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m app",
@@ -34,10 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("--meeting", required=True, help="会议名称，如 竞岗演讲")
     dr.add_argument("ids", nargs="*", help="参加抽签人员的编号")
 
-    ver = sub.add_parser("verify", help="核对竞岗数据文件：完整性、审计日志链、数据、阶段记录，以及封签和摘要码"
-                         "（通过时退出码 0，发现问题 1，无法核对 2）",
-                         description="核对竞岗数据文件（只读打开，不作任何改动）。退出码：0 全部通过；1 发现改动，"
-                                     "每处一行；2 文件无法核对（不是竞岗文件、已损坏、版本较新）。")
+    aud = chinese_help(sub.add_parser("audit-sample", help="重算定岗推荐票的抽查样本（SPEC §11）",
+                         description="按监督组公布的抽查种子，列出一个投票组全部已录入选票的抽查顺序："
+                                     "每行“序号 票号 抽查码”，抽查码 = sha256(种子|会议|投票组|票号)，"
+                                     "从小到大排列；前 s 行即抽查 s 张的样本。"))
+    aud.add_argument("--seed", required=True, metavar="种子", help="监督组在计票结束后公布的抽查种子")
+    aud.add_argument("--meeting", required=True, metavar="会议", help="会议名称，与抽查单上印的一致，如 定岗推荐")
+    aud.add_argument("--group", required=True, metavar="投票组", help="投票组，与选票上印的一致，如 局领导")
+    aud.add_argument("numbers", nargs="*", metavar="票号", help="该组已录入的全部票号（6 位数字）")
+
+    ver = chinese_help(sub.add_parser("verify", help="核对竞岗数据文件：完整性、审计日志链、数据、阶段记录，以及封签和"
+                                      "摘要码（通过时退出码 0，发现问题 1，无法核对 2）",
+                                      description="核对竞岗数据文件（只读打开，不作任何改动）。退出码：0 全部通过；"
+                                                  "1 发现改动，每处一行；2 文件无法核对（不是竞岗文件、已损坏、版本较新）。"))
     ver.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
     ver.add_argument("--password", nargs="?", const=ASK, default=None, metavar="监督组密码",
                      help="监督组密码：核对每个封签，以及每次锁定、公布、解锁、结束计票都有有效的封签"
@@ -45,10 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--printed", action="append", default=[], metavar="摘要码[@n]",
                      help="公示表或大屏上的摘要码，如 3F2A-91C0-7B44-E1D9@812（可写多次）：核对它是本文件第 n 条的链头")
 
-    ev = sub.add_parser("evidence", help="为监督组生成证据包：竞岗文件、审计日志、公布快照、公示表 PDF 与独立核对程序",
-                        description="生成证据包文件夹：campaign.json（含每张选票）、audit.jsonl（审计日志）、"
-                                    "snapshots/（每次公布的快照）、sheets/（已公布的公示表 PDF）、verify_evidence.py"
-                                    "（只用 Python 标准库的独立核对程序：python -I verify_evidence.py）。")
+    ev = chinese_help(sub.add_parser("evidence", help="为监督组生成证据包：竞岗文件、审计日志、公布快照、公示表 PDF 与独立"
+                                     "核对程序",
+                                     description="生成证据包文件夹：campaign.json（含每张选票）、audit.jsonl（审计日志）、"
+                                                 "snapshots/（每次公布的快照）、sheets/（已公布的公示表 PDF）、"
+                                                 "verify_evidence.py（只用 Python 标准库的独立核对程序：python -I "
+                                                 "verify_evidence.py）。"))
     ev.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
     ev.add_argument("--out", required=True, help="证据包文件夹（须不存在或为空）")
 
@@ -92,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "draw":
         from .cli import run_draw
         return run_draw(args.seed, args.meeting, args.ids)
+    if args.command == "audit-sample":
+        from .cli import run_audit_sample
+        return run_audit_sample(args.seed, args.meeting, args.group, args.numbers)
     if args.command == "verify":
         from .cli import run_verify
         password = args.password

@@ -1,4 +1,4 @@
-"""Sub-commands that need no window: ``compute``, ``draw``, ``verify``, ``import``, ``export``."""
+"""Sub-commands that need no window: ``compute``, ``draw``, ``audit-sample``, ``verify``, ``import``, ``export``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
+from .core.audit_sample import AuditError, audit_order
 from .core.campaign import MAX_FILE_BYTES, CampaignError, decode_json, parse_campaign, size_problems
 from .core.draw import DrawError, draw
 from .core.results import compute, results_to_json
@@ -70,6 +71,18 @@ def run_draw(seed: str, meeting: str, ids: Sequence[str], out: TextIO = sys.stdo
     try:
         result = draw(seed, meeting, list(ids))
     except DrawError as exc:
+        print(str(exc), file=err)
+        return EXIT_BAD_INPUT
+    out.write("\n".join(result.lines()) + "\n")
+    return EXIT_OK
+
+
+def run_audit_sample(seed: str, meeting: str, group: str, numbers: Sequence[str], out: TextIO = sys.stdout,
+                     err: TextIO = sys.stderr) -> int:
+    """SPEC §11: ``<position> <number> <ticket>`` per ballot, smallest ticket first (the first s are the sample)."""
+    try:
+        result = audit_order(seed, meeting, group, list(numbers))
+    except AuditError as exc:
         print(str(exc), file=err)
         return EXIT_BAD_INPUT
     out.write("\n".join(result.lines()) + "\n")

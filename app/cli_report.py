@@ -47,20 +47,41 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _margins(text: str) -> tuple[float, float, float, float]:
+    parts = text.replace("，", ",").split(",")
+    try:
+        values = tuple(float(x) for x in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 4 or any(not (5 <= v <= 60) for v in values):
+        raise argparse.ArgumentTypeError(f"“{text}” 应为上、左、右、下四个页边距（毫米，5 至 60），如 37,28,26,35")
+    return values  # type: ignore[return-value]
+
+
+VERSIONS = {"张贴版": "posted", "存档版": "filed"}
+
+
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
                      help="要打印的表（中文表名，见下）")
     rep.add_argument("--out", required=True, help="输出的 PDF 文件")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
-    rep.add_argument("--start-date", type=_iso_date, help="拟任人选公示：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天")
+    rep.add_argument("--start-date", type=_iso_date, help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
+    rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version",
+                     help="公示表：张贴版（不印计分人、复核人、监督人签字栏）或存档版（印签字栏，默认）")
+    rep.add_argument("--margins", type=_margins, metavar="上,左,右,下",
+                     help="页边距（毫米），默认 37,28,26,35（GB/T 9704-2012）")
     rep.add_argument("--round", type=_positive, dest="round_no",
                      help="报岗情况公示：第几次报岗（默认最近公布的一次）；双向选择确认表：第几轮（默认 1）")
     rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
     rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
                      help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
     rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
-    rep.add_argument("--font", help="字体文件（.ttf/.ttc），优先于系统的宋体、黑体、仿宋和程序自带字体")
+    rep.add_argument("--font", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
+    rep.add_argument("--font-title", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
+    rep.add_argument("--font-body", help="正文字体文件（如仿宋），优先于 --font")
+    rep.add_argument("--font-table", help="表格字体文件（如宋体），优先于 --font")
     return rep
 
 
@@ -82,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None, draft: bool = False,
                round_no: int | None = None, meeting: str | None = None, copies: int | None = None,
                phase: str | None = None, font: str | None = None, printed: str | None = None,
+               version: str = "filed", margins: tuple[float, float, float, float] | None = None,
+               role_fonts: dict[str, str] | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
     from .reports import fonts, render
@@ -92,6 +115,9 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         return EXIT_BAD_INPUT
     if font:
         fonts.configure(font)
+    for role, path in (role_fonts or {}).items():
+        if path:
+            fonts.configure(path, role)
     try:
         store = Store.open(db, operator="report")
     except StoreError as exc:
@@ -100,7 +126,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
     from . import files
     try:
         data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
-                          copies=copies, phase=phase, printed=printed)
+                          copies=copies, phase=phase, printed=printed, version=version, margins=margins)
         files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
@@ -117,7 +143,8 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
 def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
                       round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
-                      font=args.font)
+                      font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins,
+                      role_fonts={"title": args.font_title, "body": args.font_body, "table": args.font_table})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,16 @@ def resource_path(*parts: str) -> Path:
     return resources_root().joinpath(*parts)
 
 
+FALLBACK_FONT_FILE = "LXGWWenKai-Regular.ttf"
+"""LXGW WenKai (霞鹜文楷, SIL OFL 1.1; see resources/fonts/): TrueType outlines covering the whole
+通用规范汉字表 (䶮, 𬱖 …) — the second font of every fallback chain, in print and on screen."""
+
+
+def fallback_font_path() -> Path:
+    """The shipped wide-coverage CJK font (TrueType, one face)."""
+    return resource_path("fonts", FALLBACK_FONT_FILE)
+
+
 def cjk_font_path() -> Path:
     """The shipped CJK font (TrueType collection; use subfont index 0)."""
     return resource_path("fonts", CJK_FONT_FILE)

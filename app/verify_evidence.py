@@ -59,7 +59,8 @@ TABLE_STAGE = {
 }
 META_STAGE = {
     "declarations_published_round": "declarations", "selection_round": "selection",
-    "selection_staff_end": "selection", "supervision_phone": "assignment", "supervision_mailbox": "assignment",
+    "selection_staff_end": "selection", "supervision_phone": "roster", "supervision_mailbox": "roster",
+    "publicity_issuer": "roster",
 }
 META_PREFIX_STAGE = {"ballots_": "recommendation"}
 WRITE_ONCE = ("meta:supervisor_password", "meta:seal_kdf")

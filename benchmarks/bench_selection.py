@@ -7,13 +7,14 @@ demo meeting does (``selection_plan``), and opens the whole main window on the 8
 
   the 本轮 cell's editor is opened and the person's 编号 typed (untimed), then
   t0 → Enter (``QTest.keyClick``): the editor commits, the tab's ``act`` → ``Workbench.edit`` →
-       ``selection.pick`` (one SQLite transaction with the audit log, synchronous=FULL), ``changed``
-       is emitted to every listener, the tab reloads the selection state and redraws
+       ``selection.pick`` (one SQLite transaction with the audit log, synchronous=FULL, answering with
+       the tab's new view), ``changed`` is emitted to every listener, the tab shows the answer
      → both tables of the tab have repainted and the 科室 row shows the pick → t1
 
 and the pick is withdrawn again (撤销, Ctrl+Z's action; untimed), so every run starts from round 1 with
 nobody picked. Prints the median and 95th percentile of t1 − t0, split into the service's write, the
-tab's reload (``refresh``) and the rest (Qt: the editor, the models, the paint). No goal has been set;
+tab's reload (``refresh``: 0 since the tab shows the write's answer) and the rest (Qt: the editor, the
+models, the paint). No goal has been set;
 one frame at 60 Hz is 16 ms.
 
     python benchmarks/bench_selection.py [--runs 50] [--people 60] [--posts 12]
@@ -78,8 +79,9 @@ def measure(runs: int = 50, people: int = 60, posts: int = 12, seed: int = 1) ->
             window.tabs.setCurrentIndex(page)
             app.processEvents()
             tab: SelectionTab = window.pages[page]
+            declared = selection.load_state(store)
             rows = [i for i, line in enumerate(tab.offices.rows())
-                    if not line.full and chief_choice(tab.state, line.post) is not None]
+                    if not line.full and chief_choice(declared, line.post) is not None]
             if not rows:
                 raise SystemExit("no 科室 of the demo can pick anyone")
             spies = [paint_spy(tab.view.viewport()), paint_spy(tab.person_view.viewport())]
@@ -91,7 +93,7 @@ def measure(runs: int = 50, people: int = 60, posts: int = 12, seed: int = 1) ->
                 for i in range(runs):
                     row = rows[i % len(rows)]
                     post = tab.offices.row_at(row).post
-                    person = chief_choice(tab.state, post)
+                    person = chief_choice(selection.load_state(store), post)
                     index = tab.offices.index(row, OfficeModel.ROUND_COL)
                     tab.view.setFocus()
                     tab.view.setCurrentIndex(index)
@@ -118,7 +120,7 @@ def measure(runs: int = 50, people: int = 60, posts: int = 12, seed: int = 1) ->
                     out["write"].append(writes[0])
                     out["refresh"].append(sum(refreshes))
                     out["qt"].append(total - writes[0] - sum(refreshes))
-                    window.bench.undo_stack.undo()                       # withdraw it (untimed)
+                    window.bench.undo()                                  # withdraw it (untimed)
                     app.processEvents()
                     if tab.offices.row_at(row).acted:
                         raise SystemExit(f"pick {i} ({post} ← {person}) was not withdrawn")

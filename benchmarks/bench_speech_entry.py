@@ -17,6 +17,7 @@ much the screen (model update + repaint). Goal: under 16 ms (one frame at 60 Hz)
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 import os
 import platform
 import sys
@@ -43,7 +44,7 @@ GOAL_MS = 16.0
 
 def expected_mean(model, row: int) -> str:
     r = model.row_at(row)
-    values = [r.scores[j.id].value for j in model.judges() if j.id in r.scores]
+    values = [Decimal(r.cells[j.id].value) for j in model.judges() if j.id in r.cells]
     return score_text(trimmed_mean(values, model.trim).mean) if len(values) >= 2 * model.trim + 1 else ""
 
 

@@ -40,6 +40,7 @@ MODULES = {
     "store": "bench_store",
     "projector": "bench_projector",
     "reports": "bench_reports",
+    "ballots": "bench_ballots",
     "selection": "bench_selection",
     "limits": "bench_limits",
 }
@@ -53,6 +54,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "store": {"runs": 10, "keystrokes": 50},
         "projector": {"runs": 50},
         "reports": {"runs": 10},
+        "ballots": {"runs": 1},
         "selection": {"runs": 50},
         "limits": {},
     },
@@ -63,6 +65,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "store": {"runs": 3, "keystrokes": 20, "import_runs": 1},
         "projector": {"runs": 15},
         "reports": {"runs": 3},
+        "ballots": {"runs": 1, "voters": 60},
         "selection": {"runs": 14},
         "limits": {},
     },
@@ -73,6 +76,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "store": {"runs": 1, "keystrokes": 2, "rows": 20, "import_runs": 1, "people": 20},
         "projector": {"runs": 2, "people": 20, "posts": 4, "ballots_before": 5},
         "reports": {"runs": 1, "candidates": 10},
+        "ballots": {"runs": 1, "candidates": 10, "voters": 4},
         "selection": {"runs": 1, "people": 30, "posts": 6},
         "limits": {"rows": 6000, "people": 3500, "near": 200},
     },
@@ -380,6 +384,14 @@ def _rows_projector(f: dict) -> list[Row]:
     return rows
 
 
+def _rows_ballots(f: dict) -> list[Row]:
+    per_page = _median(f["per_page"])
+    return [Row("ballots", f"定岗推荐票 PDF, {f['candidates']} candidates, {f['ballots']} ballots ({f['pages']} pages)",
+                f"median {per_page:.1f} ms a page", "≤ 14 ms a page (before issue 15)", per_page <= 14.0,
+                [f"ballots: {fmt(_median(f['times']))} a run, {f['mib']:.1f} MiB of PDF, "
+                 f"peak memory {f['peak_mib']:.0f} MiB"])]
+
+
 def _rows_reports(f: dict) -> list[Row]:
     t = f["times"]
     return [Row("reports", f"综合考评结果 PDF, {f['rows']} rows ({f['candidates']} candidates × "
@@ -419,7 +431,7 @@ def _rows_limits(f: dict) -> list[Row]:
 
 ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "compute": _rows_compute, "gui_start": _rows_gui_start, "speech": _rows_speech, "store": _rows_store,
-    "projector": _rows_projector, "reports": _rows_reports, "selection": _rows_selection,
+    "projector": _rows_projector, "reports": _rows_reports, "ballots": _rows_ballots, "selection": _rows_selection,
     "limits": _rows_limits,
 }
 
@@ -427,7 +439,7 @@ ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
 ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
-    "reports": ["reports"], "selection": ["selection"],
+    "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"],
     "limits": [f"limits_{k}" for k in LIMIT_CASES],
 }
 

@@ -1,9 +1,12 @@
 """PNG previews of every printed sheet and form, for docs/screenshots/reports/ (and for looking at).
 
 Builds a demo campaign (60 people, 12 posts, 25 judges), draws lots, publishes every 报岗 round and
-every stage, plays the two-way selection, then prints each sheet and form of ``app.reports.SHEETS`` and converts its first page
-with poppler's ``pdftoppm -png -r 60``. The longest sheet also gets its last page (the signatures),
-and one sheet is printed before publication to show the draft watermark.
+every stage, plays the two-way selection, then prints each sheet of ``app.reports.SHEETS`` in both versions
+(``-posted``: 张贴版, ``-filed``: 存档版 with the signatures) and each form, and converts its first page
+with poppler's ``pdftoppm -png -r 60``. The longest sheet also gets its last page (the 落款 and
+signatures), and one sheet is printed before publication to show the draft watermark. With LibreOffice
+(``soffice``) installed, the results workbook and the roster template are converted to PDF as
+LibreOffice prints them and every page saved as ``excel-…-N.png``.
 
     python scripts/report_screenshots.py [--out docs/screenshots/reports] [--keep-pdf DIR]
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.reports import SHEETS  # noqa: E402
+from app.reports import SHEET, SHEETS  # noqa: E402
 from app.services import declaration_rounds, declarations, draws, stages  # noqa: E402
 from app.services.demo import create_demo_store, play_selection  # noqa: E402
 from app.services.report_data import build_pdf, set_publicity_contacts  # noqa: E402
@@ -42,6 +45,26 @@ def png(pdf: Path, out: Path, page: int = 1) -> Path:
 def pages(pdf: Path) -> int:
     from pypdf import PdfReader
     return len(PdfReader(pdf).pages)
+
+
+def excel_pages(store, tmpdir: Path, out: Path) -> list[Path]:
+    """The results workbook and the roster template as LibreOffice prints them (every page)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        print("soffice (LibreOffice) not installed: no Excel pages", file=sys.stderr)
+        return []
+    from app.services.excel import export_results_xlsx, export_roster_xlsx
+    books = {"excel-results": tmpdir / "results.xlsx", "excel-roster": tmpdir / "roster.xlsx"}
+    export_results_xlsx(store, books["excel-results"], printed=PRINTED)
+    export_roster_xlsx(store, books["excel-roster"])
+    written = []
+    for stem, book in books.items():
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmpdir), str(book)],
+                       check=True, capture_output=True, timeout=300)
+        pdf = book.with_suffix(".pdf")
+        for page in range(1, min(pages(pdf), 12) + 1):
+            written.append(png(pdf, out / f"{stem}-{page}.png", page))
+    return written
 
 
 def publish_everything(store) -> None:
@@ -75,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             written = [png(draft, out / "draft-composite.png")]
             publish_everything(store)
             for title, entry in SHEETS.items():
-                pdf = tmpdir / f"{entry.slug}.pdf"
-                build_pdf(store, title, pdf, **OPTIONS)
-                written.append(png(pdf, out / f"{entry.slug}.png"))
-                if title == LAST_PAGE_OF:
-                    written.append(png(pdf, out / f"{entry.slug}-last.png", pages(pdf)))
+                versions = (("-posted", "posted"), ("-filed", "filed")) if entry.kind == SHEET else (("", None),)
+                for suffix, version in versions:
+                    pdf = tmpdir / f"{entry.slug}{suffix}.pdf"
+                    build_pdf(store, title, pdf, **OPTIONS, **({"version": version} if version else {}))
+                    written.append(png(pdf, out / f"{entry.slug}{suffix}.png"))
+                    if title == LAST_PAGE_OF and version == "filed":
+                        written.append(png(pdf, out / f"{entry.slug}-last.png", pages(pdf)))
+            written += excel_pages(store, tmpdir, out)
             if args.keep_pdf:
                 keep = Path(args.keep_pdf)
                 keep.mkdir(parents=True, exist_ok=True)

@@ -82,6 +82,14 @@ class Assignment:
     placements: tuple[Placement, ...]
     vacant: tuple[str, ...]
     undecided: tuple[Undecided, ...]
+    # Everyone who competed at each post after §十三(二), as sorted (post, person) pairs: the placed
+    # persons and their rivals there (the margin of a seat, SPEC §11, is taken against these rivals).
+    competitors: tuple[tuple[str, str], ...] = ()
+
+    def rivals(self, post: str, person: str) -> tuple[str, ...]:
+        """The others who competed at ``post`` and were not placed there."""
+        placed = {p.person for p in self.placements if p.post == post}
+        return tuple(x for q, x in self.competitors if q == post and x != person and x not in placed)
 
     def post_of(self, person: str) -> str | None:
         return next((p.post for p in self.placements if p.person == person), None)
@@ -201,4 +209,5 @@ def assign_posts(posts: Sequence[PostSeats], candidacies: Sequence[Candidacy], m
             vacant.append(post)
 
     undecided_persons.sort(key=lambda u: u.person or "")
-    return Assignment(tuple(placements), tuple(vacant), tuple(undecided + undecided_persons))
+    competitors = tuple(sorted((post, c.person) for post, cs in proposed.items() for c in cs))
+    return Assignment(tuple(placements), tuple(vacant), tuple(undecided + undecided_persons), competitors)

@@ -89,7 +89,7 @@ def parse_score(
         value = raw
         text = str(raw)
     elif isinstance(raw, str):
-        text = _fold_fullwidth(raw).strip()
+        text = fold_fullwidth(raw).strip()
         if not text:
             raise ScoreError("为空")
         if not _plain_decimal(text):
@@ -121,7 +121,7 @@ def parse_count(raw: object, *, low: int = 0, high: int | None = None) -> int:
     if isinstance(raw, bool):
         raise ScoreError(f"{raw!r} 不是整数")
     if isinstance(raw, str):
-        text = _fold_fullwidth(raw).strip()
+        text = fold_fullwidth(raw).strip()
         # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
         if not text or len(text) > MAX_COUNT_DIGITS or not all("0" <= ch <= "9" for ch in text):
             raise ScoreError(f"“{raw.strip()[:20]}” 不是整数")
@@ -180,5 +180,6 @@ _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("．"): ord("."), ord("－"): ord("-"), ord("\u3000"): ord(" ")})
 
 
-def _fold_fullwidth(text: str) -> str:
+def fold_fullwidth(text: str) -> str:
+    """全角 digits, point, minus and space as their ASCII selves (an input method may type either)."""
     return text.translate(_FULLWIDTH)

@@ -13,8 +13,9 @@ from typing import Any
 
 from .assignment import Assignment, Candidacy, PostSeats, assign_posts
 from .campaign import Campaign, PersonInput
+from .margin import THRESHOLD, Decision, ballot_effects, closest_rival, count_margin, threshold_margin
 from .numbers import format_score, round_score
-from .recommendation import Recommendation, recommendation
+from .recommendation import Recommendation, effective_weights, recommendation
 from .scoring import (Satisfaction, TrimmedMean, appraisal_average, composite, democratic, quantified,
                       rank_bonus, satisfaction, trimmed_mean)
 
@@ -48,6 +49,7 @@ class PairResult:
     recommendation: Recommendation | None   # None when no recommendation meeting is on record
     eligible: bool
     composite: Decimal | None
+    margin: int | None = None              # changed ballots that move the pair across the 1/3 line (SPEC §11)
 
     @property
     def rate(self) -> Fraction | None:
@@ -64,6 +66,11 @@ class Results:
     pairs: tuple[PairResult, ...]
     assignment: Assignment
     absent_groups: tuple[str, ...]
+    seat_margins: tuple[Decision, ...] = ()   # per placement with a rival the ballots could put ahead
+    margin: Decision | None = None            # the count's margin (SPEC §11); None: nothing decided by ballots
+
+    def seat_margin(self, post: str, person: str) -> Decision | None:
+        return next((d for d in self.seat_margins if d.post == post and d.person == person), None)
 
 
 def person_result(p: PersonInput, campaign: Campaign) -> PersonResult:
@@ -105,14 +112,40 @@ def compute(campaign: Campaign) -> Results:
         comp = None
         if eligible and person.quantified is not None and person.speech is not None and rec.score is not None:
             comp = composite(person.quantified, person.speech.mean, rec.score, scheme)
-        pairs.append(PairResult(person_id, post, declared, choice, rec, eligible, comp))
+        margin = threshold_margin(rec.recommended, rec.present, scheme.threshold) if rec else None
+        pairs.append(PairResult(person_id, post, declared, choice, rec, eligible, comp, margin))
 
     candidacies = [Candidacy(x.person, x.post, x.rate, x.declared, x.choice, x.composite)
                    for x in pairs if x.eligible and x.rate is not None]
     seats = [PostSeats(p.id, p.seats) for p in campaign.posts]
     assignment = assign_posts(seats, candidacies, scheme.assignment)
     absent = pairs[0].recommendation.absent_groups if pairs and pairs[0].recommendation else ()
-    return Results(tuple(people[p.id] for p in campaign.people), tuple(pairs), assignment, absent)
+    seats_margins = _seat_margins(campaign, pairs, assignment)
+    # A person barred by §五 is eligible nowhere whatever the ballots say: their 1/3 lines decide nothing.
+    lines = [Decision(x.margin, THRESHOLD, x.post, x.person) for x in pairs
+             if x.margin is not None and people[x.person].passed]
+    return Results(tuple(people[p.id] for p in campaign.people), tuple(pairs), assignment, absent,
+                   seats_margins, count_margin(lines + list(seats_margins)))
+
+
+def _seat_margins(campaign: Campaign, pairs: list[PairResult], assignment: Assignment) -> tuple[Decision, ...]:
+    """Each placement against its closest rival at that post (SPEC §11)."""
+    present = campaign.present
+    if present is None or sum(present.values()) <= 0 or not assignment.placements:
+        return ()
+    weights, _ = effective_weights(present, campaign.scheme)
+    effects = ballot_effects(present, weights, campaign.scheme.composite_weights["recommendation"])
+    composite = {(x.person, x.post): x.composite for x in pairs}
+    found = []
+    for placed in assignment.placements:
+        mine = composite.get((placed.person, placed.post))
+        if mine is None:
+            continue
+        rivals = {r: composite.get((r, placed.post)) for r in assignment.rivals(placed.post, placed.person)}
+        decision = closest_rival(placed.person, mine, rivals, placed.post, effects)
+        if decision is not None:
+            found.append(decision)
+    return tuple(found)
 
 
 def results_to_json(results: Results) -> dict[str, Any]:
@@ -139,9 +172,13 @@ def results_to_json(results: Results) -> dict[str, Any]:
         "eligible": x.eligible,
         "recommendation": format_score(x.score),
         "composite": format_score(x.composite),
+        "margin": x.margin,
     } for x in results.pairs]
-    assignment = [{"post": a.post, "person": a.person, "rule": a.rule}
-                  for a in sorted(results.assignment.placements, key=lambda a: (a.post, a.person))]
+    assignment = []
+    for a in sorted(results.assignment.placements, key=lambda a: (a.post, a.person)):
+        seat = results.seat_margin(a.post, a.person)
+        assignment.append({"post": a.post, "person": a.person, "rule": a.rule,
+                           "margin": seat.ballots if seat else None})
     undecided = []
     for u in results.assignment.undecided:
         if u.post is not None:
@@ -155,6 +192,9 @@ def results_to_json(results: Results) -> dict[str, Any]:
         "assignment": assignment,
         "vacant": sorted(results.assignment.vacant),
         "undecided": undecided,
+        "margin": None if results.margin is None else {
+            "ballots": results.margin.ballots, "post": results.margin.post, "person": results.margin.person,
+            "decision": results.margin.kind},
     }
     if results.absent_groups:
         out["absent_groups"] = list(results.absent_groups)

@@ -25,6 +25,8 @@ GROUP_LABELS = {
     "unit_heads": "事业单位负责人",
     "county_chiefs": "各县（市、区）局长",
 }
+# The same groups where space is short (tally columns, the projector, accounting findings).
+GROUP_SHORT_LABELS = {"leaders": "局领导", "staff": "其他行政", "unit_heads": "事业单位", "county_chiefs": "县局长"}
 
 RANKS = ("正科实职", "正科虚职", "副科实职", "副科虚职", "科员")
 

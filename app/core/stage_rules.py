@@ -49,8 +49,8 @@ TABLE_STAGE: dict[str, str] = {
 META_STAGE: dict[str, str] = {
     "declarations_published_round": "declarations",
     "selection_round": "selection", "selection_staff_end": "selection",
-    # the 监督电话/信箱 printed on the 拟任人选公示 are frozen with it
-    "supervision_phone": "assignment", "supervision_mailbox": "assignment",
+    # the 监督电话/信箱 and 落款 printed on every 公示 are frozen with them: every 公示 draws on 人员名单
+    "supervision_phone": "roster", "supervision_mailbox": "roster", "publicity_issuer": "roster",
 }
 META_PREFIX_STAGE: dict[str, str] = {"ballots_": "recommendation"}
 # Rows set when the file is made and never changed by the program afterwards.

@@ -23,6 +23,22 @@ from ..core.numbers import format_score
 
 DIGEST_SHOWN = 16
 SIGNERS = ("计分人", "复核人", "监督人")
+MARGINS_MM = (37.0, 28.0, 26.0, 35.0)   # top, left, right, bottom: GB/T 9704-2012 (天头 37 mm, 订口 28 mm)
+POSTED, FILED = "posted", "filed"       # 张贴版 (no signatures) and 存档版 (计分人/复核人/监督人 signed)
+VERSION_LABELS = {POSTED: "张贴版", FILED: "存档版"}
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """What makes a sheet a 公示: the 公示期, how to object, and the 落款 (issuing unit and date)."""
+
+    start: str                          # 2026年3月2日
+    end: str
+    days: int
+    phone: str                          # "" → a blank line to fill in by hand
+    mailbox: str
+    issuer: str = ""                    # 落款单位 ("" → the unit)
+    issued: str = ""                    # 落款日期 ("" → the start of the 公示期)
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,9 @@ class SheetHeader:
     draft: bool = False         # not (all) published: 草稿（未公布） watermark
     audit_seq: int | None = None  # n of the 摘要码: the audit row whose chain head it is (not digested)
     printed: str = ""           # 打印时间 (not digested)
+    publicity: Publicity | None = None   # a 公示 sheet: opening sentence, 公示期, 落款
+    version: str = FILED        # POSTED or FILED (not digested: both versions show the same data)
+    margins: tuple[float, float, float, float] = MARGINS_MM   # mm (not digested)
     code: str = ""              # 摘要码 3F2A-91C0-7B44-E1D9（第 n 条） of the state shown (SPEC §9; not digested)
     head: str = ""              # what its QR code carries: the full head and n (not digested)
 
@@ -176,6 +195,8 @@ class CompositeRow:
     recommendation: Decimal | None
     composite: Decimal | None
     note: str = ""
+    rank: int | None = None             # 名次 among the competitors at this post (ties share a rank)
+    placed: str = ""                    # 拟任 / 待定 (§十三), "" otherwise
 
 
 @dataclass(frozen=True)
@@ -201,18 +222,8 @@ class AppointmentRow:
 
 
 @dataclass(frozen=True)
-class Publicity:
-    start: str                          # 2026年3月2日
-    end: str
-    days: int
-    phone: str                          # "" → a blank line to fill in by hand
-    mailbox: str
-
-
-@dataclass(frozen=True)
 class AppointmentSheet:
     header: SheetHeader
-    publicity: Publicity
     rows: tuple[AppointmentRow, ...]
     pending: tuple[tuple[str, str, str], ...] = ()   # (岗位, 人员, 原因): 待定 and 空缺
     notes: tuple[str, ...] = ()
@@ -254,6 +265,7 @@ class FormCandidate:
     name: str
     detail: str = ""                    # e.g. the declared posts, or the current post
     posts: tuple[str, ...] = ()         # declared post names (定岗推荐票)
+    codes: tuple[str, ...] = ()         # their codes (P01 …), as the 唱票 screen keys them
 
 
 @dataclass(frozen=True)
@@ -266,14 +278,54 @@ class JudgeForms:
 
 
 @dataclass(frozen=True)
+class Ballot:
+    """One printed 定岗推荐票: its voter group, its number, and what its code (QR) carries ("" → the
+    reserved box stays blank). Issue 16 passes random numbers and codes; by default 0001, 0002 …"""
+
+    group: str
+    number: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
 class BallotForms:
     """定岗推荐票: numbered; the voter group printed on each; ``copies`` per group."""
 
     header: SheetHeader
     copies: tuple[tuple[str, int], ...]  # (group label, how many)
     rows: tuple[FormCandidate, ...]
-    posts: tuple[str, ...]              # every post, for the 建议岗位 column
+    posts: tuple[tuple[str, str], ...]  # (code, name) of every post, for the 建议岗位 column
     notes: tuple[str, ...] = ()
+    ballots: tuple[Ballot, ...] = ()    # given: exactly these ballots, in this order (else from ``copies``)
+
+    def each(self) -> tuple[tuple[Ballot, int, int], ...]:
+        """(ballot, k, n): the k-th of the n ballots of its group."""
+        ballots = self.ballots
+        if not ballots:
+            total = sum(n for _, n in self.copies)
+            width = max(4, len(str(total)))
+            serial, made = 0, []
+            for group, n in self.copies:
+                for _ in range(n):
+                    serial += 1
+                    made.append(Ballot(group, f"{serial:0{width}d}"))
+            ballots = tuple(made)
+        sizes: dict[str, int] = {}
+        for b in ballots:
+            sizes[b.group] = sizes.get(b.group, 0) + 1
+        seen: dict[str, int] = {}
+        out = []
+        for b in ballots:
+            seen[b.group] = seen.get(b.group, 0) + 1
+            out.append((b, seen[b.group], sizes[b.group]))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Unrated:
+    person_id: str
+    name: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -286,6 +338,7 @@ class RatingForms:
     columns: tuple[str, ...]            # 满意/基本满意/不满意, or the grades
     groups: tuple[str, ...] = ()        # 民主测评: 德（30%）… each over ``columns``
     notes: tuple[str, ...] = ()
+    unrated: tuple[Unrated, ...] = ()   # people of the roster not on the form, and why
 
 
 # --- the digest -------------------------------------------------------------------------------------
@@ -304,7 +357,7 @@ def data_digest(data: Any) -> str:
     """SHA-256 (hex) of the canonical JSON of what the sheet shows (print time and seq left out)."""
     content = dataclasses.asdict(data)
     header = content.get("header", {})
-    for key in ("printed", "audit_seq", "code", "head"):
+    for key in ("printed", "audit_seq", "version", "margins", "code", "head"):
         header.pop(key, None)
     text = json.dumps(_plain(content), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

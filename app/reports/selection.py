@@ -56,6 +56,8 @@ class SelectionSheet:
 class SelectionFormRow:
     office: str
     chief: str
+    chief_id: str = ""
+    declared: tuple[tuple[str, str], ...] = ()      # (编号, 姓名) of who declared this 科室 and is not placed
 
 
 @dataclass(frozen=True)
@@ -101,24 +103,28 @@ def selection_sheet(data: SelectionSheet, out=None) -> bytes:
 
 
 def selection_forms(data: SelectionForms, out=None) -> bytes:
-    """双向选择确认表: one page for the round, to be filled in and signed at the meeting."""
+    """双向选择确认表: one page for the round, to be filled in and signed at the meeting. Each 科室 shows
+    who declared it (编号 and name, as the entry screen keys them); the 科长 writes both."""
     from reportlab.lib.units import mm
 
     from .base import SheetBuilder
     from .table import Column
 
-    b = SheetBuilder(data, signers=None)
+    b = SheetBuilder(data, signers=None, form=True)
     label = f"{data.phase}第{data.round_no}轮"
     b.new_page(f"{data.header.title} · {label}")
     b.title(subtitle=label)
-    b.note("每科每轮只可选择一名申报本科室的人员，或放弃（在“拟选人员”栏写“放弃”）；"
-           "选定后由科长和被选人员本人签字确认。")
-    b.grid([Column("序号", "CENTER"), Column("科室", wrap=True), Column("科长"),
-            Column("拟选人员", min_width=30 * mm), Column("科长签字", min_width=25 * mm),
-            Column("本人签字", min_width=25 * mm), Column("日期", min_width=22 * mm)],
-           [[str(i), r.office, r.chief, "", "", "", ""] for i, r in enumerate(data.rows, start=1)],
-           row_height=10 * mm)
+    b.note("每科每轮只可选择一名申报本科室的人员，或放弃（在“拟选人员”栏写“放弃”）；拟选人员请写编号和姓名"
+           "（录入时按编号）。选定后由科长和被选人员本人签字确认。", b.styles.form_note)
+    b.grid([Column("序号", "CENTER"), Column("科室", wrap=True), Column("科长（编号）"),
+            Column("申报本科室的人员（编号 姓名）", wrap=True),
+            Column("拟选人员\n（编号、姓名）", min_width=32 * mm), Column("科长签字", min_width=22 * mm),
+            Column("本人签字", min_width=22 * mm), Column("日期", min_width=18 * mm)],
+           [[str(i), r.office, f"{r.chief}（{r.chief_id}）" if r.chief_id else r.chief,
+             "、".join(f"{pid} {name}" for pid, name in r.declared) or "（无）", "", "", "", ""]
+            for i, r in enumerate(data.rows, start=1)],
+           row_height=12 * mm)
     for text in data.notes:
-        b.note(text)
+        b.note(text, b.styles.form_note)
     b.signature(("主持人", "监督人"))
     return b.render(out)

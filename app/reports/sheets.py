@@ -6,13 +6,11 @@ signatures on the last page) is :class:`app.reports.base.SheetBuilder`'s.
 
 from __future__ import annotations
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+import re
 
-from .base import Out, SheetBuilder, frame_width, score_text
-from .table import Column, Struck, esc
+from .base import Out, SheetBuilder, frame_width, score_text, write
+from .publicity import contacts
+from .table import Column, Struck
 from .data import (AppointmentSheet, CompositeSheet, DeclarationSheet, DemocraticSheet, DrawSheet, QuantifiedSheet,
                    RecommendationSheet, SatisfactionSheet, SpeechSheet)
 
@@ -26,11 +24,11 @@ def _count(n: int | None) -> str:
 
 def _break_list(text: str, b: SheetBuilder) -> str:
     """Line breaks only after commas, so no id is split across lines (the page is portrait)."""
-    style = b.styles.note
-    room, lines, line = frame_width(False) - 2, [], ""
+    style, chain = b.styles.note, b.fonts.chain("body")
+    room, lines, line = frame_width(False, b.header.margins) - 2, [], ""
     for part in text.split(","):
         piece = f"{line},{part}" if line else part
-        if line and stringWidth(piece + ",", style.fontName, style.fontSize) > room:
+        if line and chain.width(piece + ",", style.fontSize) > room:
             lines.append(line + ",")
             piece = part
         line = piece
@@ -97,17 +95,32 @@ def quantified_sheet(data: QuantifiedSheet, out: Out = None) -> bytes:
     return b.render(out, notes=data.notes)
 
 
+JUDGES_PER_BAND = 13     # 评委 columns side by side at 10.5 pt on a landscape page (with 顺序、编号、姓名)
+
+
 def speech_sheet(data: SpeechSheet, out: Out = None) -> bytes:
-    """竞岗演讲得分 (§十): judges as 评委1…n, the dropped scores struck through, the trimmed mean."""
+    """竞岗演讲得分 (§十): judges as 评委1…n, the dropped scores struck through, the trimmed mean. More
+    judges than fit side by side at 10.5 pt are printed in bands (评委1–13, then 评委14–25 with the mean),
+    each band a table with 顺序、编号、姓名, rather than shrinking the type."""
     b = SheetBuilder(data)
     b.title()
-    cols = ([Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
-            + [Column(j, NUM) for j in data.judges] + [Column("有效分数个数", NUM), Column("演讲得分", NUM)])
-    rows = []
-    for r in data.rows:
-        scores = [Struck(s) if d else s for s, d in zip(r.scores, r.dropped)]
-        rows.append([_count(r.position), r.person_id, r.name] + scores + [str(r.kept), score_text(r.mean)])
-    b.grid(cols, rows, size=9 if len(data.judges) > 9 else 10)
+    n = len(data.judges)
+    bands = max(1, -(-n // JUDGES_PER_BAND))
+    per = -(-n // bands) if n else 0
+    lead = [Column("顺序", "CENTER"), Column("编号", "CENTER"), Column("姓名")]
+    for k in range(bands):
+        lo, hi = k * per, min(n, (k + 1) * per)
+        last = k == bands - 1
+        if bands > 1:
+            b.section(f"评委{lo + 1}至评委{hi}的评分" + ("及演讲得分" if last else ""))
+        cols = lead + [Column(j, NUM) for j in data.judges[lo:hi]]
+        cols += [Column("有效分\n数个数", NUM), Column("演讲得分", NUM)] if last else []
+        rows = []
+        for r in data.rows:
+            scores = [Struck(s) if d else s for s, d in zip(r.scores[lo:hi], r.dropped[lo:hi])]
+            rows.append([_count(r.position), r.person_id, r.name] + scores
+                        + ([str(r.kept), score_text(r.mean)] if last else []))
+        b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
@@ -122,45 +135,61 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
     rows = [[str(i), r.person_id, r.name, r.post, r.kind] + [str(n) for n in r.counts]
             + [str(r.recommended), str(r.present), score_text(r.rate), "是" if r.reached else "否",
                score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
-    b.grid(cols, rows, size=9)
+    b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
 def composite_sheet(data: CompositeSheet, out: Out = None) -> bytes:
-    """综合考评结果 (§十二): per post, the competitors by 综合考评 from high to low."""
+    """综合考评结果 (§十二): per post, the competitors by 综合考评 from high to low, their rank at the
+    post and who was placed there (§十三)."""
     b = SheetBuilder(data)
     b.title()
     q, s, r = data.labels
-    cols = [Column("序号", "CENTER"), Column("岗位", wrap=True), Column("编号", "CENTER"), Column("姓名"),
-            Column(q, NUM), Column(s, NUM), Column(r, NUM), Column("综合考评得分", NUM), Column("备注", wrap=True)]
-    rows = [[str(i), x.post, x.person_id, x.name, score_text(x.quantified), score_text(x.speech),
-             score_text(x.recommendation), score_text(x.composite), x.note] for i, x in enumerate(data.rows, start=1)]
+    cols = [Column("序号", "CENTER"), Column("岗位", wrap=True), Column("岗位\n内名次", "CENTER"), Column("编号", "CENTER"),
+            Column("姓名"), Column(q, NUM), Column(s, NUM), Column(r, NUM), Column("综合考评\n得分", NUM),
+            Column("确定\n人选", "CENTER"), Column("备注", wrap=True)]
+    rows = [[str(i), x.post, _count(x.rank), x.person_id, x.name, score_text(x.quantified), score_text(x.speech),
+             score_text(x.recommendation), score_text(x.composite), x.placed, x.note]
+            for i, x in enumerate(data.rows, start=1)]
     b.grid(cols, rows)
     return b.render(out, notes=data.notes)
 
 
 def appointment_sheet(data: AppointmentSheet, out: Out = None) -> bytes:
-    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object."""
-    b = SheetBuilder(data)
-    b.title()
-    p = data.publicity
-    b.note("根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。")
+    """拟任人选公示 (§十三, §十四): the persons, the 7-day 公示期 and where to object. The body is set in
+    16 pt where that fits one page, else smaller (7 appointees fit one page; the title 22 pt, else 18)."""
+    pdf = b""
+    for size, title in ((16.0, 22.0), (15.0, 22.0), (14.0, 22.0), (14.0, 18.0), (12.0, 18.0)):
+        pdf = _appointment(data, size, title)
+        if _pages(pdf) <= 1:
+            break
+    write(pdf, out)
+    return pdf
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def _appointment(data: AppointmentSheet, size: float, title: float) -> bytes:
+    b = SheetBuilder(data, force_portrait=True, body_size=size, title_size=title)
+    h = data.header
+    b.title(opening_text=None if h.publicity is None else
+            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定{h.campaign}拟任人选如下，现予公示。"
+            f"公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。对拟任人选有异议的，可在公示期内"
+            "通过监督电话、监督信箱或来访向竞争轮岗监督组反映，提倡署真实姓名。" + contacts(h.publicity))
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生年月", "CENTER"), Column("学历"), Column("原科室"), Column("现职级"),
-            Column("综合考评得分", NUM), Column("确定依据", wrap=True)],
-           [[str(i), r.post, r.name, r.gender, r.birth, r.education, r.office, r.rank, score_text(r.composite), r.rule]
-            for i, r in enumerate(data.rows, start=1)])
+            Column("出生年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
+            Column("综合考评\n得分", NUM), Column("确定依据")],
+           [[str(i), r.post, r.name, r.gender, r.birth, r.education, " ".join(x for x in (r.office, r.rank) if x),
+             score_text(r.composite), r.rule.split("：")[0]] for i, r in enumerate(data.rows, start=1)])
+    rules = list(dict.fromkeys(r.rule for r in data.rows if "：" in r.rule))
     if data.pending:
         b.section("暂未确定或空缺的岗位")
         b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
                [list(x) for x in data.pending])
-    blank = "＿＿＿＿＿＿＿＿"
-    b.note(f"公示期：{p.start}至{p.end}（{p.days}天）。公示期间，如对拟任人选有异议，可通过电话、信箱或来访"
-           f"向监督组反映。反映问题应实事求是，提倡署真实姓名。")
-    b.note(f"监督电话：{p.phone or blank}　　监督信箱：{p.mailbox or blank}")
-    right = ParagraphStyle("sign", parent=b.styles.note, alignment=TA_RIGHT, spaceBefore=6)
-    b.add(KeepTogether([Spacer(1, 6), Paragraph(esc(data.header.unit), right), Paragraph(esc(p.start), right)]))
-    return b.render(out, notes=data.notes)
+    notes = (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
+    return b.render(notes=notes)
 
 
 def draw_sheet(data: DrawSheet, out: Out = None) -> bytes:

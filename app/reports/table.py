@@ -20,13 +20,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from .fonts import FontSet
+from .fonts import FontSet, esc
+from .text import NO_TERMS, Terms, Text, tokens
 
 PAD = 3                       # cell padding, points
 HEADER_FILL = colors.Color(0.88, 0.88, 0.88)
 DROPPED_FILL = colors.Color(0.80, 0.80, 0.80)
 ZEBRA_FILL = colors.Color(0.95, 0.95, 0.95)
-MIN_SIZE = 7.0
+MIN_SIZE = 10.5              # 五号: no table printed smaller (a form's grid may ask for less room, not less type)
 TAIL_ROWS = 3                 # data rows kept on the page of the signature block
 
 
@@ -42,17 +43,13 @@ class Struck(str):
     """A cell value printed struck through on a grey ground (a dropped score, §十)."""
 
 
-def esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 @dataclass
 class Grid:
     """A table still to be laid out: its widths depend on the page chosen for the whole sheet."""
 
     columns: Sequence[Column]
     rows: Sequence[Sequence[Any]]          # str, or a Flowable for a special cell
-    size: float = 10.0
+    size: float = 10.5
     head: Sequence[Sequence[str]] = ()     # extra header rows above the column titles (spans below)
     styles: Sequence[tuple] = ()           # extra TableStyle commands (absolute row numbers)
     row_height: float | None = None        # forms: room to write
@@ -63,18 +60,31 @@ class Grid:
     def header_rows(self) -> int:
         return len(self.head) + 1
 
-    def _measure(self, font: str, head_font: str) -> None:
+    def _measure(self, fonts: FontSet, terms: Terms = NO_TERMS) -> None:
+        chain = fonts.chain("table")
+        self._terms = terms
+        font = chain.primary
         n = len(self.columns)
         self._cell = [0.0] * n          # widest cell at size 1
         self._head = [0.0] * n          # column title at size 1
+        self._word = [0.0] * n          # widest unbreakable piece (a name, a post) of a wrap column
+        self._plain: set[str] = set()   # cell texts the primary font prints alone
         for row in self.rows:
             for j, value in enumerate(row):
                 if isinstance(value, str) and value:
-                    w = stringWidth(value, font, 1)
+                    if value in self._plain or chain.plain(value):
+                        self._plain.add(value)
+                        w = stringWidth(value, font, 1)
+                    else:
+                        w = chain.width(value, 1)
                     if w > self._cell[j]:
                         self._cell[j] = w
+                    if self.columns[j].wrap and w > 4:
+                        word = max(chain.width(t, 1) for t in tokens(value, terms)) if value else 0
+                        if word > self._word[j]:
+                            self._word[j] = word
         for j, col in enumerate(self.columns):
-            self._head[j] = max((stringWidth(part, head_font, 1) for part in col.title.split("\n")), default=0)
+            self._head[j] = max((chain.width(part, 1) for part in col.title.split("\n")), default=0)
         # A title with explicit line breaks keeps its lines whole; others wrap (4 字 a line at least).
         self._keep = ["\n" in c.title for c in self.columns]
 
@@ -88,16 +98,16 @@ class Grid:
             head = self._head[j] * size
             if not self._keep[j]:
                 head = min(head, max(cell, 4 * size))
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
+            out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
 
     def floor(self, size: float) -> list[float]:
         """Narrowest widths: wrap columns down to 4 字, others as wide as their widest cell."""
         out = []
         for j, col in enumerate(self.columns):
-            cell = min(self._cell[j] * size, 4 * size) if col.wrap else self._cell[j] * size
+            cell = min(self._cell[j], max(4, self._word[j])) * size if col.wrap else self._cell[j] * size
             head = self._head[j] * size if self._keep[j] else min(self._head[j] * size, 2 * size)
-            out.append(max(cell + 2 * PAD, head + 2 * PAD, col.min_width))
+            out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
 
     def fit(self, avail: float) -> None:
@@ -132,16 +142,15 @@ class Grid:
         whole = rows is None
         rows = self.rows if rows is None else rows
         size, lead = self.size, self.size * 1.25
-        head_style = ParagraphStyle("head", fontName=fonts.title, fontSize=size, leading=lead,
-                                    alignment=TA_CENTER, wordWrap="CJK")
-        cell_styles = {a: ParagraphStyle(f"cell{a}", fontName=fonts.body, fontSize=size, leading=lead,
-                                         alignment={"LEFT": TA_LEFT, "CENTER": TA_CENTER, "RIGHT": TA_RIGHT}[a],
-                                         wordWrap="CJK") for a in ("LEFT", "CENTER", "RIGHT")}
+        chain, terms = fonts.chain("table"), self._terms
+        head_style = ParagraphStyle("head", fontName=chain.primary, fontSize=size, leading=lead, alignment=TA_CENTER)
+        cell_styles = {a: ParagraphStyle(f"cell{a}", fontName=chain.primary, fontSize=size, leading=lead,
+                                         alignment={"LEFT": TA_LEFT, "CENTER": TA_CENTER, "RIGHT": TA_RIGHT}[a])
+                       for a in ("LEFT", "CENTER", "RIGHT")}
         data: list[list[Any]] = []
         if header:
-            data = [[Paragraph(esc(t).replace("\n", "<br/>"), head_style) if t else "" for t in row]
-                    for row in self.head]
-            data.append([Paragraph(esc(c.title).replace("\n", "<br/>"), head_style) for c in self.columns])
+            data = [[Text(t, head_style, chain, terms) if t else "" for t in row] for row in self.head]
+            data.append([Text(c.title, head_style, chain, terms) for c in self.columns])
         h = len(data)
         room = [w - 2 * PAD - 0.5 for w in self.widths]
         struck: list[tuple] = []
@@ -150,13 +159,13 @@ class Grid:
             for j, value in enumerate(row):
                 if isinstance(value, Struck):
                     struck.append(("BACKGROUND", (j, i), (j, i), DROPPED_FILL))
-                    value = Paragraph(f"<strike>{esc(value)}</strike>", cell_styles[self.columns[j].align])
-                elif isinstance(value, str) and value and self._cell[j] * size > room[j]:
-                    value = Paragraph(esc(value), cell_styles[self.columns[j].align])
+                    value = Paragraph(f"<strike>{chain.markup(value)}</strike>", cell_styles[self.columns[j].align])
+                elif isinstance(value, str) and value and (self._cell[j] * size > room[j] or value not in self._plain):
+                    value = Text(value, cell_styles[self.columns[j].align], chain, terms)
                 out.append(value)
             data.append(out)
         cmds: list[tuple] = [
-            ("FONT", (0, 0), (-1, -1), fonts.body, size, lead),
+            ("FONT", (0, 0), (-1, -1), chain.primary, size, lead),
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),

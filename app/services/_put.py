@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from .store import ConflictError, StoreError
+from .store import StoreError
 
 T = TypeVar("T")
 
@@ -22,12 +22,14 @@ def put(session: Session, model: type[T], key: dict[str, Any], values: dict[str,
     row = session.get(model, ident)
     if row is None:
         if expected_version not in (None, 0):
-            raise ConflictError("该项已被其他录入人删除，您的修改未保存；请刷新（Ctrl+R）后重新录入")
+            from .history import conflict
+            raise conflict(session, f"{model.__tablename__}:{'|'.join(str(v) for v in key.values())}")
         row = model(**key, **values)
         session.add(row)
         return row, True
     if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
-        raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
+        from .history import conflict
+        raise conflict(session, row)
     changed = False
     for name, value in values.items():
         if getattr(row, name) != value:

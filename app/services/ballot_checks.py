@@ -28,7 +28,7 @@ from ..core.scheme import GROUP_LABELS, GROUPS
 from ..models.schema import Meta
 from ._put import put
 from .stages import require_editable
-from .store import Changed, Store, StoreError
+from .store import Changed, Store, StoreError, Wrote
 
 KINDS = ("issued", "returned", "valid")
 KIND_LABELS = {"issued": "发出", "returned": "收回", "valid": "有效"}
@@ -50,8 +50,12 @@ class PaperCount:
         return getattr(self, kind)
 
 
-def set_paper_count(store: Store, group: str, kind: str, raw: object) -> Changed:
-    """Record (or with an empty entry clear) one of 发出 / 收回 / 有效 for a voter group."""
+def set_paper_count(store: Store, group: str, kind: str, raw: object, *,
+                    expected_version: int | None = None) -> Wrote:
+    """Record (or with an empty entry clear) one of 发出 / 收回 / 有效 for a voter group.
+    ``expected_version``: the version the clerk saw (0 = empty) — changed since: :class:`ConflictError`.
+    ``Wrote.result`` is the 定岗推荐计票 tab's new grid."""
+    from .recommendation_grid import grid_in
     if group not in GROUPS:
         raise StoreError(f"未知的投票组 {group}")
     if kind not in KINDS:
@@ -64,19 +68,30 @@ def set_paper_count(store: Store, group: str, kind: str, raw: object) -> Changed
             value = parse_count(raw)
         except ScoreError as err:
             raise StoreError(f"{where}：{err}") from None
+    key = meta_key(kind, group)
     with store.write() as s:
         require_editable(s, "recommendation")
-        key = meta_key(kind, group)
         row = s.get(Meta, key)
+        if expected_version is not None and (row.version if row is not None else 0) != expected_version:
+            from .history import conflict
+            raise conflict(s, f"meta:{key}", wanted="空" if value is None else str(value))
+        changes, label = Changed.BALLOTS, f"{where}：{value}" if value is not None else f"清空 {where}"
         if value is None:
             if row is None:
-                return Changed.NONE
-            s.delete(row)
-            return Changed.BALLOTS
-        if row is not None and row.value == str(value):
-            return Changed.NONE
-        put(s, Meta, {"key": key}, {"value": str(value)})
-    return Changed.BALLOTS
+                changes = Changed.NONE
+            else:
+                label += f"（原 {row.value}）"
+                s.delete(row)
+                row = None
+        elif row is not None and row.value == str(value):
+            changes = Changed.NONE
+        else:
+            row, _ = put(s, Meta, {"key": key}, {"value": str(value)})
+        s.flush()
+        wrote = Wrote(changes, label=label, entity=f"meta:{key}", value=None if value is None else str(value),
+                      version=row.version if row is not None else 0, result=grid_in(store, s))
+    return Wrote(wrote.changes, wrote.label, wrote.entity, wrote.value, wrote.version,
+                 store.last_write if changes else (0, 0), wrote.result)
 
 
 def paper_counts(store: Store) -> dict[str, PaperCount]:

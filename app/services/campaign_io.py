@@ -20,11 +20,12 @@ from ..core.campaign import FORMAT, Campaign, CampaignError, parse_campaign, quo
 from ..core.numbers import ScoreError, parse_count, parse_score
 from ..core.results import Results, compute
 from ..core.roster import CATEGORIES, IDENTITIES, RosterError, parse_partial_date
-from ..core.scheme import DIMENSIONS, GROUPS, Scheme
+from ..core.scheme import GROUPS, Scheme
 from ..models import audit
 from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
                              SelectionChoice, SelectionPick, SelectionPlacement, SpeechScore)
 from .ballots import merged_counts
+from .exam_grid import as_entered
 from .scores import JUDGE_GROUPS
 from .store import Changed, Store, StoreError
 
@@ -89,26 +90,17 @@ def export_campaign(store: Store) -> dict[str, Any]:
         entry: dict[str, Any] = {"id": p.id, "name": p.name, "rank": p.rank}
         entry.update({k: getattr(p, k) for k in ROSTER_KEYS})
         entry["no_rotation"] = bool(p.no_rotation)
-        mine = scores.get(p.id, {})
-        parts = {item[5:]: v for item, v in mine.items() if item.startswith("exam:")}
-        if parts:
-            entry["exam"] = parts
-        elif "exam" in mine:
-            entry["exam"] = mine["exam"]
-        dem: dict[str, Any] = {}
-        for d in DIMENSIONS:
-            grades = {item.split(":")[2]: int(v) for item, v in mine.items() if item.startswith(f"grade:{d}:")}
-            if grades:
-                dem[d] = grades
-            elif f"dem:{d}" in mine:
-                dem[d] = mine[f"dem:{d}"]
-        if dem:
-            entry["democratic"] = dem
+        entered = as_entered(scores.get(p.id, {}))
+        if entered.exam is not None:
+            entry["exam"] = entered.exam
+        if entered.democratic:
+            entry["democratic"] = entered.democratic
         appraisal = [a for a in (p.appraisal_1, p.appraisal_2, p.appraisal_3) if a is not None]
         if appraisal:
             entry["appraisal"] = appraisal
-        if "sat:present" in mine and "sat:dissatisfied" in mine:
-            entry["satisfaction"] = {"present": int(mine["sat:present"]), "dissatisfied": int(mine["sat:dissatisfied"])}
+        if entered.satisfaction is not None:
+            present, dissatisfied = entered.satisfaction
+            entry["satisfaction"] = {"present": present, "dissatisfied": dissatisfied}
         if rounds.get(p.id):
             entry["declarations"] = rounds[p.id]
         doc["people"].append(entry)

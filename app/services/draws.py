@@ -3,21 +3,27 @@
 The candidate list is fixed and shown with its digest *before* the 监督组 announce the seed; a
 program draw is then redone by anyone with a SHA-256 tool. A draw is recorded once: a redraw
 needs a reason, and the old draw stays in the file (``superseded``, with that reason).
+
+A draw refers to what the clerk saw (compare-and-set): the list digest shown to the room and the
+current draw on the screen (``expected_draw``, 0 = none yet). Another laptop having drawn, redrawn
+or changed the list since is refused with who did it; nothing is recorded. A draw is not undone
+(撤销): a wrong draw is redrawn with a reason, and both stay in the record.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core import draw as core
 from ..core.declarations import effective_declaration
-from ..models.schema import Declaration, Draw, Person
+from ..models.schema import Declaration, Draw, Person, Stage
 from .stages import require_editable
-from .store import Changed, Store, StoreError
+from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 MEETINGS = core.MEETINGS
 PROGRAM, PAPER = "program", "paper"
@@ -89,67 +95,101 @@ def _current_row(s: Session, meeting: str) -> Draw | None:
                      .order_by(Draw.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def _store_draw(store: Store, meeting: str, method: str, seed: str | None, digest: str,
-                order: list[list], reason: str | None) -> Changed:
+def _drawn_by(session: Session, row: Draw) -> str:
+    """``李强 于 10:02``: who recorded a draw."""
+    from .history import last_change, who_when
+    log = last_change(session, f"draws:{row.id}")
+    return who_when(log) if log is not None else "其他录入人"
+
+
+def _describe(row: Draw) -> str:
+    how = f"种子 {row.seed}" if row.method == PROGRAM else METHOD_LABELS[row.method]
+    return f"{how}，记录 {row.id}"
+
+
+def _store_draw(store: Store, meeting: str, method: str, make: Callable[[list[str]], tuple[str | None, str, list]],
+                reason: str | None, *, expected_draw: int | None, expected_digest: str | None) -> Wrote:
+    """Record a draw over the candidate list as it is *now*, inside one transaction: ``make(ids)`` gives
+    (seed, list digest, order). Compare-and-set on the current draw and on the digest the room saw."""
     reason = (reason or "").strip() or None
     with store.write(reason) as s:
         require_editable(s, "draw")
         current = _current_row(s, meeting)
+        if expected_draw is not None and (current.id if current is not None else 0) != expected_draw:
+            if current is None:
+                raise ConflictError(f"“{meeting}”的抽签已被其他录入人改动，您的抽签未执行；请刷新（Ctrl+R）后核对")
+            raise ConflictError(f"“{meeting}”已由 {_drawn_by(s, current)} 抽签（{_describe(current)}），"
+                                "您的抽签未执行；请核对后再抽签")
+        ids = _candidates(s, meeting)
+        if expected_digest is not None and expected_digest != core.list_digest(ids):
+            raise StoreError(f"“{meeting}”的候选名单在公布摘要后有变化，请重新公布名单摘要后再抽签")
+        seed, digest, order = make(ids)
         if current is not None:
             if not reason:
                 raise StoreError(f"“{meeting}”已抽签（{METHOD_LABELS[current.method]}），"
                                  "重新抽签须说明理由；原抽签记录将保留")
             current.superseded, current.reason = True, reason
         next_id = (s.execute(select(func.max(Draw.id))).scalar() or 0) + 1
-        s.add(Draw(id=next_id, meeting=meeting, method=method, seed=seed, list_digest=digest,
-                   order=json.dumps(order, ensure_ascii=False), superseded=False))
-    return Changed.DRAW
+        row = Draw(id=next_id, meeting=meeting, method=method, seed=seed, list_digest=digest,
+                   order=json.dumps(order, ensure_ascii=False), superseded=False)
+        s.add(row)
+        s.flush()
+        record = _record(row)
+        label = f"{meeting}{'重新' if current is not None else ''}{METHOD_LABELS[method]}" + \
+            (f"（种子 {seed}）" if method == PROGRAM else "")
+    return Wrote(Changed.DRAW, label=label, entity=f"draws:{record.id}", value=seed, version=1,
+                 seq=store.last_write, result=record)
 
 
 def program_draw(store: Store, meeting: str, seed: str, reason: str | None = None, *,
-                 expected_digest: str | None = None) -> Changed:
-    """Draw with the 监督组's seed. ``expected_digest`` is the list digest the room was shown:
-    if the list has changed since, the draw is refused rather than made over another list."""
-    ids, digest = fix_list(store, meeting)
-    if expected_digest is not None and expected_digest != digest:
-        raise StoreError(f"“{meeting}”的候选名单在公布摘要后有变化，请重新公布名单摘要后再抽签")
-    try:
-        result = core.draw(seed.strip(), meeting, ids)
-    except core.DrawError as err:
-        raise StoreError(f"{meeting}抽签：{err}") from None
-    order = [[e.position, e.person, e.key] for e in result.order]
-    return _store_draw(store, meeting, PROGRAM, result.seed, result.list_digest, order, reason)
+                 expected_digest: str | None = None, expected_draw: int | None = None) -> Wrote:
+    """Draw with the 监督组's seed. ``expected_digest`` is the list digest the room was shown: if the list
+    has changed since, the draw is refused rather than made over another list. ``expected_draw``: the
+    current draw the clerk saw (its record id, 0 = none)."""
+    _check_meeting(meeting)
+
+    def make(ids: list[str]) -> tuple[str | None, str, list]:
+        try:
+            result = core.draw(seed.strip(), meeting, ids)
+        except core.DrawError as err:
+            raise StoreError(f"{meeting}抽签：{err}") from None
+        return result.seed, result.list_digest, [[e.position, e.person, e.key] for e in result.order]
+    return _store_draw(store, meeting, PROGRAM, make, reason, expected_draw=expected_draw,
+                       expected_digest=expected_digest)
 
 
-def paper_draw(store: Store, meeting: str, numbers: dict[str, int], reason: str | None = None) -> Changed:
+def paper_draw(store: Store, meeting: str, numbers: dict[str, int], reason: str | None = None, *,
+               expected_draw: int | None = None) -> Wrote:
     """Record the numbers the candidates drew on paper slips: a permutation of 1…n."""
-    ids, digest = fix_list(store, meeting)
-    problems = []
-    missing = [i for i in ids if i not in numbers]
-    extra = sorted(set(numbers) - set(ids))
-    if missing:
-        problems.append(f"缺少纸签号：{'、'.join(missing)}")
-    if extra:
-        problems.append(f"不是本次抽签的人员：{'、'.join(extra)}")
-    n = len(ids)
-    if n == 0:
-        problems.append("没有参加抽签的人员")
-    bad = [f"{pid}（{num}）" for pid, num in numbers.items()
-           if pid in ids and (isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= n)]
-    if bad:
-        problems.append(f"纸签号须为 1–{n} 的整数：{'、'.join(bad)}")
-    seen: dict[int, str] = {}
-    for pid in ids:
-        num = numbers.get(pid)
-        if num is None:
-            continue
-        if num in seen:
-            problems.append(f"纸签号 {num} 重复（{seen[num]}、{pid}）")
-        seen[num] = pid
-    if problems:
-        raise StoreError(f"{meeting}纸签：" + "；".join(problems))
-    order = [[numbers[pid], pid, None] for pid in sorted(ids, key=lambda i: numbers[i])]
-    return _store_draw(store, meeting, PAPER, None, digest, order, reason)
+    _check_meeting(meeting)
+
+    def make(ids: list[str]) -> tuple[str | None, str, list]:
+        problems = []
+        missing = [i for i in ids if i not in numbers]
+        extra = sorted(set(numbers) - set(ids))
+        if missing:
+            problems.append(f"缺少纸签号：{'、'.join(missing)}")
+        if extra:
+            problems.append(f"不是本次抽签的人员：{'、'.join(extra)}")
+        n = len(ids)
+        if n == 0:
+            problems.append("没有参加抽签的人员")
+        bad = [f"{pid}（{num}）" for pid, num in numbers.items()
+               if pid in ids and (isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= n)]
+        if bad:
+            problems.append(f"纸签号须为 1–{n} 的整数：{'、'.join(bad)}")
+        seen: dict[int, str] = {}
+        for pid in ids:
+            num = numbers.get(pid)
+            if num is None:
+                continue
+            if num in seen:
+                problems.append(f"纸签号 {num} 重复（{seen[num]}、{pid}）")
+            seen[num] = pid
+        if problems:
+            raise StoreError(f"{meeting}纸签：" + "；".join(problems))
+        return None, core.list_digest(ids), [[numbers[pid], pid, None] for pid in sorted(ids, key=lambda i: numbers[i])]
+    return _store_draw(store, meeting, PAPER, make, reason, expected_draw=expected_draw, expected_digest=None)
 
 
 def current_draw(store: Store, meeting: str) -> DrawRecord | None:
@@ -213,3 +253,30 @@ def ballot_order(store: Store) -> list[str]:
         declared = [p.id for p in _declared(s, people)]
     listed = set(order)
     return order + [pid for pid in declared if pid not in listed]
+
+
+@dataclass(frozen=True)
+class DrawScreen:
+    """Everything the 抽签 tab shows for one meeting."""
+
+    meeting: str
+    candidates: list[tuple[str, str, str]]      # id, name, category — the fixed list, roster order
+    digest: str                                 # its list digest (SPEC §5 step 1)
+    current: DrawRecord | None                  # the draw in force (what a redraw refers to)
+    names: dict[str, str]                       # id → name, for the order (also of people gone since)
+    history: list[DrawRecord]                   # every draw of the meeting, newest first
+    state: str                                  # the 抽签 stage: draft / confirmed / locked / published
+
+
+def draw_screen(store: Store, meeting: str) -> DrawScreen:
+    _check_meeting(meeting)
+    with store.read() as s:
+        people = {p.id: p for p in s.execute(select(Person)).scalars()}
+        ids = _candidates(s, meeting)
+        rows = s.execute(select(Draw).where(Draw.meeting == meeting).order_by(Draw.id)).scalars().all()
+        current = _current_row(s, meeting)
+        stage = s.get(Stage, "draw")
+        return DrawScreen(meeting, [(pid, people[pid].name, people[pid].category) for pid in ids],
+                          core.list_digest(ids), _record(current) if current is not None else None,
+                          {pid: p.name for pid, p in people.items()}, [_record(r) for r in reversed(rows)],
+                          stage.state if stage is not None else "draft")

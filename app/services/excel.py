@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from .campaign_io import compute_results
 from .results_excel import export_results
 from .roster import import_people, list_people
 from .roster_excel import MAX_PEOPLE, STORED_APPRAISALS, RosterImportError, read_roster, write_roster_template
+from .stages import stage_states
 from .store import Changed, Store, StoreError
 
 
@@ -38,6 +40,10 @@ def export_roster_template(path: str | Path) -> None:
     write_roster_template(path)
 
 
-def export_results_xlsx(store: Store, path: str | Path) -> None:
+def export_results_xlsx(store: Store, path: str | Path, printed: str | None = None) -> None:
+    """Every stage's results; the sheets of stages not yet published are marked 草稿（未公布）."""
     campaign, results = compute_results(store)
-    export_results(path, campaign, results)
+    info = store.info()
+    published = {stage for stage, state in stage_states(store).items() if state == "published"}
+    export_results(path, campaign, results, unit=info.unit, title=info.title, published=published,
+                   printed=printed if printed is not None else datetime.now().strftime("%Y-%m-%d %H:%M"))

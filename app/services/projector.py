@@ -36,11 +36,11 @@ from typing import Callable
 from ..core.declarations import effective_declaration
 from ..core.draw import MEETINGS
 from ..core.scoring import trimmed_mean
-from ..models.schema import Meta
+from ..models.schema import Meta, Person
 from . import declarations, draws, roster, scores, selection, stages
 from ._put import put
 from .projector_tally import GROUP_SHORT, GroupProgress, TallyBar, TallyScene, live_tally  # noqa: F401 (re-export)
-from .store import Changed, Store, StoreError
+from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 DRAW, SPEAKER, SCORING, TALLY, RESULTS = "draw", "speaker", "scoring", "tally", "results"
 SELECTION, SEAL = "selection", "seal"
@@ -49,9 +49,8 @@ SCENE_LABELS = {DRAW: "抽签结果", SPEAKER: "当前演讲", SCORING: "评分�
                 SELECTION: "双向选择", SEAL: "封签"}
 PROJECTOR_KEY = "projector"
 
-# A switch of scene is a settings change, like set_double_entry: STAGES until the store grows a flag
-# of its own (then that one is used, and the tabs no longer redraw for a switch of scene).
-PROJECTOR_CHANGED: Changed = getattr(Changed, "PROJECTOR", Changed.STAGES)
+# A switch of scene changes no data: its own flag, so no tab redraws for it (F8 does not reload a tab).
+PROJECTOR_CHANGED: Changed = Changed.PROJECTOR
 
 # What each scene is drawn from: the projector rebuilds a scene only for these changes.
 SCENE_WATCHES: dict[str, Changed] = {
@@ -59,11 +58,12 @@ SCENE_WATCHES: dict[str, Changed] = {
     SPEAKER: Changed.DRAW | Changed.ROSTER | Changed.DECLARATIONS,
     SCORING: Changed.SPEECH | Changed.DRAW | Changed.ROSTER | Changed.DECLARATIONS | Changed.SCHEME,
     TALLY: Changed.BALLOTS | Changed.ROSTER | Changed.DECLARATIONS | Changed.SCHEME,
-    RESULTS: Changed.ALL,
-    SELECTION: Changed.ROSTER | Changed.STAGES,    # selection writes return ROSTER; publication is STAGES
+    RESULTS: Changed.ALL & ~Changed.PROJECTOR,
+    # the moves; names and 核定人数 (ROSTER); publication (STAGES); and what fixes the 科长 (the results)
+    SELECTION: (Changed.SELECTION | Changed.ROSTER | Changed.STAGES | Changed.SCORES | Changed.DECLARATIONS
+                | Changed.SPEECH | Changed.BALLOTS | Changed.SCHEME),
     SEAL: Changed.STAGES,
 }
-
 
 
 # -- the chosen scene ---------------------------------------------------------------------------------
@@ -100,21 +100,52 @@ def projector_state(store: Store) -> ProjectorState:
         return ProjectorState.from_json(row.value if row else None)
 
 
-def _update_state(store: Store, change: Callable[[ProjectorState], ProjectorState], reason: str) -> Changed:
-    """Apply ``change`` to the stored state inside one write (two laptops cannot lose a switch)."""
+def _speaker_words(store: Store, s, index: int) -> str:
+    order = draws.speaking_order(store)
+    if not order:
+        return "（尚无演讲人）"
+    index = min(max(index, 0), len(order) - 1)
+    person = s.get(Person, order[index])
+    return f"第 {index + 1} 位 {person.name if person else ''}".rstrip()
+
+
+def _describe(store: Store, s, state: ProjectorState) -> str:
+    if state.blackout:
+        return "大屏：黑屏"
+    if state.scene == SPEAKER:
+        return f"大屏：当前演讲 {_speaker_words(store, s, state.speaker)}"
+    if state.scene == DRAW:
+        return f"大屏：抽签结果（{state.meeting}）"
+    return f"大屏：{SCENE_LABELS[state.scene]}"
+
+
+def _update_state(store: Store, change: Callable[[ProjectorState], ProjectorState], reason: str, *,
+                  seen: Callable[[ProjectorState], bool] | None = None) -> Wrote:
+    """Apply ``change`` to the stored state inside one write (two laptops cannot lose a switch).
+    ``seen``: whether the stored state is still the one the clerk acted on (else a conflict naming who)."""
     with store.write(reason) as s:
         row = s.get(Meta, PROJECTOR_KEY)
         old = ProjectorState.from_json(row.value if row else None)
         new = change(old)
         if row is not None and new == old:
-            return Changed.NONE
-        put(s, Meta, {"key": PROJECTOR_KEY}, {"value": new.to_json()})
-    return PROJECTOR_CHANGED
+            return Wrote(Changed.NONE, label=_describe(store, s, new), entity=f"meta:{PROJECTOR_KEY}",
+                         value=new.to_json(), version=row.version, result=new)
+        if seen is not None and not seen(old):
+            from .history import last_writer
+            who, when = last_writer(s, f"meta:{PROJECTOR_KEY}")
+            raise ConflictError(f"大屏已被 {who} 于 {when} 切换为“{_describe(store, s, old).removeprefix('大屏：')}”，"
+                                "您的切换未执行；请核对后再按")
+        row, _ = put(s, Meta, {"key": PROJECTOR_KEY}, {"value": new.to_json()})
+        s.flush()
+        wrote = Wrote(PROJECTOR_CHANGED, label=_describe(store, s, new), entity=f"meta:{PROJECTOR_KEY}",
+                      value=new.to_json(), version=row.version, result=new)
+    return Wrote(wrote.changes, wrote.label, wrote.entity, wrote.value, wrote.version, store.last_write, wrote.result)
 
 
 def set_projector_scene(store: Store, scene: str, *, meeting: str | None = None, speaker: int | None = None,
-                        blackout: bool | None = None) -> Changed:
-    """Show ``scene`` on the wall (logged). Options left out keep their stored value."""
+                        blackout: bool | None = None) -> Wrote:
+    """Show ``scene`` on the wall (logged). Options left out keep their stored value. ``Wrote.result``
+    is the new :class:`ProjectorState`."""
     if scene not in SCENES:
         raise StoreError(f"大屏没有“{scene}”这一画面")
     if meeting is not None and meeting not in MEETINGS:
@@ -129,16 +160,29 @@ def set_projector_scene(store: Store, scene: str, *, meeting: str | None = None,
     return _update_state(store, change, f"大屏：{SCENE_LABELS[scene]}" + ("（黑屏）" if blackout else ""))
 
 
-def set_blackout(store: Store, on: bool) -> Changed:
+def set_blackout(store: Store, on: bool) -> Wrote:
     """黑屏 (on) or back to the scene (off)."""
     return _update_state(store, lambda old: replace(old, blackout=bool(on)), "大屏：黑屏" if on else "大屏：恢复显示")
 
 
-def step_speaker(store: Store, step: int) -> Changed:
-    """当前演讲: the next (+1) or previous (−1) speaker, kept within the speaking order."""
+def step_speaker(store: Store, step: int, *, seen: int | None = None) -> Wrote:
+    """当前演讲: the next (+1) or previous (−1) speaker, kept within the speaking order.
+
+    ``seen``: the speaker the clerk saw (index from 0). Two laptops pressing F8 for the same speaker
+    move the wall once; a laptop that saw an older speaker gets a conflict naming who moved it on."""
     last = max(len(draws.speaking_order(store)) - 1, 0)
-    return _update_state(store, lambda old: replace(old, scene=SPEAKER, speaker=min(max(old.speaker + step, 0), last)),
-                         "大屏：当前演讲" + ("下一位" if step > 0 else "上一位"))
+
+    def target(old: ProjectorState) -> int:
+        base = old.speaker if seen is None else seen
+        return min(max(base + step, 0), last)
+
+    def change(old: ProjectorState) -> ProjectorState:
+        return replace(old, scene=SPEAKER, speaker=target(old))
+
+    def unchanged(old: ProjectorState) -> bool:
+        return seen is None or old.speaker == seen
+
+    return _update_state(store, change, "大屏：当前演讲" + ("下一位" if step > 0 else "上一位"), seen=unchanged)
 
 
 # -- the scenes ---------------------------------------------------------------------------------------

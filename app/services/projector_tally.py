@@ -5,7 +5,6 @@ names and counts only — never an id (the projector's privacy rule)."""
 
 from __future__ import annotations
 
-import json
 import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,12 +14,12 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.ballots import AGREE, SUGGEST
 from ..core.declarations import effective_declaration
 from ..core.numbers import ScoreError, ratio, round_score
 from ..core.recommendation import recommendation
 from ..core.scheme import GROUPS, Scheme
 from ..models.schema import Ballot, Declaration, Person, Post, Presence, RecCount
+from .ballots import recommended_pairs
 from .store import Changed, Store
 
 GROUP_SHORT = {"leaders": "局领导", "staff": "其他行政", "unit_heads": "事业单位", "county_chiefs": "县局长"}
@@ -32,7 +31,9 @@ class GroupProgress:
     label: str
     counted: int                   # ballots counted (唱票) — or, for a typed group, 0
     present: int
-    by_ballot: bool                # False: this group's counts were typed (计数录入)
+    by_ballot: bool                # False: this group's counts were typed (计数录入); a group with
+                                   # neither ballots nor counts yet is 唱票 (0 of those present), as
+                                   # the main window says (ballots.group_modes)
 
 
 @dataclass(frozen=True)
@@ -120,22 +121,18 @@ class _TallyCache:
 
 _caches: "weakref.WeakKeyDictionary[Store, _TallyCache]" = weakref.WeakKeyDictionary()
 _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
-_COUNTED = (AGREE, SUGGEST)     # core.ballots.tally counts these marks; blank / invalid count nothing
 
 
 def _add_ballot(cache: _TallyCache, group: str, marks_json: str) -> None:
     gi = _GROUP_INDEX[group]
     cache.per_group[gi] += 1
     counts, dirty = cache.counts, cache.dirty
-    for person, code in json.loads(marks_json).items():
-        kind, _, post = code.partition(":")          # Mark.decode, without building a Mark per mark
-        if post and kind in _COUNTED:
-            key = (person, post)
-            row = counts.get(key)
-            if row is None:
-                row = counts[key] = [0] * len(GROUPS)
-            row[gi] += 1
-            dirty.add(key)
+    for key in recommended_pairs(marks_json):
+        row = counts.get(key)
+        if row is None:
+            row = counts[key] = [0] * len(GROUPS)
+        row[gi] += 1
+        dirty.add(key)
 
 
 def _refresh_ballots(s: Session, cache: _TallyCache) -> bool:
@@ -206,8 +203,9 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     present = tuple(presence.get(g, 0) for g in GROUPS)
     # the roster part compares by identity when it was not read again
     context = (cache.roster, present, by_ballot, typed_rows, scheme)
+    typed_positive = {group for _, _, group, n in typed_rows if n > 0}
     groups = tuple(GroupProgress(g, GROUP_SHORT[g], cache.per_group[_GROUP_INDEX[g]] if g in by_ballot else 0,
-                                 presence.get(g, 0), g in by_ballot) for g in GROUPS)
+                                 presence.get(g, 0), g in by_ballot or g not in typed_positive) for g in GROUPS)
 
     ballot_mask = tuple(g in by_ballot for g in GROUPS)
     zero = (0,) * len(GROUPS)

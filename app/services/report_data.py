@@ -15,7 +15,7 @@ data were read — the 监督组 check it later with ``python -m app verify FILE
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -31,7 +31,7 @@ from ..models.audit import GENESIS
 from ..core.declarations import effective_declaration
 from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GROUPS
 from ..models.schema import ChainHead, Meta
-from ..reports import SHEETS
+from ..reports import SHEET, SHEETS
 from ..reports import data as d
 from ..reports import seals as seal_sheet
 from . import draws
@@ -47,7 +47,7 @@ from .snapshots import load_frozen, published_snapshot, withdrawn_stages
 from .store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 
 ORDINALS = "一二三四五六七八九"
-PHONE_KEY, MAILBOX_KEY = "supervision_phone", "supervision_mailbox"
+PHONE_KEY, MAILBOX_KEY, ISSUER_KEY = "supervision_phone", "supervision_mailbox", "publicity_issuer"
 PUBLICITY_DAYS = 7
 # Column headings of the voter groups, broken where a narrow column reads best.
 GROUP_HEADINGS = {"leaders": "局领导", "staff": "其他行政\n编制人员", "unit_heads": "事业单位\n负责人",
@@ -58,13 +58,16 @@ class NotPublishedError(StoreError):
     """A 公示 sheet whose stage is not published (print it with draft=True to get a marked draft)."""
 
 
-def set_publicity_contacts(store: Store, phone: str, mailbox: str) -> Changed:
-    """The campaign's 监督电话 and 监督信箱, printed on the 拟任人选公示 (audited meta rows). They are data of
-    “综合考评与人选”, frozen with the 公示 they appear on (SPEC §9): refused once that stage is locked."""
+def set_publicity_contacts(store: Store, phone: str, mailbox: str, issuer: str | None = None) -> Changed:
+    """The campaign's 监督电话 and 监督信箱 (and the 落款单位 when given), printed on every 公示
+    (audited meta rows). Frozen with the 公示 they appear on (SPEC §9): every 公示 draws on 人员名单, so they
+    are data of 人员名单 and refused once it is locked."""
     with store.write("设置监督电话和监督信箱") as s:
-        require_editable(s, "assignment")
+        require_editable(s, "roster")
         put(s, Meta, {"key": PHONE_KEY}, {"value": phone.strip()})
         put(s, Meta, {"key": MAILBOX_KEY}, {"value": mailbox.strip()})
+        if issuer is not None:
+            put(s, Meta, {"key": ISSUER_KEY}, {"value": issuer.strip()})
     return Changed.STAGES
 
 
@@ -107,6 +110,8 @@ class Options:
     phase: str | None = None            # 双向选择确认表: staff / business (or 科员定岗 / 事业人员补充)
     draft: bool = False
     printed: str | None = None
+    version: str = d.FILED              # 公示: posted (张贴版) or filed (存档版, with the signatures)
+    margins: tuple[float, float, float, float] | None = None   # mm: top, left, right, bottom
 
 
 class _Ctx:
@@ -191,10 +196,28 @@ class _Ctx:
             state = "已公布" if not waiting else "未公布：" + self._states(waiting)
         printed = opts.printed if opts.printed is not None else datetime.now().strftime("%Y-%m-%d %H:%M")
         draft = bool(waiting) if published is None else not published
+        publicity = self.publicity(opts) if SHEETS[title].kind == SHEET else None
+        if opts.version not in d.VERSION_LABELS:
+            raise StoreError(f"没有“{opts.version}”这一版本；可选：{'、'.join(d.VERSION_LABELS)}")
         n, head = self.sealed if self.sealed and not draft else (self.seq, self.head)
         return d.SheetHeader(unit=self.doc.get("unit", ""), campaign=self.doc.get("title", ""), title=title,
                              subtitle=subtitle, state=state, draft=draft, audit_seq=n, printed=printed,
+                             publicity=publicity, version=opts.version, margins=margins_of(opts),
                              code=digest_code(head, n), head=qr_payload(head, n))
+
+    def publicity(self, opts: Options) -> d.Publicity:
+        """The 公示期 (7 days from ``start_date``, default today), 监督电话/信箱 and the 落款."""
+        start, end = publicity_period(opts.start_date or date.today())
+        return d.Publicity(chinese_date(start), chinese_date(end), PUBLICITY_DAYS, self.settings.get(PHONE_KEY, ""),
+                           self.settings.get(MAILBOX_KEY, ""), self.settings.get(ISSUER_KEY, ""), chinese_date(start))
+
+
+def margins_of(opts: Options) -> tuple[float, float, float, float]:
+    if opts.margins is None:
+        return d.MARGINS_MM
+    if len(opts.margins) != 4 or any(not (5 <= m <= 60) for m in opts.margins):
+        raise StoreError(f"页边距须为上、左、右、下四个数，每个在 5 至 60 毫米之间（现为 {opts.margins}）")
+    return tuple(float(m) for m in opts.margins)
 
 
 # --- 公示 sheets --------------------------------------------------------------------------------------
@@ -356,20 +379,36 @@ def _composite(ctx: _Ctx, opts: Options) -> d.CompositeSheet:
     people = {p.id: p for p in results.people}
     pairs = sorted(results.pairs, key=lambda x: (ctx.post_order.get(x.post), x.composite is None,
                                                  -(x.composite or 0), ctx.rank.get(x.person)))
+    a = results.assignment
+    placed = {(pl.post, pl.person) for pl in a.placements}
+    undecided = {(u.post, pid) for u in a.undecided if u.post for pid in u.persons}
+    scores: dict[str, list[Decimal]] = {}
+    for x in pairs:
+        if x.composite is not None:
+            scores.setdefault(x.post, []).append(x.composite)
     rows = []
     for x in pairs:
         p = people[x.person]
         note = "；".join(_why_not(x, p, campaign.scheme.threshold))
         if x.eligible and x.composite is None:
             note = "缺少分数，无法计算"
+        mark = "拟任" if (x.post, x.person) in placed else "待定" if (x.post, x.person) in undecided else ""
         rows.append(d.CompositeRow(ctx.post(x.post), x.person, p.name, p.quantified, p.speech.mean if p.speech else None,
-                                   x.score, x.composite, note))
+                                   x.score, x.composite, note, post_rank(x.composite, scores.get(x.post, [])), mark))
     labels = (f"考评量化\n（{percent(w['quantified'])}）", f"竞岗演讲\n（{percent(w['speech'])}）",
               f"定岗推荐\n（{percent(w['recommendation'])}）")
     notes = (f"注：综合考评得分 = 考评量化×{percent(w['quantified'])} + 竞岗演讲×{percent(w['speech'])} + "
              f"定岗推荐×{percent(w['recommendation'])}（第十二条），各项取已公布的三位小数；同一岗位按综合考评得分"
-             "从高到低排列；备注栏写明不具备该岗位任职资格的原因（第五条、第十一条）。",)
+             "从高到低排列，岗位内名次相同者得分相同；“确定人选”栏标“拟任”的为按第十三条确定的人选，“待定”的报党组研究"
+             "决定；备注栏写明不具备该岗位任职资格的原因（第五条、第十一条）。",)
     return d.CompositeSheet(ctx.header("综合考评结果", opts, subtitle="按岗位排列"), labels, tuple(rows), notes)
+
+
+def post_rank(composite: Decimal | None, at_post: list[Decimal]) -> int | None:
+    """名次 at a post by 综合考评 as published: 1 + how many scored higher there (ties share a rank)."""
+    if composite is None:
+        return None
+    return 1 + sum(1 for c in at_post if c > composite)
 
 
 def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
@@ -388,10 +427,7 @@ def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
         who = "、".join(ctx.name(x) for x in (u.persons if u.post else (u.person,)))
         pending.append((where, who, "待定：" + REASON_LABELS.get(u.reason, u.reason)))
     pending += [(ctx.post(x), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）") for x in a.vacant]
-    start, end = publicity_period(opts.start_date or date.today())
-    publicity = d.Publicity(chinese_date(start), chinese_date(end), PUBLICITY_DAYS,
-                            ctx.settings.get(PHONE_KEY, ""), ctx.settings.get(MAILBOX_KEY, ""))
-    return d.AppointmentSheet(ctx.header("拟任人选公示", opts), publicity, tuple(rows), tuple(pending))
+    return d.AppointmentSheet(ctx.header("拟任人选公示", opts), tuple(rows), tuple(pending))
 
 
 def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
@@ -402,7 +438,7 @@ def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
         if record is None:
             continue
         problems = draws.verify_recorded(ctx.store, meeting)
-        check = ("按 SPEC §5 重算，名单摘要、每人键值与顺序均与记录一致" if record.method == draws.PROGRAM
+        check = ("已按本表说明的方法重新计算，名单摘要、每人键值与顺序均与记录一致" if record.method == draws.PROGRAM
                  else "纸签号为 1 至人数的连续整数，名单摘要与记录一致") if not problems else "；".join(problems)
         history = tuple(f"第{r.id}号（{draws.METHOD_LABELS[r.method]}" + (f"，种子 {r.seed}" if r.seed else "")
                         + f"）已作废，理由：{r.reason or '未说明'}"
@@ -410,8 +446,14 @@ def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
         lines = tuple(d.DrawLine(e.position, e.person, ctx.name(e.person), e.key) for e in record.order)
         sections.append(d.DrawSection(meeting, draws.METHOD_LABELS[record.method], record.seed or "",
                                       ",".join(sorted(record.ids)), record.list_digest, lines, check, history))
-    notes = ("注：任何人可用 SHA-256 工具复核：名单摘要 = SHA-256（编号按字符串排序、以英文逗号连接）；每人键值 = "
-             "SHA-256（种子|会议名称|编号），按键值从小到大即为顺序。例：printf '%s' '种子|竞岗演讲|编号' | sha256sum",)
+    notes = ("注：如何复核（任何一台有 SHA-256 计算工具的电脑均可）：",
+             "一、名单摘要：把参加抽签人员的编号按字符排序，用英文逗号连接成一行（不加空格），计算这行文字的 SHA-256，"
+             "应等于表中的名单摘要。",
+             "二、每人键值：把“种子|会议名称|编号”（中间是竖线，不加空格，如 4711|竞岗演讲|1001）作为一行文字计算 SHA-256，"
+             "得到 64 位的十六进制数，应等于表中此人的键值。",
+             "三、顺序：按键值从小到大排列（0 最小，f 最大，逐位比较），排在最前的先发言。",
+             "例：在 Linux 或 macOS 终端中输入 printf '%s' '4711|竞岗演讲|1001' | sha256sum；在 Windows 中可把这行文字"
+             "存为不带换行的文本文件，再用 certutil -hashfile 文件名 SHA256 计算。")
     return d.DrawSheet(ctx.header("抽签记录", opts, subtitle=opts.meeting or ""), tuple(sections), notes)
 
 
@@ -429,7 +471,8 @@ def _seal_record(ctx: _Ctx, opts: Options) -> seal_sheet.SealSheet:
     notes = ("注：每个封签由监督组输入密码生成（HMAC-SHA256，密钥由密码导出，文件中不保存），记入审计日志。摘要码为该条之后审计日志链头"
              "的前16位十六进制数字。核对：python -m app verify 竞岗文件.db --password --printed 摘要码@条目号；"
              "文件被改写、日志被删减或封签被伪造时，核对不能通过。",)
-    return seal_sheet.SealSheet(ctx.header("封签记录", opts), tuple(rows), notes)
+    # a record the 监督组 sign and keep, not a 公示: no 公示期 or 落款
+    return seal_sheet.SealSheet(replace(ctx.header("封签记录", opts), publicity=None), tuple(rows), notes)
 
 
 def _local_time(at: str) -> str:
@@ -463,34 +506,54 @@ def _ballot_forms(ctx: _Ctx, opts: Options) -> d.BallotForms:
         copies = [(GROUP_LABELS[g], present[g]) for g in GROUPS if present.get(g)]
     else:
         copies = [(GROUP_LABELS[g], 1) for g in GROUPS]
-    rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), posts=tuple(ctx.post(x) for x in ctx.declared(pid)))
+    rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), posts=tuple(ctx.post(x) for x in ctx.declared(pid)),
+                                 codes=ctx.declared(pid))
                  for i, pid in enumerate(_speakers(ctx), start=1))
-    return d.BallotForms(ctx.header("定岗推荐票", opts), tuple(copies), rows, tuple(ctx.post_names.values()))
+    return d.BallotForms(ctx.header("定岗推荐票", opts), tuple(copies), rows, tuple(ctx.post_names.items()))
 
 
-def _reporters(ctx: _Ctx) -> tuple[d.FormCandidate, ...]:
-    """Who reports (述职述廉) and is rated: 原任科长, then 申报者, each in their drawn order."""
-    ids: list[str] = []
-    for meeting in ("原任科长述职", "申报者述职"):
-        listed = draws.candidates_for(ctx.store, meeting)
-        record = draws.current_draw(ctx.store, meeting)
-        drawn = [pid for pid in (record.ids if record else []) if pid in listed]
-        ids += drawn + [pid for pid in listed if pid not in drawn]
-    out = []
-    for i, pid in enumerate(ids, start=1):
+def _reporters(ctx: _Ctx) -> list[str]:
+    """Who reports (述职述廉): 原任科长 and 申报者 (the draws' lists)."""
+    return [pid for meeting in ("原任科长述职", "申报者述职") for pid in draws.candidates_for(ctx.store, meeting)]
+
+
+def _rated(ctx: _Ctx, has_result: Callable[[dict], bool]) -> tuple[tuple[d.FormCandidate, ...], tuple[d.Unrated, ...]]:
+    """Everyone whose result the result sheet will publish — the 述职述廉 reporters, everyone who declared a
+    post, everyone with a result already entered — in the order of the entry screen (the roster's), and
+    the rest of the roster with the reason they are not rated."""
+    reporters = set(_reporters(ctx))
+    rows, unrated = [], []
+    for pid in ctx.order:
         p = ctx.people[pid]
-        detail = "　".join(x for x in (p.get("former_office") or "", p.get("rank") or "") if x)
-        out.append(d.FormCandidate(i, pid, p["name"], detail))
-    return tuple(out)
+        if pid in reporters or ctx.declared(pid) or has_result(p):
+            detail = "　".join(x for x in (p.get("former_office") or "", p.get("rank") or "") if x)
+            rows.append(d.FormCandidate(len(rows) + 1, pid, p["name"], detail))
+        else:
+            unrated.append(d.Unrated(pid, p["name"], "未报岗，不是原任科长，不参加述职述廉测评"))
+    return tuple(rows), tuple(unrated)
+
+
+def _attendance(ctx: _Ctx) -> int:
+    """Default copies of a rating form: the attendance entered for the 满意度测评 (the largest 实际参加测评
+    人数), else the 定岗推荐 meeting's attendance, else 1."""
+    entered = [p.get("satisfaction", {}).get("present") for p in ctx.doc["people"]]
+    entered = [n for n in entered if isinstance(n, int) and n > 0]
+    if entered:
+        return max(entered)
+    present = (ctx.doc.get("recommendation") or {}).get("present") or {}
+    return sum(v for v in present.values() if isinstance(v, int)) or 1
 
 
 def _satisfaction_forms(ctx: _Ctx, opts: Options) -> d.RatingForms:
-    return d.RatingForms(ctx.header("满意度测评票", opts), opts.copies or 1, _reporters(ctx), ("满意", "基本满意", "不满意"))
+    rows, unrated = _rated(ctx, lambda p: bool(p.get("satisfaction")))
+    return d.RatingForms(ctx.header("满意度测评票", opts), opts.copies or _attendance(ctx), rows,
+                         ("满意", "基本满意", "不满意"), unrated=unrated)
 
 
 def _democratic_forms(ctx: _Ctx, opts: Options) -> d.RatingForms:
-    return d.RatingForms(ctx.header("民主测评票", opts), opts.copies or 1, _reporters(ctx), GRADES,
-                         tuple(DIMENSION_LABELS[k] for k in DIMENSIONS))
+    rows, unrated = _rated(ctx, lambda p: bool(p.get("democratic")))
+    return d.RatingForms(ctx.header("民主测评票", opts), opts.copies or _attendance(ctx), rows, GRADES,
+                         tuple(DIMENSION_LABELS[k] for k in DIMENSIONS), unrated=unrated)
 
 
 BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {

@@ -84,6 +84,18 @@ def selection_forms(ctx: _Ctx, opts: Options) -> Any:
     header = ctx.header("双向选择确认表", opts, subtitle=f"{svc.PHASE_LABELS[phase]}第{round_no}轮",
                         published=published, state="" if published else "科长人选未公布")
     chiefs = {p.post: p.person for p in ctx.computed[1].assignment.placements}
-    rows = tuple(r.SelectionFormRow(_office_label(ctx, p["id"]), ctx.name(chiefs[p["id"]]))
+    try:
+        state = svc.load_state(ctx.store)
+    except StoreError:
+        state = None
+    placed = {pl.person for pl in state.placements} if state else set()
+
+    def declared(post_id: str) -> tuple[tuple[str, str], ...]:
+        if state is None:
+            return ()
+        return tuple((p.id, ctx.name(p.id)) for p in state.persons
+                     if p.kind == phase and post_id in p.declared and p.id not in placed)
+    rows = tuple(r.SelectionFormRow(_office_label(ctx, p["id"]), ctx.name(chiefs[p["id"]]), chiefs[p["id"]],
+                                    declared(p["id"]))
                  for p in ctx.doc["posts"] if p["id"] in chiefs)
     return r.SelectionForms(header, svc.PHASE_LABELS[phase], round_no, rows)

@@ -3,7 +3,10 @@
 Scores go into the cells as numbers (``Decimal``, written exactly) with the format ``0.000``
 (§六 保留小数点后三位); typed inputs (judges' scores, 年度考核) keep the scheme's input decimals.
 Each sheet has a title row, a bold header, frozen panes, widths that fit Chinese text and an
-A4 print set-up that fits the width and repeats the header on every page.
+A4 print set-up that fits the width and repeats the header on every page; the printed page carries
+the unit and campaign in its header, the page number and print date in its footer, and the
+计分人/复核人/监督人 row under the table. A sheet whose stage is not published says 草稿（未公布） in
+its title and its page header (the PDFs refuse to print it; the workbook marks it).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ SCORE_FORMAT = "0.000"
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-NOTE_FONT = Font(italic=True, color="595959")
-DROPPED_FILL = PatternFill("solid", fgColor="D9D9D9")
-DROPPED_FONT = Font(strike=True, color="808080")
+NOTE_FONT = Font(color="404040")
+DROPPED_FILL = PatternFill("solid", fgColor="F2F2F2")    # light: the struck score stays readable in black
+DROPPED_FONT = Font(strike=True, color="000000")
+DRAFT_FONT = Font(bold=True, size=14, color="C00000")
+DRAFT_LABEL = "草稿（未公布）"
 _SIDE = Side(style="thin", color="808080")
 BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
 HEADER_ROW = 2          # row 1 is the title
@@ -112,6 +117,19 @@ def percent(weight: Decimal | Fraction) -> str:
     return f"{text}%"
 
 
+def fit_row_heights(ws: Worksheet, first: int, last: int, ncols: int, line: float = 15.0) -> None:
+    """Row heights for wrapped text (LibreOffice and Excel keep a row at the height the file gives)."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ncols + 1)]
+    for r in range(first, last + 1):
+        lines = 1
+        for c in range(1, ncols + 1):
+            value = ws.cell(r, c).value
+            if isinstance(value, str) and value:
+                room = max(int(widths[c - 1]) - 1, 4)
+                lines = max(lines, sum(-(-max(text_width(part), 1) // room) for part in value.split("\n")))
+        ws.row_dimensions[r].height = line * lines + 3
+
+
 def put_note(ws: Worksheet, row: int, text: str, ncols: int) -> None:
     """A note under the table, merged across it and wrapped (openpyxl cannot auto-fit the height)."""
     cell = ws.cell(row, 1, text)
@@ -126,13 +144,55 @@ def put_note(ws: Worksheet, row: int, text: str, ncols: int) -> None:
 
 # --- the export ---------------------------------------------------------------------------------
 
-def export_results(path: str | Path, campaign: Campaign, results: Results) -> None:
-    """Write every stage's results to ``path`` (.xlsx), one sheet per stage, in the order of the 细则."""
+# the stages each sheet shows (``app.services.store.STAGES`` names): a sheet is a draft unless all are published
+SHEET_STAGES = {"满意度测评": ("exam",), "民主测评": ("exam",), "考评量化": ("exam",), "竞岗演讲": ("speech",),
+                "定岗推荐": ("recommendation",), "综合考评": ("exam", "speech", "recommendation", "assignment"),
+                "确定人选": ("exam", "speech", "recommendation", "assignment")}
+
+
+def page_frame(ws: Worksheet, unit: str, campaign: str, printed: str, draft: bool) -> None:
+    """The printed page's header (unit, campaign; 草稿 when unpublished) and footer (page x of y, print date)."""
+    ws.oddHeader.left.text = f"{unit}　{campaign}"
+    ws.oddHeader.right.text = DRAFT_LABEL if draft else ""
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.right.text = f"打印 {printed}" if printed else ""
+    ws.page_margins.top, ws.page_margins.bottom = 0.9, 0.8
+    ws.page_margins.header, ws.page_margins.footer = 0.35, 0.35
+
+
+def mark_draft(ws: Worksheet) -> None:
+    cell = ws.cell(1, 1)
+    cell.value = f"{cell.value}（{DRAFT_LABEL}）"
+    cell.font = DRAFT_FONT
+
+
+def signature_row(ws: Worksheet, row: int, ncols: int) -> None:
+    """计分人、复核人、监督人、日期 under the table, with room to sign."""
+    text = "计分人：＿＿＿＿＿　　复核人：＿＿＿＿＿　　监督人：＿＿＿＿＿　　日期：＿＿＿＿＿"
+    cell = ws.cell(row, 1, text)
+    cell.alignment = Alignment(vertical="bottom")
+    if ncols > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.row_dimensions[row].height = 32
+    ws.print_area = f"A1:{get_column_letter(ncols)}{row}"
+
+
+def export_results(path: str | Path, campaign: Campaign, results: Results, *, unit: str = "", title: str = "",
+                   published: set[str] | None = None, printed: str = "") -> None:
+    """Write every stage's results to ``path`` (.xlsx), one sheet per stage, in the order of the 细则.
+    ``published``: the stages published (None: all) — the others' sheets are marked 草稿（未公布）."""
     wb = Workbook()
     wb.remove(wb.active)
     ctx = _Context(campaign, results)
     for name, write in _SHEETS:
-        write(wb.create_sheet(name), ctx)
+        ws = wb.create_sheet(name)
+        write(ws, ctx)
+        draft = published is not None and not set(SHEET_STAGES[name]) <= published
+        if draft:
+            mark_draft(ws)
+        page_frame(ws, unit, title, printed, draft)
+        ncols = ws.max_column
+        signature_row(ws, ws.max_row + 2, ncols)
     files.write_with(path, wb.save)      # a temporary name, fsync, rename: never half a workbook
 
 
@@ -221,8 +281,9 @@ def _quantified_sheet(ws: Worksheet, ctx: _Context) -> None:
         put_score(ws, row, 8 + years, person.quantified)
         row += 1
     finish_sheet(ws, len(headers), landscape=True, last_row=row - 1)
-    put_note(ws, row + 1, "注：考评量化得分 = 考试×权重 + 民主测评×权重 + 近三年考核均分×权重 + 职级加分"
-                          "（第八条），各项均取已公布的三位小数。", len(headers))
+    put_note(ws, row + 1, f"注：考评量化得分 = 考试×{percent(s.exam_weight)} + 民主测评×{percent(s.democratic_weight)} + "
+                          f"近三年考核均分×{percent(s.appraisal_weight)} + 职级加分（第八条），各项均取已公布的三位小数。",
+             len(headers))
 
 
 def _speech_sheet(ws: Worksheet, ctx: _Context) -> None:
@@ -309,28 +370,45 @@ def _ineligible_reasons(pair: PairResult, ctx: _Context) -> list[str]:
 
 
 def _composite_sheet(ws: Worksheet, ctx: _Context) -> None:
+    """Per post (in the posts' order), the competitors by 综合考评 from high to low, with 名次 at the post
+    (ties share a rank) and who was placed there (§十三)."""
     w = ctx.scheme.composite_weights
-    headers = ["编号", "姓名", "岗位", f"考评量化（{percent(w['quantified'])}）", f"竞岗演讲（{percent(w['speech'])}）",
-               f"定岗推荐（{percent(w['recommendation'])}）", "综合考评得分", "备注"]
+    headers = ["岗位", "名次", "编号", "姓名", f"考评量化（{percent(w['quantified'])}）", f"竞岗演讲（{percent(w['speech'])}）",
+               f"定岗推荐（{percent(w['recommendation'])}）", "综合考评得分", "确定人选", "备注"]
     start_sheet(ws, "综合考评结果", headers)
+    order = {p.id: i for i, p in enumerate(ctx.campaign.posts)}
+    pairs = sorted(ctx.results.pairs, key=lambda x: (order.get(x.post, 10**9), x.composite is None,
+                                                     -(x.composite or 0), x.person))
+    a = ctx.results.assignment
+    placed = {(p.post, p.person) for p in a.placements}
+    undecided = {(u.post, pid) for u in a.undecided if u.post for pid in u.persons}
+    scores: dict[str, list[Decimal]] = {}
+    for x in pairs:
+        if x.composite is not None:
+            scores.setdefault(x.post, []).append(x.composite)
     row = FIRST_DATA_ROW
-    for pair in ctx.results.pairs:
+    for pair in pairs:
         person = ctx.people[pair.person]
-        ws.cell(row, 1, pair.person)
-        ws.cell(row, 2, person.name)
-        ws.cell(row, 3, ctx.post(pair.post))
-        put_score(ws, row, 4, person.quantified)
-        put_score(ws, row, 5, person.speech.mean if person.speech else None)
-        put_score(ws, row, 6, pair.score)
-        put_score(ws, row, 7, pair.composite)
+        ws.cell(row, 1, ctx.post(pair.post))
+        if pair.composite is not None:
+            ws.cell(row, 2, 1 + sum(1 for c in scores[pair.post] if c > pair.composite))
+        ws.cell(row, 3, pair.person)
+        ws.cell(row, 4, person.name)
+        put_score(ws, row, 5, person.quantified)
+        put_score(ws, row, 6, person.speech.mean if person.speech else None)
+        put_score(ws, row, 7, pair.score)
+        put_score(ws, row, 8, pair.composite)
+        key = (pair.post, pair.person)
+        ws.cell(row, 9, "拟任" if key in placed else "待定" if key in undecided else None)
         if not pair.eligible:
-            ws.cell(row, 8, "不具备任职资格：" + "，".join(_ineligible_reasons(pair, ctx)))
+            ws.cell(row, 10, "不具备任职资格：" + "，".join(_ineligible_reasons(pair, ctx)))
         elif pair.composite is None:
-            ws.cell(row, 8, "缺少分数，无法计算")
+            ws.cell(row, 10, "缺少分数，无法计算")
         row += 1
     finish_sheet(ws, len(headers), landscape=True, last_row=row - 1)
-    put_note(ws, row + 1, "注：综合考评 = 考评量化×权重 + 竞岗演讲×权重 + 定岗推荐×权重（第十二条），"
-                          "各项均取已公布的三位小数。", len(headers))
+    put_note(ws, row + 1, f"注：综合考评 = 考评量化×{percent(w['quantified'])} + 竞岗演讲×{percent(w['speech'])} + "
+                          f"定岗推荐×{percent(w['recommendation'])}（第十二条），各项均取已公布的三位小数；同一岗位按综合"
+                          "考评得分从高到低排列，名次相同者得分相同；“拟任”为按第十三条确定的人选。", len(headers))
 
 
 def _assignment_sheet(ws: Worksheet, ctx: _Context) -> None:

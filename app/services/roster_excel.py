@@ -38,7 +38,7 @@ from app.core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, p
 from app.core.scheme import DIMENSION_LABELS, DIMENSIONS, RANKS, Scheme
 from app.models.schema import Person
 
-from .results_excel import FIRST_DATA_ROW, finish_sheet, put_note, start_sheet
+from .results_excel import FIRST_DATA_ROW, finish_sheet, fit_row_heights, page_frame, put_note, start_sheet
 from .results_excel import export_results  # noqa: F401  (re-exported: roster_excel.export_results)
 
 SHEET_NAME = "人员名单"
@@ -178,6 +178,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
                 cell.number_format = "@"
     finish_sheet(ws, len(cols), landscape=True, last_row=FIRST_DATA_ROW + len(people) - 1)
     ws.freeze_panes = "C3"   # header, 编号 and 姓名 stay in view
+    page_frame(ws, "", TITLE, "", False)
     for c, col in enumerate(cols, start=1):
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = max(dim.width or 0, col.width)
@@ -208,6 +209,7 @@ def _help_sheet(ws: Any, cols: Sequence[RosterColumn]) -> None:
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
     finish_sheet(ws, 3, last_row=FIRST_DATA_ROW + len(rows) - 1, max_width=50)
+    fit_row_heights(ws, FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1, 3)
     for i, note in enumerate(_NOTES):
         put_note(ws, FIRST_DATA_ROW + len(rows) + 1 + i, note, 3)
 

@@ -7,20 +7,25 @@ row of the scheme (the ``SchemeRow`` is audited like every other entry).
 **Decision:** the scheme may not change while *any* stage is locked or published — a locked stage's
 published numbers were computed with the current weights, so changing them would silently change a
 sheet that has been signed. The 监督组 unlock the stage first (logged with its own reason).
+
+A change refers to the scheme version the clerk saw (``expected_version``): another laptop having
+changed the scheme since is a :class:`ConflictError` naming who and what, and nothing is written.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..core.scheme import DIMENSION_LABELS, GROUP_LABELS, Scheme, SchemeError
 from ..models import audit
 from ..models.schema import Ballot, Presence, RecCount, SchemeRow, Score, SpeechScore, Stage
-from .store import STAGE_LABELS, STAGES, STATE_LABELS, Changed, LockedError, Store, StoreError
+from .store import STAGE_LABELS, STAGES, STATE_LABELS, Changed, ConflictError, LockedError, Store, StoreError, Wrote
 
 REASON_NEEDED = "已有分数，修改方案须填写理由"
 
@@ -81,6 +86,21 @@ def scheme_problems(overrides: Mapping[str, Any], base: Scheme | None = None) ->
     return []
 
 
+def default_scheme() -> dict[str, Any]:
+    """The 细则's defaults (``Scheme().to_json()``)."""
+    return Scheme().to_json()
+
+
+def check_change(overrides: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """A form's overrides against the stored scheme (``Scheme.to_json()``): (every problem, what would
+    change in words — empty when nothing would)."""
+    base = Scheme().with_overrides(stored)
+    problems = scheme_problems(overrides, base)
+    if problems:
+        return problems, []
+    return [], describe_changes(base.to_json(), base.with_overrides(overrides).to_json())
+
+
 def current_scheme(store: Store) -> Scheme:
     return store.scheme()
 
@@ -101,26 +121,92 @@ def _frozen_stages(session) -> list[str]:
             if states.get(st) in ("locked", "published")]
 
 
-def set_scheme(store: Store, overrides: Mapping[str, Any], reason: str | None = None) -> Changed:
-    """Change the scheme (keys as in the campaign file); refused whole with every problem."""
+def require_scheme_editable(session: Session) -> None:
+    """The scheme is frozen while any stage is locked or published (for an edit and for its undo)."""
+    frozen = _frozen_stages(session)
+    if frozen:
+        raise LockedError(f"{'、'.join(frozen)}，方案不能修改；如需修改，请监督组输入密码并说明理由后解锁")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):          # declaration_rounds: [[1, 2], [1, 2], [1, 1]]
+        return "，".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in value)
+    return MODE_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def describe_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """``推荐率界线 1/3→1/2``: each field that differs, in words."""
+    out = []
+    for key, value in new.items():
+        before = old.get(key)
+        if isinstance(value, dict):
+            before = before if isinstance(before, dict) else {}
+            out += [f"{_label(f'{key}.{sub}')} {_shown(before.get(sub, '—'))}→{_shown(v)}"
+                    for sub, v in value.items() if before.get(sub) != v]
+        elif before != value:
+            out.append(f"{_label(key)} {_shown(before) if before is not None else '—'}→{_shown(value)}")
+    return out
+
+
+def _changed_since(session: Session, row: SchemeRow, wanted: str) -> ConflictError:
+    from .history import last_change, who_when
+    log = last_change(session, "scheme:1")
+    if log is None:
+        return ConflictError(f"方案设置已被改动，您的{wanted}未保存；请刷新（Ctrl+R）后核对")
+    what = ""
+    if log.old and log.new:
+        changes = describe_changes(json.loads(json.loads(log.old)["data"]), json.loads(json.loads(log.new)["data"]))
+        what = f"（{'；'.join(changes[:4])}{' 等' if len(changes) > 4 else ''}）" if changes else ""
+    return ConflictError(f"方案设置已被 {who_when(log)} 修改{what}，您的{wanted}未保存；"
+                         "表中黄色为与现方案不同之处，请核对后再应用")
+
+
+@dataclass(frozen=True)
+class SchemeState:
+    """The scheme as the 方案设置 tab shows it, with the version an edit refers to."""
+
+    data: dict[str, Any]            # Scheme.to_json() of the stored scheme
+    version: int
+    frozen: list[str]               # “竞岗演讲评分”已锁定 …: the scheme cannot change
+    scores_exist: bool              # a change needs a reason
+
+
+def scheme_state(store: Store) -> SchemeState:
+    with store.read() as s:
+        row = s.get(SchemeRow, 1)
+        return SchemeState(store.scheme_in(s).to_json(), row.version if row is not None else 0, _frozen_stages(s),
+                           _scores_exist(s))
+
+
+def set_scheme(store: Store, overrides: Mapping[str, Any], reason: str | None = None, *,
+               expected_version: int | None = None) -> Wrote:
+    """Change the scheme (keys as in the campaign file); refused whole with every problem. ``expected_version``:
+    the scheme version the clerk saw. ``Wrote.result`` is the stored scheme (``Scheme.to_json()``)."""
     reason = (reason or "").strip() or None
     with store.write(reason) as s:
-        frozen = _frozen_stages(s)
-        if frozen:
-            raise LockedError(f"{'、'.join(frozen)}，方案不能修改；如需修改，请监督组输入密码并说明理由后解锁")
+        require_scheme_editable(s)
         row = s.get(SchemeRow, 1)
+        if expected_version is not None and (row.version if row is not None else 0) != expected_version:
+            raise _changed_since(s, row, "修改")
         current = Scheme().with_overrides(json.loads(row.data) if row else {})
         try:
             new = current.with_overrides(overrides)
         except SchemeError as err:
             raise StoreError("方案未保存：\n" + "\n".join(chinese_problem(p) for p in err.problems)) from None
         data = audit.canonical(new.to_json())
+        changes = describe_changes(current.to_json(), new.to_json())
+        label = "修改方案" + (f"：{'；'.join(changes[:3])}{' 等' if len(changes) > 3 else ''}" if changes else "")
         if row is not None and row.data == data:
-            return Changed.NONE
+            return Wrote(Changed.NONE, label="方案没有改动", entity="scheme:1", version=row.version,
+                         result=new.to_json())
         if reason is None and _scores_exist(s):
             raise StoreError(REASON_NEEDED)
         if row is None:
-            s.add(SchemeRow(id=1, data=data))
+            row = SchemeRow(id=1, data=data)
+            s.add(row)
         else:
             row.data = data
-    return Changed.SCHEME
+        s.flush()
+        version = row.version
+    return Wrote(Changed.SCHEME, label=label, entity="scheme:1", value=data, version=version,
+                 seq=store.last_write, result=new.to_json())

@@ -7,7 +7,7 @@ person who entered a value cannot confirm it there. Every version stays in the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from ..models import audit
 from ..models.schema import BlindEntry, Judge, Person, RecCount, Score, SpeechScore
 from ._put import need_reason_to_change_confirmed, put
 from .stages import require_editable
-from .store import Changed, ConflictError, Store, StoreError
+from .store import Changed, Store, StoreError, Wrote
 
 JUDGE_GROUPS = ("leaders", "unit_heads", "county_chiefs")
 
@@ -58,27 +58,58 @@ def normalise(scheme: Scheme, item: str, raw: object, person_scores: dict[str, s
     raise StoreError(f"未知的录入项 {item}")
 
 
+def _over_parts(item: str, mine: dict[str, str]) -> str | None:
+    """A total typed over parts, or a dimension score over grade counts, would not count (parts beat a
+    total, :func:`app.services.exam_grid.as_entered`): refused, saying where to type instead."""
+    if item == "exam" and any(i.startswith("exam:") for i in mine):
+        return "考试已按分项（行测、申论、公共基础）录入，总分由分项相加；请切换到“分项”录入后修改"
+    if item.startswith("dem:") and any(i.startswith(f"grade:{item[4:]}:") for i in mine):
+        return "该项已按等次票数录入；请切换到“等次票数”录入后修改"
+    return None
+
+
+def _exam_wrote(store: Store, s, person: Person, item: str, row: Score | None, label: str) -> Wrote:
+    from .exam_grid import row_in
+    s.flush()
+    return Wrote(Changed.SCORES, label=label, entity=f"scores:{person.id}|{item}",
+                 value=row.value if row is not None else None, version=row.version if row is not None else 0,
+                 result=row_in(store, s, person.id))
+
+
 def set_score(store: Store, person_id: str, item: str, raw: object, *, expected_version: int | None = None,
-              reason: str | None = None) -> Changed:
-    """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored."""
+              reason: str | None = None) -> Wrote:
+    """Store one typed value (考试与测评 stage). Bad input is refused and nothing is stored.
+    ``expected_version`` is the version the clerk saw (0 = empty): when another laptop changed the value
+    since, :class:`ConflictError` names who, and nothing is written. Returns the stored value and the
+    person's row as the 考试与测评 grid shows it (:mod:`app.services.exam_grid`)."""
     with store.write(reason) as s:
         scheme = store.scheme_in(s)
         require_editable(s, "exam")
         person = s.get(Person, person_id)
         if person is None:
             raise StoreError(f"没有编号为 {person_id} 的人员")
+        what = f"{person.name}（{person_id}）{item_label(item)}"
         mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
         try:
             value = normalise(scheme, item, raw, mine)
         except ScoreError as err:
-            raise StoreError(f"{person.name}（{person_id}）{item_label(item)}：{err}") from None
+            raise StoreError(f"{what}：{err}") from None
+        refused = _over_parts(item, mine)
+        if refused:
+            raise StoreError(f"{what}：{refused}")
         existing = s.get(Score, (person_id, item))
-        if existing is not None and existing.value != value:
+        if expected_version is not None and (existing.version if existing is not None else 0) != expected_version:
+            from .history import conflict
+            raise conflict(s, f"scores:{person_id}|{item}", wanted=value)
+        if existing is not None and Decimal(existing.value) == Decimal(value):      # unchanged: nothing to write
+            return replace(_exam_wrote(store, s, person, item, existing, f"{what}：{existing.value}"),
+                           changes=Changed.NONE)
+        if existing is not None:
             need_reason_to_change_confirmed(existing, s)
-        put(s, Score, {"person_id": person_id, "item": item},
-            {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None}
-            if existing is None or existing.value != value else {}, expected_version)
-    return Changed.SCORES
+        row, _ = put(s, Score, {"person_id": person_id, "item": item},
+                     {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None})
+        wrote = _exam_wrote(store, s, person, item, row, f"{what}：{value}")
+    return _with_seq(store, wrote)
 
 
 @dataclass(frozen=True)
@@ -102,17 +133,25 @@ def list_scores(store: Store, prefix: str = "") -> dict[str, dict[str, Entry]]:
 
 
 def clear_score(store: Store, person_id: str, item: str, *, reason: str | None = None,
-                expected_version: int | None = None) -> Changed:
+                expected_version: int | None = None) -> Wrote:
     """Remove one value; ``expected_version`` as for :func:`set_score` (0 = the clerk saw it empty)."""
     with store.write(reason) as s:
         require_editable(s, "exam")
+        person = s.get(Person, person_id)
+        if person is None:
+            raise StoreError(f"没有编号为 {person_id} 的人员")
         row = s.get(Score, (person_id, item))
         if expected_version is not None and (row.version if row is not None else 0) != expected_version:
-            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入")
-        if row is not None:
-            need_reason_to_change_confirmed(row, s)
-            s.delete(row)
-    return Changed.SCORES
+            from .history import conflict
+            raise conflict(s, f"scores:{person_id}|{item}")
+        what = f"清除 {person.name}（{person_id}）{item_label(item)}"
+        if row is None:
+            return replace(_exam_wrote(store, s, person, item, None, what), changes=Changed.NONE)
+        what += f"（原 {row.value}）"
+        need_reason_to_change_confirmed(row, s)
+        s.delete(row)
+        wrote = _exam_wrote(store, s, person, item, None, what)
+    return _with_seq(store, wrote)
 
 
 # --- 竞岗演讲 -------------------------------------------------------------------------------------
@@ -144,38 +183,68 @@ def list_judges(store: Store) -> list[JudgeRow]:
                 for j in s.execute(select(Judge).order_by(Judge.seat, Judge.id)).scalars()]
 
 
+def _speech_wrote(store: Store, s, person: Person, judge: Judge, row: SpeechScore | None, label: str) -> Wrote:
+    from .speech_grid import row_in
+    s.flush()
+    return Wrote(Changed.SPEECH, label=label, entity=f"speech_scores:{person.id}|{judge.id}",
+                 value=row.value if row is not None else None, version=row.version if row is not None else 0,
+                 result=row_in(store, s, person.id))
+
+
+def _with_seq(store: Store, wrote: Wrote) -> Wrote:
+    """The audit rows the write just committed (undo reverts them)."""
+    return replace(wrote, seq=store.last_write)
+
+
 def set_speech_score(store: Store, person_id: str, judge_id: str, raw: object, *,
-                     expected_version: int | None = None, reason: str | None = None) -> Changed:
+                     expected_version: int | None = None, reason: str | None = None) -> Wrote:
+    """One judge's score (§十). ``expected_version`` is the version the clerk saw (0 = empty): when
+    another laptop changed the cell since, :class:`ConflictError` names who, and nothing is written.
+    Returns the stored value and the candidate's row as the grid shows it."""
     with store.write(reason) as s:
         scheme = store.scheme_in(s)
         require_editable(s, "speech")
         person, judge = s.get(Person, person_id), s.get(Judge, judge_id)
         if person is None or judge is None:
             raise StoreError("没有该竞岗人员或评委")
+        what = f"{person.name} · 评委{judge.seat}"
         try:
             value = str(parse_score(raw, decimals=scheme.judge_decimals))
         except ScoreError as err:
-            raise StoreError(f"{person.name} · 评委{judge.seat}：{err}") from None
+            raise StoreError(f"{what}：{err}") from None
         existing = s.get(SpeechScore, (person_id, judge_id))
-        if existing is not None and existing.value == value:
-            return Changed.NONE
+        if expected_version is not None and (existing.version if existing is not None else 0) != expected_version:
+            from .history import conflict
+            raise conflict(s, f"speech_scores:{person_id}|{judge_id}", wanted=value)
+        if existing is not None and existing.value == value:      # unchanged: nothing to write
+            return replace(_speech_wrote(store, s, person, judge, existing, f"{what}：{value}"), changes=Changed.NONE)
         if existing is not None:
             need_reason_to_change_confirmed(existing, s)
-        put(s, SpeechScore, {"person_id": person_id, "judge_id": judge_id},
-            {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None},
-            expected_version)
-    return Changed.SPEECH
+        row, _ = put(s, SpeechScore, {"person_id": person_id, "judge_id": judge_id},
+                     {"value": value, "status": "entered", "entered_by": store.operator, "confirmed_by": None})
+        wrote = _speech_wrote(store, s, person, judge, row, f"{what}：{value}")
+    return _with_seq(store, wrote)
 
 
-def clear_speech_score(store: Store, person_id: str, judge_id: str, *, reason: str | None = None) -> Changed:
+def clear_speech_score(store: Store, person_id: str, judge_id: str, *, reason: str | None = None,
+                       expected_version: int | None = None) -> Wrote:
     with store.write(reason) as s:
         require_editable(s, "speech")
+        person, judge = s.get(Person, person_id), s.get(Judge, judge_id)
+        if person is None or judge is None:
+            raise StoreError("没有该竞岗人员或评委")
         row = s.get(SpeechScore, (person_id, judge_id))
+        if expected_version is not None and (row.version if row is not None else 0) != expected_version:
+            from .history import conflict
+            raise conflict(s, f"speech_scores:{person_id}|{judge_id}")
+        what = f"清除 {person.name} · 评委{judge.seat}"
         if row is None:
-            return Changed.NONE
+            return replace(_speech_wrote(store, s, person, judge, None, what), changes=Changed.NONE)
+        what += f"（原 {row.value}）"
         need_reason_to_change_confirmed(row, s)
         s.delete(row)
-    return Changed.SPEECH
+        wrote = _speech_wrote(store, s, person, judge, None, what)
+    return _with_seq(store, wrote)
 
 
 def speech_scores(store: Store) -> dict[str, dict[str, tuple[Decimal, str, int]]]:
@@ -196,28 +265,31 @@ def speech_cells_by(store: Store, operator: str) -> set[tuple[str, str]]:
 
 # --- confirmation and double entry ------------------------------------------------------------
 
-def confirm(store: Store, rows: list[tuple[str, tuple[str, ...]]]) -> Changed:
+def confirm(store: Store, rows: list[tuple]) -> Wrote:
     """Confirm entered values: ``("scores", (person, item))``, ``("speech_scores", (person, judge))``
-    or ``("rec_counts", (person, post, group))``.
+    or ``("rec_counts", (person, post, group))``, each optionally with the version the clerk saw as a
+    third element — a value changed since is not confirmed: :class:`ConflictError` names who changed it.
 
     **Decision**: 双录入 (the switch on the 竞岗演讲评分 tab) covers the judges' scores: in that mode a
     speech score is confirmed only by a matching blind re-entry (:func:`blind_enter`). Exam/测评 values and
     typed 推荐数 are confirmed as usual (Ctrl+Enter) — their tabs have no blind entry.
     """
-    if store.info().double_entry and any(table == "speech_scores" for table, _ in rows):
+    if store.info().double_entry and any(table == "speech_scores" for table, *_ in rows):
         raise StoreError("双录入模式下，演讲评分由第二录入人盲录一致后自动确认")
-    changed = Changed.NONE
+    changed, done = Changed.NONE, 0
     with store.write() as s:
-        for table, key in rows:
+        for table, key, *seen in rows:
             model, stage, flag = _target(table)
             require_editable(s, stage)
             row = s.get(model, key)
-            if row is None:
-                raise StoreError("要确认的项不存在")
+            if row is None or (seen and seen[0] is not None and row.version != seen[0]):
+                from .history import conflict
+                raise conflict(s, row if row is not None else f"{table}:{'|'.join(key)}")
             if row.status != "confirmed":
                 row.status, row.confirmed_by = "confirmed", store.operator
                 changed |= flag
-    return changed
+                done += 1
+    return Wrote(changed, label=f"已确认 {done} 项", seq=store.last_write, result=done)
 
 
 def _target(table: str):
@@ -241,15 +313,22 @@ class BlindResult:
     second: str
 
 
-def blind_enter(store: Store, table: str, key: tuple[str, ...], raw: object) -> BlindResult:
-    """Double-entry: a second operator re-enters without seeing the first value; a match confirms."""
-    model, stage, _ = _target(table)
-    scheme = store.scheme()
+def blind_enter(store: Store, table: str, key: tuple[str, ...], raw: object, *,
+                expected_version: int | None = None) -> Wrote:
+    """Double-entry: a second operator re-enters without seeing the first value; a match confirms.
+    ``expected_version`` is the first entry's version when the blind clerk started typing: a first
+    entry corrected since is a conflict (the blind value would confirm a value nobody re-heard).
+    ``Wrote.result`` is the :class:`BlindResult`."""
+    model, stage, flag = _target(table)
     with store.write() as s:
+        scheme = store.scheme_in(s)
         require_editable(s, stage)
         row = s.get(model, key)
         if row is None:
             raise StoreError("第一录入人尚未录入该项")
+        if expected_version is not None and row.version != expected_version:
+            from .history import conflict
+            raise conflict(s, row)
         if row.entered_by == store.operator:
             raise StoreError("双录入须由另一名录入人盲录，不能由原录入人确认")
         try:
@@ -261,13 +340,22 @@ def blind_enter(store: Store, table: str, key: tuple[str, ...], raw: object) -> 
                 mine = {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == key[0])).scalars()}
                 value = normalise(scheme, key[1], raw, mine)
         except ScoreError as err:
-            raise StoreError(str(err)) from None
+            from .history import describe_entity
+            raise StoreError(f"{describe_entity(s, audit.entity_key(row))}：{err}") from None
         entity = audit.entity_key(row)
         put(s, BlindEntry, {"entity": entity}, {"value": value, "entered_by": store.operator})
         matched = Decimal(value) == Decimal(_stored(row))
         if matched:
             row.status, row.confirmed_by = "confirmed", store.operator
-        return BlindResult(matched, _stored(row), value)
+        s.flush()
+        result = BlindResult(matched, _stored(row), value)
+        extra = None
+        if model is SpeechScore:
+            from .speech_grid import row_in
+            extra = row_in(store, s, key[0])
+        wrote = Wrote(flag, label=f"盲录 {value}", entity=entity, value=_stored(row), version=row.version,
+                      result=(result, extra))
+    return _with_seq(store, wrote)
 
 
 def mismatches(store: Store) -> list[tuple[str, str, str]]:
@@ -283,8 +371,16 @@ def mismatches(store: Store) -> list[tuple[str, str, str]]:
     return out
 
 
-def set_double_entry(store: Store, on: bool) -> Changed:
+def set_double_entry(store: Store, on: bool, *, expected: bool | None = None) -> Wrote:
+    """双录入 on/off. ``expected`` is the state the clerk saw (compare-and-set)."""
     from ..models.schema import Meta
     with store.write("切换双录入模式") as s:
+        row = s.get(Meta, "double_entry")
+        now = bool(row and row.value == "1")
+        if expected is not None and now != expected:
+            from .history import conflict
+            raise conflict(s, row if row is not None else "meta:double_entry")
+        if now == on:
+            return Wrote(Changed.NONE)
         put(s, Meta, {"key": "double_entry"}, {"value": "1" if on else "0"})
-    return Changed.STAGES
+    return Wrote(Changed.SPEECH, label="双录入" + ("开启" if on else "关闭"), seq=store.last_write)

@@ -33,13 +33,20 @@ Decisions:
   this reaches the same state as the order they were typed in.
 * Every write builds the state inside its own transaction and asks the core *before* writing, so a
   refusal raises :class:`StoreError` with the core's Chinese message and stores nothing.
-  Writes return ``Changed.ROSTER`` (no selection flag exists yet).
+  Writes return :class:`Wrote` with ``Changed.SELECTION`` and take what the clerk saw (compare-and-set:
+  the version of the declaration or move, the open round): changed since → :class:`ConflictError`
+  naming who. ``Wrote.result`` is the tab's new view (:mod:`app.services.selection_grid`).
+* **撤销 / 重做** are the generic ones of :mod:`app.services.history` (the rows written back), checked by
+  :func:`check_revert` inside the same transaction with this module's own rules: a declaration only
+  while its phase has no move, a move only while its round is open, a 领导组 placement only before
+  科员定岗 starts, and the whole selection must still replay under the core (§十五, §十六); else the
+  undo is refused and nothing is written back.
 """
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
@@ -49,7 +56,7 @@ from ..models.schema import AuditLog, Meta, Person, Post, SelectionChoice, Selec
 from ._put import put
 from .campaign_io import compute_results
 from .stages import require_editable
-from .store import Changed, Store, StoreError
+from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 ROUND_KEY = "selection_round"
 STAFF_END_KEY = "selection_staff_end"   # the 科员 round open when 科员定岗 ended
@@ -265,10 +272,59 @@ def load_state(store: Store) -> core.SelectionState:
 
 # --- writes ----------------------------------------------------------------------------------
 
-def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
-               reason: str | None = None) -> Changed:
-    """A person's declared 科室 (post ids of their 科长), first choice first."""
+def _wrote(store: Store, s: Session, chiefs: dict[str, str], label: str, entity: str, row, value: str | None,
+           state: core.SelectionState | None = None) -> Wrote:
+    """What a selection write stored, with the tab's new view (computed inside the transaction; ``state``:
+    the selection after the write when the write has it already, else it is replayed)."""
+    from .selection_grid import view_in
+    s.flush()
+    return Wrote(Changed.SELECTION, label=label, entity=entity, value=value,
+                 version=getattr(row, "version", 0) if row is not None else 0,
+                 result=view_in(store, s, chiefs, state=state))
+
+
+def _done(store: Store, wrote: Wrote) -> Wrote:
+    return Wrote(wrote.changes, wrote.label, wrote.entity, wrote.value, wrote.version, store.last_write, wrote.result)
+
+
+def _check_version(s: Session, row, entity: str, expected_version: int | None, wanted: str | None = None) -> None:
+    if expected_version is not None and (row.version if row is not None else 0) != expected_version:
+        from .history import conflict
+        raise conflict(s, entity, wanted=wanted)
+
+
+def _round_words(phase: str, round_no: int) -> str:
+    return f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮"
+
+
+def _check_round(s: Session, expected_round: tuple[str, int] | None) -> None:
+    """The round the clerk saw open must still be open (another laptop may have closed it)."""
+    if expected_round is None:
+        return
+    now = _open_round(s)
+    if now != tuple(expected_round):
+        from .history import last_writer
+        who, when = last_writer(s, f"meta:{ROUND_KEY}")
+        raise ConflictError(f"{_round_words(*expected_round)}已由 {who} 于 {when} 结束，现为{_round_words(*now)}；"
+                            "您的操作未执行，请核对后再录入")
+
+
+def _person_name(s: Session, person_id: str) -> str:
+    person = s.get(Person, person_id)
+    return person.name if person is not None else ""
+
+
+def _office_words(s: Session, post_id: str) -> str:
+    post = s.get(Post, post_id)
+    return (post.office or post.name) if post is not None else post_id
+
+
+def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *, expected_version: int | None = None,
+               reason: str | None = None) -> Wrote:
+    """A person's declared 科室 (post ids of their 科长), first choice first. ``expected_version``: the
+    version of the declaration the clerk saw (0 = none)."""
     chiefs = _chiefs(store)
+    entity = f"selection_choices:{person_id}"
     with store.write(reason) as s:
         _require_open(s)
         person = s.get(Person, person_id)
@@ -277,6 +333,8 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
         who = f"{person.name}（{person_id}）"
         if phase not in PHASES:
             raise StoreError(f"没有“{phase}”这一阶段")
+        existing = s.get(SelectionChoice, person_id)
+        _check_version(s, existing, entity, expected_version, ",".join(posts))
         state = _state(s, chiefs)
         p = state.person(person_id)
         problems = []
@@ -302,21 +360,30 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *,
             problems.append(f"{PHASE_LABELS[phase]}已开始，不能再修改申报")
         if problems:
             raise StoreError(f"{who}：" + "；".join(problems))
-        put(s, SelectionChoice, {"person_id": person_id}, {"phase": phase, "posts": ",".join(posts)})
-    return Changed.ROSTER
+        row, _ = put(s, SelectionChoice, {"person_id": person_id}, {"phase": phase, "posts": ",".join(posts)})
+        label = f"{who}申报科室：{'、'.join(_office_words(s, x) for x in posts)}"
+        wrote = _wrote(store, s, chiefs, label, entity, row, ",".join(posts))
+    return _done(store, wrote)
 
 
-def clear_choice(store: Store, person_id: str, *, reason: str | None = None) -> Changed:
-    """Remove a person's declared 科室 (撤销 of a first declaration); same time limit as :func:`set_choice`."""
+def clear_choice(store: Store, person_id: str, *, expected_version: int | None = None,
+                 reason: str | None = None) -> Wrote:
+    """Remove a person's declared 科室; same time limit as :func:`set_choice`."""
+    chiefs = _chiefs(store)
+    entity = f"selection_choices:{person_id}"
     with store.write(reason) as s:
         _require_open(s)
         row = s.get(SelectionChoice, person_id)
+        _check_version(s, row, entity, expected_version, "空")
+        person = s.get(Person, person_id)
+        label = f"删除 {person.name if person else person_id}（{person_id}）的申报科室"
         if row is None:
-            return Changed.NONE
+            return replace(_wrote(store, s, chiefs, label, entity, None, None), changes=Changed.NONE)
         if _phase_started(s, row.phase):
             raise StoreError(f"{PHASE_LABELS.get(row.phase, row.phase)}已开始，不能再修改申报")
         s.delete(row)
-    return Changed.ROSTER
+        wrote = _wrote(store, s, chiefs, label, entity, None, None)
+    return _done(store, wrote)
 
 
 def choices(store: Store) -> dict[str, tuple[str, ...]]:
@@ -326,11 +393,22 @@ def choices(store: Store) -> dict[str, tuple[str, ...]]:
                 for c in s.execute(select(SelectionChoice)).scalars()}
 
 
-def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None) -> Changed:
+def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reason: str | None,
+         expected_round: tuple[str, int] | None) -> Wrote:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
         _require_open(s)
+        _check_round(s, expected_round)
         state = _state(s, chiefs)
+        entity = f"selection_picks:{state.phase}|{round_no}|{post_id}"
+        existing = s.get(SelectionPick, (state.phase, round_no, post_id))
+        if expected_round is not None and existing is not None:     # the 科 chose meanwhile on another laptop
+            from .history import last_writer
+            who, when = last_writer(s, entity)
+            done = "放弃" if existing.person_id is None else f"选择 {existing.person_id} {_person_name(s, existing.person_id)}"
+            mine = "放弃" if person_id is None else f"选择 {person_id}"
+            raise ConflictError(f"{_office_words(s, post_id)} {_round_words(state.phase, round_no)}已由 {who} 于 {when} "
+                                f"录入（{done}），您的{mine}未保存；请核对后再录入")
         problems = (core.pass_problems(state, round_no, post_id) if person_id is None
                     else core.pick_problems(state, round_no, post_id, person_id))
         if problems:
@@ -339,54 +417,73 @@ def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reaso
             kind = "pass"
         else:
             kind = "keep" if state.person(person_id).former_office == post_id else "pick"
-        s.add(SelectionPick(phase=state.phase, round_no=round_no, post_id=post_id, kind=kind,
-                            person_id=person_id, chief_signed=False, person_signed=False))
-    return Changed.ROSTER
+        row = SelectionPick(phase=state.phase, round_no=round_no, post_id=post_id, kind=kind,
+                            person_id=person_id, chief_signed=False, person_signed=False)
+        s.add(row)
+        after = (core.apply_pass(state, round_no, post_id) if person_id is None
+                 else core.apply_pick(state, round_no, post_id, person_id))
+        office = _office_words(s, post_id)
+        label = f"{office} 第{round_no}轮" + ("放弃" if person_id is None else f"选择 {person_id}")
+        wrote = _wrote(store, s, chiefs, label, entity, row, person_id or "放弃", after)
+    return _done(store, wrote)
 
 
-def pick(store: Store, round_no: int, post_id: str, person_id: str, *, reason: str | None = None) -> Changed:
-    """科 ``post_id`` picks ``person_id`` in the current round (a pick of its former staff = 保留)."""
-    return _act(store, round_no, post_id, person_id, reason)
+def pick(store: Store, round_no: int, post_id: str, person_id: str, *, reason: str | None = None,
+         expected_round: tuple[str, int] | None = None) -> Wrote:
+    """科 ``post_id`` picks ``person_id`` in the current round (a pick of its former staff = 保留).
+    ``expected_round``: the (phase, round) the clerk saw open — then a round closed meanwhile, or a
+    move this 科 made meanwhile on another laptop, is a conflict naming who."""
+    return _act(store, round_no, post_id, person_id, reason, expected_round)
 
 
-def pass_(store: Store, round_no: int, post_id: str, *, reason: str | None = None) -> Changed:
+def pass_(store: Store, round_no: int, post_id: str, *, reason: str | None = None,
+          expected_round: tuple[str, int] | None = None) -> Wrote:
     """科 ``post_id`` passes (放弃) in the current round."""
-    return _act(store, round_no, post_id, None, reason)
+    return _act(store, round_no, post_id, None, reason, expected_round)
 
 
-def _set_round(store: Store, step, reason: str | None) -> Changed:
+def _set_round(store: Store, step, reason: str | None, expected_round: tuple[str, int] | None, label: str) -> Wrote:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
         _require_open(s)
+        _check_round(s, expected_round)
         before = _state(s, chiefs)
         try:
             state = step(before)
         except ValueError as err:
             raise StoreError(str(err)) from None
-        put(s, Meta, {"key": ROUND_KEY}, {"value": f"{state.phase}:{state.round_no}"})
+        row, _ = put(s, Meta, {"key": ROUND_KEY}, {"value": f"{state.phase}:{state.round_no}"})
         if state.phase != before.phase:
             put(s, Meta, {"key": STAFF_END_KEY}, {"value": str(before.round_no)})
-    return Changed.ROSTER
+        wrote = _wrote(store, s, chiefs, f"{label}（{_round_words(before.phase, before.round_no)}）",
+                       f"meta:{ROUND_KEY}", row, f"{state.phase}:{state.round_no}")
+    return _done(store, wrote)
 
 
-def close_round(store: Store, *, reason: str | None = None) -> Changed:
-    """结束本轮: allowed once every 科 not yet full has picked or passed."""
-    return _set_round(store, core.close_round, reason)
+def close_round(store: Store, *, reason: str | None = None, expected_round: tuple[str, int] | None = None) -> Wrote:
+    """结束本轮: allowed once every 科 not yet full has picked or passed. ``expected_round``: the round
+    the clerk saw open (closed meanwhile on another laptop → conflict, not a second close)."""
+    return _set_round(store, core.close_round, reason, expected_round, "结束本轮")
 
 
-def end_staff_phase(store: Store, *, reason: str | None = None) -> Changed:
+def end_staff_phase(store: Store, *, reason: str | None = None,
+                    expected_round: tuple[str, int] | None = None) -> Wrote:
     """结束科员定岗 (between rounds) and open 事业人员补充 round 1."""
-    return _set_round(store, core.end_staff_phase, reason)
+    return _set_round(store, core.end_staff_phase, reason, expected_round, "结束科员定岗")
 
 
-def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *,
-         reason: str | None = None) -> Changed:
-    """签字确认 by the 科长 (``chief``) or the picked person (``person``)."""
+def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *, reason: str | None = None,
+         expected_version: int | None = None) -> Wrote:
+    """签字确认 by the 科长 (``chief``) or the picked person (``person``) of the move the clerk saw
+    (``expected_version``: that move's version — withdrawn or signed meanwhile → conflict)."""
     if side not in SIDES:
         raise StoreError(f"签字方“{side}”未知（chief / person）")
+    chiefs = _chiefs(store)
+    entity = f"selection_picks:{phase}|{round_no}|{post_id}"
     with store.write(reason) as s:
         _require_open(s)
         row = s.get(SelectionPick, (phase, round_no, post_id))
+        _check_version(s, row, entity, expected_version)
         if row is None:
             raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能签字")
         if side == "person" and row.person_id is None:
@@ -394,7 +491,9 @@ def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *,
         if getattr(row, SIDES[side]):
             raise StoreError("已签字")
         setattr(row, SIDES[side], True)
-    return Changed.ROSTER
+        who = "科长" if side == "chief" else "本人"
+        wrote = _wrote(store, s, chiefs, f"{_office_words(s, post_id)} 第{round_no}轮 {who}签字", entity, row, who)
+    return _done(store, wrote)
 
 
 def outcome(store: Store) -> core.Outcome:
@@ -406,22 +505,27 @@ def outcome(store: Store) -> core.Outcome:
         raise StoreError(str(err)) from None
 
 
-def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: str | None) -> Changed:
+def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: str | None,
+             expected_version: int | None = None) -> Wrote:
     """撤回 a stored pick/keep/pass of the *open* round (the deleted row stays in the audit log)."""
     if not reason or not reason.strip():
         raise StoreError("撤回须填写理由")
     chiefs = _chiefs(store)
+    entity = f"selection_picks:{phase}|{round_no}|{post_id}"
     with store.write(reason) as s:
         _require_open(s)
         if _open_round(s) != (phase, round_no):
             raise StoreError("该轮已结束，不能撤回")
         row = s.get(SelectionPick, (phase, round_no, post_id))
+        _check_version(s, row, entity, expected_version, "撤回")
         if row is None:
             raise StoreError(f"{PHASE_LABELS.get(phase, phase)}第{round_no}轮 {post_id} 尚无选择记录，不能撤回")
         s.delete(row)
         s.flush()
-        _state(s, chiefs)   # the rest of the round must still replay
-    return Changed.ROSTER
+        after = _state(s, chiefs)   # the rest of the round must still replay
+        wrote = _wrote(store, s, chiefs, f"撤回 {_office_words(s, post_id)} 第{round_no}轮的选择", entity, None, None,
+                       after)
+    return _done(store, wrote)
 
 
 def _leaders_check(s: Session, person_id: str) -> Person:
@@ -434,12 +538,13 @@ def _leaders_check(s: Session, person_id: str) -> Person:
 
 
 def place_by_leaders(store: Store, person_id: str, office: str | None, *, note: str | None = None,
-                     reason: str | None = None) -> Changed:
+                     reason: str | None = None, expected_version: int | None = None) -> Wrote:
     """§十五(一): a person who gave up competing for 科长 is placed by the 领导组 at ``office`` (post id
     of a 科 of the selection), or left to the 领导组 list when ``office`` is None. Only before 科员定岗
-    has any pick or pass."""
+    has any pick or pass. ``expected_version``: the placement the clerk saw (0 = none)."""
     chiefs = _chiefs(store)
     office = (office or "").strip() or None
+    entity = f"selection_placements:{person_id}"
     with store.write(reason) as s:
         _require_open(s)
         person = _leaders_check(s, person_id)
@@ -450,24 +555,69 @@ def place_by_leaders(store: Store, person_id: str, office: str | None, *, note: 
             raise StoreError(f"{who}：不是科员或事业人员，不参加双向选择")
         if office is not None and office not in chiefs:
             raise StoreError(f"{who}：科室 {office} 不存在或尚无科长")
-        put(s, SelectionPlacement, {"person_id": person_id}, {"placed_by": "leaders", "office": office, "note": note})
+        _check_version(s, s.get(SelectionPlacement, person_id), entity, expected_version, office or "领导组另行安排")
+        row, _ = put(s, SelectionPlacement, {"person_id": person_id},
+                     {"placed_by": "leaders", "office": office, "note": note})
         s.flush()
         _state(s, chiefs)   # the core checks the seats (核定人数)
-    return Changed.ROSTER
+        label = f"{who}由领导组安排" + (f"至 {_office_words(s, office)}" if office else "")
+        wrote = _wrote(store, s, chiefs, label, entity, row, office)
+    return _done(store, wrote)
 
 
-def clear_leaders_placement(store: Store, person_id: str, *, reason: str | None) -> Changed:
+def clear_leaders_placement(store: Store, person_id: str, *, reason: str | None,
+                            expected_version: int | None = None) -> Wrote:
     """Remove a 领导组 placement (same time limit as :func:`place_by_leaders`); reason required."""
     if not reason or not reason.strip():
         raise StoreError("撤回须填写理由")
     chiefs = _chiefs(store)
+    entity = f"selection_placements:{person_id}"
     with store.write(reason) as s:
         _require_open(s)
         person = _leaders_check(s, person_id)
         row = s.get(SelectionPlacement, person_id)
+        _check_version(s, row, entity, expected_version, "撤回")
         if row is None or row.placed_by != "leaders":
             raise StoreError(f"{person.name}（{person_id}）没有领导组安排记录")
         s.delete(row)
         s.flush()
         _state(s, chiefs)
-    return Changed.ROSTER
+        wrote = _wrote(store, s, chiefs, f"撤回 {person.name}（{person_id}）的领导组安排", entity, None, None)
+    return _done(store, wrote)
+
+
+# --- 撤销 / 重做 ---------------------------------------------------------------------------------
+
+def check_revert(store: Store, s: Session, rows: list[tuple[str, str | None, str | None]], *, verb: str,
+                 label: str) -> None:
+    """Called by :func:`app.services.history.revert` after it wrote back selection rows, inside its
+    transaction: the same rules the writes above keep, else :class:`StoreError` (nothing is written back).
+
+    ``rows``: (entity, old state, new state) of each row the step had written; the revert has just put
+    the *old* state back."""
+    import json
+    why = f"不能{verb}“{label}”："
+    try:
+        _require_published(s)
+    except StoreError as err:
+        raise StoreError(why + str(err)) from None
+    open_round = _open_round(s)
+    for entity, old, new in rows:
+        table, _, key = entity.partition(":")
+        states = [json.loads(x) for x in (old, new) if x]
+        if table == "selection_choices":
+            phase = next((x.get("phase") for x in states if x.get("phase")), core.STAFF)
+            if _phase_started(s, phase):
+                raise StoreError(why + f"{PHASE_LABELS.get(phase, phase)}已开始，不能再修改申报")
+        elif table == "selection_picks":
+            phase, round_no, _ = key.split("|")
+            if open_round != (phase, int(round_no)):
+                raise StoreError(why + f"{_round_words(phase, int(round_no))}已结束，该轮的选择不能再改动")
+        elif table == "selection_placements":
+            if _phase_started(s, core.STAFF) or open_round != (core.STAFF, 1):
+                raise StoreError(why + f"科员定岗已开始，不能再由领导组安排（{core.RULE_15_1}）")
+    s.flush()
+    try:
+        _state(s, _chiefs(store))       # the whole selection still replays under the core's rules
+    except StoreError as err:
+        raise StoreError(why + str(err)) from None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, inspect, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +34,7 @@ from ..models import audit, inspection
 from ..models.engine import database_url, is_url, make_engine
 from ..models.migrate import NewerFileError, current_revision, head_revision, known_revision, needs_upgrade, upgrade
 from ..models.schema import ChainHead, Meta, SchemeRow, Stage
+from .storage_errors import describe as describe_storage_error
 
 
 
@@ -152,6 +153,8 @@ class Store:
         audit.install(self._sessions)
         self.last_backup: str | None = None
         self._scheme_cache: tuple[str, Scheme] | None = None
+        self.last_write: tuple[int, int] = (0, 0)
+        """(audit seq before, after) of this store's last committed write: what undo reverts."""
         self.writes: list[tuple[int, int]] = []
         """(audit seq before, after) of each committed write; the workbench drains it to tell its own
         writes from another laptop's (see :meth:`last_seq`)."""
@@ -242,6 +245,11 @@ class Store:
             upgrade(engine)
         return store
 
+    @property
+    def is_server(self) -> bool:
+        """A PostgreSQL database (several laptops), not a campaign file."""
+        return is_url(self.location)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -249,7 +257,11 @@ class Store:
 
     @contextmanager
     def write(self, reason: str | None = None) -> Iterator[Session]:
-        """One transaction: committed on exit (logged), rolled back on any error (nothing stored)."""
+        """One transaction: committed on exit (logged), rolled back on any error (nothing stored).
+
+        Raises only the program's own errors: a refusal or conflict raised inside passes through; a
+        database or driver error becomes :class:`StorageError` (nothing was stored), a stale version
+        :class:`ConflictError`. A refused edit of a locked stage is logged (:meth:`_log_refusal`)."""
         if self.read_only:
             raise StorageError(f"{self.READ_ONLY_NOTICE}（{Path(self.location).name}）", "文件只读")
         session = self._sessions()
@@ -266,15 +278,36 @@ class Store:
                 yield session
                 session.flush()
                 after = self._head_seq(session)
+            self.last_write = (before, after)      # empty when nothing was logged
             if after != before:
                 self.writes.append((before, after))
-        except StaleDataError:
-            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入") from None
         except LockedError as err:
             self._log_refusal(err, reason)
             raise
+        except StoreError:
+            raise
+        except StaleDataError:
+            raise ConflictError("该项已被其他录入人修改，您的修改未保存；请刷新（Ctrl+R）后重新录入") from None
+        except IntegrityError as err:
+            # Two laptops inserting the same new row, or a row another laptop deleted meanwhile.
+            raise ConflictError("该项已被其他录入人改动，您的修改未保存；请刷新（Ctrl+R）后重新录入") from err
+        except (SQLAlchemyError, sqlite3.Error, OSError) as err:
+            raise self._storage_error(err, "没有保存") from err
         finally:
-            session.close()
+            try:
+                session.close()
+            except (SQLAlchemyError, sqlite3.Error, OSError):   # a dead connection cannot even roll back
+                pass
+
+    @staticmethod
+    def _storage_error(err: BaseException, what: str) -> StorageError:
+        cause, retry = describe_storage_error(err)
+        return StorageError(f"{what}：{cause}", cause, retry=retry)
+
+    @staticmethod
+    def head_seq(session: Session) -> int:
+        """The audit log's last sequence number, read inside the caller's transaction."""
+        return Store._head_seq(session)
 
     def _log_refusal(self, err: LockedError, reason: str | None) -> None:
         """A refused edit of a locked stage, logged (who, what, when) without changing any data."""
@@ -295,11 +328,19 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction. A database or driver error becomes :class:`StorageError`."""
         session = self._readers()
         try:
             yield session
+        except StoreError:
+            raise
+        except (SQLAlchemyError, sqlite3.Error, OSError) as err:
+            raise self._storage_error(err, "无法读取数据") from err
         finally:
-            session.close()  # ends the read transaction; loaded objects stay readable, detached
+            try:
+                session.close()  # ends the read transaction; loaded objects stay readable, detached
+            except (SQLAlchemyError, sqlite3.Error, OSError):
+                pass
 
     # -- campaign facts --------------------------------------------------------------------------
 

@@ -3,12 +3,18 @@ sealed step (锁定, 公布) and the 监督组 unlock."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 
 class _Form(QDialog):
+    """A small form: 确定 checks it (``problem``), then saves it (``save``, when set) — a refusal or a
+    failed save is shown in the form, which stays open with everything typed."""
+
     def __init__(self, title: str, intro: str | None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.save: Callable[[], str | None] | None = None   # the save; its refusal text keeps the form open
         self.setWindowTitle(title)
         self.layout_ = QVBoxLayout(self)
         if intro:
@@ -42,6 +48,10 @@ class _Form(QDialog):
         problem = self.problem()
         if problem:
             self.error.setText(problem)
+            return
+        refused = self.save() if self.save is not None else None
+        if refused:
+            self.error.setText(refused)
             return
         self.accept()
 
@@ -112,3 +122,28 @@ class UnlockDialog(_Form):
         if not self.password.text():
             return "请输入监督组密码"
         return None if self.reason.text().strip() else "请填写理由"
+
+
+def save_from_form(bench, call: Callable[[], object], *, key: object, what: str) -> str | None:
+    """Run one workbench write for a form (``call`` → ``bench.run``/``bench.edit``): None when it was saved;
+    else the red text the workbench showed, for the form to show while it stays open with everything typed.
+    Until a retry succeeds (or the form is given up: :meth:`Workbench.mark_saved`) the entry is counted
+    未保存 in the status bar."""
+    from ..services.store import StorageError
+    from .workbench import FAILED
+    errors: list[str] = []
+
+    def slot(text: str, is_error: bool) -> None:
+        if is_error:
+            errors.append(text)
+    bench.message.connect(slot)
+    try:
+        result = call()
+    finally:
+        bench.message.disconnect(slot)
+    if result is FAILED:
+        bench.mark_unsaved(key, what)
+        text = errors[-1] if errors else str(bench.last_error or "")
+        return text if isinstance(bench.last_error, StorageError) else f"未保存：{text}"
+    bench.mark_saved(key)
+    return None

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from .. import files
 from ..services import stages
 from ..services.projector import SEAL
-from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store
+from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 from . import dialogs
 from .dialogs import UnlockDialog
 from .projector import ProjectorControls
@@ -71,6 +71,13 @@ class MessageLine(QLabel):
         self.setContentsMargins(8, 2, 8, 2)
         self.is_error = False
 
+    def clear(self) -> None:
+        """Arriving on another tab: a message about the last tab's entry no longer applies there (what is
+        still unsaved stays counted in the status bar)."""
+        self.is_error = False
+        self.setText("")
+        self.setStyleSheet("")
+
     def show_message(self, text: str, is_error: bool) -> None:
         self.is_error = is_error
         self.setText(("⚠ " if is_error else "✓ ") + text)
@@ -101,11 +108,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.file_label, self.stage_label, self.backup_label = QLabel(), QLabel(), QLabel()
-        for label in (self.file_label, self.stage_label, self.backup_label):
+        self.unsaved_label, self.connection_label = QLabel(), QLabel()
+        for label in (self.unsaved_label, self.connection_label, self.file_label, self.stage_label,
+                      self.backup_label):
             self.statusBar().addPermanentWidget(label)
         self.bench.message.connect(self.message_line.show_message)
+        self.bench.connection.connect(self._update_connection)
+        self.bench.unsaved_changed.connect(self._update_unsaved)
+        self._update_connection()
+        self._update_unsaved()
         self.bench.changed.connect(self._on_changed)
         self.tabs.currentChanged.connect(lambda _: self._update_status())
+        self.tabs.currentChanged.connect(lambda _: self.message_line.clear())
         self.tabs.currentChanged.connect(lambda i: self.pages[i].focus_entry())
         self._build_menus()
         for i in range(min(len(self.pages), 9)):
@@ -146,13 +160,11 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
         edit_menu = bar.addMenu("编辑(&E)")
-        undo = self.bench.undo_stack.createUndoAction(self, "撤销")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.bench.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
+        self.undo_action = self._action(edit_menu, "撤销", self.bench.undo, "Ctrl+Z")
+        self.redo_action = self._action(edit_menu, "重做", self.bench.redo, "Ctrl+Y")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.bench.history_changed.connect(self._update_history)
+        self._update_history()
         edit_menu.addSeparator()
         self.refresh_action = self._action(edit_menu, "刷新（显示其他录入人的录入）", self.bench.refresh, "Ctrl+R")
 
@@ -290,9 +302,41 @@ class MainWindow(QMainWindow):
 
     # -- status ----------------------------------------------------------------------------------
 
-    def _on_changed(self, flags: Changed) -> None:
-        if flags & Changed.STAGES:
-            self._update_status()
+    def _on_changed(self, change) -> None:
+        if change.flags & Changed.STAGES:
+            try:
+                self._update_status()
+            except StoreError:
+                pass                     # the message line already says the store cannot be read
+
+    def _update_history(self) -> None:
+        steps, redos = self.bench.undo_steps, self.bench.redo_steps
+        self.undo_action.setEnabled(bool(steps))
+        self.undo_action.setText(f"撤销 {steps[-1].label}" if steps else "撤销")
+        self.redo_action.setEnabled(bool(redos))
+        self.redo_action.setText(f"重做 {redos[-1].label}" if redos else "重做")
+
+    def _update_connection(self) -> None:
+        """Whether this laptop can reach and write the campaign: always on screen (issue 12)."""
+        bench = self.bench
+        server = self.store.is_server
+        if not bench.connected:
+            text, ok = f"● {bench.connection_text}", False
+        elif bench.write_problem:
+            text, ok = f"● 无法保存：{bench.write_problem}", False
+        else:
+            text, ok = ("● 数据库已连接" if server else "● 可保存"), True
+        self.connection_label.setText(text)
+        self.connection_label.setStyleSheet("color:#1e6b2e" if ok else "color:#b00020;font-weight:bold")
+        self.connection_label.setToolTip("本机录入保存到：" + (Path(self.store.location).name if not server
+                                                          else "数据库服务器"))
+
+    def _update_unsaved(self) -> None:
+        unsaved = list(self.bench.unsaved.values())
+        self.unsaved_label.setVisible(bool(unsaved))
+        self.unsaved_label.setText(f"未保存 {len(unsaved)} 项" if unsaved else "")
+        self.unsaved_label.setStyleSheet("background:#b00020;color:white;font-weight:bold;padding:0 6px")
+        self.unsaved_label.setToolTip("以下录入没有保存（格中红底显示，按 Enter 重试）：\n" + "\n".join(unsaved[:30]))
 
     def _update_status(self) -> None:
         self.file_label.setText(f"文件：{Path(self.store.location).name}" + ("（只读）" if self.store.read_only else ""))

@@ -116,7 +116,7 @@ class PrintDialog(QDialog):
         self.mailbox = QLineEdit()
         self.mailbox.setPlaceholderText("电子信箱或地址")
         for field in (self.phone, self.mailbox):
-            field.setToolTip("印在拟任人选公示上；预览时保存到竞岗文件（记入审计日志）")
+            field.setToolTip("印在每张公示表的开头；预览时保存到竞岗文件（记入审计日志）")
         self.phase = QComboBox()
         for label in PHASE_LABELS.values():
             self.phase.addItem(label, label)
@@ -128,6 +128,9 @@ class PrintDialog(QDialog):
         self.meeting.addItem("全部已抽签的会议", None)
         for m in MEETINGS:
             self.meeting.addItem(m, m)
+        self.version = QComboBox()
+        self.version.addItem("存档版（印计分人、复核人、监督人签字栏）", "filed")
+        self.version.addItem("张贴版（不印签字栏）", "posted")
         self.copies = QSpinBox()
         self.copies.setRange(0, 999)
         self.copies.setSpecialValueText("默认")
@@ -137,6 +140,7 @@ class PrintDialog(QDialog):
         self.form.addRow("表：", self.sheet)
         self.form.addRow("", self.summary)
         self.form.addRow("", self.draft)
+        self.form.addRow("版本：", self.version)
         self.form.addRow("公示期开始日期：", self.start_date)
         self.form.addRow("监督电话：", self.phone)
         self.form.addRow("监督信箱：", self.mailbox)
@@ -189,6 +193,7 @@ class PrintDialog(QDialog):
 
         self.sheet.currentIndexChanged.connect(self._sheet_changed)
         self.draft.toggled.connect(self._options_changed)
+        self.version.currentIndexChanged.connect(self._options_changed)
         self.start_date.dateChanged.connect(self._options_changed)
         self.round_no.valueChanged.connect(self._options_changed)
         self.meeting.currentIndexChanged.connect(self._options_changed)
@@ -214,19 +219,21 @@ class PrintDialog(QDialog):
         entry = SHEETS[title]
         self.summary.setText(entry.summary)
         self.form.setRowVisible(self.draft, entry.kind != FORM and (bool(entry.needs) or title == "报岗情况公示"))
-        self.form.setRowVisible(self.start_date, title == "拟任人选公示")
+        publicity = entry.kind != FORM        # every 公示: 公示期, 监督电话/信箱, posted or filed
+        self.form.setRowVisible(self.start_date, publicity)
+        self.form.setRowVisible(self.version, publicity)
         for field in (self.phone, self.mailbox):
-            self.form.setRowVisible(field, title == "拟任人选公示")
-        if title == "拟任人选公示":
+            self.form.setRowVisible(field, publicity)
+        if publicity:
             stored = self.bench.run(publicity_contacts)
             phone, mailbox = ("", "") if stored is FAILED else stored
             self.phone.setText(phone)
             self.mailbox.setText(mailbox)
-            # Frozen with the 公示 they appear on (SPEC §9): set them before 综合考评与人选 is locked.
-            frozen = stages.stage_states(self.bench.store).get("assignment") in ("locked", "published")
+            # Frozen with the 公示 they appear on (SPEC §9): set them before 人员名单 is locked.
+            frozen = stages.stage_states(self.bench.store).get("roster") in ("locked", "published")
             for field in (self.phone, self.mailbox):
                 field.setReadOnly(frozen)
-                field.setToolTip("已随“综合考评与人选”锁定或公布，不能再改" if frozen else "")
+                field.setToolTip("已随“人员名单”锁定，不能再改" if frozen else "")
         for field in (self.phase, self.selection_round):
             self.form.setRowVisible(field, title == "双向选择确认表")
         self.form.setRowVisible(self.round_no, title == "报岗情况公示")
@@ -246,9 +253,10 @@ class PrintDialog(QDialog):
         opts: dict[str, Any] = {}
         if self.form.isRowVisible(self.draft) and self.draft.isChecked():
             opts["draft"] = True
-        if title == "拟任人选公示":
+        if entry.kind != FORM:
             d = self.start_date.date()
             opts["start_date"] = date(d.year(), d.month(), d.day())
+            opts["version"] = self.version.currentData()
         if title == "报岗情况公示" and self.round_no.value():
             opts["round_no"] = self.round_no.value()
         if title == "双向选择确认表":
@@ -285,7 +293,7 @@ class PrintDialog(QDialog):
         self._refusals = refusals
         try:
             pdf = FAILED
-            if title != "拟任人选公示" or self.save_contacts():
+            if SHEETS[title].kind == FORM or self.save_contacts():
                 pdf = self.bench.run(build_sheet_pdf, title, **self.options())
         finally:
             self.bench.message.disconnect(self._collect)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QWidget
 from ..core.draw import MEETINGS
 from ..services import projector as service
 from ..services.projector import PROJECTOR_CHANGED, SCENE_LABELS, SCENE_WATCHES, SCENES, ProjectorState
-from ..services.store import Changed, StoreError
+from ..services.store import Changed, StorageError, StoreError
 from .projector_scenes import PAGE_SECONDS, SceneRenderer, paginate
 from .workbench import FAILED, Workbench
 
@@ -62,10 +62,14 @@ class ProjectorFeed(QObject):
         self._rebuild(Changed.ALL)
         self.updated.emit()
 
-    def on_changed(self, flags: Changed) -> None:
+    def on_changed(self, change: Any) -> None:
+        flags: Changed = change.flags
         old = self.state
         if flags & PROJECTOR_CHANGED:
-            self.state = service.projector_state(self.bench.store)
+            try:
+                self.state = service.projector_state(self.bench.store)
+            except StoreError:
+                return           # the store cannot be read now: the wall keeps what it shows
         state = self.state
         same_scene = (old.scene, old.meeting, old.speaker) == (state.scene, state.meeting, state.speaker)
         if not same_scene or flags & SCENE_WATCHES[state.scene]:
@@ -97,6 +101,10 @@ class ProjectorFeed(QObject):
         self._stale = False
         try:
             self.data = service.build_scene(self.bench.store, self.state, flags)
+        except StorageError as err:      # cannot read now: the wall keeps what it shows, tries again later
+            self._stale = True
+            self.bench.message.emit(f"大屏未能更新：{err.cause}", True)
+            return
         except StoreError as err:
             self.data = None
             self.bench.message.emit(f"大屏：{err}", True)
@@ -128,7 +136,10 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle(WALL_TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)   # closing the main window ends the program
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Opening the wall never takes the keyboard from the clerk (one screen, duplicate mode): the
+        # main window stays active; the wall takes keys only when clicked.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.resize(1280, 720)
         self.feed.updated.connect(self._on_updated)
         self.feed.paged.connect(self.update)
@@ -160,7 +171,7 @@ class ProjectorWindow(QWidget):
         return self.renderer.texts()
 
     def set_blackout(self, on: bool) -> None:
-        self.bench.run(service.set_blackout, on)
+        self.bench.run(service.set_blackout, on, what="大屏" + ("黑屏 " if on else "恢复显示 "))
 
     def _on_updated(self) -> None:
         if self.isVisible():
@@ -296,8 +307,8 @@ class ProjectorControls(QObject):
                                checkable=True)
             mgroup.addAction(act)
             self.meeting_actions[meeting] = act
-        self._action(menu, "下一位演讲人", lambda: self.bench.run(service.step_speaker, 1), NEXT_SPEAKER_KEY)
-        self._action(menu, "上一位演讲人", lambda: self.bench.run(service.step_speaker, -1), PREV_SPEAKER_KEY)
+        self._action(menu, "下一位演讲人", lambda: self.step_speaker(1), NEXT_SPEAKER_KEY)
+        self._action(menu, "上一位演讲人", lambda: self.step_speaker(-1), PREV_SPEAKER_KEY)
         self._action(menu, "大屏翻页", lambda: self.feed.next_page(1), NEXT_PAGE_KEY)
         menu.addSeparator()
         self.blackout_action = self._action(menu, "黑屏（大屏上按 B 亦可）", self.toggle_blackout, BLACKOUT_KEY,
@@ -312,20 +323,38 @@ class ProjectorControls(QObject):
         act.setCheckable(checkable)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
+            # F5, Ctrl+1…6, F7, F8, F9 work from the main window and from the wall alike.
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
 
     # -- actions --------------------------------------------------------------------------------------
 
+    # Every action is a logged write answered with the new state (Changed.PROJECTOR: no tab redraws);
+    # one that cannot be saved says why, naming the action, and the menu shows what the wall still shows.
+
     def show_scene(self, scene: str, *, quiet: bool = False, **options: Any) -> None:
         """Switch the wall (logged); ``quiet``: without saying so in the message line (a seal said more)."""
-        if self.bench.run(service.set_projector_scene, scene, **options) is not FAILED and not quiet:
-            self.bench.info(f"大屏：{SCENE_LABELS[scene]}")
+        what = f"大屏切换到“{SCENE_LABELS[scene]}”" + (f"（{options['meeting']}）" if options.get("meeting") else "") + " "
+        result = self.bench.run(service.set_projector_scene, scene, initiator=self, what=what, **options)
+        if result is not FAILED and not quiet:
+            self.bench.info(result.label or f"大屏：{SCENE_LABELS[scene]}")
         self._sync()
 
     def toggle_blackout(self) -> None:
-        self.bench.run(service.set_blackout, not self.feed.state.blackout)
+        on = not self.feed.state.blackout
+        result = self.bench.run(service.set_blackout, on, initiator=self, what="大屏" + ("黑屏 " if on else "恢复显示 "))
+        if result is not FAILED:
+            self.bench.info(result.label)
+        self._sync()
+
+    def step_speaker(self, step: int) -> None:
+        """F8 / Shift+F8: the next or previous speaker after the one the wall shows here."""
+        result = self.bench.run(service.step_speaker, step, initiator=self, seen=self.feed.state.speaker,
+                                what=f"大屏{'下' if step > 0 else '上'}一位演讲人 ")
+        if result is not FAILED:
+            self.bench.info(result.label)
         self._sync()
 
     def open_wall(self) -> ProjectorWindow:
@@ -334,7 +363,11 @@ class ProjectorControls(QObject):
             self.wall.closed.connect(self._sync)
         self.feed.reload()            # from the stored data: what a restart would show
         self.wall.show_on(self.screen)
-        self.dock.show()
+        # The clerk keeps typing in the main window; on one screen it stays in front of the wall
+        # (the preview dock is opened from the menu only: at 1366×768 it would squeeze the tables).
+        if self.wall.screen() is self.window.screen():
+            self.window.raise_()
+        self.window.activateWindow()
         self._sync()
         return self.wall
 

@@ -179,3 +179,14 @@ def test_literal_places_each_person_only_at_their_13_2_post(scenario):
         best = min(mine, key=lambda x: (-x.rate, not x.declared, x.choice or 0))
         assert p.post == best.post
         assert p.rule != "fallback"
+
+
+def test_competitors_are_kept_for_the_margin_of_a_seat():
+    # A and B both fixed to P1 by 13.2; B wins on 综合考评. C competes at P2 alone. D's suggested posts tie
+    # (undecided): D competes nowhere, so is nobody's rival.
+    a = assign_posts(POSTS, [c("A", "P1", "30/63", "80"), c("B", "P1", "30/63", "81"), c("C", "P2", "30/63", "70"),
+                             c("D", "P1", "1/2", "90", declared=False), c("D", "P3", "1/2", "90", declared=False)])
+    assert a.placements == (Placement("P1", "B", "13.3"), Placement("P2", "C", "13.1"))
+    assert a.competitors == (("P1", "A"), ("P1", "B"), ("P2", "C"))
+    assert a.rivals("P1", "B") == ("A",)
+    assert a.rivals("P2", "C") == ()

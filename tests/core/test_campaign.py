@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, on_expected_keys
 from app.cli import run_compute
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,9 @@ def test_small_example_conformance_via_the_real_command():
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 0, proc.stderr
     expected = json.loads((DATA / "small.expected.json").read_text(encoding="utf-8"))
-    assert json.loads(proc.stdout) == expected
+    assert on_expected_keys(json.loads(proc.stdout), expected) == expected
+    # and the margins of SPEC §11 besides (worked by hand in tests/core/test_margin.py)
+    assert json.loads(proc.stdout)["margin"] == {"ballots": 3, "post": "P1", "person": "1001", "decision": "seat"}
     assert proc.stderr == ""
 
 
@@ -57,8 +59,10 @@ def test_failed_satisfaction_lists_pairs_as_not_eligible(tmp_path):
     assert results["people"]["1002"]["satisfaction"] == {"rate": "0.333", "passed": False}
     pair = next(p for p in results["pairs"] if p["person"] == "1002" and p["post"] == "P1")
     assert pair == {"person": "1002", "post": "P1", "declared": True, "rate": "0.524", "eligible": False,
-                    "recommendation": None, "composite": None}
-    assert {"post": "P1", "person": "1001", "rule": "13.1"} in results["assignment"]
+                    "recommendation": None, "composite": None, "margin": 13}   # 33 of 63: 13 fewer → 20/63 < 1/3
+    assert {"post": "P1", "person": "1001", "rule": "13.1", "margin": None} in results["assignment"]
+    # 李华's 1/3 lines decide nothing now; the closest decision left is 王芳's line at P2: 37 of 63, 37 − 20 = 17.
+    assert results["margin"] == {"ballots": 17, "post": "P2", "person": "1003", "decision": "threshold"}
 
 
 def test_fallback_mode_from_the_scheme(tmp_path):
@@ -71,7 +75,7 @@ def test_fallback_mode_from_the_scheme(tmp_path):
     assert literal["vacant"] == ["P3"]
     doc["scheme"] = {"assignment": "fallback"}
     code, fallback, _ = compute(tmp_path, doc)
-    assert {"post": "P3", "person": "1002", "rule": "fallback"} in fallback["assignment"]
+    assert {"post": "P3", "person": "1002", "rule": "fallback", "margin": None} in fallback["assignment"]
     assert fallback["vacant"] == []
 
 
@@ -195,7 +199,7 @@ def test_unknown_keys_are_ignored(tmp_path):
     code, results, _ = compute(tmp_path, doc)
     assert code == 0
     expected = json.loads((DATA / "small.expected.json").read_text(encoding="utf-8"))
-    assert results == expected
+    assert on_expected_keys(results, expected) == expected
 
 
 def test_results_do_not_depend_on_input_order(tmp_path):

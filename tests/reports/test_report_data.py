@@ -13,7 +13,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.models.schema import ChainHead
+from app.models.schema import ChainHead, Meta
 from app.reports import SHEETS, render
 from app.reports.data import data_digest, short_digest
 from app.services import declaration_rounds, draws, projector, seals, stages
@@ -58,7 +58,7 @@ def test_composite_shows_zhang_ming_for_the_office_post(store):
     assert sheet.header.state == "已公布" and not sheet.header.draft
     pdf = render("综合考评结果", sheet)
     assert missing(pdf, ["张明", "办公室科长", "83.866", "95.385", "89.000", "77.250", "某某局", "2026年竞争轮岗",
-                         "阶段状态：已公布"]) == []
+                         "综合考评结果（已公布）"]) == []
     assert font_problems(pdf) == []
 
 
@@ -173,8 +173,9 @@ def test_appointment_with_its_publicity_period_and_contacts(store):
     with pytest.raises(LockedError, match="综合考评与人选”已公布"):    # frozen with the 公示 (SPEC §9)
         set_publicity_contacts(store, "0351-0000000", "别处")
     sheet = data(store, "拟任人选公示", start_date=date(2026, 3, 2))
-    assert (sheet.publicity.start, sheet.publicity.end, sheet.publicity.days) == ("2026年3月2日", "2026年3月8日", 7)
-    assert (sheet.publicity.phone, sheet.publicity.mailbox) == ("0351-1234567", "局机关一楼意见箱")
+    p = sheet.header.publicity
+    assert (p.start, p.end, p.days) == ("2026年3月2日", "2026年3月8日", 7)
+    assert (p.phone, p.mailbox) == ("0351-1234567", "局机关一楼意见箱")
     office = next(r for r in sheet.rows if r.post == "办公室科长")
     assert (office.name, office.composite) == ("张明", D("83.866"))
     pdf = render("拟任人选公示", sheet)
@@ -235,3 +236,48 @@ def test_unknown_sheet_and_meeting_are_refused(store):
         sheet_data(store, "成绩单")
     with pytest.raises(StoreError, match="没有“年会”这一会议"):
         sheet_data(store, "抽签记录", meeting="年会")
+
+
+# --- issue 15: 公示 frame, ranks, forms as paper ---------------------------------------------------------
+
+def test_every_publicity_sheet_carries_the_period_contacts_and_issuer(store):
+    set_publicity_contacts(store, "0351-1234567", "局机关一楼意见箱", issuer="某某局竞争轮岗工作领导小组")
+    publish(store)
+    sheet = data(store, "综合考评结果", start_date=date(2026, 3, 2), version="posted")
+    p = sheet.header.publicity
+    assert (p.start, p.end, p.phone, p.mailbox, p.issuer) == ("2026年3月2日", "2026年3月8日", "0351-1234567",
+                                                             "局机关一楼意见箱", "某某局竞争轮岗工作领导小组")
+    assert sheet.header.version == "posted"
+    text = squeeze("".join(page_texts(render("综合考评结果", sheet))))
+    assert "某某局2026年竞争轮岗综合考评结果公示" in text and "某某局竞争轮岗工作领导小组2026年3月2日" in text
+    assert "计分人" not in text
+    assert data(store, "评委评分表").header.publicity is None               # a blank form is no 公示
+    with pytest.raises(StoreError, match="页边距"):
+        data(store, "综合考评结果", margins=(37, 28, 26, 90))
+
+
+def test_composite_ranks_within_each_post_and_marks_who_was_placed(store):
+    publish(store)
+    sheet = data(store, "综合考评结果")
+    office = [r for r in sheet.rows if r.post == "办公室科长"]
+    # 张明 83.866 before 李华 71.165 (the small campaign's published 综合考评): 名次 1 and 2
+    assert [(r.name, r.rank, r.placed) for r in office] == [("张明", 1, "拟任"), ("李华", 2, "")]
+    assert all(r.rank is None for r in sheet.rows if r.composite is None)
+
+
+def test_ballots_carry_post_codes_and_rating_forms_default_to_attendance(store):
+    ballots = data(store, "定岗推荐票")
+    assert ballots.posts[:2] == (("P1", "办公室科长"), ("P2", "财务科科长"))
+    zhang = next(c for c in ballots.rows if c.name == "张明")
+    assert zhang.codes == ("P1",)
+    rated = data(store, "民主测评票")
+    # the 满意度测评's 实际参加测评人数 entered in this file: 30 (small.json)
+    assert rated.copies == 30
+    assert [c.person_id for c in rated.rows] == ["1001", "1002", "1003"]
+
+
+def test_the_draw_record_explains_the_check_without_spec(store):
+    draws.program_draw(store, "竞岗演讲", "4711")
+    sheet = data(store, "抽签记录")
+    text = " ".join(sheet.notes) + sheet.sections[0].check
+    assert "SPEC" not in text and "按键值从小到大排列" in text and "种子|会议名称|编号" in text

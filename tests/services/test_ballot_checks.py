@@ -15,12 +15,13 @@ def store(tmp_path):
 
 
 def test_numbers_are_stored_cleared_and_logged(store):
-    assert set_paper_count(store, "staff", "issued", "４０") is Changed.BALLOTS      # 全角 digits folded
-    assert set_paper_count(store, "staff", "returned", 39) is Changed.BALLOTS
-    assert set_paper_count(store, "staff", "returned", "39") is Changed.NONE        # same value: nothing to log
+    assert set_paper_count(store, "staff", "issued", "４０").changes is Changed.BALLOTS      # 全角 digits folded
+    assert set_paper_count(store, "staff", "returned", 39).changes is Changed.BALLOTS
+    assert set_paper_count(store, "staff", "returned", "39").changes is Changed.NONE  # same value: nothing to log
     assert paper_counts(store)["staff"] == PaperCount(issued=40, returned=39)
     assert paper_counts(store)["leaders"] == PaperCount()
-    assert set_paper_count(store, "staff", "issued", "") is Changed.BALLOTS          # empty entry clears
+    cleared = set_paper_count(store, "staff", "issued", "")                            # empty entry clears
+    assert (cleared.changes, cleared.label) == (Changed.BALLOTS, "清空 其他行政编制人员发出票数（原 40）")
     assert paper_counts(store)["staff"] == PaperCount(returned=39)
     assert store.verify().ok
 

@@ -51,7 +51,7 @@ def test_fixed_list_digest_is_over_sorted_ids(store):
 
 def test_program_draw_by_hand(store):
     # printf '%s' '4711|竞岗演讲|1002' | sha256sum → 036c67…, the smallest of the three keys.
-    assert draws.program_draw(store, "竞岗演讲", "4711") == Changed.DRAW
+    assert draws.program_draw(store, "竞岗演讲", "4711").changes == Changed.DRAW
     record = draws.current_draw(store, "竞岗演讲")
     assert record.method == "program" and record.seed == "4711"
     assert record.ids == ["1002", "1001", "1003"]

@@ -182,7 +182,9 @@ def assert_tally_matches_rules(store, scene):
 def test_live_tally_counts_ballots_for_their_group_and_typed_counts_for_the_others(store):
     scene = projector.live_tally(store)
     leaders = scene.groups[0]
-    assert (leaders.label, leaders.by_ballot, leaders.present) == ("局领导", False, 5)
+    # no ballots and only zero counts typed: 唱票 (0 of 5) on the wall, as in the main window (issue 13)
+    assert (leaders.label, leaders.by_ballot, leaders.counted, leaders.present) == ("局领导", True, 0, 5)
+    assert [g.by_ballot for g in scene.groups[1:]] == [False, False, False]       # typed: 计数录入
     save_ballot(store, "leaders", {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)})
     save_ballot(store, "leaders", {"1001": Mark(AGREE, "P1"), "1002": Mark(INVALID), "1003": Mark(AGREE, "P2")})
     scene = projector.live_tally(store)
@@ -213,7 +215,7 @@ def test_incremental_tally_agrees_with_a_fresh_one_after_an_undo(store):
     for m in marks:
         save_ballot(store, "leaders", m)
         projector.live_tally(store)
-    undo_last_ballot(store)
+    undo_last_ballot(store, "leaders", expected_serial=3)
     warm = projector.live_tally(store)
     save_ballot(store, "leaders", marks[0])
     warm = projector.live_tally(store)
@@ -249,9 +251,9 @@ def test_after_a_ballot_the_tally_reads_only_the_new_ballot(store):
 
 def test_scene_choice_is_stored_logged_and_survives_a_restart(store, tmp_path):
     assert projector.projector_state(store) == projector.ProjectorState()
-    assert projector.set_projector_scene(store, projector.SPEAKER, speaker=2) == projector.PROJECTOR_CHANGED
+    assert projector.set_projector_scene(store, projector.SPEAKER, speaker=2).changes == Changed.PROJECTOR
     assert projector.set_blackout(store, True)
-    assert projector.set_blackout(store, True) == Changed.NONE          # nothing to change, nothing logged
+    assert projector.set_blackout(store, True).changes == Changed.NONE         # nothing to change, nothing logged
     with store.read() as s:
         logged = [r.new for r in s.execute(select(AuditLog).where(AuditLog.entity == "meta:projector")).scalars()]
     assert len(logged) == 2 and json.loads(json.loads(logged[-1])["value"])["blackout"] is True

@@ -288,12 +288,18 @@ def test_results_workbook_has_one_sheet_per_stage(results_book):
 def test_composite_sheet_holds_83_866_for_1001_at_p1(results_book):
     ws = results_book["综合考评"]
     header = [c.value for c in ws[2]]
-    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "1001" and "P1" in r[2].value)
+    assert header[:4] == ["岗位", "名次", "编号", "姓名"] and "确定人选" in header
+    data = [r for r in ws.iter_rows(min_row=3) if r[2].value]
+    row = next(r for r in data if r[2].value == "1001" and "P1" in r[0].value)
     cell = row[header.index("综合考评得分")]
     assert number(cell) == D("83.866") and cell.number_format == "0.000"
-    assert number(row[3]) == D("95.385") and number(row[4]) == D("89") and number(row[5]) == D("77.25")
-    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "1002" and "P3" in r[2].value)
-    assert row[6].value is None and "推荐率不达三分之一" in row[7].value
+    assert number(row[4]) == D("95.385") and number(row[5]) == D("89") and number(row[6]) == D("77.25")
+    assert row[1].value == 1 and row[header.index("确定人选")].value == "拟任"      # first at P1, placed
+    second = data[data.index(row) + 1]                      # sorted: the next row at P1 scored lower
+    assert "P1" in second[0].value and second[1].value == 2
+    row = next(r for r in data if r[2].value == "1002" and "P3" in r[0].value)
+    assert row[7].value is None and row[1].value is None and "推荐率不达三分之一" in row[9].value
+    assert "考评量化×30%" in " ".join(str(c.value) for r in ws.iter_rows() for c in r if c.value)
 
 
 def test_speech_sheet_marks_the_dropped_scores(results_book):
@@ -302,7 +308,9 @@ def test_speech_sheet_marks_the_dropped_scores(results_book):
     row = rows["1001"]                       # 88 90 91 85 87 92 89: drop 92, 91 and 85, 87
     struck = [number(c) for c in row[2:9] if c.font.strike]
     assert sorted(struck) == [D("85"), D("87"), D("91"), D("92")]
-    assert all(c.fill.fgColor.rgb.endswith("D9D9D9") for c in row[2:9] if c.font.strike)
+    # readable: black struck figures on a light ground (not grey on grey)
+    assert all(c.fill.fgColor.rgb.endswith("F2F2F2") and c.font.color.rgb.endswith("000000")
+               for c in row[2:9] if c.font.strike)
     assert number(row[header.index("演讲得分")]) == D("89.000")
 
 
@@ -380,7 +388,8 @@ def test_undecided_and_absent_groups_are_written_out(tmp_path):
     path = tmp_path / "结果.xlsx"
     export_results(path, campaign, compute(campaign))
     wb = load_workbook(path)
-    rows = [[c.value for c in r] for r in wb["确定人选"].iter_rows(min_row=3) if r[0].value]
+    rows = [[c.value for c in r] for r in wb["确定人选"].iter_rows(min_row=3) if r[0].value
+            and not str(r[0].value).startswith("计分人")]
     assert ["办公室科长（P1）", "待定", "2002、2003", "乙、丙"] == rows[0][:4] and "缺少分数" in rows[0][4]
     assert rows[-1][:3] == ["财务科科长（P2）、法规科科长（P3）", "待定", "2001"] and "推荐率相同" in rows[-1][4]
     notes = " ".join(str(r[0].value) for r in wb["定岗推荐"].iter_rows(min_row=3) if r[0].value)

@@ -32,7 +32,7 @@ def test_a_new_campaign_has_the_rules_defaults(store):
 
 
 def test_without_scores_a_change_needs_no_reason_and_is_logged(store):
-    assert set_scheme(store, {"group_weights": {"leaders": "0.30", "staff": "0.45"}}, None) == Changed.SCHEME
+    assert set_scheme(store, {"group_weights": {"leaders": "0.30", "staff": "0.45"}}, None).changes == Changed.SCHEME
     scheme = current_scheme(store)
     assert scheme.group_weights["leaders"] == Decimal("0.30") and scheme.group_weights["staff"] == Decimal("0.45")
     last = scheme_log(store)[-1]
@@ -79,7 +79,7 @@ def test_an_unchanged_scheme_is_no_change_and_needs_no_reason(store):
     save_person(store, RosterPerson(id="1001", name="张明"))
     scores.set_score(store, "1001", "exam", "80")
     before = len(scheme_log(store))
-    assert set_scheme(store, Scheme().to_json(), None) == Changed.NONE
+    assert set_scheme(store, Scheme().to_json(), None).changes == Changed.NONE
     assert len(scheme_log(store)) == before
 
 

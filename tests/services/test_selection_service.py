@@ -51,7 +51,7 @@ def test_choice_is_validated(tmp_path):
     with pytest.raises(StoreError, match="已确定为科长"):
         selection.set_choice(store, "1001", "staff", ["P2"])
     assert _rows(tmp_path, "selection_choices") == []
-    assert selection.set_choice(store, "2001", "staff", ["P1", "P2"]) == Changed.ROSTER
+    assert selection.set_choice(store, "2001", "staff", ["P1", "P2"]).changes == Changed.SELECTION
     assert selection.load_state(store).person("2001").declared == ("P1", "P2")
 
 
@@ -148,7 +148,7 @@ def test_withdraw_then_pick_again(tmp_path):
     selection.pick(store, 1, "P1", "2003")
     with pytest.raises(StoreError, match="撤回须填写理由"):
         selection.withdraw(store, "staff", 1, "P1", reason=" ")
-    assert selection.withdraw(store, "staff", 1, "P1", reason="录错") == Changed.ROSTER
+    assert selection.withdraw(store, "staff", 1, "P1", reason="录错").changes == Changed.SELECTION
     assert _rows(tmp_path, "selection_picks") == []
     assert selection.load_state(store).placement_of("2003") is None
     selection.pick(store, 1, "P2", "2003")
@@ -172,7 +172,7 @@ def test_withdraw_of_a_closed_round_is_refused(tmp_path):
 def test_place_by_leaders_at_an_office(tmp_path):
     store = make_store(tmp_path)
     selection.set_choice(store, "3001", "business", ["P2"])
-    assert selection.place_by_leaders(store, "2003", "P2", note="领导组会议") == Changed.ROSTER
+    assert selection.place_by_leaders(store, "2003", "P2", note="领导组会议").changes == Changed.SELECTION
     state = selection.load_state(store)
     p = state.person("2003")
     assert p.declined and state.placement_of("2003").office == "P2"

@@ -74,3 +74,13 @@ def type_on_office_row(qtbot, tab, row: int, text: str) -> None:
     """双向选择: select the 科室 row, type the 编号 (or 0) — the first digit opens the 本轮 cell — and Enter."""
     tab.view.setCurrentIndex(tab.offices.index(row, 0))
     type_in_cell(qtbot, tab.view, text)
+
+
+def retry_cell(qtbot, view) -> str:
+    """F2 opens a cell marked 未保存 with what was typed; Enter tries to save it again. Returns that text."""
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.focusWidget()
+    text = editor.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    return text

@@ -105,12 +105,12 @@ def test_undo_removes_a_new_round_and_restores_a_changed_one(tab, qtbot, bench):
     publish_round(bench.store, 1)
     tab.refresh()
     type_at(qtbot, tab.view, cell(tab, "1002", 2), "P3")
-    bench.undo_stack.undo()
+    bench.undo()
     assert declarations(bench.store)["1002"] == [("P1",)]
     assert cell(tab, "1002", 2).data() == ""
     type_at(qtbot, tab.view, cell(tab, "1001", 2), "P2 P1")
     assert declarations(bench.store)["1001"][1] == ("P2", "P1")
-    bench.undo_stack.undo()
+    bench.undo()
     assert declarations(bench.store)["1001"][1] == ("P1",)
 
 
@@ -151,5 +151,5 @@ def test_delete_removes_the_last_round(tab, qtbot, bench):
     tab.view.setCurrentIndex(cell(tab, "1003", 2))
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
     assert declarations(bench.store)["1003"] == [("P2", "P3")]
-    bench.undo_stack.undo()
+    bench.undo()
     assert declarations(bench.store)["1003"] == [("P2", "P3"), ("P2",)]

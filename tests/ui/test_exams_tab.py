@@ -1,16 +1,14 @@
 """Tab 2 考试与测评 driven with real key presses: save at Enter, move on, refuse, undo, confirm, lock."""
 
-from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
-from app.core.scheme import DIMENSIONS
 from app.services import stages
-from app.services.campaign_io import compute_results
-from app.services.roster import list_people
+from app.services.scores import list_scores
+from app.ui.table import UNSAVED_ROLE
 from app.ui.tabs.exams import ExamsTab
-from app.ui.tabs.exams_model import FAILED_BG, person_figures, stored_entries
+from app.ui.tabs.exams_model import FAILED_BG
 
 
 @pytest.fixture
@@ -41,7 +39,7 @@ def type_at(qtbot, view, index, text, *, enter=True):
 
 
 def stored(bench, person, item):
-    entry = stored_entries(bench.store).get(person, {}).get(item)
+    entry = list_scores(bench.store).get(person, {}).get(item)
     return entry.value if entry else None
 
 
@@ -85,10 +83,13 @@ def test_enter_at_the_end_of_a_row_goes_to_the_next_persons_first_entry(tab, qtb
 def test_a_refused_score_keeps_the_cell_and_says_why(tab, qtbot, bench, messages, bad, why):
     type_at(qtbot, tab.view, cell(tab, "1001", "exam"), bad)
     assert stored(bench, "1001", "exam") == "82.5"
-    assert shown(tab, "1001", "exam") == "82.500"
+    assert shown(tab, "1001", "exam") == bad and cell(tab, "1001", "exam").data(UNSAVED_ROLE)   # kept, 未保存
     assert tab.view.currentIndex() == cell(tab, "1001", "exam")
     text, error = messages[-1]
     assert error and "张明（1001）考试" in text and why in text
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)                   # Del gives the typed text up
+    assert shown(tab, "1001", "exam") == "82.500" and bench.unsaved == {}
+    assert stored(bench, "1001", "exam") == "82.5"
 
 
 def test_more_dissatisfied_than_present_is_refused(tab, qtbot, bench, messages):
@@ -107,16 +108,17 @@ def test_satisfaction_of_one_third_is_flagged_at_once(tab, qtbot):
 
 def test_undo_restores_the_previous_value_or_clears_a_new_one(tab, qtbot, bench):
     type_at(qtbot, tab.view, cell(tab, "1001", "exam"), "88.5")
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1001", "exam") == "82.5"
     assert shown(tab, "1001", "exam") == "82.500"
-    bench.undo_stack.redo()
+    bench.redo()
     assert stored(bench, "1001", "exam") == "88.5"
+    assert shown(tab, "1001", "exam") == "88.500"
 
     tab.exam_mode.setCurrentIndex(1)
     type_at(qtbot, tab.view, cell(tab, "1003", "exam:行测"), "25")
     assert stored(bench, "1003", "exam:行测") == "25"
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1003", "exam:行测") is None
     assert shown(tab, "1003", "exam_total") == "76.500"
 
@@ -125,10 +127,10 @@ def test_incomplete_exam_parts_leave_the_total_blank_never_wrong(tab, qtbot, ben
     tab.exam_mode.setCurrentIndex(1)
     type_at(qtbot, tab.view, cell(tab, "1001", "exam:行测"), "25")
     assert tab.view.currentIndex() == cell(tab, "1001", "exam:申论")
-    assert not tab.model.from_results          # the campaign cannot be computed now …
-    assert shown(tab, "1001", "exam_total") == ""
+    assert shown(tab, "1001", "exam_total") == ""   # 1001's parts are incomplete …
     assert shown(tab, "1001", "quantified") == ""
-    assert shown(tab, "1002", "quantified") != ""   # … but everyone else still is, person by person
+    assert shown(tab, "1002", "quantified") != ""   # … but everyone else is computed, person by person
+    assert "考试·申论、考试·公共基础" in cell(tab, "1001", "status").data(Qt.ItemDataRole.ToolTipRole)
     qtbot.keyClicks(tab.view, "4")
     qtbot.keyClicks(tab.view.indexWidget(tab.view.currentIndex()), "5")
     qtbot.keyClick(tab.view.indexWidget(tab.view.currentIndex()), Qt.Key.Key_Return)
@@ -136,7 +138,7 @@ def test_incomplete_exam_parts_leave_the_total_blank_never_wrong(tab, qtbot, ben
     # 25 + 45 + 18 = 88; 88×10% + 26.535 + 56.5998 + 4 = 95.9348 → 95.935
     assert shown(tab, "1001", "exam_total") == "88.000"
     assert shown(tab, "1001", "quantified") == "95.935"
-    assert tab.model.from_results
+    assert tab.model.missing() == []
 
 
 def test_a_total_cannot_be_typed_over_exam_parts(tab, qtbot, bench, messages):
@@ -173,7 +175,7 @@ def test_the_last_grade_cell_moves_on_to_the_next_person(tab, qtbot):
 def test_ctrl_enter_confirms_every_entered_value(tab, qtbot, bench):
     assert shown(tab, "1001", "status") == "待确认 8"      # exam, five dimensions, two counts
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert all(e.status == "confirmed" for person in stored_entries(bench.store).values() for e in person.values())
+    assert all(e.status == "confirmed" for person in list_scores(bench.store).values() for e in person.values())
     assert shown(tab, "1001", "status") == "✓ 已确认"
 
 
@@ -204,20 +206,5 @@ def test_delete_clears_a_cell_and_undo_brings_it_back(tab, qtbot, bench):
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
     assert stored(bench, "1003", "dem:qin") is None
     assert shown(tab, "1003", "democratic") == ""
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1003", "dem:qin") == "90"
-
-
-def test_per_person_figures_agree_with_compute_results(demo_store):
-    """The fallback used while data are incomplete computes exactly what compute_results does."""
-    _, results = compute_results(demo_store)
-    entries = stored_entries(demo_store)
-    scheme = demo_store.scheme()
-    people = {p.id: p for p, _ in list_people(demo_store)}
-    for r in results.people:
-        p = people[r.id]
-        f = person_figures({i: e.value for i, e in entries.get(r.id, {}).items()}, p.rank, p.appraisal, scheme)
-        assert (f.exam, f.democratic, f.appraisal_avg, f.bonus, f.quantified) == \
-            (r.exam, r.democratic, r.appraisal_avg, r.bonus, r.quantified)
-        assert f.satisfaction == r.satisfaction
-        assert all(isinstance(f.dims[d], Decimal) for d in DIMENSIONS)

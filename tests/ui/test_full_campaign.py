@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
-from tests.conftest import DATA
+from tests.conftest import DATA, on_expected_keys
 from app.core.ballots import AGREE, BLANK, SUGGEST, Mark
 from app.core.results import results_to_json
 from app.services import draws, scores, stages
@@ -27,7 +27,8 @@ from app.services.declarations import declarations
 from app.services.recommendation import counts, presence
 from app.services.roster import list_people, list_posts
 from app.ui.main_window import MainWindow
-from app.ui.tabs.exams_model import stored_entries
+from app.ui.table import UNSAVED_ROLE
+from app.services.scores import list_scores as stored_entries
 from app.ui.tabs.recommendation_model import PairModel
 from app.ui.tabs.speech import JudgeDialog
 
@@ -395,16 +396,19 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     clerk.enter("4")
     text, is_error = message(window)
     assert is_error and "“定岗推荐计票”已锁定" in text
-    assert counts(store) == before and pairs.index(3, PairModel.COL_GROUP + 3).data() == "5"
+    refused = pairs.index(3, PairModel.COL_GROUP + 3)
+    assert counts(store) == before and refused.data() == "4" and refused.data(UNSAVED_ROLE)   # kept, marked
+    clerk.press(Qt.Key.Key_Delete)                      # given up: the stored 5 again
+    assert refused.data() == "5" and refused.data(UNSAVED_ROLE) is None
     # GAP (as above): back to 唱票录入 by clicking its radio button.
     qtbot.mouseClick(rec_tab.ballot_mode, Qt.MouseButton.LeftButton)
     assert view.hasFocus()
-    clerk.enter("111")
+    clerk.enter("111")                                  # refused at the first key (issue 13)
     text, is_error = message(window)
     assert is_error and "已锁定" in text
     assert len(list_ballots(store)) == 5
-    assert form.marks["1001"] == Mark(AGREE, "P1")      # nothing typed is lost
-    assert "未保存" in rec_tab.ballot_panel.status.text()
+    assert form.marks == {}                             # no mark was taken on a locked count
+    assert "已锁定" in rec_tab.ballot_panel.status.text()
 
     # == 8 综合考评与人选 ========================================================================
     clerk.alt(7)
@@ -416,6 +420,6 @@ def test_a_small_campaign_keyed_from_empty_to_the_placement(qtbot, empty_store):
     assert cells(results_tab.pair_model)[0] == \
         ["张明", "P1 办公室科长", "申报", "95.385", "89.000", "0.762", "77.250", "83.866"]
     _, results = compute_results(store)
-    assert results_to_json(results) == EXPECTED
+    assert on_expected_keys(results_to_json(results), EXPECTED) == EXPECTED
     assert store.verify().ok
     assert not [t for t, error in seen if error and "已锁定" not in t and "超出" not in t]

@@ -41,6 +41,7 @@ def contact_log(store):
 def test_the_appointment_sheet_contacts_are_prefilled_and_saved_audited(small_store, dialog):
     publish(small_store, "exam", "speech", "recommendation")   # 综合考评与人选 itself still draft
     set_publicity_contacts(small_store, "0351-1234567", "局机关一楼意见箱")
+    dialog.choose("定岗推荐票")                          # a blank form is no 公示
     assert visible(dialog, dialog.phone, dialog.mailbox) == [False, False]
     dialog.choose("拟任人选公示")
     assert visible(dialog, dialog.phone, dialog.mailbox) == [True, True]

@@ -111,7 +111,9 @@ def test_options_follow_the_sheet(dialog):
     dialog.copies.setValue(3)
     assert dialog.options() == {"copies": 3}
     dialog.choose("抽签记录")
-    assert dialog.form.isRowVisible(dialog.meeting) and dialog.options() == {}
+    assert dialog.form.isRowVisible(dialog.meeting) and set(dialog.options()) == {"start_date", "version"}
+    dialog.version.setCurrentIndex(dialog.version.findData("posted"))      # 张贴版: no signatures
+    assert dialog.options()["version"] == "posted"
     dialog.choose("报岗情况公示")
     assert dialog.form.isRowVisible(dialog.round_no) and dialog.form.isRowVisible(dialog.draft)
 

@@ -21,7 +21,7 @@ from app.ui import projector as ui_projector
 from app.ui.main_window import MainWindow
 from app.ui.projector import PAGE_SECONDS, ProjectorPreview, ProjectorWindow
 from app.ui.projector_scenes import WAITING_FOR_SEED, BASE_PT, SceneRenderer, base_px, render_image, scene_texts
-from app.ui.workbench import Workbench
+from app.ui.workbench import Change, Workbench
 
 BIRTHS = {"1001": "1985-03", "1002": "1990-07", "1003": "1979-11"}
 
@@ -61,7 +61,8 @@ def test_saving_a_ballot_changes_the_projected_bar(qtbot, ballot_bench):
     window = open_wall(qtbot, ballot_bench)
     before = tally_bar(window, "张明", "办公室科长")
     assert (before.counts, before.rate_shown) == ((0, 30, 6, 8), projector.Decimal("0.698"))
-    assert "0.698" in window.texts() and "局领导 0/5" not in window.texts()
+    # 局领导 has no ballots and no typed counts yet: 唱票 with 0 of 5, as the main window says (issue 13)
+    assert "0.698" in window.texts() and "局领导 0/5" in window.texts()
     image_before = window.grab().toImage()
     paints = []
     window.painted.connect(lambda: paints.append(window.texts()))
@@ -86,8 +87,8 @@ def test_the_wall_redraws_only_for_the_changes_its_scene_shows(qtbot, ballot_ben
     real = projector.build_scene
     monkeypatch.setattr(projector, "build_scene",
                         lambda store, state, *a: built.append(state.scene) or real(store, state, *a))
-    ballot_bench.changed.emit(Changed.BALLOTS)          # 唱票 is not on the wall now
-    ballot_bench.changed.emit(Changed.SPEECH)
+    ballot_bench.changed.emit(Change(Changed.BALLOTS))          # 唱票 is not on the wall now
+    ballot_bench.changed.emit(Change(Changed.SPEECH))
     assert built == []
     ballot_bench.run(draws.program_draw, draws.SPEECH_MEETING, "4711")
     assert built == [projector.DRAW]
@@ -277,7 +278,8 @@ def test_main_window_menu_chooses_the_scene_and_the_preview_follows(qtbot, ballo
 
     actions["打开大屏"].trigger()                     # offscreen: one screen, so a normal window
     wall = controls.wall
-    assert wall is not None and wall.isVisible() and controls.dock.isVisible()
+    assert wall is not None and wall.isVisible() and not controls.dock.isVisible()
+    controls.dock.toggleViewAction().trigger()      # the preview only when asked for
     qtbot.waitUntil(lambda: bool(wall.texts()))
     window.bench.run(ballots.save_ballot, "leaders", {"1001": Mark(AGREE, "P1")})
     assert "局领导 1/5" in wall.texts()
@@ -306,3 +308,27 @@ def test_projector_keys_do_not_clash_with_the_main_window(qtbot, small_store):
     assert [seen[k] for k in ("F5", "Ctrl+1", "Ctrl+5", "F7", "F8", "Shift+F8", "F9")] == [
         "打开大屏", "画面：抽签结果", "画面：结果", "黑屏（大屏上按 B 亦可）", "下一位演讲人", "上一位演讲人", "大屏翻页"]
     assert ui_projector.OPEN_KEY == "F5"
+
+
+def test_on_one_screen_the_wall_leaves_the_keyboard_to_the_main_window(qtbot, ballot_store):
+    """Duplicate mode / no second screen: F5 shows the wall without taking the keyboard, no preview dock
+    squeezes the tables, and the projector's keys work from the main window and from the wall."""
+    from PySide6.QtWidgets import QApplication
+    window = MainWindow(ballot_store)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    wall = window.projector.wall
+    assert wall is not None and wall.isVisible() and not window.projector.dock.isVisible()
+    qtbot.wait(50)
+    assert QApplication.activeWindow() is window                   # the clerk keeps typing here
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.projector.feed.state.scene == projector.TALLY     # Ctrl+4 from the main window
+    wall.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wall)
+    qtbot.keyClick(wall, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.projector.feed.state.scene == projector.SPEAKER   # … and from the wall
+    qtbot.keyClick(wall, Qt.Key.Key_F7)
+    assert window.projector.feed.state.blackout

@@ -20,7 +20,9 @@ from app.services.recommendation import counts, presence
 from app.services.scores import clear_speech_score
 from app.ui.tabs.recommendation import RecommendationTab
 from app.ui.tabs.recommendation_model import PairModel
-from app.ui.workbench import Workbench
+from app.services.store import Changed
+from app.ui.table import UNSAVED_ROLE
+from app.ui.workbench import Change, Workbench
 
 
 @pytest.fixture
@@ -46,6 +48,7 @@ def make_tab(qtbot, store):
 
 def type_cell(qtbot, view, index, text):
     """Type into a cell like a clerk: the first key opens the editor, Enter saves and moves on."""
+    view.setFocus()
     view.setCurrentIndex(index)
     qtbot.keyClick(view, text[0])
     editor = view.indexWidget(index)
@@ -78,13 +81,17 @@ def test_presence_is_saved_at_once_refused_when_malformed_and_undone(qtbot, smal
 
     type_cell(qtbot, view, model.index(0, 1), "4x")                 # refused: not a whole number
     assert presence(small_store)["staff"] == 40
-    assert cell(model, 0, 1) == "40"
     assert messages[-1] == ("其他行政编制人员到会人数：“4x” 不是整数", True)
     assert view.currentIndex().column() == 1                         # the cursor stays on the refused cell
+    assert cell(model, 0, 1) == "4x"                                 # what was typed stays, marked 未保存
+    assert model.index(0, 1).data(UNSAVED_ROLE) == "输入有误，未保存"
+    type_cell(qtbot, view, model.index(0, 1), "40")                  # corrected: the stored 40 again
+    assert cell(model, 0, 1) == "40" and model.index(0, 1).data(UNSAVED_ROLE) is None
 
-    bench.undo_stack.undo()
+    bench.undo()
     assert presence(small_store)["leaders"] == 5
     assert cell(tab.pair_model, row_of(tab, "1001", "P1"), PairModel.COL_RATE) == "0.762"
+    assert messages[-1] == ("已撤销：局领导到会人数：6", False)
 
 
 def test_paper_counts_are_cross_checked(qtbot, small_store):
@@ -120,8 +127,11 @@ def test_count_mode_typing_updates_the_rate_refuses_too_many_and_undoes(qtbot, s
     type_cell(qtbot, view, leaders, "6")                            # only 5 leaders present
     assert counts(small_store)[("1001", "P1")]["leaders"] == 5
     assert messages[-1][1] and "到会 5 人" in messages[-1][0] and "张明" in messages[-1][0]
+    assert view.currentIndex() == leaders and leaders.data(UNSAVED_ROLE) == "输入有误，未保存"
+    qtbot.keyClick(view, Qt.Key.Key_Delete)                         # Del gives up the typed 6
+    assert cell(model, row, PairModel.COL_GROUP) == "5" and leaders.data(UNSAVED_ROLE) is None
 
-    bench.undo_stack.undo()
+    bench.undo()
     assert counts(small_store)[("1001", "P1")]["leaders"] == 4
     assert cell(model, row, PairModel.COL_RATE) == "0.762"
     assert cell(model, row, PairModel.COL_LINE) == "达到"
@@ -217,7 +227,7 @@ def test_undo_of_the_last_ballot_asks_and_discards_it(qtbot, ballot_store, monke
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
     qtbot.keyClick(view, Qt.Key.Key_Backspace, Qt.KeyboardModifier.ControlModifier)
-    assert "撤销第 2 张选票（局领导）" in asked[0]
+    assert asked[0].startswith("撤销局领导第 2 张选票（序号 2，王敏 录入）？")
     assert len(list_ballots(ballot_store)) == 2                         # answered 否: nothing undone
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
@@ -228,18 +238,19 @@ def test_undo_of_the_last_ballot_asks_and_discards_it(qtbot, ballot_store, monke
     assert "第 2 张已撤销" in tab.ballot_panel.status.text()
 
 
-def test_a_locked_stage_refuses_a_ballot(qtbot, ballot_store):
+def test_a_locked_stage_refuses_a_ballot_at_the_first_key(qtbot, ballot_store):
     stages.advance(ballot_store, "recommendation", "jd2026")
     stages.advance(ballot_store, "recommendation", "jd2026")                    # confirmed → locked
     tab, bench, messages = make_tab(qtbot, ballot_store)
     view = tab.ballot_panel.view
     view.setFocus()
-    qtbot.keyClicks(view, "110")
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert list_ballots(ballot_store) == []
+    qtbot.keyClick(view, "1")
     assert "已锁定" in messages[-1][0] and messages[-1][1]
-    assert tab.ballot_panel.form.marks["1001"] == Mark(AGREE, "P1")   # nothing typed is lost
-    assert "未保存" in tab.ballot_panel.status.text()
+    assert tab.ballot_panel.form.marks == {} and view.currentIndex().row() == 0   # no mark taken
+    assert "已锁定" in tab.ballot_panel.status.text()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # a save says so too
+    assert list_ballots(ballot_store) == []
+    assert "已锁定" in messages[-1][0] and "未保存" in tab.ballot_panel.status.text()
 
 
 def test_a_group_typed_in_count_mode_refuses_ballots(qtbot, small_store):
@@ -248,7 +259,8 @@ def test_a_group_typed_in_count_mode_refuses_ballots(qtbot, small_store):
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_F2)
     assert tab.ballot_panel.group_box.currentText() == "F2 其他行政编制人员（已按计数录入）"
-    qtbot.keyClicks(view, "1")
+    qtbot.keyClicks(view, "1")                                          # refused at the first key
+    assert "已按“计数”方式录入" in messages[-1][0] and tab.ballot_panel.form.marks == {}
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert list_ballots(small_store) == []
     assert "已按“计数”方式录入" in messages[-1][0]
@@ -270,3 +282,16 @@ def test_table_models_pass_the_model_tester(qtmodeltester, qtbot, ballot_store):
     qtmodeltester.check(tab.paper_model)
     tab.ballot_panel.form.marks["1001"] = Mark(SUGGEST, "P1")
     qtmodeltester.check(tab.ballot_panel.form)
+
+
+def test_the_tab_redraws_only_for_what_it_shows(qtbot, small_store, monkeypatch):
+    tab, bench, messages = make_tab(qtbot, small_store)
+    drawn = []
+    monkeypatch.setattr(tab, "refresh", lambda: drawn.append(1))
+    for flags in (Changed.SPEECH, Changed.SELECTION, Changed.PROJECTOR):
+        bench.changed.emit(Change(flags))
+    assert drawn == []
+    bench.changed.emit(Change(Changed.BALLOTS))                        # another laptop's ballot
+    assert drawn == [1]
+    bench.changed.emit(Change(Changed.BALLOTS, tab.pair_model))         # a count typed here: shown already
+    assert drawn == [1]

@@ -99,3 +99,32 @@ def test_undecided_seats_name_the_persons_and_the_reason():
 def test_models_pass_the_model_tester(qtmodeltester, qtbot, small_store, model):
     tab, _ = make_tab(qtbot, small_store)
     qtmodeltester.check(getattr(tab, model))
+
+
+def test_the_tab_redraws_only_for_what_the_results_are_computed_from(qtbot, small_store, monkeypatch):
+    from app.services.store import Changed
+    from app.ui.workbench import Change
+    tab, bench = make_tab(qtbot, small_store)
+    drawn = []
+    monkeypatch.setattr(tab, "refresh", lambda: drawn.append(1))
+    for flags in (Changed.PROJECTOR, Changed.SELECTION, Changed.DRAW, Changed.STAGES):
+        bench.changed.emit(Change(flags))
+    assert drawn == []
+    bench.changed.emit(Change(Changed.BALLOTS))
+    assert drawn == [1]
+
+
+def test_a_store_that_cannot_be_read_keeps_the_table_and_says_why(qtbot, small_store):
+    from app.services.store import Changed
+    from app.ui.workbench import Change
+    from tests.faults import failing_reads
+    tab, bench = make_tab(qtbot, small_store)
+    said = []
+    bench.message.connect(lambda text, err: said.append((text, err)))
+    before = table(tab.seat_model)
+    with failing_reads(small_store):
+        bench.changed.emit(Change(Changed.SCORES))              # another laptop's entry, the file gone
+    assert said[-1] == ("“综合考评与人选”未能刷新：磁盘读写错误（文件可能已被移走或设备已断开）", True)
+    assert tab.pages.currentIndex() == 0 and table(tab.seat_model) == before   # not “请补齐…”
+    bench.changed.emit(Change(Changed.SCORES))                  # readable again: drawn
+    assert table(tab.seat_model) == before and tab.pages.currentIndex() == 0

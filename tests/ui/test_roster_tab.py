@@ -17,7 +17,7 @@ from app.services.roster import list_people, list_posts, save_person
 from app.services.store import Changed, Store
 from app.ui.tabs.roster import RosterTab
 from app.ui.tabs.roster_model import QUALIFICATION_COL, SCREENING_COL, Mark, chief_qualification, screening
-from app.ui.workbench import Workbench
+from app.ui.workbench import Change, Workbench
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -118,7 +118,7 @@ def test_enter_edits_the_current_person_and_ctrl_z_undoes_it(qtbot, tab, bench):
     qtbot.keyClick(dialog.former_office, Qt.Key.Key_Return)
     assert people(bench.store)["1002"].former_office == "财务科"
     assert tab.people.index(tab.people.row_of("1002"), 8).data() == "财务科"
-    bench.undo_stack.undo()
+    bench.undo()
     assert people(bench.store)["1002"].former_office is None
     assert tab.people.index(tab.people.row_of("1002"), 8).data() == ""
     # F2 opens the same dialog; the roster edit left the imported exam score untouched
@@ -140,7 +140,7 @@ def test_delete_asks_a_reason_and_can_be_undone(qtbot, tab, bench, messages):
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert "1009" not in people(bench.store)
     assert messages[-1] == ("已保存：删除人员 1009 孙丽", False)
-    bench.undo_stack.undo()
+    bench.undo()
     assert people(bench.store)["1009"].name == "孙丽"
 
 
@@ -155,7 +155,7 @@ def test_a_person_with_later_entries_cannot_be_deleted(qtbot, tab, bench, messag
 def test_a_locked_roster_refuses_the_edit_and_keeps_the_dialog_open(qtbot, tab, bench, messages):
     stages.advance(bench.store, "roster", "jd2026")
     stages.advance(bench.store, "roster", "jd2026")
-    bench.changed.emit(Changed.STAGES)
+    bench.changed.emit(Change(Changed.STAGES))
     assert tab.state_label.text() == "人员名单：已锁定"
     select(tab, "1003")
     qtbot.keyClick(tab.people_view, Qt.Key.Key_F2)
@@ -166,7 +166,7 @@ def test_a_locked_roster_refuses_the_edit_and_keeps_the_dialog_open(qtbot, tab, 
     assert "“人员名单”已锁定，不能修改" in dialog.error.text()
     assert messages[-1][1] is True and "已锁定" in messages[-1][0]
     assert people(bench.store)["1003"].work_start is None
-    assert bench.undo_stack.count() == 0
+    assert not bench.can_undo()
 
 
 def test_posts_are_added_and_edited_with_keys(qtbot, tab, bench):
@@ -191,7 +191,7 @@ def test_posts_are_added_and_edited_with_keys(qtbot, tab, bench):
     qtbot.keyClicks(dialog.seats, "2")
     qtbot.keyClick(dialog.seats, Qt.Key.Key_Return)
     assert {p.id: p.seats for p in list_posts(bench.store)}["P2"] == 2
-    bench.undo_stack.undo()
+    bench.undo()
     assert {p.id: p.seats for p in list_posts(bench.store)}["P2"] == 1
 
 

@@ -18,7 +18,7 @@ from app.services import stages
 from app.services.scheme import current_scheme, set_scheme
 from app.services.store import Changed
 from app.ui.tabs.scheme import SchemeTab
-from app.ui.workbench import Workbench
+from app.ui.workbench import Change, Workbench
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -117,8 +117,8 @@ def test_without_scores_ctrl_s_saves_at_once_and_undo_restores(qtbot, empty_tab)
     assert tab.fields["group_weights.leaders"].text() == "0.30" and not tab.is_modified()
     assert tab.fields["group_weights.leaders"].styleSheet() == ""
     qtbot.keyClick(tab.fields["speech_trim"], Qt.Key.Key_S, CTRL)       # nothing changed: nothing pushed
-    assert bench.undo_stack.count() == 1
-    bench.undo_stack.undo()
+    assert len(bench.undo_steps) == 1
+    bench.undo()
     assert current_scheme(bench.store) == Scheme()
     assert tab.fields["speech_trim"].text() == "2" and tab.fields["group_weights.leaders"].text() == "0.35"
 
@@ -145,7 +145,7 @@ def test_with_scores_a_reason_is_asked_and_logged(qtbot, tab, bench):
 def test_a_locked_stage_refuses_the_change(qtbot, tab, bench, messages):
     stages.advance(bench.store, "speech", "jd2026")
     stages.advance(bench.store, "speech", "jd2026")
-    bench.changed.emit(Changed.STAGES)
+    bench.changed.emit(Change(Changed.STAGES))
     assert "“竞岗演讲评分”已锁定：方案不能修改" in tab.state_label.text()
     retype(qtbot, tab.fields["composite_weights.speech"], "0.2")
     retype(qtbot, tab.fields["composite_weights.recommendation"], "0.5")
@@ -161,7 +161,7 @@ def test_a_locked_stage_refuses_the_change(qtbot, tab, bench, messages):
 def test_restore_defaults_fills_the_rules_values_to_apply(qtbot, empty_tab):
     tab, bench = empty_tab, empty_tab.bench
     set_scheme(bench.store, {"speech_trim": 1, "assignment": "fallback"})
-    bench.changed.emit(Changed.SCHEME)
+    bench.changed.emit(Change(Changed.SCHEME))
     assert tab.fields["assignment"].currentText() == "顺延（顺延下一岗位）"
     qtbot.mouseClick(tab.defaults_button, Qt.MouseButton.LeftButton)
     assert tab.fields["speech_trim"].text() == "2" and tab.fields["assignment"].currentData() == "literal"
@@ -174,7 +174,7 @@ def test_a_redraw_keeps_what_the_clerk_typed(qtbot, empty_tab):
     tab, bench = empty_tab, empty_tab.bench
     retype(qtbot, tab.fields["input_decimals"], "2")
     set_scheme(bench.store, {"judge_decimals": 2})                       # another change arrives
-    bench.changed.emit(Changed.SCHEME)
+    bench.changed.emit(Change(Changed.SCHEME))
     assert tab.fields["input_decimals"].text() == "2"
     assert tab.fields["judge_decimals"].text() == "1"                    # the typed form is not overwritten
     assert "fff4ce" in tab.fields["judge_decimals"].styleSheet()         # …but differs from what is stored now

@@ -62,9 +62,9 @@ def test_type_declarations_enter_moves_down(qtbot, store):
     assert "1 人未申报" in tab.person_title.text()
 
     # Ctrl+Z takes the last one back, Ctrl+Y puts it again.
-    tab.bench.undo_stack.undo()
+    tab.bench.undo()
     assert selection.choices(store).get("2002") is None
-    tab.bench.undo_stack.redo()
+    tab.bench.redo()
     assert selection.choices(store)["2002"] == ("P2", "P1")
 
     # The offices show their 岗位编号, so the clerk can read off what to type.
@@ -92,7 +92,7 @@ def test_delete_removes_and_undo_restores(qtbot, store):
     qtbot.keyClick(tab.person_view, Qt.Key.Key_Delete)
     assert "2002" not in selection.choices(store)
     assert declared(tab)["2002"] == "未申报"
-    tab.bench.undo_stack.undo()
+    tab.bench.undo()
     assert selection.choices(store)["2002"] == ("P2",)
 
 

@@ -48,7 +48,7 @@ def play_round(qtbot, tab: SelectionTab) -> dict[str, str | None]:
     for row, line in enumerate(tab.offices.rows()):
         if line.full:
             continue
-        state = tab.state
+        state = selection.load_state(tab.bench.store)
         person = chief_choice(state, line.post)
         moves[line.post] = person
         tab.view.setFocus()
@@ -94,7 +94,7 @@ def test_demo_campaign_three_staff_rounds_and_the_business_rounds_to_the_end(qtb
     # 结束科员阶段, 事业人员 declare, rounds until nobody picks.
     qtbot.keyClick(tab.view, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)   # 结束科员阶段(&J), confirmed
     qtbot.waitUntil(lambda: tab.header.text() == "事业人员补充 第 1 轮")    # a mnemonic clicks after ~100 ms
-    business_plan = selection_plan(tab.state, core.BUSINESS)
+    business_plan = selection_plan(selection.load_state(demo), core.BUSINESS)
     type_declarations(qtbot, tab, business_plan)
     for _ in range(10):
         if not any(play_round(qtbot, tab).values()):

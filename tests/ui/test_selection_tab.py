@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services import selection
+from app.ui.table import UNSAVED_ROLE
 from app.ui.tabs.selection_model import OfficeModel
 from tests.ui.keys import open_selection_tab, type_on_office_row
 
@@ -54,8 +55,13 @@ def test_refused_pick_keeps_the_table_and_shows_why(qtbot, store):
     type_on_row(qtbot, tab, 0, "2002")                  # 2002 declared nothing
     assert messages[-1][1] is True and "2002 未申报 P1" in messages[-1][0]
     assert tab.offices.rows() == before
-    assert cell(tab, 0, OfficeModel.ROUND_COL) == "—"
+    # the typed 编号 stays in its cell, marked 未保存, until it is corrected or given up (Del)
+    index = tab.offices.index(0, OfficeModel.ROUND_COL)
+    assert index.data() == "2002" and index.data(UNSAVED_ROLE) == "输入有误，未保存"
+    assert tab.view.currentIndex().row() == 0
     assert selection.load_state(store).placements == ()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert cell(tab, 0, OfficeModel.ROUND_COL) == "—" and index.data(UNSAVED_ROLE) is None
 
 
 def test_pass_then_close_round_and_sign(qtbot, store):
@@ -117,12 +123,12 @@ def test_pick_is_undone_with_the_undo_stack(qtbot, store):
     tab, messages = open_tab(qtbot, store)
     type_on_row(qtbot, tab, 1, "2003")
     assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
-    tab.bench.undo_stack.undo()
+    tab.bench.undo()
     assert cell(tab, 1, OfficeModel.ROUND_COL) == "—"
     assert selection.load_state(store).placement_of("2003") is None
     assert "2003" in [r.id for r in tab.persons.rows()]
     assert messages[-1] == ("已撤销：财务科 第1轮选择 2003", False)
-    tab.bench.undo_stack.redo()
+    tab.bench.redo()
     assert cell(tab, 1, OfficeModel.ROUND_COL) == "2003 孙三"
 
 

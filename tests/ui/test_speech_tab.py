@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from app.services import draws, scores, stages
 from app.services.store import Store
 from app.ui.tabs.speech import SpeechTab
+from app.ui.table import UNSAVED_ROLE
 from app.ui.workbench import Workbench
 
 # small.json, drawn with seed 4711: 1002 李华, 1001 张明, 1003 王芳.
@@ -117,10 +118,13 @@ def test_a_refused_score_keeps_the_cell(qtbot, tab, bench, messages, bad, why):
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, bad)
     assert stored(bench, "1001", "J04") is None
-    assert shown(tab, ZHANGMING, judge_col(tab, 4)) == ""
+    cell = tab.model.index(ZHANGMING, judge_col(tab, 4))
+    assert cell.data() == bad and cell.data(UNSAVED_ROLE)         # what was typed stays, marked 未保存
     assert tab.view.currentIndex().column() == judge_col(tab, 4)   # the cursor stays on the cell
     text, is_error = messages[-1]
     assert is_error and text.startswith("张明 · 评委4：") and why in text
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)                    # Del gives the typed text up
+    assert cell.data() == "" and cell.data(UNSAVED_ROLE) is None and bench.unsaved == {}
 
 
 def test_undo_restores_the_previous_score_or_clears_it(qtbot, tab, bench):
@@ -129,17 +133,17 @@ def test_undo_restores_the_previous_score_or_clears_it(qtbot, tab, bench):
     assert stored(bench, "1002", "J01") == Decimal("80")
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, "85")                                   # empty → 85
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1001", "J04") is None and shown(tab, ZHANGMING, judge_col(tab, 4)) == ""
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1002", "J01") == Decimal("90") and shown(tab, LIHUA, judge_col(tab, 1)) == "90"
     assert shown(tab, LIHUA, tab.model.col_mean) == "91.000"
-    bench.undo_stack.redo()
+    bench.redo()
     assert stored(bench, "1002", "J01") == Decimal("80")
     go(tab, LIHUA, 2)
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)                    # Del clears, undoably
     assert stored(bench, "1002", "J02") is None
-    bench.undo_stack.undo()
+    bench.undo()
     assert stored(bench, "1002", "J02") == Decimal("93")
 
 
@@ -181,7 +185,8 @@ def test_locked_stage_refuses_a_score(qtbot, tab, bench, messages):
     stages.advance(bench.store, "speech", "jd2026")
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, "85")
-    assert stored(bench, "1001", "J04") is None and shown(tab, ZHANGMING, judge_col(tab, 4)) == ""
+    assert stored(bench, "1001", "J04") is None and shown(tab, ZHANGMING, judge_col(tab, 4)) == "85"
+    assert tab.model.index(ZHANGMING, judge_col(tab, 4)).data(UNSAVED_ROLE)      # marked 未保存
     assert messages[-1][1] and "已锁定" in messages[-1][0]
 
 
@@ -225,7 +230,7 @@ def test_retyping_a_cell_follows_its_version(qtbot, tab, bench, messages):
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, "87")
     assert stored(bench, "1001", "J04") == Decimal("70")
-    assert messages[-1][1] and "其他录入人修改" in messages[-1][0]
+    assert messages[-1][1] and "已被 李强" in messages[-1][0] and "改为 70" in messages[-1][0]
 
 
 def test_changing_a_confirmed_score_asks_a_reason(qtbot, tab, bench, messages):
@@ -261,3 +266,19 @@ def test_changing_a_confirmed_score_asks_a_reason(qtbot, tab, bench, messages):
     type_score(qtbot, tab, "80")
     assert scores.speech_scores(bench.store)["1002"]["J01"][:2] == (Decimal("80"), "entered")
     assert shown(tab, LIHUA, tab.model.col_state) == "录入"
+
+
+def test_confirming_a_row_with_judges_missing_asks_first(qtbot, tab, bench, messages, monkeypatch):
+    """§十 needs every judge's score: 张明 has 3 of 7 — Ctrl+Enter says who is missing and, on 否, confirms nothing."""
+    from PySide6.QtWidgets import QMessageBox
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    go(tab, ZHANGMING, 1)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked and "张明 只有 3/7 位评委的评分" in asked[0] and "评委4、评委5、评委6、评委7" in asked[0]
+    assert {status for _, status, _ in scores.speech_scores(bench.store)["1001"].values()} == {"entered"}
+    assert messages[-1] == ("张明：未确认（缺 4 位评委的评分）", True)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert {status for _, status, _ in scores.speech_scores(bench.store)["1001"].values()} == {"confirmed"}

@@ -42,7 +42,7 @@ def test_exam_score_changed_elsewhere_is_not_overwritten(laptops):
     said_b = messages(b)
     assert ma.submit_item("1001", "exam", "55.5")
     assert not mb.submit_item("1001", "exam", "66")  # B still shows 82.5: refused
-    assert said_b[-1][1] and "其他录入人修改" in said_b[-1][0]
+    assert said_b[-1][1] and "已被 王敏" in said_b[-1][0] and "改为 55.5" in said_b[-1][0]
     assert scores.list_scores(a.store)["1001"]["exam"].value == "55.5"
     mb.reload()                                     # after 刷新 B may correct it
     assert mb.submit_item("1001", "exam", "66")
@@ -69,7 +69,7 @@ def test_declaration_changed_elsewhere_is_not_overwritten(laptops):
     said_b = messages(b)
     assert da.submit_text(da.index(row, col), "P2")
     assert not db.submit_text(db.index(row, col), "P1 P3")
-    assert "其他录入人修改" in said_b[-1][0]
+    assert "已被 王敏" in said_b[-1][0] and "改为 P2" in said_b[-1][0]
     assert declarations(a.store)["1001"][0] == ("P2",)
 
 
@@ -79,14 +79,14 @@ def test_the_workbench_notices_the_other_laptops_entries(laptops):
     a.changed.connect(seen_a.append)
     assert not a.poll()                                         # nothing new
     assert b.run(scores.set_score, "1001", "exam", "60")        # B types
-    assert a.poll() and seen_a[-1] == Changed.ALL               # A redraws everything
+    assert a.poll() and seen_a[-1].flags == Changed.ALL         # A redraws everything
     assert not a.poll()
     seen_b = []
     b.changed.connect(seen_b.append)
     assert b.run(scores.set_score, "1001", "exam", "61")        # B's own entry: its own flags only
-    assert seen_b[-1] == Changed.SCORES and not b.poll()
+    assert seen_b[-1].flags == Changed.SCORES and not b.poll()
     assert a.run(scores.set_score, "1002", "exam", "62")        # A writes after B's unseen write
-    assert seen_a[-1] == Changed.ALL                            # so A's redraw includes B's entry
+    assert seen_a[-1].flags == Changed.ALL                      # so A's redraw includes B's entry
 
 
 def test_ctrl_r_refreshes(qtbot, laptops):
@@ -97,7 +97,7 @@ def test_ctrl_r_refreshes(qtbot, laptops):
     seen = []
     window.bench.changed.connect(seen.append)
     window.refresh_action.trigger()
-    assert seen == [Changed.ALL]
+    assert [c.flags for c in seen] == [Changed.ALL] and seen[0].initiator is None
     assert window.refresh_action.shortcut().toString() == "Ctrl+R"
 
 
@@ -120,5 +120,5 @@ def test_count_changed_elsewhere_is_not_overwritten(qtbot, laptops):
     row = ma.find("1001", "P1")
     assert ma.setData(ma.index(row, PairModel.COL_GROUP), "5")
     assert not mb.setData(mb.index(mb.find("1001", "P1"), PairModel.COL_GROUP), "3") or not mb.last_ok
-    assert "其他录入人修改" in said_b[-1][0]
+    assert said_b[-1][1] and "张明 → 办公室科长 · 局领导 已被 王敏" in said_b[-1][0] and "您的 3 未写入" in said_b[-1][0]
     assert counts(a.store)[("1001", "P1")]["leaders"] == 5

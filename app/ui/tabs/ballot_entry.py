@@ -6,8 +6,17 @@ Keys on the ballot form (the candidate under the cursor):
   a post code (``P3``, any case) = 建议该岗位 — each key moves to the next candidate;
   Backspace clears the mark (or the code being typed), ↑/↓ move, Esc clears the code being typed.
   Enter on the last candidate, or Ctrl+Enter anywhere, saves the ballot (an unmarked candidate is
-  空白); F1…F4 choose the voter group; Ctrl+Backspace undoes the last saved ballot.
+  空白); F1…F4 choose the voter group (with marks keyed: asked first, the paper is cleared);
+  Ctrl+Delete clears this paper (清空本票); Ctrl+Backspace takes back the group's last ballot (撤销上一张).
 A code that starts with ``0``, ``1`` or ``2`` is typed after ``/`` (those digits are marks).
+
+A group that cannot take a ballot (the stage locked, the group typed as counts, or as many ballots as
+voters present) refuses at the first key, with the service's reason. A ballot that could not be saved
+stays on the form, marked 未保存, with the reason; the next Enter tries again.
+
+The panel has three parts, kept apart for the ballot numbers to come (issue 16): the form (this
+paper's marks, :class:`BallotFormModel`), the keys (:class:`BallotView`) and the actions (group,
+save, 撤销上一张, 清空本票 — :class:`BallotPanel`).
 """
 
 from __future__ import annotations
@@ -20,12 +29,14 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ...core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark, mark_problem
+from ...core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark
 from ...core.scheme import GROUP_LABELS, GROUPS
 from ...services import ballots
+from ...services.ballots import COUNTS, BallotRef, mark_problem
+from ...services.recommendation_grid import GroupLine, RecommendationGrid
+from ...services.store import StorageError, StoreError
 from ..table import CENTER, LEFT, Index
 from ..workbench import FAILED, Workbench
-from .recommendation_model import Snapshot
 
 MARK_KEYS = {"0", "1", "2", " ", "*"}
 PROBLEM_BG = QColor("#fdecea")
@@ -164,6 +175,9 @@ class BallotView(QTableView):
         if key == Qt.Key.Key_Backspace and ctrl:
             self.panel.undo_last()
             return
+        if key == Qt.Key.Key_Delete and ctrl:
+            self.panel.clear_form()
+            return
         if Qt.Key.Key_F1 <= key <= Qt.Key.Key_F4 and not mods:
             self.panel.choose_group(key - Qt.Key.Key_F1)
             return
@@ -201,10 +215,13 @@ class BallotView(QTableView):
                 self.go(row + 1)
             return
         if code is not None or (text and text not in MARK_KEYS and text.strip()):
+            if code is None and self.panel.refused():
+                return
             self._type_code(row, (code or "") + (text if text != "/" or code is None else ""))
             return
         if text in MARK_KEYS:
-            self._mark_key(row, text)
+            if not self.panel.refused():
+                self._mark_key(row, text)
             return
         super().keyPressEvent(event)
 
@@ -255,14 +272,15 @@ class BallotView(QTableView):
 
 
 class BallotPanel(QWidget):
-    """Voter group, the ballot form, save / undo, and what happened last."""
+    """Voter group, the ballot form, save / 撤销上一张 / 清空本票, and what happened last."""
+
+    UNSAVED_KEY = ("唱票", "本票")
 
     def __init__(self, bench: Workbench, parent: QWidget | None = None):
         super().__init__(parent)
         self.bench = bench
-        self.snap: Snapshot | None = None
-        self._errors: list[str] | None = None
-        bench.message.connect(self._on_message)
+        self.groups: dict[str, GroupLine] = {}
+        self._group_index = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -271,7 +289,7 @@ class BallotPanel(QWidget):
         self.group_box = QComboBox()
         for i, g in enumerate(GROUPS, start=1):
             self.group_box.addItem(f"F{i} {GROUP_LABELS[g]}", g)
-        self.group_box.currentIndexChanged.connect(lambda _: self._update_status())
+        self.group_box.currentIndexChanged.connect(self._group_changed)
         top.addWidget(self.group_box, 1)
         self.group_status = QLabel()
         top.addWidget(self.group_status)
@@ -297,11 +315,17 @@ class BallotPanel(QWidget):
         self.save_button.clicked.connect(self.save)
         self.undo_button = QPushButton("撤销上一张（Ctrl+Backspace）")
         self.undo_button.clicked.connect(self.undo_last)
-        self.clear_button = QPushButton("清空本票")
+        self.clear_button = QPushButton("清空本票（Ctrl+Del）")
         self.clear_button.clicked.connect(self.clear_form)
         for b in (self.save_button, self.undo_button, self.clear_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        self.unsaved_mark = QLabel()
+        self.unsaved_mark.setObjectName("ballotUnsaved")
+        self.unsaved_mark.setStyleSheet("background:#b00020;color:white;font-weight:bold;padding:2px 6px")
+        self.unsaved_mark.setWordWrap(True)
+        self.unsaved_mark.hide()
+        layout.addWidget(self.unsaved_mark)
         self.status = QLabel("逐张唱票：每名人员按一个键，最后一人按 Enter 保存本票")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -312,6 +336,7 @@ class BallotPanel(QWidget):
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             self._shortcut(seq, self.save)
         self._shortcut("Ctrl+Backspace", self.undo_last)
+        self._shortcut("Ctrl+Delete", self.clear_form)
 
     def _shortcut(self, seq: str, slot) -> None:
         sc = QShortcut(QKeySequence(seq), self)
@@ -320,15 +345,15 @@ class BallotPanel(QWidget):
 
     # -- what the tab gives us ---------------------------------------------------------------------
 
-    def set_snapshot(self, snap: Snapshot) -> None:
-        self.snap = snap
-        self.form.set_candidates([(pid, snap.names[pid], snap.declared[pid]) for pid in snap.ballot_order],
-                                 dict(snap.posts))
+    def set_grid(self, grid: RecommendationGrid) -> None:
+        self.groups = dict(grid.groups)
+        if grid.ballot_form is not None:
+            self.form.set_candidates([(c.id, c.name, c.declared) for c in grid.ballot_form], dict(grid.posts))
         for i, g in enumerate(GROUPS):
-            typed = any(g in per_group for per_group in snap.typed.values())
+            typed = self.groups[g].mode == COUNTS
             self.group_box.setItemText(i, f"F{i + 1} {GROUP_LABELS[g]}" + ("（已按计数录入）" if typed else ""))
         self.legend.setText("岗位编号：" + " · ".join(f'<span style="white-space:nowrap">{escape(p)}&nbsp;{escape(name)}</span>'
-                                                  for p, name in snap.posts.items()))
+                                                  for p, name in grid.posts.items()))
         self._update_status()
         if not self.view.currentIndex().isValid():
             self.view.go(0)
@@ -336,17 +361,48 @@ class BallotPanel(QWidget):
     def group(self) -> str:
         return self.group_box.currentData()
 
+    def group_line(self) -> GroupLine | None:
+        return self.groups.get(self.group())
+
     def _update_status(self) -> None:
-        if self.snap is None:
+        line = self.group_line()
+        if line is None:
             return
-        g = self.group()
-        self.group_status.setText(f"已唱 {self.snap.keyed.get(g, 0)} 张 / 到会 {self.snap.presence.get(g, 0)} 人")
+        self.group_status.setText(f"已唱 {line.keyed} 张 / 到会 {line.present or 0} 人")
+
+    def refused(self) -> bool:
+        """A key that would start or extend a paper the group cannot take: refuse it now, with the
+        reason the save would give (SPEC §10: never after all the marks)."""
+        line = self.group_line()
+        if line is not None and line.refusal:
+            self.refuse(line.refusal)
+            return True
+        return False
 
     # -- actions -----------------------------------------------------------------------------------
 
     def choose_group(self, i: int) -> None:
         self.group_box.setCurrentIndex(i)
         self.view.setFocus()
+
+    def _group_changed(self, i: int) -> None:
+        if i == self._group_index:
+            return
+        if self.form.marks:
+            old, new = GROUP_LABELS[GROUPS[self._group_index]], GROUP_LABELS[GROUPS[i]]
+            answer = QMessageBox.question(
+                self, "切换投票组", f"本票（{old}）已录入 {len(self.form.marks)} 个标记，尚未保存。\n"
+                f"切换到“{new}”将清空本票。确定切换吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                self.group_box.blockSignals(True)
+                self.group_box.setCurrentIndex(self._group_index)
+                self.group_box.blockSignals(False)
+                self.say(f"仍为{old}，本票未清空", False)
+                return
+            self._clear(f"已清空{old}的本票，切换到{new}")
+        self._group_index = i
+        self._update_status()
 
     def say(self, text: str, ok: bool) -> None:
         self.status.setText(("✓ " if ok else "⚠ ") + text)
@@ -361,9 +417,13 @@ class BallotPanel(QWidget):
             self.status.setText("")
             self.status.setStyleSheet("")
 
-    def _on_message(self, text: str, is_error: bool) -> None:
-        if self._errors is not None and is_error:
-            self._errors.append(text)
+    def _mark_unsaved(self, why: str | None) -> None:
+        if why is None:
+            self.unsaved_mark.hide()
+            self.bench.mark_saved(self.UNSAVED_KEY)
+            return
+        self.unsaved_mark.setText(f"本票未保存：{why}。标记仍在表中，按 Ctrl+Enter 重试，Ctrl+Del 放弃")
+        self.unsaved_mark.show()
 
     def save(self) -> None:
         form = self.form
@@ -376,51 +436,61 @@ class BallotPanel(QWidget):
             self.refuse(f"{form.candidates[row][1]}：岗位编号“{code}”未输完，请输完或按 Esc 取消")
             return
         group = self.group()
-        self._errors = []
-        try:
-            result = self.bench.run(ballots.save_ballot, group, form.ballot())
-        finally:
-            errors, self._errors = self._errors, None
+        line = self.group_line()
+        number = (line.keyed if line else 0) + 1
+        what = f"{GROUP_LABELS[group]}第 {number} 张选票 "
+        result = self.bench.edit(ballots.save_ballot, group, form.ballot(), initiator=self, what=what)
         if result is FAILED:
+            err = self.bench.last_error
+            why = err.cause if isinstance(err, StorageError) else str(err)
             bad = next((r for r in range(form.rowCount()) if form.problem(r)), None)
             if bad is not None:
                 self.view.go(bad)
-            self.say("未保存，本票仍在表中，请更正：" + "；".join(errors), False)
+            self.say(f"未保存，本票仍在表中：{why}", False)
+            if form.marks:
+                self.bench.mark_unsaved(self.UNSAVED_KEY, what.strip())
+            self._mark_unsaved(why)
             return
-        serial = result[0]
+        ref: BallotRef = result.result
         form.clear()
+        self._mark_unsaved(None)
         self.view.go(0)
         self.view.setFocus()
-        text = f"第 {serial} 张已保存（{GROUP_LABELS[group]}）"
-        self.say(text, True)
-        self.bench.info(text)
+        self.say(f"第 {ref.number} 张已保存（{GROUP_LABELS[ref.group]}）", True)
 
     def undo_last(self) -> None:
-        rows = ballots.list_ballots(self.bench.store)
-        if not rows:
-            self.refuse("没有可撤销的选票")
+        group = self.group()
+        try:
+            ref = ballots.last_ballot(self.bench.store, group)
+        except StoreError as err:
+            self.refuse(f"未撤销：{getattr(err, 'cause', err)}")
             return
-        last = rows[-1]
-        answer = QMessageBox.question(self, "撤销上一张",
-                                      f"撤销第 {last.serial} 张选票（{GROUP_LABELS[last.group]}）？\n"
-                                      "撤销的票保留在记录中，标为作废，不再计票。")
+        if ref is None:
+            self.refuse(f"{GROUP_LABELS[group]}没有可撤销的选票")
+            return
+        answer = QMessageBox.question(
+            self, "撤销上一张", f"撤销{ref.words}（序号 {ref.serial}，{ref.entered_by} 录入）？\n"
+            "撤销的票保留在记录中，标为作废，不再计票。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._errors = []
-        try:
-            result = self.bench.run(ballots.undo_last_ballot)
-        finally:
-            errors, self._errors = self._errors, None
+        result = self.bench.edit(ballots.undo_last_ballot, group, initiator=self, what=f"撤销{ref.words} ",
+                                 expected_serial=ref.serial)
         if result is FAILED:
-            self.say("未撤销：" + "；".join(errors), False)
+            err = self.bench.last_error
+            self.say("未撤销：" + (err.cause if isinstance(err, StorageError) else str(err)), False)
             return
-        text = f"第 {result[0]} 张已撤销（作废，保留在记录中）"
-        self.say(text, True)
-        self.bench.info(text)
+        done: BallotRef = result.result
+        self.say(f"第 {done.number} 张已撤销（{GROUP_LABELS[done.group]}，作废，保留在记录中）", True)
         self.view.setFocus()
 
     def clear_form(self) -> None:
-        self.form.clear()
+        n = len(self.form.marks)
+        self._clear(f"已清空本票（{n} 个标记）" if n else "本票已清空")
         self.view.go(0)
         self.view.setFocus()
-        self.clear_error()
+
+    def _clear(self, text: str) -> None:
+        self.form.clear()
+        self._mark_unsaved(None)
+        self.say(text, True)

@@ -1,11 +1,14 @@
-"""What every tab shares: the workbench, the flags it redraws for, redraw-on-show when hidden."""
+"""What every tab shares: the workbench, the changes it redraws for, redraw-on-show when hidden.
+
+A tab redraws only for the changes it watches, never for a change it started itself (it has shown
+it already), and a redraw that cannot read the store says so instead of raising."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from ...services.store import Changed
-from ..workbench import Workbench
+from ...services.store import Changed, StoreError
+from ..workbench import Change, Workbench
 
 
 class TabPage(QWidget):
@@ -30,16 +33,31 @@ class TabPage(QWidget):
                 view.setFocus()
                 return
 
-    def on_changed(self, flags: Changed) -> None:
-        if not (flags & self.WATCHES):
+    def initiators(self) -> tuple[object, ...]:
+        """The objects whose writes this tab shows by itself (the tab and its editable models)."""
+        return (self,)
+
+    def on_changed(self, change: Change) -> None:
+        if not (change.flags & self.WATCHES) or change.started_by(*self.initiators()):
             return
         if self.isVisible():
-            self.refresh()
+            self.safe_refresh()
         else:
             self._dirty = True
+
+    def safe_refresh(self) -> bool:
+        """refresh(), or — when the store cannot be read — the reason in the message line (the screen
+        keeps what it showed; the next change or Ctrl+R tries again)."""
+        try:
+            self.refresh()
+        except StoreError as err:
+            self._dirty = True
+            self.bench.message.emit(f"“{self.TITLE}”未能刷新：{getattr(err, 'cause', err)}", True)
+            return False
+        return True
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         if self._dirty:
             self._dirty = False
-            self.refresh()
+            self.safe_refresh()
         super().showEvent(event)

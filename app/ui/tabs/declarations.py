@@ -10,7 +10,6 @@ person's last round; Ctrl+Z undoes. Publication is one audited meta row per camp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -18,20 +17,16 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
-from ...core.declarations import effective_declaration
-from ...services import stages
-from ...services.declaration_rounds import (clear_round, publish_round, published_round, round_name, set_round,
-                                            withdraw_publication)
-from ...services.declarations import UNSEEN, declarations
-from ...services.roster import list_people, list_posts
-from ...services.store import STATE_LABELS, Changed
+from ...services.declaration_rounds import (DeclarationGrid, clear_round, declaration_grid, publish_round,
+                                            round_name, set_round, withdraw_publication)
+from ...services.declarations import DeclarationRow
+from ...services.store import STATE_LABELS, Changed, Wrote
 from ..dialogs import UnlockDialog
-from ..table import CENTER, LEFT, Column, Index, RowTableModel
-from ..workbench import FAILED, Workbench, first_then
+from ..table import CENTER, LEFT, Column, Index, RowTableModel, UnsavedCells
+from ..workbench import FAILED, Workbench, failure_cause
 from .base import TabPage
 from .exams import EntryView
 
-COMPETING = ("原任科长", "拟竞争科长")
 PUBLISHED_BG = QBrush(QColor("#e8ebef"))
 EFFECTIVE_BG = QBrush(QColor("#f1f3f5"))
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
@@ -46,16 +41,14 @@ def parse_codes(text: str, known: Sequence[str]) -> list[str]:
     return [by_fold.get(p.casefold(), p) for p in _SEPARATORS.split(folded.strip()) if p]
 
 
-@dataclass(frozen=True)
-class DeclarationRow:
-    id: str
-    name: str
-    category: str
-    rounds: tuple[tuple[str, ...], ...]
+def unsaved_key(person_id: str, round_no: int) -> tuple[str, str, int]:
+    return ("declarations", person_id, round_no)
 
 
 class DeclarationModel(QAbstractTableModel):
-    """One row per competitor: 编号, 姓名, 类别, one column per round, 有效报岗 (the last round, SPEC §2)."""
+    """One row per competitor: 编号, 姓名, 类别, one column per round, 有效报岗 (the last round, SPEC §2).
+    A view: the rows come from :func:`declaration_grid`; a typed round is saved at once and the service
+    answers with the person's new row. A round that could not be saved stays typed, marked 未保存."""
 
     FIXED = (("编号", 56), ("姓名", 70), ("类别", 84))
 
@@ -64,25 +57,28 @@ class DeclarationModel(QAbstractTableModel):
         self.bench = bench
         self.rows: list[DeclarationRow] = []
         self.posts: dict[str, str] = {}
-        self.round_count = 3
+        self.limits: list[tuple[int, int]] = [(1, 2), (1, 2), (1, 1)]
         self.published = 0
+        self.unsaved = UnsavedCells(bench)
+        self.last_ok = True
+
+    @property
+    def round_count(self) -> int:
+        return len(self.limits)
 
     def reload(self) -> None:
-        store = self.bench.store
-        decls = declarations(store)
-        rows = [DeclarationRow(p.id, p.name, p.category, tuple(decls.get(p.id, ())))
-                for p, _ in list_people(store) if p.category in COMPETING or p.id in decls]
-        posts = {p.id: p.name for p in list_posts(store)}
-        round_count = len(store.scheme().declaration_rounds)
-        published = published_round(store)
-        if [r.id for r in rows] == [r.id for r in self.rows] and round_count == self.round_count:
-            self.rows, self.posts, self.published = rows, posts, published
+        self.load(declaration_grid(self.bench.store))
+
+    def load(self, grid: DeclarationGrid) -> None:
+        rows, posts = list(grid.rows), {p.id: p.name for p in grid.posts}
+        if [r.id for r in rows] == [r.id for r in self.rows] and len(grid.limits) == self.round_count:
+            self.rows, self.posts, self.limits, self.published = rows, posts, list(grid.limits), grid.published
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1))
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
             return
         self.beginResetModel()
-        self.rows, self.posts, self.round_count, self.published = rows, posts, round_count, published
+        self.rows, self.posts, self.limits, self.published = rows, posts, list(grid.limits), grid.published
         self.endResetModel()
 
     def widths(self) -> list[int]:
@@ -97,6 +93,9 @@ class DeclarationModel(QAbstractTableModel):
 
     def posts_text(self, posts: Sequence[str]) -> str:
         return "、".join(f"{p} {self.posts.get(p, '')}".strip() for p in posts)
+
+    def row_index(self, person_id: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == person_id), -1)
 
     # -- Qt -------------------------------------------------------------------------------------
 
@@ -121,7 +120,7 @@ class DeclarationModel(QAbstractTableModel):
             return round_name(n) + ("（已公布）" if n <= self.published else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             if n is not None:
-                lo, hi = self.bench.store.scheme().declaration_rounds[n - 1]
+                lo, hi = self.limits[n - 1]
                 return f"{round_name(n)}报岗：可报 {lo} 个岗位" if lo == hi else f"{round_name(n)}报岗：可报 {lo}–{hi} 个岗位"
             if section == len(self.FIXED) + self.round_count:
                 return "以最后一次报岗为准，岗位按本人填报顺序"
@@ -138,11 +137,15 @@ class DeclarationModel(QAbstractTableModel):
             return None
         row, c = self.rows[index.row()], index.column()
         n = self.round_of(c)
+        if n is not None:
+            pending = self.unsaved.role(unsaved_key(row.id, n), role)
+            if pending is not None:
+                return pending
         posts = (row.rounds[n - 1] if n <= len(row.rounds) else ()) if n else None
         if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and c >= len(self.FIXED)):
             if c < len(self.FIXED):
                 return (row.id, row.name, row.category)[c]
-            text = self.posts_text(posts if posts is not None else effective_declaration(row.rounds))
+            text = self.posts_text(posts if posts is not None else row.effective)
             if role == Qt.ItemDataRole.ToolTipRole and n is not None and n <= self.published:
                 return f"{text}\n{round_name(n)}报岗已公布，不能修改" if text else f"{round_name(n)}报岗已公布"
             return text
@@ -164,24 +167,45 @@ class DeclarationModel(QAbstractTableModel):
         return self.submit_text(index, "" if value is None else str(value))
 
     def submit_text(self, index: Index, text: str) -> bool:
-        """Save one round of one person (empty = remove that round) as an undoable edit."""
+        """Save one round of one person (empty = remove that round) as an undoable edit; False when it was
+        not saved (what was typed then stays in the cell, marked 未保存)."""
         row, n = self.rows[index.row()], self.round_of(index.column())
         if n is None:
             return False
+        key, pid = unsaved_key(row.id, n), row.id
+        pending = self.unsaved.text(key) is not None
         codes = parse_codes(text, list(self.posts))
         old = list(row.rounds[n - 1]) if n <= len(row.rounds) else None
-        if codes == (old or []):
+        self.last_ok = True
+        if not codes and pending:                # an empty entry gives the unsaved text up
+            self.unsaved.saved(key)
+            self._row_changed(index.row())
             return True
-        pid, label = row.id, f"{row.name}（{row.id}）{round_name(n)}报岗"
+        if codes == (old or []) and not pending:
+            return True
+        label = f"{row.name}（{row.id}）{round_name(n)}报岗"
+        if codes:
+            result = self.bench.edit(set_round, pid, n, codes, initiator=self, what=f"{label} 的 {' '.join(codes)} ",
+                                     expected_version=row.version(n))
+        else:
+            result = self.bench.edit(clear_round, pid, n, initiator=self, what=f"删除 {label} ",
+                                     expected_version=row.version(n))
+        i = self.row_index(pid)                  # a redraw (another laptop's entries) may have moved it
+        if result is FAILED:
+            self.last_ok = False
+            if codes and i >= 0:
+                self.unsaved.put(key, text.strip(), label, failure_cause(self.bench.last_error))
+                self._row_changed(i)
+            return False
+        self.unsaved.saved(key)
+        new = result.result if isinstance(result, Wrote) else None
+        if isinstance(new, DeclarationRow) and i >= 0:
+            self.rows[i] = new
+            self._row_changed(i)
+        return True
 
-        def put(posts: list[str] | None, seen: object = UNSEEN):
-            if posts:
-                return lambda store: set_round(store, pid, n, posts, expected=seen)
-            return lambda store: clear_round(store, pid, n, expected=seen)
-        title = f"{label}：{' '.join(codes)}" if codes else f"删除 {label}"
-        # The first save checks that the round is still what the clerk saw (another laptop may have
-        # changed it); 撤销/重做 then apply the clerk's own edit.
-        return self.bench.edit(title, first_then(put(codes, old), put(codes)), put(old))
+    def _row_changed(self, i: int) -> None:
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
 class PostLegendModel(RowTableModel):
@@ -242,10 +266,14 @@ class DeclarationsTab(TabPage):
         self._apply_widths()
         self._dirty = True       # load when first shown (TabPage starts clean)
 
+    def initiators(self) -> tuple[object, ...]:
+        return (self, self.model)      # a typed round: its row is already redrawn from the answer
+
     def refresh(self) -> None:
-        self.model.reload()
-        self.legend_model.set_rows(list_posts(self.bench.store))
-        state = stages.stage_states(self.bench.store).get(self.STAGE, "draft")
+        grid = declaration_grid(self.bench.store)
+        self.model.load(grid)
+        self.legend_model.set_rows(grid.posts)
+        state = grid.state
         locked = state in ("locked", "published")
         self.stage_label.setText(f"本阶段：{STATE_LABELS[state]}" + ("（不能修改）" if locked else ""))
         self.stage_label.setStyleSheet("color:#b00020;font-weight:bold" if locked else "")
@@ -268,7 +296,7 @@ class DeclarationsTab(TabPage):
                                       "（如需更正，须监督组输入密码并说明理由后撤回公布）。\n确定公布？")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if self.bench.run(publish_round, n) is not FAILED:
+        if self.bench.run(publish_round, n, what=f"公布{round_name(n)}报岗 ") is not FAILED:
             self.bench.info(f"已公布{round_name(n)}报岗")
 
     def ask_password_reason(self, label: str) -> tuple[str, str] | None:
@@ -281,5 +309,6 @@ class DeclarationsTab(TabPage):
         if n == 0:
             return
         answer = self.ask_password_reason(f"{round_name(n)}报岗的公布")
-        if answer and self.bench.run(withdraw_publication, *answer) is not FAILED:
+        if answer and self.bench.run(withdraw_publication, *answer, round_no=n,
+                                     what=f"撤回{round_name(n)}报岗的公布 ") is not FAILED:
             self.bench.info(f"已撤回{round_name(n)}报岗的公布")

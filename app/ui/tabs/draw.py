@@ -1,5 +1,9 @@
 """4 抽签: fix and show the candidate list with its digest, then draw with the 监督组's seed (or
-record the paper slips), and show how anyone can check it (SPEC §5)."""
+record the paper slips), and show how anyone can check it (SPEC §5).
+
+A draw refers to the list digest shown and to the draw on the screen (compare-and-set): another
+laptop having drawn meanwhile is said with who did it, and nothing is recorded. A draw that could not
+be saved keeps the typed seed (or the slip numbers) and says 未保存 until a retry saves it."""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QButton
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QTableView, QVBoxLayout,
                                QWidget)
 
-from ...services import draws, roster
+from ...services import draws
 from ...services.store import Changed
 from ..dialogs import ReasonDialog
-from ..workbench import FAILED
+from ..table import UNSAVED_BG, UNSAVED_FG
+from ..workbench import FAILED, failure_cause
 from .base import TabPage
 from .draw_model import KEY_FONT_SMALLER, CandidateModel, HistoryModel, OrderModel, check_command, mono_font
 
@@ -46,6 +51,7 @@ class DrawTab(TabPage):
         self._drafts: dict[str, dict[str, int]] = {}   # meeting → slip numbers typed so far
         self._digest = ""
         self._record: draws.DrawRecord | None = None
+        self._unsaved: dict[str, str] = {}               # meeting → why its draw is not saved
         self._pick_mode = True                          # follow the recorded draw's method once per meeting
         mono = mono_font()
 
@@ -108,7 +114,11 @@ class DrawTab(TabPage):
         self.order_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._size_columns(self.order_view, (44, 64, 76))
         self.order_view.horizontalHeader().setStretchLastSection(True)
-        middle = self._box("抽签顺序", seed_row, self.hint, self.order_view)
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setWordWrap(True)
+        self.unsaved_label.setStyleSheet(f"background:{UNSAVED_BG};color:{UNSAVED_FG};padding:2px")
+        self.unsaved_label.hide()
+        middle = self._box("抽签顺序", seed_row, self.unsaved_label, self.hint, self.order_view)
 
         # 3 — the check and the history
         self.command = QLineEdit()
@@ -186,23 +196,23 @@ class DrawTab(TabPage):
 
     def refresh(self) -> None:
         meeting = self.current_meeting()
-        people = {p.id: p for p, _ in roster.list_people(self.bench.store)}
-        ids, self._digest = draws.fix_list(self.bench.store, meeting)
-        self._record = draws.current_draw(self.bench.store, meeting)
+        screen = draws.draw_screen(self.bench.store, meeting)
+        ids = [pid for pid, _, _ in screen.candidates]
+        self._digest, self._record = screen.digest, screen.current
         draft = self._drafts.setdefault(meeting, {})
         for pid in [p for p in draft if p not in ids]:
             del draft[pid]
-        self.candidates.set_rows([(pid, people[pid].name, people[pid].category) for pid in ids], draft)
+        self.candidates.set_rows(screen.candidates, draft)
         self.digest.setText(f"{self._digest}（{len(ids)} 人）" if ids else "（无候选人）")
         self.digest.setToolTip(f"手工核对：printf '%s' '{','.join(sorted(ids))}' | sha256sum")
         record = self._record
         rows = []
         if record:
             for e in record.order:
-                name = people[e.person].name if e.person in people else "（已删除）"
+                name = screen.names.get(e.person, "（已删除）")
                 rows.append((e.position, e.person, name, e.key if record.method == draws.PROGRAM else "纸签"))
         self.order.set_rows(rows)
-        self.history.set_rows(list(reversed(draws.draw_history(self.bench.store, meeting))))
+        self.history.set_rows(screen.history)
         if record is None:
             self.state.setText(f"{meeting}：尚未抽签")
         elif record.method == draws.PROGRAM:
@@ -216,6 +226,7 @@ class DrawTab(TabPage):
             paper = bool(draft) or (record is not None and record.method == draws.PAPER)
             (self.paper_mode if paper else self.program_mode).setChecked(True)
         self._apply_mode()
+        self._show_unsaved()
         if rows:
             self.order_view.selectRow(0)
         self._update_commands()
@@ -285,7 +296,10 @@ class DrawTab(TabPage):
             if reason is None:
                 return
         seed = self.seed.text()
-        if self.bench.run(draws.program_draw, meeting, seed, reason, expected_digest=self._digest) is not FAILED:
+        what = f"{meeting}抽签（种子 {seed.strip()}）"
+        result = self.bench.run(draws.program_draw, meeting, seed, reason, what=what + " ",
+                                expected_digest=self._digest, expected_draw=self._record.id if self._record else 0)
+        if self._after(meeting, what, result):
             self.bench.info(f"{meeting}已抽签，种子 {seed.strip()}；请将种子、名单摘要和顺序交监督组核对")
 
     def save_paper(self) -> None:
@@ -301,10 +315,35 @@ class DrawTab(TabPage):
             reason = self.ask_reason(meeting)
             if reason is None:
                 return
-        if self.bench.run(draws.paper_draw, meeting, dict(self.candidates.draft), reason) is not FAILED:
+        what = f"{meeting}纸签顺序"
+        result = self.bench.run(draws.paper_draw, meeting, dict(self.candidates.draft), reason, what=what + " ",
+                                expected_draw=self._record.id if self._record else 0)
+        if self._after(meeting, what, result):
             self._drafts[meeting] = {}
             self.bench.info(f"{meeting}纸签顺序已记录")
-            self.refresh()   # the draft is gone even if the tab is hidden
+        self.refresh()   # the draft is gone (or marked 未保存) even if the tab is hidden
+
+    def _after(self, meeting: str, what: str, result) -> bool:
+        """A draw saved, or what was typed kept and marked 未保存 with the cause (the seed field, the slips)."""
+        key = ("draws", meeting)
+        if result is FAILED:
+            self._unsaved[meeting] = f"{what} 未保存：{failure_cause(self.bench.last_error)}" + \
+                ("；按回车重试" if not self.paper_mode.isChecked() else "；按 Ctrl+Enter 重试")
+            self.bench.mark_unsaved(key, what)
+            self._show_unsaved()
+            return False
+        self._unsaved.pop(meeting, None)
+        self.bench.mark_saved(key)
+        self._show_unsaved()
+        return True
+
+    def _show_unsaved(self) -> None:
+        text = self._unsaved.get(self.current_meeting())
+        self.unsaved_label.setText(text or "")
+        self.unsaved_label.setVisible(bool(text))
+        program = text is not None and not self.paper_mode.isChecked()
+        self.seed.setStyleSheet(f"background:{UNSAVED_BG};color:{UNSAVED_FG}" if program else "")
+        self.seed.setToolTip(text if program else "")
 
     def do_check(self) -> None:
         problems = self.bench.run(draws.verify_recorded, self.current_meeting())

@@ -12,22 +12,25 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
 
 from ...core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES
-from ...services import scores, stages
+from ...services import scores
+from ...services.exam_grid import ExamGridRow, exam_grid
 from ...services.store import STATE_LABELS, Changed
 from ..dialogs import ReasonDialog
-from ..table import RIGHT, Index, score_text
+from ..table import RIGHT, UNSAVED_ROLE, Index, UnsavedDelegate, score_text
 from ..workbench import FAILED, Workbench
 from .base import TabPage
-from .exams_model import COMPUTED_BG, CONFIRMED_BG, ENTERED_BG, ExamModel, PersonRow
+from .exams_model import COMPUTED_BG, CONFIRMED_BG, ENTERED_BG, ExamModel, unsaved_key
 
 
 # --- keyboard entry: shared by the entry grids -----------------------------------------------------
 
-class EntryDelegate(QStyledItemDelegate):
-    """A line editor; Enter hands the text to the view (save, then move on), Esc cancels."""
+class EntryDelegate(UnsavedDelegate):
+    """A line editor; Enter hands the text to the view (save, then move on), Esc cancels. A cell whose
+    typed text is not saved keeps its red 未保存 look under the cursor too, since the cursor stays on it."""
 
     def createEditor(self, parent: QWidget, option: Any, index: QModelIndex) -> QWidget:
         editor = QLineEdit(parent)
@@ -110,6 +113,12 @@ class EntryView(QTableView):
         index = self.currentIndex()
         if self.state() != QAbstractItemView.State.EditingState and index.isValid() and not event.modifiers():
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if index.data(UNSAVED_ROLE):                     # Enter on an unsaved value tries again
+                    if self.model().submit_text(index, str(index.data(Qt.ItemDataRole.EditRole) or "")):
+                        self.advance(index.row(), index.column())
+                    else:
+                        self.setCurrentIndex(self.model().index(index.row(), index.column()))
+                    return
                 self.advance(index.row(), index.column())       # Enter on a filled cell skips it
                 return
             if event.key() == Qt.Key.Key_Delete and index.flags() & Qt.ItemFlag.ItemIsEditable:
@@ -133,7 +142,7 @@ class GradeModel(QAbstractTableModel):
         exams.dataChanged.connect(self._changed)
         exams.modelReset.connect(self._reset)
 
-    def person(self) -> PersonRow | None:
+    def person(self) -> ExamGridRow | None:
         i = self.exams.row_index(self.person_id) if self.person_id else -1
         return self.exams.rows[i] if i >= 0 else None
 
@@ -183,13 +192,17 @@ class GradeModel(QAbstractTableModel):
         if person is None or not index.isValid() or not (0 <= index.row() < len(DIMENSIONS)):
             return None
         d, c = DIMENSIONS[index.row()], index.column()
+        if c < len(GRADES):
+            pending = self.exams.unsaved.role(unsaved_key(person.id, self.item(index)), role)
+            if pending is not None:
+                return pending
         counts = {g: int(e.value) for g in GRADES if (e := person.entries.get(f"grade:{d}:{g}")) is not None}
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if c < len(GRADES):
                 return str(counts[GRADES[c]]) if GRADES[c] in counts else ""
             if c == len(GRADES):
                 return str(sum(counts.values())) if counts else ""
-            return score_text(person.figures.dims.get(d)) if counts else ""
+            return score_text(person.dims.get(d)) if counts else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(RIGHT)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -292,29 +305,31 @@ class ExamsTab(TabPage):
 
     # -- drawing ----------------------------------------------------------------------------------
 
+    def initiators(self) -> tuple[object, ...]:
+        return (self, self.model)      # a typed value: its row is already redrawn from the answer
+
     def refresh(self) -> None:
-        self.model.reload()
+        grid = exam_grid(self.bench.store)
+        self.model.load(grid)
         if not self._modes_chosen:
             self._modes_chosen = True
-            self._choose_modes()
-        state = stages.stage_states(self.bench.store).get(self.STAGE, "draft")
-        locked = state in ("locked", "published")
-        self.stage_label.setText(f"本阶段：{STATE_LABELS[state]}" + ("（不能修改）" if locked else ""))
+            self._choose_modes(grid.parts_entered, grid.grades_entered)
+        locked = grid.state in ("locked", "published")
+        self.stage_label.setText(f"本阶段：{STATE_LABELS[grid.state]}" + ("（不能修改）" if locked else ""))
         self.stage_label.setStyleSheet("color:#b00020;font-weight:bold" if locked else "")
         if not self.view.currentIndex().isValid() and self.model.rowCount():
             cols = self.model.entry_columns()
             self.view.setCurrentIndex(self.model.index(0, cols[0] if cols else 0))
         self._follow_person()
-        source = ("考评量化按全部数据计算" if self.model.from_results
-                  else "数据尚不完整：按每人已录入的数据计算，缺项留空")
+        source = (f"{grid.incomplete} 人尚有未录入的项：按已录入的数据计算，缺项留空" if grid.incomplete
+                  else "各项均已录入")
         self.hint.setText(f"输入后按回车保存并跳到下一格 · Delete 清除 · Ctrl+Z 撤销 · Ctrl+Enter 确认本页 · "
-                          f"黄色待确认、绿色已确认 · {source}")
+                          f"黄色待确认、绿色已确认、红色未保存 · {source}")
 
-    def _choose_modes(self) -> None:
+    def _choose_modes(self, parts: bool, grades: bool) -> None:
         """Open in the mode the stored data were entered in (parts / grade counts)."""
-        items = {i for r in self.model.rows for i in r.entries}
-        self.exam_mode.setCurrentIndex(1 if any(i.startswith("exam:") for i in items) else 0)
-        self.dem_mode.setCurrentIndex(1 if any(i.startswith("grade:") for i in items) else 0)
+        self.exam_mode.setCurrentIndex(1 if parts else 0)
+        self.dem_mode.setCurrentIndex(1 if grades else 0)
 
     def _modes_changed(self) -> None:
         current = self.view.currentIndex()
@@ -334,7 +349,7 @@ class ExamsTab(TabPage):
 
     def _follow_person(self) -> None:
         index = self.view.currentIndex()
-        row: PersonRow | None = self.model.rows[index.row()] if index.isValid() else None
+        row: ExamGridRow | None = self.model.rows[index.row()] if index.isValid() else None
         self.grades.set_person(row.id if row else None)
         self.grade_box.setTitle(f"等次票数 — {row.name}（{row.id}）" if row else "等次票数")
 
@@ -344,16 +359,38 @@ class ExamsTab(TabPage):
         dialog = ReasonDialog("修改已确认的值", f"{label} 已确认。修改须说明理由，理由记入审计日志。", self)
         return dialog.reason.text().strip() if dialog.exec() else None
 
+    def ask_confirm_anyway(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "确认本页", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def confirm_page(self) -> None:
-        """确认本页: every entered (not yet confirmed) value of every person."""
+        """确认本页: every entered (not yet confirmed) value of every person, at the version shown — a value
+        another laptop changed since is not confirmed (the conflict names who). A value typed but not saved
+        must be retried or given up first; what is still missing is named and the clerk decides (issue 13)."""
         self.view.finish_editing()
         self.grade_view.finish_editing()
+        unsaved = [what for key, what in self.bench.unsaved.items() if isinstance(key, tuple) and key[:1] == ("scores",)]
+        if unsaved:
+            self.bench.message.emit(f"{'、'.join(unsaved[:5])}{' 等' if len(unsaved) > 5 else ''} 未保存，"
+                                    "请先重试（Enter）或放弃（Del），再确认", True)
+            return
         keys = self.model.unconfirmed_keys()
         if not keys:
             self.bench.info("本页没有待确认的录入")
             return
-        if self.bench.run(scores.confirm, keys) is not FAILED:
-            self.bench.info(f"已确认 {len(keys)} 项录入")
+        missing = self.model.missing()
+        if missing:
+            shown = missing[:10] + ([f"……共 {len(missing)} 人"] if len(missing) > 10 else [])
+            text = "\n".join([f"以下 {len(missing)} 人尚有未录入的项：", *shown, "",
+                              f"仍要确认已录入的 {len(keys)} 项吗？"])
+            if not self.ask_confirm_anyway(text):
+                self.bench.message.emit(f"未确认：{len(missing)} 人尚有未录入的项", True)
+                return
+        done = self.bench.run(scores.confirm, keys, what=f"确认本页 {len(keys)} 项 ")
+        if done is not FAILED:
+            note = f"；尚有 {len(missing)} 人有未录入的项" if missing else ""
+            self.bench.info(f"已确认 {done.result} 项录入{note}")
 
     def toggle_focus(self) -> None:
         if self.grade_view.hasFocus() or not self.grade_box.isVisible():

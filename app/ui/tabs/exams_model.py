@@ -1,130 +1,40 @@
-"""考试与测评: what the grid shows per person, the entry grid model, and the keyboard entry view.
+"""考试与测评: the entry grid model. A view: every row comes from the services
+(:mod:`app.services.exam_grid`), which compute the exam total (parts beat a total), the 民主测评
+dimensions (grade counts beat a score), 民主测评, 考核均分, 加分, 考评量化 and 不满意率 — a figure
+that cannot be computed yet stays blank, never a guess.
 
-The computed columns (民主测评, 考核均分, 加分, 考评量化, 不满意率) come from
-``campaign_io.compute_results`` when the whole campaign is computable; while data are still
-incomplete (a part of the exam missing, a half-entered speech sheet …) each person is computed
-from their own stored values with the same core functions, and a value that cannot be computed
-stays blank — never a guess.
+A typed value goes to the service at once (``bench.edit``, undoable with Ctrl+Z); the service
+answers with the person's new row, which replaces the old one. A value that could not be saved
+stays in its cell as typed, marked 未保存, and the cursor stays on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ...core.numbers import ScoreError, round_score
-from ...core.scheme import DIMENSION_LABELS, DIMENSIONS, Scheme
-from ...core.scoring import (Satisfaction, appraisal_average, democratic, dimension_from_grades, exam_total,
-                             quantified, rank_bonus, satisfaction)
+from ...core.scheme import DIMENSION_LABELS, DIMENSIONS
 from ...services import scores
-from ...services.scores import Entry, list_scores
-from ...services.store import Store
-from ..table import CENTER, LEFT, RIGHT, Index, score_text
-from ..workbench import Workbench, first_then
+from ...services.exam_grid import ExamGrid, ExamGridRow, exam_grid
+from ...services.store import Wrote
+from ..table import CENTER, LEFT, RIGHT, Index, UnsavedCells, score_text
+from ..workbench import FAILED, Workbench, failure_cause
 
 CONFIRMED_BG = QBrush(QColor("#e2f2e0"))
 ENTERED_BG = QBrush(QColor("#fff6d6"))
 COMPUTED_BG = QBrush(QColor("#f1f3f5"))
 FAILED_BG = QBrush(QColor("#f8d0d0"))
 FAILED_FG = QBrush(QColor("#9b0000"))
-UNDO_REASON = "撤销录入"
 
 
-# --- what is stored ------------------------------------------------------------------------------
+def unsaved_key(person_id: str, item: str) -> tuple[str, str, str]:
+    """The key of a typed-but-unsaved value (the workbench lists every tab's together)."""
+    return ("scores", person_id, item)
 
-def stored_entries(store: Store) -> dict[str, dict[str, Entry]]:
-    """person → item → the stored entry with its status."""
-    return list_scores(store)
-
-
-# --- what is computed ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Figures:
-    exam: Decimal | None
-    dims: Mapping[str, Decimal | None]
-    democratic: Decimal | None
-    appraisal_avg: Decimal | None
-    bonus: Decimal | None
-    quantified: Decimal | None
-    satisfaction: Satisfaction | None
-
-
-def _try(compute: Callable[[], Any]) -> Any:
-    try:
-        return compute()
-    except (ScoreError, ValueError, ArithmeticError, KeyError):
-        return None
-
-
-def person_figures(values: Mapping[str, str], rank: str, appraisal: Sequence[Decimal], scheme: Scheme) -> Figures:
-    """One person's figures from their stored values, read as the campaign export reads them:
-    exam parts win over a total, grade counts over a dimension score (SPEC §2, §8)."""
-    def exam() -> Decimal | None:
-        parts = {item[5:]: Decimal(v) for item, v in values.items() if item.startswith("exam:")}
-        if parts:
-            return exam_total(parts, scheme)
-        return round_score(Decimal(values["exam"])) if "exam" in values else None
-
-    def dimension(d: str) -> Decimal | None:
-        grades = {item.split(":")[2]: int(v) for item, v in values.items() if item.startswith(f"grade:{d}:")}
-        if grades:
-            return dimension_from_grades(grades, scheme)
-        return Decimal(values[f"dem:{d}"]) if f"dem:{d}" in values else None
-
-    exam_score = _try(exam)
-    dims = {d: _try(lambda d=d: dimension(d)) for d in DIMENSIONS}
-    dem = _try(lambda: democratic(dims, scheme)) if all(v is not None for v in dims.values()) else None
-    avg = _try(lambda: appraisal_average(appraisal, scheme)) if appraisal else None
-    bonus = _try(lambda: rank_bonus(rank, scheme))
-    quant = None
-    if None not in (exam_score, dem, avg, bonus):
-        quant = _try(lambda: quantified(exam_score, dem, avg, bonus, scheme))
-    sat = None
-    if "sat:present" in values and "sat:dissatisfied" in values:
-        sat = _try(lambda: satisfaction(int(values["sat:present"]), int(values["sat:dissatisfied"]), scheme))
-    return Figures(exam_score, dims, dem, avg, bonus, quant, sat)
-
-
-def from_results(figures: Figures, result: Any) -> Figures:
-    """The figures as ``compute_results`` published them (the dimension scores are not in the results)."""
-    return replace(figures, exam=result.exam, democratic=result.democratic, appraisal_avg=result.appraisal_avg,
-                   bonus=result.bonus, quantified=result.quantified, satisfaction=result.satisfaction)
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    id: str
-    name: str
-    rank: str
-    entries: Mapping[str, Entry]
-    figures: Figures
-
-    def items_behind(self, item: str) -> list[str]:
-        """The stored items a cell shows: a total made of parts, a dimension tallied from grades."""
-        if item == "exam" or item == "exam_total":
-            parts = [i for i in self.entries if i.startswith("exam:")]
-            return parts or (["exam"] if "exam" in self.entries else [])
-        if item.startswith("dem:"):
-            grades = [i for i in self.entries if i.startswith(f"grade:{item[4:]}:")]
-            return grades or ([item] if item in self.entries else [])
-        return [item] if item in self.entries else []
-
-    def status_of(self, item: str) -> str | None:
-        behind = [self.entries[i].status for i in self.items_behind(item)]
-        if not behind:
-            return None
-        return "confirmed" if all(s == "confirmed" for s in behind) else "entered"
-
-    def unconfirmed(self) -> list[str]:
-        return [i for i, e in self.entries.items() if e.status != "confirmed"]
-
-
-# --- the grid ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Col:
@@ -135,11 +45,11 @@ class Col:
     tip: str | None = None
 
 
-def build_columns(scheme: Scheme, parts_mode: bool, grade_mode: bool) -> list[Col]:
+def build_columns(exam_parts: Mapping[str, Decimal], parts_mode: bool, grade_mode: bool) -> list[Col]:
     cols = [Col("id", "编号", 48), Col("name", "姓名", 62), Col("rank", "职级", 70)]
     if parts_mode:
-        cols += [Col(f"exam:{p}", p, 60, True, f"{p}，满分 {full}") for p, full in scheme.exam_parts.items()]
-        cols.append(Col("exam_total", "考试", 60, tip="考试总分 = " + " + ".join(scheme.exam_parts)))
+        cols += [Col(f"exam:{p}", p, 60, True, f"{p}，满分 {full}") for p, full in exam_parts.items()]
+        cols.append(Col("exam_total", "考试", 60, tip="考试总分 = " + " + ".join(exam_parts)))
     else:
         cols.append(Col("exam", "考试", 60, True, "考试总分（百分制）"))
     cols += [Col("sat:present", "实到人数", 64, True, "满意度测评实际参加人数"),
@@ -167,41 +77,27 @@ class ExamModel(QAbstractTableModel):
         self.bench = bench
         self.parts_mode = False
         self.grade_mode = False
-        self.scheme = Scheme()
-        self.columns: list[Col] = build_columns(self.scheme, False, False)
-        self.rows: list[PersonRow] = []
-        self.from_results = False        # whether compute_results could compute the campaign
+        self.grid: ExamGrid | None = None
+        self.columns: list[Col] = build_columns({}, False, False)
+        self.rows: list[ExamGridRow] = []
+        self.unsaved = UnsavedCells(bench)
+        self.last_ok = True                       # whether the last typed value was saved
         self.ask_reason: Callable[[str], str | None] = lambda label: None
 
     # -- content ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        from ...services.campaign_io import compute_results
-        from ...services.roster import list_people
-        from ...services.store import StoreError
-        store = self.bench.store
-        self.scheme = store.scheme()
-        entries = stored_entries(store)
-        try:
-            _, results = compute_results(store)
-            published = {p.id: p for p in results.people}
-        except (StoreError, ScoreError, ValueError):
-            published = {}
-        self.from_results = bool(published)
-        rows = []
-        for person, _version in list_people(store):
-            mine = entries.get(person.id, {})
-            figures = person_figures({i: e.value for i, e in mine.items()}, person.rank, person.appraisal, self.scheme)
-            if person.id in published:
-                figures = from_results(figures, published[person.id])
-            rows.append(PersonRow(person.id, person.name, person.rank, mine, figures))
-        self._apply(rows, build_columns(self.scheme, self.parts_mode, self.grade_mode))
+        self.load(exam_grid(self.bench.store))
+
+    def load(self, grid: ExamGrid) -> None:
+        self.grid = grid
+        self._apply(list(grid.rows), build_columns(grid.exam_parts, self.parts_mode, self.grade_mode))
 
     def set_modes(self, parts_mode: bool, grade_mode: bool) -> None:
         self.parts_mode, self.grade_mode = parts_mode, grade_mode
-        self._apply(self.rows, build_columns(self.scheme, parts_mode, grade_mode))
+        self._apply(self.rows, build_columns(self.grid.exam_parts if self.grid else {}, parts_mode, grade_mode))
 
-    def _apply(self, rows: list[PersonRow], columns: list[Col]) -> None:
+    def _apply(self, rows: list[ExamGridRow], columns: list[Col]) -> None:
         """Same shape: update in place (the cursor and an open editor stay); else reset."""
         if [r.id for r in rows] == [r.id for r in self.rows] and columns == self.columns:
             self.rows = rows
@@ -220,6 +116,9 @@ class ExamModel(QAbstractTableModel):
 
     def column_of(self, key: str) -> int:
         return next((i for i, c in enumerate(self.columns) if c.key == key), -1)
+
+    def _row_changed(self, i: int) -> None:
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
     # -- Qt -------------------------------------------------------------------------------------
 
@@ -249,6 +148,10 @@ class ExamModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         row, col = self.rows[index.row()], self.columns[index.column()]
+        if col.entry:
+            pending = self.unsaved.role(unsaved_key(row.id, col.key), role)
+            if pending is not None:
+                return pending
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(row, col.key)
         if role == Qt.ItemDataRole.EditRole:
@@ -259,14 +162,13 @@ class ExamModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
-            failed = col.key == "rate" and row.figures.satisfaction is not None and not row.figures.satisfaction.passed
+            failed = col.key == "rate" and row.satisfaction is not None and not row.satisfaction.passed
             return FAILED_FG if failed else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tip(row, col)
         return None
 
-    def display(self, row: PersonRow, key: str) -> str:
-        f = row.figures
+    def display(self, row: ExamGridRow, key: str) -> str:
         if key in ("id", "name", "rank"):
             return getattr(row, key)
         if key in COUNT_ITEMS:
@@ -276,25 +178,25 @@ class ExamModel(QAbstractTableModel):
             entry = row.entries.get(key)
             return score_text(Decimal(entry.value)) if entry else ""
         if key in ("exam", "exam_total"):
-            return score_text(f.exam)
+            return score_text(row.exam)
         if key.startswith("dem:"):
-            return score_text(f.dims.get(key[4:]))
+            return score_text(row.dims.get(key[4:]))
         if key == "rate":
-            if f.satisfaction is None:
+            if row.satisfaction is None:
                 return ""
-            return f"{f.satisfaction.rate_shown:.3f}" + ("" if f.satisfaction.passed else " 不合格")
+            return f"{row.satisfaction.rate_shown:.3f}" + ("" if row.satisfaction.passed else " 不合格")
         if key == "status":
             if not row.entries:
                 return ""
             waiting = len(row.unconfirmed())
             return f"待确认 {waiting}" if waiting else "✓ 已确认"
-        value = {"democratic": f.democratic, "appraisal": f.appraisal_avg, "bonus": f.bonus,
-                 "quantified": f.quantified}.get(key)
+        value = {"democratic": row.democratic, "appraisal": row.appraisal_avg, "bonus": row.bonus,
+                 "quantified": row.quantified}.get(key)
         return score_text(value)
 
-    def _background(self, row: PersonRow, col: Col) -> QBrush | None:
+    def _background(self, row: ExamGridRow, col: Col) -> QBrush | None:
         if col.key == "rate":
-            sat = row.figures.satisfaction
+            sat = row.satisfaction
             return FAILED_BG if sat is not None and not sat.passed else COMPUTED_BG
         if col.key == "status":
             return ENTERED_BG if row.unconfirmed() else (CONFIRMED_BG if row.entries else None)
@@ -303,17 +205,22 @@ class ExamModel(QAbstractTableModel):
             return CONFIRMED_BG if status == "confirmed" else ENTERED_BG
         return None if col.entry or col.key in ("id", "name", "rank") else COMPUTED_BG
 
-    def _tip(self, row: PersonRow, col: Col) -> str | None:
-        if col.key == "status" and row.unconfirmed():
-            return "待确认：" + "、".join(scores.item_label(i) for i in sorted(row.unconfirmed()))
+    def _tip(self, row: ExamGridRow, col: Col) -> str | None:
+        if col.key == "status" and (row.unconfirmed() or row.missing):
+            lines = []
+            if row.unconfirmed():
+                lines.append("待确认：" + "、".join(scores.item_label(i) for i in row.unconfirmed()))
+            if row.missing:
+                lines.append("尚未录入：" + "、".join(row.missing))
+            return "\n".join(lines)
         lines = []
         for item in row.items_behind(col.key):
             e = row.entries[item]
             who = f"{e.entered_by} 录入" + (f"，{e.confirmed_by} 确认" if e.confirmed_by else "，待确认")
             lines.append(f"{scores.item_label(item)} {e.value}（{who}）")
-        if col.key == "exam" and any(i.startswith("exam:") for i in row.entries):
+        if col.key == "exam" and row.exam_parts:
             lines.append("考试按分项录入，总分由分项相加")
-        if col.key.startswith("dem:") and any(i.startswith(f"grade:{col.key[4:]}:") for i in row.entries):
+        if col.key.startswith("dem:") and col.key[4:] in row.graded:
             lines.append("由等次票数折算")
         if col.key in ("democratic", "appraisal", "quantified", "exam_total") and not self.display(row, col.key):
             lines.append("数据不全，暂不能计算")
@@ -331,58 +238,66 @@ class ExamModel(QAbstractTableModel):
         return self.submit_item(row.id, col.key, text, interactive=interactive)
 
     def submit_item(self, person_id: str, item: str, text: str, *, interactive: bool = True) -> bool:
-        """Save one typed value (empty = clear) as an undoable edit; False when refused."""
+        """Save one typed value (empty = clear) as an undoable edit; False when it was not saved (the
+        typed text then stays in its cell, marked 未保存)."""
         i = self.row_index(person_id)
         if i < 0:
             return False
-        row, text = self.rows[i], text.strip()
+        row, text, key = self.rows[i], text.strip(), unsaved_key(person_id, item)
         label = f"{row.name}（{row.id}）{scores.item_label(item)}"
-        conflict = self._conflict(row, item)
-        if conflict:
-            self.bench.message.emit(f"{label}：{conflict}", True)
-            return False
+        pending = self.unsaved.text(key) is not None
         old = row.entries.get(item)
-        if not text and old is None:
-            return True
-        if text and old is not None and self._same(row, item, text, old.value):
-            return True
+        self.last_ok = True
+        if not text:
+            if pending:                          # an empty entry gives the unsaved text up
+                self.unsaved.saved(key)
+                self._row_changed(i)
+                return True
+            if old is None:
+                return True
+        elif old is not None and not pending and self._same(item, text, old.value, row):
+            return True                          # unchanged: nothing to save, move on
         reason = None
         if old is not None and old.status == "confirmed":
             reason = self.ask_reason(label) if interactive else None
             if not reason:
+                self.last_ok = False
                 self.bench.message.emit(f"{label} 已确认，修改须在回车后填写理由；未修改", True)
                 return False
-        pid = row.id
         seen = old.version if old is not None else 0     # what the clerk saw: another laptop's change → conflict
         if text:
-            def put(version: int | None) -> Any:
-                return lambda store: scores.set_score(store, pid, item, text, reason=reason, expected_version=version)
+            result = self.bench.edit(scores.set_score, person_id, item, text, initiator=self,
+                                     what=f"{label} 的 {text} ", expected_version=seen, reason=reason)
         else:
-            def put(version: int | None) -> Any:
-                return lambda store: scores.clear_score(store, pid, item, reason=reason, expected_version=version)
-        do = first_then(put(seen), put(None))
-        if old is not None:
-            def undo(store: Store) -> Any:
-                return scores.set_score(store, pid, item, old.value, reason=UNDO_REASON)
-        else:
-            def undo(store: Store) -> Any:
-                return scores.clear_score(store, pid, item, reason=UNDO_REASON)
-        return self.bench.edit(f"{label} = {text}" if text else f"清除 {label}", do, undo)
+            result = self.bench.edit(scores.clear_score, person_id, item, initiator=self,
+                                     what=f"清除 {label} 的 {old.value} ", expected_version=seen, reason=reason)
+        i = self.row_index(person_id)            # a redraw (another laptop's entries) may have moved it
+        if result is FAILED:
+            self.last_ok = False
+            if text and i >= 0:
+                self.unsaved.put(key, text, label, failure_cause(self.bench.last_error))
+                self._row_changed(i)
+            return False
+        self.unsaved.saved(key)
+        new = result.result if isinstance(result, Wrote) else None
+        if isinstance(new, ExamGridRow) and i >= 0:
+            self.rows[i] = new
+            self._row_changed(i)
+        return True
 
-    def _same(self, row: PersonRow, item: str, text: str, stored: str) -> bool:
+    def _same(self, item: str, text: str, stored: str, row: ExamGridRow) -> bool:
+        if self.grid is None:
+            return False
         try:
-            return scores.normalise(self.scheme, item, text, {i: e.value for i, e in row.entries.items()}) == stored
+            mine = {i: e.value for i, e in row.entries.items()}
+            return scores.normalise(self.grid.scheme, item, text, mine) == stored
         except Exception:  # noqa: BLE001 - the service will refuse it with its own message
             return False
 
-    @staticmethod
-    def _conflict(row: PersonRow, item: str) -> str | None:
-        if item == "exam" and any(i.startswith("exam:") for i in row.entries):
-            return "考试已按分项（行测、申论、公共基础）录入，总分由分项相加；请切换到“分项”录入后修改"
-        if item.startswith("dem:") and any(i.startswith(f"grade:{item[4:]}:") for i in row.entries):
-            return "该项已按等次票数录入；请切换到“等次票数”录入后修改"
-        return None
+    def unconfirmed_keys(self) -> list[tuple[str, tuple[str, str], int]]:
+        """Every entered value not yet confirmed, with the version shown, as ``scores.confirm`` takes them."""
+        return [("scores", (r.id, item), r.entries[item].version) for r in self.rows for item in r.unconfirmed()]
 
-    def unconfirmed_keys(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [("scores", (r.id, item)) for r in self.rows for item in sorted(r.unconfirmed())]
-
+    def missing(self) -> list[str]:
+        """Who still lacks what, in words (``张明（1001）：满意度测评、民主测评·廉``)."""
+        return [f"{r.name}（{r.id}）：{'、'.join(r.missing)}" for r in self.rows if r.missing]

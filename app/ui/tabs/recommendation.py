@@ -8,16 +8,20 @@ and the computed columns. In count mode the group cells of the right table are t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton,
                                QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from ...core.scheme import GROUPS
-from ...services.store import Changed
+from ...services.ballots import BALLOTS
+from ...services.recommendation_grid import RecommendationGrid, recommendation_grid
+from ...services.store import Changed, StoreError
 from .ballot_entry import BallotPanel
 from .base import TabPage
-from .recommendation_model import PairModel, PaperModel, Snapshot, pair_rows, read_snapshot
+from .recommendation_model import PairModel, PaperModel
 
 
 class EntryTableView(QTableView):
@@ -40,9 +44,14 @@ class EntryTableView(QTableView):
             self.advance()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState \
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing \
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.advance()
+            return
+        clear = getattr(self.model(), "clear_cell", None)
+        if event.key() == Qt.Key.Key_Delete and not editing and clear is not None and self.currentIndex().isValid():
+            clear(self.currentIndex())
             return
         super().keyPressEvent(event)
 
@@ -64,15 +73,18 @@ class EntryTableView(QTableView):
 class RecommendationTab(TabPage):
     TITLE = "定岗推荐计票"
     STAGE = "recommendation"
-    WATCHES = Changed.ALL   # counts, ballots, roster, declarations, scores (for the full results), scheme
+    # counts, ballots and papers; names, posts, declarations; 满意度 (SCORES); weights; the ballot's
+    # order (DRAW); the lock (STAGES) — not the speech scores, the selection or the projector
+    WATCHES = (Changed.BALLOTS | Changed.ROSTER | Changed.DECLARATIONS | Changed.SCORES | Changed.SCHEME
+               | Changed.DRAW | Changed.STAGES)
 
     def __init__(self, bench, parent: QWidget | None = None):
         super().__init__(bench, parent)
-        self.snap: Snapshot | None = None
+        self.grid: RecommendationGrid | None = None
         self.extra: set[tuple[str, str]] = set()     # suggested pairs added in count mode, not yet counted
         self._dirty = True       # read the store when first shown
 
-        self.paper_model = PaperModel(bench, self)
+        self.paper_model = PaperModel(bench, self, answered=self.show_grid)
         self.paper_view = EntryTableView(order="row")
         self.paper_view.setModel(self.paper_model)
         self.paper_view.setMaximumHeight(6 * 24 + 30)
@@ -130,7 +142,7 @@ class RecommendationTab(TabPage):
         left_layout.addLayout(mode_row)
         left_layout.addWidget(self.entry, 1)
 
-        self.pair_model = PairModel(bench, self)
+        self.pair_model = PairModel(bench, self, answered=self.show_grid)
         self.pair_view = EntryTableView(order="column")
         self.pair_view.setModel(self.pair_model)
         self.pair_view.verticalHeader().hide()
@@ -159,22 +171,30 @@ class RecommendationTab(TabPage):
 
     # -- redraw ------------------------------------------------------------------------------------
 
+    def initiators(self) -> tuple[object, ...]:
+        # A typed number shows the grid its write answered with; a saved ballot (the panel) is followed
+        # by one read of the grid, after the projector has painted it.
+        return (self, self.paper_model, self.pair_model)
+
     def refresh(self) -> None:
-        snap = read_snapshot(self.bench.store)
-        self.snap = snap
-        self.extra = {(p, post) for p, post in self.extra if (p, post) not in snap.merged and post in snap.posts}
-        self.paper_model.set_snapshot(snap)
-        self.pair_model.set_rows(pair_rows(snap, self.extra), snap.ballot_groups)
-        self.ballot_panel.set_snapshot(snap)
-        self._show_checks(snap)
+        self.show_grid(recommendation_grid(self.bench.store))
+
+    def show_grid(self, grid: RecommendationGrid) -> None:
+        """Show what the services computed: the grid of a refresh, or the answer of a write."""
+        if grid.ballot_form is None and self.grid is not None:
+            grid = replace(grid, ballot_form=self.grid.ballot_form)
+        self.grid = grid
+        self.extra = {(p, post) for p, post in self.extra
+                      if not any((r.person, r.post) == (p, post) for r in grid.pairs) and post in grid.posts}
+        shown = grid.with_suggested(self.extra)
+        self.paper_model.set_groups(grid.groups)
+        self.pair_model.set_rows(shown.pairs, {g for g, line in grid.groups.items() if line.mode == BALLOTS})
+        self.ballot_panel.set_grid(grid)
+        self._show_checks(grid)
         self._update_add_person()
 
-    def _show_checks(self, snap: Snapshot) -> None:
-        lines = [w for g in GROUPS for w in snap.warnings.get(g, [])]
-        if snap.problem:
-            first = snap.problem.splitlines()
-            lines.append("完整结果暂不能计算（推荐率、推荐得分按已录推荐票计算）：" + "；".join(first[1:4])
-                         + ("……" if len(first) > 4 else ""))
+    def _show_checks(self, grid: RecommendationGrid) -> None:
+        lines = grid.warnings
         self.checks.setText("\n".join(f"⚠ {x}" for x in lines))
         self.checks.setStyleSheet("color:#9a5b00" if lines else "")
         self.checks.setVisible(bool(lines))
@@ -205,28 +225,25 @@ class RecommendationTab(TabPage):
 
     def _update_add_person(self) -> None:
         person = self._current_person()
-        self.add_person.setText(self.snap.names.get(person, person) if person and self.snap else "（先在右表选中人员）")
+        self.add_person.setText(self.grid.names.get(person, person) if person and self.grid else "（先在右表选中人员）")
 
     def add_suggested(self) -> None:
-        person, snap = self._current_person(), self.snap
-        code = self.add_post.text().strip().upper()
-        if person is None or snap is None:
+        person, grid = self._current_person(), self.grid
+        if person is None or grid is None:
             self.bench.message.emit("请先在右表选中要添加建议岗位的人员", True)
             return
-        post = {p.upper(): p for p in snap.posts}.get(code)
-        name = snap.names.get(person, person)
-        if post is None:
-            self.bench.message.emit(f"没有岗位编号“{code}”（岗位：{'、'.join(snap.posts)}）", True)
+        try:
+            post = grid.suggested_post(person, self.add_post.text())
+        except StoreError as err:
+            self.bench.message.emit(str(err), True)
             return
-        if post in snap.declared.get(person, ()):
-            self.bench.message.emit(f"{post} 是{name}申报的岗位，已在表中", True)
-            return
+        name = grid.names.get(person, person)
         row = self.pair_model.find(person, post)
         if row < 0:
             self.extra.add((person, post))
-            self.pair_model.set_rows(pair_rows(snap, self.extra), snap.ballot_groups)
+            self.show_grid(grid)
             row = self.pair_model.find(person, post)
-            self.bench.info(f"已为{name}添加建议岗位 {post} {snap.posts[post]}，请录入各组推荐数")
+            self.bench.info(f"已为{name}添加建议岗位 {post} {grid.posts[post]}，请录入各组推荐数")
         self.add_post.clear()
         first = next((c for c in range(PairModel.COL_GROUP, PairModel.COL_GROUP + len(GROUPS))
                       if self.pair_model.flags(self.pair_model.index(row, c)) & Qt.ItemFlag.ItemIsEditable),

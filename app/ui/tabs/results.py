@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPlainTex
                                QTableView, QVBoxLayout, QWidget)
 
 from ...core.assignment import REASON_LABELS, RULE_LABELS
-from ...core.numbers import round_score
 from ...services import roster
 from ...services.campaign_io import compute_results
-from ...services.store import Changed, StoreError
+from ...services.store import Changed, StorageError, StoreError
 from ..table import RIGHT, Column, Index, RowTableModel, score_text
 from .base import TabPage
 
@@ -42,6 +41,7 @@ class PairLine:
     quantified: Decimal | None
     speech: Decimal | None
     rate: Fraction | None
+    rate_shown: Decimal | None     # three decimals, as computed with the rate (core.Recommendation)
     score: Decimal | None
     composite: Decimal | None
     eligible: bool
@@ -65,7 +65,7 @@ class PairResultModel(RowTableModel):
         Column("kind", "申报/建议", lambda r: r.kind),
         Column("quantified", "考评量化", lambda r: score_text(r.quantified), RIGHT, "§八 考评量化得分（含加分）"),
         Column("speech", "演讲", lambda r: score_text(r.speech), RIGHT, "§十 竞岗演讲得分（去掉最高、最低分后的平均分）"),
-        Column("rate", "推荐率", lambda r: score_text(round_score(r.rate)) if r.rate is not None else "", RIGHT,
+        Column("rate", "推荐率", lambda r: score_text(r.rate_shown), RIGHT,
                "§十一(三) 推荐率，三位小数；是否达到三分之一按精确分数判断"),
         Column("score", "推荐得分", lambda r: "不得推荐" if r.barred else score_text(r.score), RIGHT,
                "§十一(四) 定岗推荐得分；满意度测评未通过者不得推荐（§五）"),
@@ -114,7 +114,9 @@ def _names_joined(ids, names: dict[str, str]) -> str:
 class ResultsTab(TabPage):
     TITLE = "综合考评与人选"
     STAGE = "assignment"
-    WATCHES = Changed.ALL
+    # what compute_results is computed from (reads only): not the draw, the selection or the projector
+    WATCHES = (Changed.ROSTER | Changed.SCORES | Changed.DECLARATIONS | Changed.SPEECH | Changed.BALLOTS
+               | Changed.SCHEME)
 
     def __init__(self, bench, parent: QWidget | None = None):
         super().__init__(bench, parent)
@@ -176,6 +178,8 @@ class ResultsTab(TabPage):
         self.mode_label.setText("人选确定方式：" + MODE_LABELS.get(mode, mode))
         try:
             campaign, results = compute_results(store)
+        except StorageError:
+            raise                   # cannot read now: the tab keeps what it shows and says so (TabPage)
         except StoreError as err:
             self.pair_model.set_rows([])
             self.seat_model.set_rows([])
@@ -203,7 +207,7 @@ class ResultsTab(TabPage):
             kind = "建议" if not x.declared else ("申报" if not x.choice else f"申报({x.choice + 1})")
             lines.append(PairLine(x.person, names.get(x.person, x.person), x.post, f"{x.post} {posts.get(x.post, '')}",
                                   kind, person.quantified, person.speech.mean if person.speech else None, x.rate,
-                                  x.score, x.composite, x.eligible, (x.person, x.post) in placed,
+                                  x.recommendation.rate_shown if x.recommendation else None, x.score, x.composite, x.eligible, (x.person, x.post) in placed,
                                   bool(x.recommendation and x.recommendation.eligible and not person.passed), note))
         lines.sort(key=lambda r: (order.get(r.post, len(order)), r.post, r.composite is None,
                                   -(r.composite or 0), -(r.rate or 0), r.person))

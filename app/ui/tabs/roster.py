@@ -1,7 +1,9 @@
 """Tab 1 人员名单: the roster and the posts, Excel in and out, qualification and rotation screening.
 
 Keys: Ctrl+N 新增人员, Enter / F2 / double-click 编辑, Del 删除 (asks a reason), Ctrl+F the filter,
-Ctrl+Shift+N 新增岗位. Every save goes through the workbench (undoable with Ctrl+Z).
+Ctrl+Shift+N 新增岗位 (Enter / F2 / Del in the posts table). Every save goes through the workbench and
+refers to the version the clerk saw (undoable with Ctrl+Z); a dialog whose save failed stays open with
+what was typed and says why.
 """
 
 from __future__ import annotations
@@ -16,15 +18,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from ...core.roster import RosterPerson
 from ...services import excel
-from ...services.declarations import declarations
-from ...services.recommendation import counts
-from ...services.roster import delete_person, list_people, list_posts, save_person, save_post
-from ...services.scores import speech_scores
+from ...services.roster import (PostRow, RosterPerson, delete_person, delete_post, delete_refusal, list_people, list_posts,
+                                post_delete_refusal, save_person, save_post)
 from ...services.stages import stage_states
-from ...services.store import STATE_LABELS, Changed, Store, StoreError
-from ..dialogs import ReasonDialog
+from ...services.store import STATE_LABELS, Changed, Wrote
+from ..dialogs import ReasonDialog, save_from_form
 from ..workbench import FAILED
 from .base import TabPage
 from .roster_dialogs import PersonDialog, PostDialog
@@ -63,26 +62,6 @@ class RowView(QTableView):
             self.setColumnWidth(i, w)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-
-
-def _delete_refusal(store: Store, person_id: str, name: str) -> str | None:
-    """Why a person cannot be deleted: later stages refer to them (the database would refuse the
-    delete with a foreign-key error that is not a message)."""
-    uses = []
-    if person_id in declarations(store):
-        uses.append("报岗")
-    if person_id in speech_scores(store):
-        uses.append("演讲评分")
-    if any(person == person_id for person, _ in counts(store)):
-        uses.append("推荐计票")
-    return f"{name}（{person_id}）已有{'、'.join(uses)}记录，不能删除" if uses else None
-
-
-def _delete_checked(store: Store, person_id: str, name: str, reason: str) -> Changed:
-    refusal = _delete_refusal(store, person_id, name)
-    if refusal:
-        raise StoreError(refusal)
-    return delete_person(store, person_id, reason=reason)
 
 
 class RosterTab(TabPage):
@@ -146,6 +125,7 @@ class RosterTab(TabPage):
         self.posts_view.setModel(self.posts)
         self.posts_view.set_widths(PostsModel.WIDTHS)
         self.posts_view.edit_requested.connect(self.edit_post)
+        self.posts_view.delete_requested.connect(self.delete_post)
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +135,7 @@ class RosterTab(TabPage):
         post_bar.addStretch(1)
         self._button(post_bar, "新增岗位", self.new_post, "Ctrl+Shift+N")
         self._button(post_bar, "编辑岗位", self.edit_post, "在岗位表中按 Enter / F2")
+        self._button(post_bar, "删除岗位", self.delete_post, "在岗位表中按 Del，须填写理由；已有报岗或推荐记录的岗位不能删除")
         right_box.addLayout(post_bar)
         right_box.addWidget(self.posts_view, 1)
 
@@ -245,17 +226,6 @@ class RosterTab(TabPage):
 
     # -- people --------------------------------------------------------------------------------
 
-    def _refusal(self, call: Callable[[], bool]) -> str | None:
-        """Run a workbench call; the refusal text it showed, or None when it succeeded."""
-        errors: list[str] = []
-        slot = lambda text, is_error: errors.append(text) if is_error else None  # noqa: E731
-        self.bench.message.connect(slot)
-        try:
-            ok = call()
-        finally:
-            self.bench.message.disconnect(slot)
-        return None if ok else (errors[-1] if errors else "未保存")
-
     def new_person(self) -> None:
         self._open_person(None)
 
@@ -268,30 +238,35 @@ class RosterTab(TabPage):
         existing = {p.id: p.name for p, _ in self._people}
         dialog = PersonDialog(self.bench.store.scheme().input_decimals, existing,
                               row.person if row else None, self)
-        dialog.save = lambda person: self._refusal(lambda: self._save_person(person, row))
+        key = ("people", row.person.id) if row else ("people", "新增", id(dialog))
+
+        def save(person: RosterPerson) -> str | None:
+            what = f"{'编辑' if row else '新增'}人员 {person.id} {person.name}"
+            return save_from_form(self.bench, lambda: self._save_person(person, row), key=key, what=what)
+        dialog.save_value = save
+        dialog.rejected.connect(lambda: self.bench.mark_saved(key))      # given up: no longer counted 未保存
         self.person_dialog = dialog
         dialog.open()
 
-    def _save_person(self, person: RosterPerson, row: RosterRow | None) -> bool:
+    def _save_person(self, person: RosterPerson, row: RosterRow | None):
         # 考试/民主测评 stay out of the roster save: re-saving them would reset their confirmation.
         person = replace(person, exam=None, democratic=None)
-        first = [row.version if row else None]
+        result = self.bench.edit(save_person, person, initiator=self,
+                                 what=f"{'编辑' if row else '新增'}人员 {person.id} {person.name} ",
+                                 expected_version=row.version if row else 0)
+        if result is not FAILED and isinstance(result, Wrote) and result.result is not None:
+            self._show_person(*result.result)
+        return result
 
-        def do(store: Store) -> Changed:
-            version, first[0] = first[0], None     # the version seen applies to the first save only
-            return save_person(store, person, expected_version=version)
-
-        if row is None:
-            text = f"新增人员 {person.id} {person.name}"
-            undo = lambda store: _delete_checked(store, person.id, person.name, "撤销新增人员")  # noqa: E731
+    def _show_person(self, person: RosterPerson, version: int) -> None:
+        """The stored person as the service answered: in place of the old row, or added at the end."""
+        at = next((i for i, (p, _) in enumerate(self._people) if p.id == person.id), None)
+        if at is None:
+            self._people.append((person, version))
         else:
-            text = f"编辑人员 {person.id} {person.name}"
-            old = replace(row.person, exam=None, democratic=None)
-            undo = lambda store: save_person(store, old, reason="撤销编辑人员")  # noqa: E731
-        if not self.bench.edit(text, do, undo):
-            return False
+            self._people[at] = (person, version)
+        self._recompute()
         self.select_person(person.id)
-        return True
 
     def select_person(self, person_id: str) -> None:
         row = self.people.row_of(person_id)
@@ -306,21 +281,30 @@ class RosterTab(TabPage):
         if row is None:
             return
         p = row.person
-        refusal = _delete_refusal(self.bench.store, p.id, p.name)
+        refusal = delete_refusal(self.bench.store, p.id)
         if refusal:      # said before a reason is asked for nothing
             self.bench.message.emit(refusal, True)
             return
-        dialog = ReasonDialog("删除人员", f"删除 {p.id} {p.name}？其考试与测评分数将一并删除。"
-                                          "请填写删除理由（记入审计日志）。", self)
-        dialog.accepted.connect(lambda: self._delete(row, dialog.reason.text().strip()))
+        self._ask_delete("删除人员", f"删除 {p.id} {p.name}？其考试与测评分数将一并删除。请填写删除理由（记入审计日志）。",
+                         ("people", p.id, "删除"), f"删除人员 {p.id} {p.name}", lambda reason: self._delete(row, reason))
+
+    def _ask_delete(self, title: str, prompt: str, key: tuple, what: str, delete: Callable[[str], object]) -> None:
+        """A reason, then the delete; the dialog stays open (and the delete counts 未保存) while it fails."""
+        dialog = ReasonDialog(title, prompt, self)
+        dialog.save = lambda: save_from_form(self.bench, lambda: delete(dialog.reason.text().strip()), key=key,
+                                             what=what)
+        dialog.rejected.connect(lambda: self.bench.mark_saved(key))
         self.reason_dialog = dialog
         dialog.open()
 
-    def _delete(self, row: RosterRow, reason: str) -> bool:
+    def _delete(self, row: RosterRow, reason: str):
         p = row.person
-        return self.bench.edit(f"删除人员 {p.id} {p.name}",
-                               lambda store: _delete_checked(store, p.id, p.name, reason),
-                               lambda store: save_person(store, p, reason="撤销删除人员"))
+        result = self.bench.edit(delete_person, p.id, initiator=self, what=f"删除人员 {p.id} {p.name} ",
+                                 reason=reason, expected_version=row.version)
+        if result is not FAILED:
+            self._people = [(q, v) for q, v in self._people if q.id != p.id]
+            self._recompute()
+        return result
 
     # -- posts -----------------------------------------------------------------------------------
 
@@ -332,24 +316,58 @@ class RosterTab(TabPage):
         if post is not None:
             self._open_post(post)
 
-    def _open_post(self, post) -> None:
+    def _open_post(self, post: PostRow | None) -> None:
         dialog = PostDialog({p.id: p.name for p in self.posts.rows()}, post, self)
-        dialog.save = lambda values: self._refusal(lambda: self._save_post(values, post))
+        key = ("posts", post.id) if post else ("posts", "新增", id(dialog))
+
+        def save(values: dict) -> str | None:
+            what = f"{'编辑' if post else '新增'}岗位 {values['post_id']} {values['name']}"
+            return save_from_form(self.bench, lambda: self._save_post(values, post), key=key, what=what)
+        dialog.save_value = save
+        dialog.rejected.connect(lambda: self.bench.mark_saved(key))
         self.post_dialog = dialog
         dialog.open()
 
-    def _save_post(self, values: dict, post) -> bool:
+    def _save_post(self, values: dict, post: PostRow | None):
         args = dict(values)
         post_id = args.pop("post_id")
-        if post is None:   # no service deletes a post, so adding one is not undoable
-            if self.bench.run(save_post, post_id, **args) is FAILED:
-                return False
-            self.bench.info(f"已保存：新增岗位 {post_id} {args['name']}")
-            return True
-        old = {"name": post.name, "seats": post.seats, "office": post.office, "headcount": post.headcount}
-        return self.bench.edit(f"编辑岗位 {post_id} {args['name']}",
-                               lambda store: save_post(store, post_id, **args),
-                               lambda store: save_post(store, post_id, **old))
+        result = self.bench.edit(save_post, post_id, **args, initiator=self,
+                                 what=f"{'编辑' if post else '新增'}岗位 {post_id} {args['name']} ",
+                                 expected_version=post.version if post else 0)
+        if result is not FAILED and isinstance(result, Wrote) and isinstance(result.result, PostRow):
+            self._show_post(result.result)
+        return result
+
+    def _show_post(self, post: PostRow) -> None:
+        rows = self.posts.rows()
+        at = self.posts.row_of(post.id)
+        if at is None:
+            rows.append(post)
+        else:
+            rows[at] = post
+        self.posts.set_rows(rows)
+        self.posts_label.setText(f"岗位（{self.posts.rowCount()} 个）")
+        self._select(self.posts_view, self.posts.row_of(post.id))
+
+    def delete_post(self) -> None:
+        post = self.current_post()
+        if post is None:
+            return
+        refusal = post_delete_refusal(self.bench.store, post.id)
+        if refusal:
+            self.bench.message.emit(refusal, True)
+            return
+        self._ask_delete("删除岗位", f"删除岗位 {post.id} {post.name}？请填写删除理由（记入审计日志）。",
+                         ("posts", post.id, "删除"), f"删除岗位 {post.id} {post.name}",
+                         lambda reason: self._delete_post(post, reason))
+
+    def _delete_post(self, post: PostRow, reason: str):
+        result = self.bench.edit(delete_post, post.id, initiator=self, what=f"删除岗位 {post.id} {post.name} ",
+                                 reason=reason, expected_version=post.version)
+        if result is not FAILED:
+            self.posts.set_rows([p for p in self.posts.rows() if p.id != post.id])
+            self.posts_label.setText(f"岗位（{self.posts.rowCount()} 个）")
+        return result
 
     # -- Excel -----------------------------------------------------------------------------------
 

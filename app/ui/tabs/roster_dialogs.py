@@ -1,20 +1,21 @@
-"""The person and post dialogs of 人员名单: every field checked in the dialog, nothing stored on 取消.
+"""The person and post dialogs of 人员名单: every field checked (by :mod:`app.services.roster_form`)
+before anything is saved, nothing stored on 取消.
 
 The dialog calls its ``save`` hook (the tab's service call) before closing; a refusal (a locked
-stage, a conflict) is shown in the dialog, which stays open with everything typed.
+stage, a conflict) or a failed save (磁盘已满 …) is shown in the dialog, which stays open with
+everything typed and says 未保存 until a retry succeeds.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from ...core.numbers import ScoreError, parse_score
-from ...core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, parse_partial_date, roster_problems
+from ...core.roster import CATEGORIES, IDENTITIES
 from ...core.scheme import RANKS
-from ...services.roster import PostRow
+from ...services.roster import PostRow, RosterPerson
+from ...services.roster_form import person_from_form, post_from_form
 from ..dialogs import _Form
 
 GENDERS = ("男", "女")
@@ -30,7 +31,8 @@ class _GridForm(_Form):
         self.grid.setHorizontalSpacing(10)
         self.layout_.insertLayout(self.layout_.count() - 2, self.grid)   # before the error line and buttons
         self._cell = 0
-        self.save: Callable[..., str | None] | None = None
+        self.save_value: Callable[..., str | None] | None = None     # the save of value(); its refusal text
+        self.save = lambda: self.save_value(self.value()) if self.save_value else None
 
     def add(self, label: str, widget: QWidget, *, wide: bool = False) -> QWidget:
         if wide and self._cell % 2:
@@ -44,17 +46,6 @@ class _GridForm(_Form):
 
     def value(self):  # pragma: no cover - overridden
         raise NotImplementedError
-
-    def _try_accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.setText(problem)
-            return
-        refused = self.save(self.value()) if self.save else None
-        if refused:
-            self.error.setText(refused)
-            return
-        self.accept()
 
 
 def _combo(items: tuple[str, ...], current: str | None, blank: bool = False) -> QComboBox:
@@ -113,41 +104,15 @@ class PersonDialog(_GridForm):
         return edit
 
     def _read(self) -> tuple[RosterPerson | None, list[str]]:
-        problems: list[str] = []
-        dates: dict[str, str | None] = {}
-        for key, label, edit in (("birth", "出生时间", self.birth), ("work_start", "参加工作时间", self.work_start),
-                                 ("post_start", "任职时间", self.post_start)):
-            text = edit.text().strip()
-            try:
-                dates[key] = parse_partial_date(text) if text else None
-            except RosterError as err:
-                problems.append(f"{label}: {err}")
-        appraisal: list[Decimal] = []
-        gap = False
-        for i, edit in enumerate(self.appraisal, start=1):
-            text = edit.text().strip()
-            if not text:
-                gap = True
-                continue
-            if gap:
-                problems.append(f"考核{i}: 请从考核1起依次填写")
-            try:
-                appraisal.append(parse_score(text, decimals=self.decimals))
-            except ScoreError as err:
-                problems.append(f"考核{i}: {err}")
-        ident = self.id.text().strip()
-        if self.original is None and ident in self.existing:
-            problems.append(f"编号: {ident} 已有人员（{self.existing[ident]}）")
-        person = RosterPerson(
-            id=ident, name="".join(self.name.text().split()), rank=self.rank.currentText(),
-            category=self.category.currentText(), gender=self.gender.currentText() or None,
-            political=self.political.text().strip() or None, education=self.education.text().strip() or None,
-            identity=self.identity.currentText() or None, unit=self.unit.text().strip() or None,
-            former_office=self.former_office.text().strip() or None, no_rotation=self.no_rotation.isChecked(),
-            appraisal=tuple(appraisal), **dates,
-        )
-        problems = roster_problems(person) + problems
-        return (None if problems else person), problems
+        fields = {"id": self.id.text(), "name": self.name.text(), "rank": self.rank.currentText(),
+                  "category": self.category.currentText(), "gender": self.gender.currentText(),
+                  "identity": self.identity.currentText(), "birth": self.birth.text(),
+                  "work_start": self.work_start.text(), "post_start": self.post_start.text(),
+                  "political": self.political.text(), "education": self.education.text(),
+                  "unit": self.unit.text(), "former_office": self.former_office.text(),
+                  **{f"appraisal_{i}": edit.text() for i, edit in enumerate(self.appraisal, start=1)}}
+        return person_from_form(fields, no_rotation=self.no_rotation.isChecked(), decimals=self.decimals,
+                                taken=self.existing if self.original is None else None)
 
     def problem(self) -> str | None:
         _, problems = self._read()
@@ -177,26 +142,9 @@ class PostDialog(_GridForm):
         (self.name if post else self.id).setFocus()
 
     def _read(self) -> tuple[dict, list[str]]:
-        problems = []
-        ident, name = self.id.text().strip(), self.name.text().strip()
-        if not ident:
-            problems.append("编号: 为空")
-        elif self.original is None and ident in self.existing:
-            problems.append(f"编号: {ident} 已有岗位（{self.existing[ident]}）")
-        if not name:
-            problems.append("岗位名称: 为空")
-        values: dict = {"post_id": ident, "name": name, "office": self.office.text().strip() or None}
-        for key, label, edit, low, blank in (("seats", "职数", self.seats, 1, False),
-                                             ("headcount", "核定人数", self.headcount, 0, True)):
-            text = edit.text().strip()
-            if not text and blank:
-                values[key] = None
-                continue
-            if not text.isdigit() or int(text) < low:
-                problems.append(f"{label}: “{text}” 须为不小于 {low} 的整数")
-                continue
-            values[key] = int(text)
-        return values, problems
+        fields = {"id": self.id.text(), "name": self.name.text(), "office": self.office.text(),
+                  "seats": self.seats.text(), "headcount": self.headcount.text()}
+        return post_from_form(fields, taken=self.existing if self.original is None else None)
 
     def problem(self) -> str | None:
         return "\n".join(self._read()[1]) or None

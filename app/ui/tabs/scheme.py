@@ -3,6 +3,10 @@
 Type a value (weights 0.35, thresholds 1/3), watch the sums (合计 1.00 ✓), press 应用 (Ctrl+S): the
 whole form is checked and every problem is listed beside it, nothing saved; once scores exist a
 reason is asked and logged. Fields that differ from the stored scheme are tinted until applied.
+
+A change refers to the scheme version the form was drawn from: another laptop having changed the
+scheme since is said with who and what, and nothing is written. A change that could not be saved
+keeps every field as typed and says 未保存 until it is applied or given up (放弃修改).
 """
 
 from __future__ import annotations
@@ -14,17 +18,17 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ...core.scheme import Scheme
-from ...services.scheme import current_scheme, scheme_problems, scores_exist, set_scheme
-from ...services.stages import stage_states
-from ...services.store import STAGE_LABELS, STATE_LABELS, STAGES, Changed
-from ..dialogs import ReasonDialog
+from ...services.scheme import check_change, default_scheme, scheme_state, set_scheme
+from ...services.store import Changed, Wrote
+from ..dialogs import ReasonDialog, save_from_form
+from ..workbench import FAILED
 from .base import TabPage
 from .scheme_form import FIELDS, GROUPS_, MODE, MODE_TEXTS, Field, Total, overrides_of, parse, text_of, total_text
 
 # Which groups go in which column of the form (indices into GROUPS_), to fit 1330×560.
 COLUMNS = ((0, 1), (2,), (3,), (4, 5, 8), (6, 7))
 CHANGED_STYLE = "background:#fff4ce"
+UNSAVED_KEY = ("scheme", 1)
 OK_COLOUR, BAD_COLOUR = "#1e6b2e", "#b00020"
 
 
@@ -38,9 +42,12 @@ class SchemeTab(TabPage):
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self.totals: list[tuple[Total, QLabel]] = []
         self.notes: dict[str, QLabel] = {}
-        self._stored: dict[str, Any] = Scheme().to_json()
+        self._stored: dict[str, Any] = default_scheme()
+        self._version = 0                 # the stored scheme's version the form was drawn from
+        self._frozen: list[str] = []      # stages locked or published: the scheme cannot change
+        self._scores_exist = False
         self.reason_dialog: ReasonDialog | None = None
-        defaults = Scheme().to_json()
+        defaults = default_scheme()
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -55,7 +62,7 @@ class SchemeTab(TabPage):
         self.apply_button.clicked.connect(self.apply)
         self.revert_button = QPushButton("放弃修改")
         self.revert_button.setToolTip("表中恢复为已保存的方案")
-        self.revert_button.clicked.connect(lambda: self._fill(self._stored))
+        self.revert_button.clicked.connect(self.revert)
         self.defaults_button = QPushButton("恢复细则默认")
         self.defaults_button.setToolTip("表中填入细则规定的默认值；按 应用 才保存")
         self.defaults_button.clicked.connect(self.restore_defaults)
@@ -181,70 +188,80 @@ class SchemeTab(TabPage):
 
     # -- reading the store -------------------------------------------------------------------------
 
+    def initiators(self) -> tuple[object, ...]:
+        return (self,)                    # an applied change: the form is refilled from the answer
+
     def refresh(self) -> None:
         modified = self.is_modified()
-        self._stored = current_scheme(self.bench.store).to_json()
+        state = scheme_state(self.bench.store)
+        self._stored, self._version = state.data, state.version
+        self._frozen, self._scores_exist = state.frozen, state.scores_exist
         if modified:      # keep what the clerk typed; only the tint follows the new stored scheme
             self._on_edit()
         else:
             self._fill(self._stored)
 
     def _show_state(self) -> None:
-        store = self.bench.store
-        states = stage_states(store)
-        frozen = [f"“{STAGE_LABELS[s]}”{STATE_LABELS[states[s]]}" for s in STAGES
-                  if states.get(s) in ("locked", "published")]
         parts = []
-        if frozen:
-            parts.append(f"{'、'.join(frozen)}：方案不能修改，须先由监督组解锁")
-        elif scores_exist(store):
+        if self._frozen:
+            parts.append(f"{'、'.join(self._frozen)}：方案不能修改，须先由监督组解锁")
+        elif self._scores_exist:
             parts.append("已有分数：应用时须填写理由，记入审计日志")
         if self.is_modified():
             parts.append("有未应用的修改（黄色）")
         self.state_label.setText("；".join(parts) or "方案与已保存的一致")
-        self.state_label.setStyleSheet(f"color:{BAD_COLOUR}" if frozen else "")
+        self.state_label.setStyleSheet(f"color:{BAD_COLOUR}" if self._frozen else "")
 
     # -- saving --------------------------------------------------------------------------------------
 
     def restore_defaults(self) -> None:
-        self._fill(Scheme().to_json())
+        self._fill(default_scheme())
         self.bench.info("已在表中填入细则默认值，按 应用（Ctrl+S）保存")
+
+    def revert(self) -> None:
+        """放弃修改: the stored scheme back in the form; a change that was not saved is given up."""
+        self._fill(self._stored)
+        self.bench.mark_saved(UNSAVED_KEY)
 
     def apply(self) -> None:
         overrides, problems = self.read_form()
         # The readable fields are checked together too (sums, ranges): every problem at once.
-        stored = Scheme().with_overrides(self._stored)
-        problems += scheme_problems(overrides, stored)
+        more, changes = check_change(overrides, self._stored)
+        problems += more
         if problems:
             self.problems.setText("方案未保存，请改正：\n" + "\n".join(f"• {p}" for p in problems))
             self.bench.message.emit(f"方案未保存：{len(problems)} 处问题，见“方案设置”页", True)
             return
         self.problems.clear()
-        if stored.with_overrides(overrides).to_json() == self._stored:
+        if not changes:
             self.bench.info("方案没有改动")
             return
-        if scores_exist(self.bench.store):
-            dialog = ReasonDialog("修改方案", "已有分数，修改方案须填写理由（记入审计日志）。", self)
-            dialog.accepted.connect(lambda: self._save(overrides, dialog.reason.text().strip()))
+        if self._scores_exist:
+            dialog = ReasonDialog("修改方案", "已有分数，修改方案须填写理由（记入审计日志）。\n将修改："
+                                  + "；".join(changes), self)
+            dialog.save = lambda: self._save(overrides, dialog.reason.text().strip(), changes)
             self.reason_dialog = dialog
             dialog.open()
         else:
-            self._save(overrides, None)
+            self._save(overrides, None, changes)
 
-    def _save(self, overrides: dict[str, Any], reason: str | None) -> bool:
-        old = dict(self._stored)
-        errors: list[str] = []
-        slot = lambda text, is_error: errors.append(text) if is_error else None  # noqa: E731
-        self.bench.message.connect(slot)
-        try:
-            ok = self.bench.edit("修改方案" + (f"（{reason}）" if reason else ""),
-                                 lambda store: set_scheme(store, overrides, reason),
-                                 lambda store: set_scheme(store, old, "撤销方案修改"))
-        finally:
-            self.bench.message.disconnect(slot)
-        if ok:
-            self._stored = current_scheme(self.bench.store).to_json()
+    def _save(self, overrides: dict[str, Any], reason: str | None, changes: list[str]) -> str | None:
+        """Apply the form (the version it was drawn from); None when saved, else why (the form keeps
+        every field, the reason dialog stays open, and the change counts 未保存)."""
+        answer: list[Any] = []
+        what = f"方案设置的修改（{'；'.join(changes[:3])}{' 等' if len(changes) > 3 else ''}）"
+
+        def call():
+            answer.append(self.bench.edit(set_scheme, overrides, reason, initiator=self, what=what + " ",
+                                          expected_version=self._version))
+            return answer[-1]
+        refused = save_from_form(self.bench, call, key=UNSAVED_KEY, what=what)
+        if refused:
+            self.problems.setText(refused)
+            self._show_state()
+            return refused
+        result = answer[-1]
+        if isinstance(result, Wrote) and result is not FAILED:
+            self._stored, self._version = result.result, result.version or self._version
             self._fill(self._stored)
-        elif errors:
-            self.problems.setText(errors[-1])
-        return ok
+        return None

@@ -5,9 +5,12 @@ there): 岗位编号 or 科室 names, first choice first, Enter saves and moves 
 Ctrl+Delete = 放弃); Ctrl+Enter 结束本轮 once every 科 has picked or passed. Every rule is the core's
 (``app.core.selection``) through ``app.services.selection``; refusals show the service's text.
 
-Picks and passes go through :meth:`Workbench.edit`: 撤销 (Ctrl+Z) withdraws the move with reason “撤销”
-(only while its round is open; the withdrawn row stays in the audit log). 领导组安排… records where the
-领导组 placed a person who gave up competing for 科长 (§十五(一)), before 科员定岗 starts.
+Declarations, picks and passes go through :meth:`Workbench.edit` with what the clerk saw (the
+declaration's version, the open round): another laptop's change since is a conflict naming who. 撤销
+(Ctrl+Z) is the services' undo, checked by the selection's own rules (only while the round is open;
+the row stays in the audit log). What a write could not save stays in its cell, marked 未保存.
+领导组安排… records where the 领导组 placed a person who gave up competing for 科长 (§十五(一)), before
+科员定岗 starts. The tab shows the view the services compute (:mod:`app.services.selection_grid`).
 """
 
 from __future__ import annotations
@@ -18,25 +21,26 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
                                QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from ...core import selection as core
-from ...services import roster, selection
-from ...services.store import Changed, StoreError
+from ...services import selection
+from ...services.selection_grid import PersonLine, SelectionView, selection_view
+from ...services.store import Changed, Wrote
+from ..workbench import FAILED, failure_cause
 from .base import TabPage
-from .selection_model import HOW_TEXT, OfficeLine, OfficeModel, OfficeView, PersonLine, PersonModel, PersonView, signed_rows
+from .selection_model import OfficeModel, OfficeView, PersonModel, PersonView
 
 
 class SelectionTab(TabPage):
     TITLE = "双向选择"
     STAGE = "selection"               # under the same locks and seals as every stage (SPEC §9)
-    WATCHES = Changed.ROSTER | Changed.STAGES
+    # the moves; names, posts and 核定人数; and whatever fixes the 科长 (the published assignment)
+    WATCHES = (Changed.SELECTION | Changed.ROSTER | Changed.STAGES | Changed.SCORES | Changed.DECLARATIONS
+               | Changed.SPEECH | Changed.BALLOTS | Changed.SCHEME)
 
     def __init__(self, bench, parent: QWidget | None = None):
         super().__init__(bench, parent)
-        self.state: core.SelectionState | None = None
-        self._office_names: dict[str, str] = {}
+        self.shown = SelectionView()
         self._editing = False
-        self._pending = False
-        self._after = False
+        self._answer: SelectionView | None = None      # an answer that came while the editor was open
         self.stack = QStackedWidget()
         self.refused = QLabel()
         self.refused.setWordWrap(True)
@@ -125,81 +129,43 @@ class SelectionTab(TabPage):
 
     # -- drawing ----------------------------------------------------------------------------------
 
+    def initiators(self) -> tuple[object, ...]:
+        return (self,)       # every write of the tab answers with the new view, shown at once
+
     def refresh(self) -> None:
-        if self._editing:              # redraw once the editor is closed
-            self._pending = True
+        self.show_view(selection_view(self.bench.store))
+
+    def show_view(self, view: SelectionView) -> None:
+        """Show what the services computed (a refresh, or the answer of a write)."""
+        if self._editing:              # drawn once the editor is closed
+            self._answer = view
             return
-        store = self.bench.store
-        try:
-            state = selection.load_state(store)
-        except StoreError as err:
-            self.state = None
-            self.refused.setText(str(err))
+        self.shown = view
+        if view.refused is not None:
+            self.refused.setText(view.refused)
             self.stack.setCurrentWidget(self.refused)
             self.offices.set_rows([])
             self.persons.set_rows([])
             return
-        self.state = state
         self.stack.setCurrentIndex(0)
-        names = roster.names(store)
-        posts = {p.id: p for p in roster.list_posts(store)}
-        chiefs = selection.chiefs(store)
-
-        def office_name(post_id: str | None) -> str:
-            if post_id is None:
-                return ""
-            p = posts.get(post_id)
-            return (p.office or p.name) if p is not None else post_id
-
-        signed = [r for r in signed_rows(store) if r.phase == state.phase]
-        acted = state.acted()
-        lines = []
-        for o in state.offices:
-            a = acted.get(o.name)
-            this = "—" if a is None else ("放弃" if a.person is None else f"{a.person} {names.get(a.person, '')}")
-            if a is None and state.seated(o.name) >= o.headcount:
-                this = "已满"
-            last = max((r for r in signed if r.post == o.name), key=lambda r: r.round_no, default=None)
-            signs = ""
-            if last is not None:
-                signs = "科长" + ("✓" if last.chief_signed else "未签")
-                if last.person is not None:
-                    signs += " 本人" + ("✓" if last.person_signed else "未签")
-                if last.round_no != state.round_no:
-                    signs = f"第{last.round_no}轮 " + signs
-            seated = [f"{names.get(s.person, s.person)}{HOW_TEXT.get(s.how, '')}"
-                      for s in state.placements if s.office == o.name]
-            lines.append(OfficeLine(o.name, office_name(o.name), names.get(chiefs.get(o.name, ""), ""),
-                                    o.headcount, state.seated(o.name), state.seated(o.name) >= o.headcount,
-                                    this, a is not None, signs, "、".join(seated)))
         row = max(self.view.currentIndex().row(), 0)
-        self.offices.set_rows(lines)
-        if lines:
-            self.view.setCurrentIndex(self.offices.index(min(row, len(lines) - 1), OfficeModel.ROUND_COL))
-        self._office_names = {o.name: office_name(o.name) for o in state.offices}
-        open_ = not any(m.phase == state.phase for m in signed)
-        free = [PersonLine(p.id, names.get(p.id, p.id), "、".join(office_name(d) for d in p.declared),
-                           office_name(p.former_office), tuple(p.declared), open_)
-                for p in state.persons
-                if p.kind == state.phase and state.placement_of(p.id) is None and not p.declined and not p.no_rotation]
+        self.offices.set_rows(list(view.offices))
+        if view.offices:
+            self.view.setCurrentIndex(self.offices.index(min(row, len(view.offices) - 1), OfficeModel.ROUND_COL))
         person_index = self.person_view.currentIndex()
-        self.persons.set_rows(free)
-        if free:
-            row = min(max(person_index.row(), 0), len(free) - 1)
+        self.persons.set_rows(list(view.persons))
+        if view.persons:
+            row = min(max(person_index.row(), 0), len(view.persons) - 1)
             self.person_view.setCurrentIndex(self.persons.index(row, PersonModel.DECLARED_COL))
-        phase = selection.PHASE_LABELS[state.phase]
-        self.header.setText(f"{phase} 第 {state.round_no} 轮")
-        undeclared = sum(1 for f in free if not f.declared_ids)
-        who = "科员" if state.phase == core.STAFF else "事业人员"
-        self.person_title.setText(f"尚未定岗的{who}（{len(free)} 人" + (f"，{undeclared} 人未申报" if undeclared else "")
-                                  + "）" + ("　申报科室可修改（Ctrl+D）" if open_ else "　申报已截止"))
-        self.end_button.setEnabled(state.phase == core.STAFF)
+        self.header.setText(view.header)
+        self.person_title.setText(view.persons_title)
+        self.end_button.setEnabled(view.phase == "staff")
 
     # -- actions ----------------------------------------------------------------------------------
 
     def office_names(self) -> dict[str, str]:
         """post id → 科室 name of the offices of the selection (for typing 申报科室)."""
-        return dict(self._office_names)
+        return dict(self.shown.office_names or {})
 
     def focus_declarations(self) -> None:
         """Ctrl+D: to the 申报科室 cell of the first person who has not declared (else the current one)."""
@@ -211,55 +177,78 @@ class SelectionTab(TabPage):
         self.person_view.setFocus()
         self.person_view.go_to(row, PersonModel.DECLARED_COL)
 
-    def declare(self, line: PersonLine, posts: list[str]) -> bool:
-        """Save ``line``'s declared 科室 (empty = remove) as an undoable edit."""
-        if self.state is None:
+    def _answered(self, result) -> None:
+        if isinstance(result, Wrote) and isinstance(result.result, SelectionView):
+            self.show_view(result.result)
+
+    def declare(self, line: PersonLine, posts: list[str], *, typed: str = "") -> bool:
+        """Save ``line``'s declared 科室 (empty = remove) as an undoable edit, against the version shown."""
+        if self.shown.refused is not None or not self.shown.phase:
             return False
-        old = list(line.declared_ids)
-        if posts == old:
+        if posts == list(line.declared_ids) and self.persons.unsaved.text(("declared", line.id)) is None:
             return True
-        phase, pid = self.state.phase, line.id
-
-        def put(value: list[str]):
-            if value:
-                return lambda store: selection.set_choice(store, pid, phase, value)
-            return lambda store: selection.clear_choice(store, pid)
-        label = f"{line.name}（{pid}）申报科室"
-        names = self._office_names
-        text = f"{label}：{'、'.join(names.get(x, x) for x in posts)}" if posts else f"删除 {label}"
-        return self.bench.edit(text, put(posts), put(old))
-
-    def act(self, post: str, person: str | None) -> bool:
-        """科 ``post`` picks ``person`` (None = 放弃) in the open round."""
-        if self.state is None:
+        names = self.office_names()
+        label = f"{line.name}（{line.id}）申报科室"
+        if posts:
+            what = f"{label} {'、'.join(names.get(x, x) for x in posts)} "
+            result = self.bench.edit(selection.set_choice, line.id, self.shown.phase, posts, initiator=self,
+                                     what=what, expected_version=line.version)
+        else:
+            what = f"删除 {label} "
+            result = self.bench.edit(selection.clear_choice, line.id, initiator=self, what=what,
+                                     expected_version=line.version)
+        key = ("declared", line.id)
+        if result is FAILED:
+            if typed:
+                self.persons.unsaved.put(key, typed, label, failure_cause(self.bench.last_error))
+                row = next((i for i, r in enumerate(self.persons.rows()) if r.id == line.id), -1)
+                if row >= 0:
+                    index = self.persons.index(row, PersonModel.DECLARED_COL)
+                    self.persons.dataChanged.emit(index, index)
             return False
-        round_no = self.state.round_no
-        office = next((r.office for r in self.offices.rows() if r.post == post), post)
-        self._editing = self.view.state() == QAbstractItemView.State.EditingState
-        phase = self.state.phase
+        self.persons.unsaved.saved(key)
+        self._answered(result)
+        return True
 
-        def withdraw(store):
-            return selection.withdraw(store, phase, round_no, post, reason="撤销")
-
+    def act(self, post: str, person: str | None, *, typed: str = "") -> bool:
+        """科 ``post`` picks ``person`` (None = 放弃) in the open round the clerk sees."""
+        view = self.shown
+        if view.refused is not None or not view.phase:
+            return False
+        office = next((r.office for r in view.offices if r.post == post), post)
+        editing = self.view.state() == QAbstractItemView.State.EditingState
+        self._editing = editing          # a redraw meanwhile (a conflict shows the other laptop's move) waits
+        key = ("round", post)
         try:
             if person is None:
-                text = f"{office} 第{round_no}轮放弃"
-                ok = self.bench.edit(text, lambda store: selection.pass_(store, round_no, post), withdraw)
+                result = self.bench.edit(selection.pass_, view.round_no, post, initiator=self,
+                                         what=f"{office} 第{view.round_no}轮放弃 ", expected_round=view.open_round)
             else:
-                text = f"{office} 第{round_no}轮选择 {person}"
-                ok = self.bench.edit(text, lambda store: selection.pick(store, round_no, post, person), withdraw)
+                result = self.bench.edit(selection.pick, view.round_no, post, person, initiator=self,
+                                         what=f"{office} 第{view.round_no}轮选择 {person} ",
+                                         expected_round=view.open_round)
         finally:
             self._editing = False
-        if self._pending:
-            self._pending = False
-            self._after = True
-        return bool(ok)
+        if result is FAILED:
+            if typed:
+                self.offices.unsaved.put(key, typed, f"{office} 第{view.round_no}轮的选择",
+                                         failure_cause(self.bench.last_error))
+                self.offices.post_changed(post)
+            return False
+        self.offices.unsaved.saved(key)
+        if isinstance(result, Wrote) and isinstance(result.result, SelectionView):
+            if editing:
+                self._answer = result.result         # shown by after_edit, once the editor has closed
+            else:
+                self.show_view(result.result)
+        return True
 
     def after_edit(self, submitted: bool) -> None:
-        if self._after:
-            self._after = False
-            self.refresh()
-            if submitted:
+        """The office cell's editor has closed: show what came while it was open."""
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            self.show_view(answer)
+            if submitted and self.offices.last_ok:
                 self._next_open_row()
 
     def _next_open_row(self) -> None:
@@ -271,41 +260,51 @@ class SelectionTab(TabPage):
                 return
 
     def close_round(self) -> None:
-        if self.state is None:
+        view = self.shown
+        if view.refused is not None or not view.phase:
             return
-        round_no = self.state.round_no
-        if self.bench.run(selection.close_round):
-            self.bench.info(f"已结束第{round_no}轮，开始第{round_no + 1}轮")
+        result = self.bench.run(selection.close_round, initiator=self, what=f"结束第{view.round_no}轮 ",
+                                expected_round=view.open_round)
+        if result is not FAILED:
+            self._answered(result)
+            self.bench.info(f"已结束第{view.round_no}轮，开始第{view.round_no + 1}轮")
             self._next_open_row()
 
     def end_staff_phase(self) -> None:
-        if self.state is None or self.state.phase != core.STAFF:
+        view = self.shown
+        if view.refused is not None or view.phase != "staff":
             return
         free = self.persons.rowCount()
         answer = QMessageBox.question(
             self, "结束科员定岗",
             f"结束科员定岗后不能再选择科员；尚未定岗的 {free} 名科员将由领导组安排岗位（第十五条（六））。\n\n"
-            "确定结束科员定岗，开始事业人员补充吗？")
+            "确定结束科员定岗，开始事业人员补充吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if self.bench.run(selection.end_staff_phase):
+        result = self.bench.run(selection.end_staff_phase, initiator=self, what="结束科员定岗 ",
+                                expected_round=view.open_round)
+        if result is not FAILED:
+            self._answered(result)
             self.bench.info("科员定岗已结束，开始事业人员补充第 1 轮")
 
     def sign(self, side: str) -> None:
-        if self.state is None:
+        if self.shown.refused is not None:
             return
         current = self.view.currentIndex()
         if not current.isValid():
             self.bench.message.emit("请先选中一个科室", True)
             return
         line = self.offices.row_at(current.row())
-        mine = [r for r in signed_rows(self.bench.store) if r.phase == self.state.phase and r.post == line.post]
-        if not mine:
+        last = line.last
+        if last is None:
             self.bench.message.emit(f"{line.office} 尚无选择记录，不能签字", True)
             return
-        last = max(mine, key=lambda r: r.round_no)
-        if self.bench.run(selection.sign, last.phase, last.round_no, last.post, side):
-            who = "科长" if side == "chief" else "本人"
+        who = "科长" if side == "chief" else "本人"
+        result = self.bench.run(selection.sign, last.phase, last.round_no, last.post, side, initiator=self,
+                                what=f"{line.office} 第{last.round_no}轮{who}签字 ", expected_version=last.version)
+        if result is not FAILED:
+            self._answered(result)
             self.bench.info(f"已保存：{line.office} 第{last.round_no}轮 {who}签字")
 
     def ask_leaders_placement(self) -> tuple[str, str | None] | None:
@@ -330,5 +329,8 @@ class SelectionTab(TabPage):
         if answer is None:
             return
         person, office = answer
-        if self.bench.run(selection.place_by_leaders, person, office):
-            self.bench.info(f"已保存：{person} 由领导组安排" + (f"至 {office}" if office else ""))
+        result = self.bench.run(selection.place_by_leaders, person, office, initiator=self,
+                                what=f"{person} 由领导组安排{'至 ' + office if office else ''} ")
+        if result is not FAILED:
+            self._answered(result)
+            self.bench.info(f"已保存：{result.label}")

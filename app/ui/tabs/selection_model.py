@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemDelegate, QTableView
 
-from ...core import selection as core
-from ...services import selection
-from ..table import CENTER, Column, Index, RowTableModel
+from ..table import CENTER, Column, Index, RowTableModel, UnsavedCells
 from .declarations import parse_codes
 from .exams import EntryView
 
@@ -21,47 +18,6 @@ if TYPE_CHECKING:
 
 
 PASS_KEY = "0"
-HOW_TEXT = {core.HOW_PICK: "", core.HOW_KEEP: "（保留）", core.HOW_ORIGIN: "（不轮岗）", core.HOW_LEADERS: "（领导组）"}
-
-
-@dataclass(frozen=True)
-class OfficeLine:
-    post: str
-    office: str            # 科室 name
-    chief: str             # 科长 name
-    headcount: int
-    seated: int
-    full: bool
-    this_round: str        # picked name / 放弃 / —
-    acted: bool
-    signs: str
-    seated_names: str
-
-
-@dataclass(frozen=True)
-class PersonLine:
-    id: str
-    name: str
-    declared: str
-    former: str
-    declared_ids: tuple[str, ...] = ()
-    editable: bool = False          # declarations still open (the phase has no move yet)
-
-
-@dataclass(frozen=True)
-class SignedRow:
-    phase: str
-    round_no: int
-    post: str
-    person: str | None
-    chief_signed: bool
-    person_signed: bool
-
-
-def signed_rows(store) -> list[SignedRow]:
-    """The stored moves with their signatures."""
-    return [SignedRow(m.phase, m.round_no, m.post_id, m.person_id, m.chief_signed, m.person_signed)
-            for m in selection.list_picks(store)]
 
 
 class OfficeModel(RowTableModel):
@@ -83,8 +39,8 @@ class OfficeModel(RowTableModel):
     def __init__(self, tab: "SelectionTab"):
         super().__init__(tab)
         self.tab = tab
-        self.round_no = 1
         self.last_ok = True
+        self.unsaved = UnsavedCells(tab.bench)     # a typed 编号 that was not saved, by 科
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -95,19 +51,32 @@ class OfficeModel(RowTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == self.ROUND_COL and 0 <= index.row() < len(self._rows):
+            pending = self.unsaved.role(("round", self._rows[index.row()].post), role)
+            if pending is not None:
+                return pending
         if role == Qt.ItemDataRole.EditRole:
             return ""
         return super().data(index, role)
+
+    def post_changed(self, post: str) -> None:
+        row = next((i for i, r in enumerate(self._rows) if r.post == post), -1)
+        if row >= 0:
+            index = self.index(row, self.ROUND_COL)
+            self.dataChanged.emit(index, index)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.ROUND_COL:
             return False
         raw = str(value).strip()
+        post = self._rows[index.row()].post
         if raw == "":
             self.last_ok = False
+            if self.unsaved.text(("round", post)) is not None:      # an empty retry gives up the typed 编号
+                self.unsaved.saved(("round", post))
+                self.dataChanged.emit(index, index)
             return False
-        post = self._rows[index.row()].post
-        self.last_ok = self.tab.act(post, None if raw == PASS_KEY else raw)
+        self.last_ok = self.tab.act(post, None if raw == PASS_KEY else raw, typed=raw)
         return self.last_ok
 
 
@@ -133,6 +102,7 @@ class PersonModel(RowTableModel):
     def __init__(self, tab: "SelectionTab"):
         super().__init__(tab)
         self.tab = tab
+        self.unsaved = UnsavedCells(tab.bench)     # a typed 申报科室 that was not saved, by person
 
     def entry_columns(self) -> list[int]:
         return [self.DECLARED_COL]
@@ -144,6 +114,10 @@ class PersonModel(RowTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == self.DECLARED_COL and 0 <= index.row() < len(self._rows):
+            pending = self.unsaved.role(("declared", self._rows[index.row()].id), role)
+            if pending is not None:
+                return pending
         if role == Qt.ItemDataRole.EditRole and index.isValid():
             return " ".join(self._rows[index.row()].declared_ids)
         if (role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == self.DECLARED_COL
@@ -160,7 +134,12 @@ class PersonModel(RowTableModel):
         if not index.isValid() or index.column() != self.DECLARED_COL:
             return False
         row = self._rows[index.row()]
-        return self.tab.declare(row, office_codes(text, self.tab.office_names()))
+        if not text.strip() and self.unsaved.text(("declared", row.id)) is not None:
+            self.unsaved.saved(("declared", row.id))           # Delete (or an empty retry) gives it up
+            self.dataChanged.emit(index, index)
+            self.tab.bench.info(f"{row.name}：已放弃未保存的申报科室")
+            return True
+        return self.tab.declare(row, office_codes(text, self.tab.office_names()), typed=text.strip())
 
 
 class PersonView(EntryView):
@@ -187,6 +166,14 @@ class OfficeView(QTableView):
                 and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.tab.act(self.model().row_at(current.row()).post, None)
             return
+        if current.isValid() and event.key() == Qt.Key.Key_Delete and not event.modifiers():
+            model = self.model()
+            key = ("round", model.row_at(current.row()).post)
+            if model.unsaved.text(key) is not None:             # Del gives up a typed 编号 that was not saved
+                model.unsaved.saved(key)
+                model.dataChanged.emit(current, current)
+                self.tab.bench.info("已放弃未保存的录入")
+                return
         if current.isValid() and event.text().isdigit() and current.column() != OfficeModel.ROUND_COL:
             self.setCurrentIndex(current.siblingAtColumn(OfficeModel.ROUND_COL))
         super().keyPressEvent(event)

@@ -5,19 +5,18 @@ second clerk, who types blind."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QDialog, QMessageBox,
                                QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ...core.declarations import effective_declaration
 from ...core.scheme import GROUP_LABELS
-from ...services import declarations, draws, roster, scores
+from ...services import scores, speech_grid
 from ...services.store import Changed
 from ..dialogs import ReasonDialog
-from ..table import Column, RowTableModel
+from ..table import UNSAVED_ROLE, Column, RowTableModel, UnsavedDelegate
 from ..workbench import FAILED
 from .base import TabPage
-from .speech_model import Entry, SpeechRow, SpeechScoreModel
+from .speech_model import SpeechScoreModel
 
 ROW_HEIGHT = 24
 WIDTHS = {"pos": 36, "name": 66, "posts": 128, "judge": 50, "count": 46, "dropped": 168, "mean": 72, "state": 56}
@@ -40,7 +39,8 @@ class ScoreView(QTableView):
     confirm_requested = Signal(int)
 
     def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt name
-        super().closeEditor(editor, hint)
+        if editor is not None:
+            super().closeEditor(editor, hint)
         model: SpeechScoreModel = self.model()
         if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache or not model.last_ok:
             return
@@ -56,6 +56,12 @@ class ScoreView(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and event.modifiers() & Qt.KeyboardModifier.ControlModifier and current.isValid():
             self.confirm_requested.emit(current.row())
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() \
+                and current.isValid() and current.data(UNSAVED_ROLE) \
+                and self.state() != QAbstractItemView.State.EditingState:
+            if model.setData(current, current.data(Qt.ItemDataRole.EditRole)):   # Enter retries what was typed
+                self.closeEditor(None, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
             return
         if event.key() == Qt.Key.Key_Delete and current.isValid() and model.is_judge_column(current.column()):
             model.clear_cell(current)
@@ -147,6 +153,7 @@ class SpeechTab(TabPage):
                                   | QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setItemDelegate(UnsavedDelegate(self.view))      # an unsaved score stays red under the cursor
         bar = self.view.horizontalScrollBar()
         bar.rangeChanged.connect(lambda lo, hi: [side.follow_scrollbar(hi > lo, bar.sizeHint().height())
                                                  for side in (self.names, self.summary)])
@@ -184,49 +191,26 @@ class SpeechTab(TabPage):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def on_changed(self, flags: Changed) -> None:
-        if self.model.local_edit:      # our own typed score: its row is already redrawn
-            return
-        super().on_changed(flags)
+    def initiators(self) -> tuple[object, ...]:
+        return (self, self.model)      # a typed score: its row is already redrawn from the answer
 
     def refresh(self) -> None:
-        store = self.bench.store
-        scheme, info = store.scheme(), store.info()
-        names = {p.id: p.name for p, _ in roster.list_people(store)}
-        post_names = {p.id: p.name for p in roster.list_posts(store)}
-        declared = {pid: effective_declaration(rounds) for pid, rounds in declarations.declarations(store).items()}
-        entered = scores.speech_scores(store)
-        rows = []
-        for pid in draws.speaking_order(store):
-            rows.append(SpeechRow(pid, names.get(pid, pid), "、".join(post_names.get(p, p) for p in declared.get(pid, ())),
-                                  {j: Entry(v, status, version) for j, (v, status, version) in entered.get(pid, {}).items()}))
-        if info.double_entry:
-            self.model.mine |= scores.speech_cells_by(store, store.operator)
-        self.model.load(rows, scores.list_judges(store), trim=scheme.speech_trim, decimals=scheme.judge_decimals,
-                        double_entry=info.double_entry)
-        drawn = draws.current_draw(store, draws.SPEECH_MEETING)
-        self.order_label.setText(
-            ("演讲顺序：按抽签" + ("（纸签）" if drawn.method == draws.PAPER else f"（种子 {drawn.seed}）")) if drawn
-            else "演讲顺序：尚未抽签，暂按名单顺序")
-        if not self.model.judges():
-            self.order_label.setText(self.order_label.text() + "；尚无评委，请先“添加评委…”")
+        grid = speech_grid.speech_grid(self.bench.store)
+        self.model.load(grid)
+        self.order_label.setText(grid.order_note)
         self.double_entry.blockSignals(True)
-        self.double_entry.setChecked(info.double_entry)
+        self.double_entry.setChecked(grid.double_entry)
         self.double_entry.blockSignals(False)
-        self.confirm_button.setEnabled(not info.double_entry)
-        self._refresh_mismatches()
-        if not self.view.currentIndex().isValid() and rows and self.model.judges():
+        self.confirm_button.setEnabled(not grid.double_entry)
+        self._show_mismatches(grid.mismatches)
+        if not self.view.currentIndex().isValid() and grid.rows and grid.judges:
             self.view.setCurrentIndex(self.model.index(0, self.model.FIRST_JUDGE))
 
     def _refresh_mismatches(self) -> None:
-        seat = {j.id: j.seat for j in self.model.judges()}
-        rows = []
-        for entity, first, second in scores.mismatches(self.bench.store):
-            table, _, key = entity.partition(":")
-            if table != "speech_scores":
-                continue
-            person, _, judge = key.partition("|")
-            rows.append((self.model.person_name(person), f"评委{seat.get(judge, judge)}", first, second))
+        self._show_mismatches(speech_grid.speech_grid(self.bench.store).mismatches)
+
+    def _show_mismatches(self, mismatches) -> None:
+        rows = [(m.name, m.judge, m.first, m.second) for m in mismatches]
         self.mismatches.set_rows(rows)
         self.mismatch_box.setVisible(self.model.double_entry or bool(rows))
         if rows:
@@ -273,14 +257,30 @@ class SpeechTab(TabPage):
             return
         name = self.model.row_at(row).name
         pending = self.model.confirm_rows(row)
+        unsaved = self.model.unsaved_judges(row)
+        if unsaved:
+            self.bench.message.emit(f"{name}：{'、'.join(unsaved)} 的评分未保存，请先重试（F2 后 Enter）或放弃（Del），"
+                                    "再确认", True)
+            return
         if not pending:
             self.bench.info(f"{name}：没有待确认的评分")
             return
-        if self.bench.run(scores.confirm, pending) is not FAILED:
+        missing = self.model.missing_judges(row)
+        if missing:
+            No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+            scored = len(self.model.judges()) - len(missing)
+            answer = QMessageBox.question(
+                self, "确认评分", f"{name} 只有 {scored}/{len(self.model.judges())} 位评委的评分，"
+                f"缺 {'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}。\n\n仍要确认已录入的 "
+                f"{len(pending)} 个评分吗？", Yes | No, No)
+            if answer != Yes:
+                self.bench.message.emit(f"{name}：未确认（缺 {len(missing)} 位评委的评分）", True)
+                return
+        if self.bench.run(scores.confirm, pending, what=f"确认 {name} 的 {len(pending)} 个评分") is not FAILED:
             self.bench.info(f"{name}：已确认 {len(pending)} 个评分")
 
     def _toggle_double_entry(self, on: bool) -> None:
-        if self.bench.run(scores.set_double_entry, on) is FAILED:
+        if self.bench.run(scores.set_double_entry, on, expected=not on, what="切换双录入模式") is FAILED:
             self.double_entry.blockSignals(True)
             self.double_entry.setChecked(not on)
             self.double_entry.blockSignals(False)

@@ -1,50 +1,31 @@
 """The 竞岗演讲 score grid: candidates in speaking order × judges, with the trimmed mean per row (§十).
 
-Every typed score goes to the services at once (``bench.edit``, undoable). After a typed score
-only that row is redrawn — the value, the count, the dropped marks and the mean are updated
-from the typed value itself, so the clerk sees the new mean within a frame.
+A view: every row comes from the services (:mod:`app.services.speech_grid`), which compute the
+dropped marks and the mean. A typed score goes to the service at once (``bench.edit``, undoable);
+the service answers with the candidate's new row, which replaces the old one cell by cell — so the
+clerk sees the new mean within a frame. A score that could not be saved stays in its cell as typed,
+marked 未保存, and the cursor stays on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ...core.numbers import ScoreError, parse_score
+from ...core.numbers import fold_fullwidth
 from ...core.scheme import GROUP_LABELS
-from ...core.scoring import trimmed_mean
 from ...services import scores
 from ...services.scores import JudgeRow
-from ...services.store import Changed
-from ..table import CENTER, LEFT, RIGHT, Index, score_text
-from ..workbench import FAILED, Workbench
+from ...services.speech_grid import SpeechCell, SpeechGrid, SpeechGridRow
+from ...services.store import Wrote
+from ..table import CENTER, LEFT, RIGHT, Index, UnsavedCells, score_text
+from ..workbench import FAILED, Workbench, failure_cause
 
 HIDDEN = "●"
 DROPPED_BACKGROUND = QColor("#d9d9d9")
 DROPPED_TEXT = QColor("#555555")
-
-
-@dataclass
-class Entry:
-    value: Decimal
-    status: str          # entered / confirmed
-    version: int
-
-
-@dataclass
-class SpeechRow:
-    person: str
-    name: str
-    posts: str                                   # 申报岗位 (effective declaration), names joined
-    scores: dict[str, Entry] = field(default_factory=dict)
-    # derived (see SpeechScoreModel._summarise)
-    high: tuple[str, ...] = ()
-    low: tuple[str, ...] = ()
-    mean: Decimal | None = None
 
 
 class SpeechScoreModel(QAbstractTableModel):
@@ -56,41 +37,37 @@ class SpeechScoreModel(QAbstractTableModel):
     def __init__(self, bench: Workbench, parent: Any = None):
         super().__init__(parent)
         self.bench = bench
-        self._rows: list[SpeechRow] = []
+        self._rows: list[SpeechGridRow] = []
         self._judges: list[JudgeRow] = []
         self.trim = 2
-        self.decimals = 1
         self.double_entry = False
-        self.mine: set[tuple[str, str]] = set()   # cells this operator typed (shown in double-entry mode)
-        self.local_edit = False                   # True while our own edit is being saved (no full redraw)
-        self.last_ok = True                       # whether the last typed value was taken
+        self.last_ok = True                       # whether the last typed value was saved
+        self.unsaved = UnsavedCells(bench)
         self.ask_reason: Callable[[str], str | None] = lambda _what: None
         self._strike = QFont()
         self._strike.setStrikeOut(True)
 
     # -- content ------------------------------------------------------------------------------
 
-    def load(self, rows: list[SpeechRow], judges: list[JudgeRow], *, trim: int, decimals: int,
-             double_entry: bool) -> None:
+    def load(self, grid: SpeechGrid) -> None:
         """New data; in place (cursor kept) when the rows and judges are the same, else a reset."""
-        self.trim, self.decimals, self.double_entry = trim, decimals, double_entry
-        for row in rows:
-            self._summarise(row, judges)
+        self.trim, self.double_entry = grid.trim, grid.double_entry
+        rows, judges = grid.rows, grid.judges
         same = [r.person for r in rows] == [r.person for r in self._rows] and \
             [j.id for j in judges] == [j.id for j in self._judges]
         if same and rows:
-            self._rows, self._judges = rows, judges
+            self._rows, self._judges = list(rows), list(judges)
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1))
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
         else:
             self.beginResetModel()
-            self._rows, self._judges = rows, judges
+            self._rows, self._judges = list(rows), list(judges)
             self.endResetModel()
 
     def judges(self) -> list[JudgeRow]:
         return list(self._judges)
 
-    def row_at(self, row: int) -> SpeechRow:
+    def row_at(self, row: int) -> SpeechGridRow:
         return self._rows[row]
 
     def person_name(self, person: str) -> str:
@@ -118,24 +95,8 @@ class SpeechScoreModel(QAbstractTableModel):
     def _judge(self, col: int) -> JudgeRow:
         return self._judges[col - self.FIRST_JUDGE]
 
-    def _hidden(self, row: SpeechRow, judge: str) -> bool:
-        """Double entry: the second clerk types blind, so a first entry not typed here shows as ●."""
-        entry = row.scores.get(judge)
-        return (self.double_entry and entry is not None and entry.status != "confirmed"
-                and (row.person, judge) not in self.mine)
-
-    def _row_hidden(self, row: SpeechRow) -> bool:
-        return any(self._hidden(row, j) for j in row.scores)
-
-    def _summarise(self, row: SpeechRow, judges: list[JudgeRow] | None = None) -> None:
-        """§十: drop the ``trim`` highest and lowest, mean of the rest, once ≥ 2k+1 scores exist."""
-        scored = [j.id for j in (judges if judges is not None else self._judges) if j.id in row.scores]
-        row.high, row.low, row.mean = (), (), None
-        if len(scored) >= 2 * self.trim + 1:
-            result = trimmed_mean([row.scores[j].value for j in scored], self.trim)
-            row.high = tuple(scored[i] for i in result.dropped_high)
-            row.low = tuple(scored[i] for i in result.dropped_low)
-            row.mean = result.mean
+    def cell_key(self, r: int, col: int) -> tuple[str, str]:
+        return self._rows[r].person, self._judge(col).id
 
     # -- Qt -------------------------------------------------------------------------------------
 
@@ -177,8 +138,11 @@ class SpeechScoreModel(QAbstractTableModel):
             return None
         row, col = self._rows[index.row()], index.column()
         if self.is_judge_column(col):
+            pending = self.unsaved.role((row.person, self._judge(col).id), role)
+            if pending is not None:
+                return pending
             return self._judge_data(row, self._judge(col), role)
-        hidden = col in (self.col_dropped, self.col_mean) and self._row_hidden(row)
+        hidden = col in (self.col_dropped, self.col_mean) and row.summary_hidden
         if role == Qt.ItemDataRole.DisplayRole:
             return "" if hidden else self._summary_text(row, index.row(), col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -190,14 +154,14 @@ class SpeechScoreModel(QAbstractTableModel):
                 return row.posts
             if col == self.col_dropped and (row.high or row.low) and not hidden:
                 seat = {j.id: j.seat for j in self._judges}
-                high = "、".join(f"评委{seat[j]}（{row.scores[j].value}）" for j in row.high)
-                low = "、".join(f"评委{seat[j]}（{row.scores[j].value}）" for j in row.low)
+                high = "、".join(f"评委{seat[j]}（{row.cells[j].value}）" for j in row.high)
+                low = "、".join(f"评委{seat[j]}（{row.cells[j].value}）" for j in row.low)
                 return f"去掉最高分：{high}\n去掉最低分：{low}"
             if col == self.col_mean and row.mean is None:
                 return f"至少需要 {2 * self.trim + 1} 个评委评分"
         return None
 
-    def _summary_text(self, row: SpeechRow, r: int, col: int) -> str:
+    def _summary_text(self, row: SpeechGridRow, r: int, col: int) -> str:
         if col == self.COL_POS:
             return str(r + 1)
         if col == self.COL_NAME:
@@ -205,26 +169,24 @@ class SpeechScoreModel(QAbstractTableModel):
         if col == self.COL_POSTS:
             return row.posts
         if col == self.col_count:
-            return f"{len(row.scores)}/{len(self._judges)}"
+            return f"{len(row.cells)}/{len(self._judges)}"
         if col == self.col_dropped:
             if not (row.high or row.low):
                 return ""
-            return (f"高 {'/'.join(str(row.scores[j].value) for j in row.high)} "
-                    f"低 {'/'.join(str(row.scores[j].value) for j in row.low)}")
+            return (f"高 {'/'.join(row.cells[j].value for j in row.high)} "
+                    f"低 {'/'.join(row.cells[j].value for j in row.low)}")
         if col == self.col_mean:
             return score_text(row.mean)
-        if not row.scores:
-            return ""
-        return "已确认" if all(e.status == "confirmed" for e in row.scores.values()) else "录入"
+        return row.state
 
-    def _judge_data(self, row: SpeechRow, judge: JudgeRow, role: int) -> Any:
-        entry = row.scores.get(judge.id)
-        hidden = self._hidden(row, judge.id)
-        dropped = not self._row_hidden(row) and (judge.id in row.high or judge.id in row.low)
+    def _judge_data(self, row: SpeechGridRow, judge: JudgeRow, role: int) -> Any:
+        cell: SpeechCell | None = row.cells.get(judge.id)
+        hidden = cell is not None and cell.hidden
+        dropped = not row.summary_hidden and (judge.id in row.high or judge.id in row.low)
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if entry is None else (HIDDEN if hidden else str(entry.value))
+            return "" if cell is None else (HIDDEN if hidden else cell.value)
         if role == Qt.ItemDataRole.EditRole:
-            return "" if entry is None or hidden else str(entry.value)
+            return "" if cell is None or hidden else cell.value
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(CENTER if hidden else RIGHT)
         if role == Qt.ItemDataRole.FontRole and dropped:
@@ -233,15 +195,18 @@ class SpeechScoreModel(QAbstractTableModel):
             return QBrush(DROPPED_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and dropped:
             return QBrush(DROPPED_TEXT)
-        if role == Qt.ItemDataRole.ToolTipRole and entry is not None:
+        if role == Qt.ItemDataRole.ToolTipRole and cell is not None:
             if hidden:
                 return "第一录入人已录入；请盲录（输入您听到的分数）"
             what = "去掉的最高分" if judge.id in row.high else "去掉的最低分" if judge.id in row.low else ""
-            state = "已确认" if entry.status == "confirmed" else "已录入，未确认"
-            return f"{judge.name}：{entry.value}，{state}" + (f"（{what}）" if dropped else "")
+            state = "已确认" if cell.status == "confirmed" else "已录入，未确认"
+            return f"{judge.name}：{cell.value}，{state}（{cell.entered_by}）" + (f"（{what}）" if dropped else "")
         return None
 
     # -- editing -------------------------------------------------------------------------------
+
+    def _what(self, r: int, judge: JudgeRow, text: str) -> str:
+        return f"第 {r + 1} 位 {self._rows[r].name} 评委{judge.seat} 的 {fold_fullwidth(text)} "
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_judge_column(index.column()):
@@ -249,119 +214,126 @@ class SpeechScoreModel(QAbstractTableModel):
         r, judge = index.row(), self._judge(index.column())
         row = self._rows[r]
         raw = str(value).strip()
-        entry = row.scores.get(judge.id)
+        cell = row.cells.get(judge.id)
+        key = (row.person, judge.id)
         self.last_ok = True
-        if self._hidden(row, judge.id):
+        if cell is not None and cell.hidden:
             return raw == "" or self._blind(r, judge, raw)
         if raw == "":
-            return True if entry is None else self.clear_cell(index)
-        try:
-            parsed: Decimal | None = parse_score(raw, decimals=self.decimals)
-        except ScoreError:
-            parsed = None                      # the service refuses it with the message
-        if entry is not None and parsed is not None and str(parsed) == str(entry.value):
+            if self.unsaved.text(key) is not None:      # an empty retry gives up the unsaved text
+                self.unsaved.saved(key)
+                self._cells_changed(r, {judge.id})
+                return True
+            return True if cell is None else self.clear_cell(index)
+        if cell is not None and raw == cell.value and self.unsaved.text(key) is None:
             return True                        # unchanged: nothing to save, move on
-        what = f"{row.name} · 评委{judge.seat}"
         reason = None
-        if entry is not None and entry.status == "confirmed" and parsed is not None:
-            reason = self.ask_reason(f"{what} 的评分 {entry.value} 已确认，改为 {raw} 须说明理由")
+        if cell is not None and cell.status == "confirmed":
+            reason = self.ask_reason(f"{row.name} · 评委{judge.seat} 的评分 {cell.value} 已确认，改为 {raw} 须说明理由")
             if reason is None:
                 self.last_ok = False
-                self.bench.message.emit(f"{what}：已取消，评分未修改", True)
+                self.bench.message.emit(f"{row.name} · 评委{judge.seat}：已取消，评分未修改", True)
                 return False
-        expected = entry.version if entry else 0
-        first = [True]
-        prev = str(entry.value) if entry else None
-        pid, jid = row.person, judge.id
+        result = self.bench.edit(scores.set_speech_score, row.person, judge.id, raw, initiator=self,
+                                 what=self._what(r, judge, raw), expected_version=cell.version if cell else 0,
+                                 reason=reason)
+        return self._after(r, judge.id, key, raw, result)
 
-        def do(store):
-            version = expected if first[0] else None   # a redo applies over whatever undo left
-            first[0] = False
-            return scores.set_speech_score(store, pid, jid, raw, expected_version=version, reason=reason)
-
-        def undo(store):
-            if prev is None:
-                return scores.clear_speech_score(store, pid, jid)
-            return scores.set_speech_score(store, pid, jid, prev)
-
-        if not self._edit(f"{what}：{raw}", do, undo):
+    def _after(self, r: int, judge_id: str, key: tuple[str, str], typed: str, result: Any) -> bool:
+        """Show what the service answered: its row, or the typed text marked 未保存 (cursor stays)."""
+        if result is FAILED:
             self.last_ok = False
+            self.unsaved.put(key, typed, self._what(r, self._judges_by_id()[judge_id], "").strip(),
+                             failure_cause(self.bench.last_error))
+            self._cells_changed(r, {judge_id})
             return False
-        row.scores[jid] = Entry(parsed, "entered", entry.version + 1 if entry else 1)
-        self.mine.add((pid, jid))
-        self._row_changed(r, jid)
+        self.unsaved.saved(key)
+        new_row = result.result if isinstance(result, Wrote) else None
+        if isinstance(new_row, tuple):           # blind entry: (BlindResult, row)
+            new_row = new_row[1]
+        if isinstance(new_row, SpeechGridRow) and 0 <= r < len(self._rows) and self._rows[r].person == new_row.person:
+            self._replace_row(r, new_row, judge_id)
         return True
 
+    def _judges_by_id(self) -> dict[str, JudgeRow]:
+        return {j.id: j for j in self._judges}
+
     def clear_cell(self, index: Index) -> bool:
-        """Del: remove a score (undoable); a confirmed one only with a reason."""
+        """Del: give up an unsaved typed score, or remove a stored score (undoable; a confirmed one only
+        with a reason)."""
         if not index.isValid() or not self.is_judge_column(index.column()):
             return False
         r, judge = index.row(), self._judge(index.column())
         row = self._rows[r]
-        entry = row.scores.get(judge.id)
-        if entry is None or self._hidden(row, judge.id):
+        key = (row.person, judge.id)
+        if self.unsaved.text(key) is not None:
+            self.unsaved.saved(key)
+            self._cells_changed(r, {judge.id})
+            self.bench.info(f"{row.name} · 评委{judge.seat}：已放弃未保存的录入")
             return True
-        what = f"{row.name} · 评委{judge.seat}"
+        cell = row.cells.get(judge.id)
+        if cell is None or cell.hidden:
+            return True
         reason = None
-        if entry.status == "confirmed":
-            reason = self.ask_reason(f"{what} 的评分 {entry.value} 已确认，清除须说明理由")
+        if cell.status == "confirmed":
+            reason = self.ask_reason(f"{row.name} · 评委{judge.seat} 的评分 {cell.value} 已确认，清除须说明理由")
             if reason is None:
                 return False
-        pid, jid, prev = row.person, judge.id, str(entry.value)
-        ok = self._edit(f"清除 {what}（原 {prev}）",
-                        lambda store: scores.clear_speech_score(store, pid, jid, reason=reason),
-                        lambda store: scores.set_speech_score(store, pid, jid, prev))
-        if ok:
-            del row.scores[jid]
-            self._row_changed(r, jid)
-        return ok
-
-    def _edit(self, text: str, do, undo) -> bool:
-        self.local_edit = True
-        try:
-            return self.bench.edit(text, do, undo)
-        finally:
-            self.local_edit = False
+        result = self.bench.edit(scores.clear_speech_score, row.person, judge.id, initiator=self,
+                                 what=f"清除第 {r + 1} 位 {row.name} 评委{judge.seat} 的 {cell.value} ",
+                                 reason=reason, expected_version=cell.version)
+        if result is FAILED:
+            return False
+        return self._after(r, judge.id, key, "", result)
 
     def _blind(self, r: int, judge: JudgeRow, raw: str) -> bool:
         row = self._rows[r]
-        result = self.bench.run(scores.blind_enter, "speech_scores", (row.person, judge.id), raw)
-        if result is FAILED:
-            self.last_ok = False
+        cell = row.cells[judge.id]
+        key = (row.person, judge.id)
+        result = self.bench.run(scores.blind_enter, "speech_scores", key, raw, initiator=self,
+                                what=self._what(r, judge, raw), expected_version=cell.version)
+        if not self._after(r, judge.id, key, raw, result):
             return False
+        blind, _ = result.result
         what = f"{row.name} · 评委{judge.seat}"
-        if result.matched:
-            entry = row.scores[judge.id]
-            row.scores[judge.id] = Entry(entry.value, "confirmed", entry.version + 1)
+        if blind.matched:
             self.bench.message.emit(f"{what}：盲录一致，已确认", False)
         else:
-            self.bench.message.emit(f"{what}：盲录 {result.second} 与第一录入不一致，已列入下方核对表", True)
-        self._row_changed(r, judge.id)
-        self.local_edit = True
-        try:
-            self.bench.changed.emit(Changed.SPEECH)
-        finally:
-            self.local_edit = False
+            self.bench.message.emit(f"{what}：盲录 {blind.second} 与第一录入不一致，已列入下方核对表", True)
         self.blind_entered.emit()
         return True
 
-    def _row_changed(self, r: int, judge: str) -> None:
+    def _replace_row(self, r: int, new: SpeechGridRow, judge: str) -> None:
         """Redraw what one entry changed: its cell, the cells whose dropped mark moved, the results.
 
         Cell by cell on purpose: a view repaints its whole viewport for a multi-cell range, which
         with 25 judges costs more than the 16 ms a typed score may take to show its mean."""
-        row = self._rows[r]
-        marked = set(row.high) | set(row.low)
-        self._summarise(row)
-        touched = {judge} | (marked ^ (set(row.high) | set(row.low)))
-        if self.double_entry:
-            touched |= set(row.scores)                 # a confirmation may reveal the whole row
-        columns = [self.FIRST_JUDGE + i for i, j in enumerate(self._judges) if j.id in touched]
+        old = self._rows[r]
+        self._rows[r] = new
+        touched = {judge} | ((set(old.high) | set(old.low)) ^ (set(new.high) | set(new.low)))
+        if old.summary_hidden != new.summary_hidden or any(
+                (old.cells.get(j) is None) != (new.cells.get(j) is None) or
+                (old.cells.get(j) and new.cells.get(j) and old.cells[j].hidden != new.cells[j].hidden)
+                for j in set(old.cells) | set(new.cells)):
+            touched |= set(old.cells) | set(new.cells)       # a confirmation may reveal the whole row
+        self._cells_changed(r, touched)
+
+    def _cells_changed(self, r: int, judges: set[str]) -> None:
+        columns = [self.FIRST_JUDGE + i for i, j in enumerate(self._judges) if j.id in judges]
         for col in columns + [self.col_count, self.col_dropped, self.col_mean, self.col_state]:
             index = self.index(r, col)
             self.dataChanged.emit(index, index)
 
-    def confirm_rows(self, r: int) -> list[tuple[str, tuple[str, str]]]:
-        """The row's scores not yet confirmed, as ``scores.confirm`` takes them."""
+    def missing_judges(self, r: int) -> list[str]:
+        """评委n of the judges with no score in row ``r`` (said before confirming an incomplete row)."""
         row = self._rows[r]
-        return [("speech_scores", (row.person, j)) for j, e in row.scores.items() if e.status != "confirmed"]
+        return [f"评委{j.seat}" for j in self._judges if j.id not in row.cells]
+
+    def unsaved_judges(self, r: int) -> list[str]:
+        person = self._rows[r].person
+        return [f"评委{j.seat}" for j in self._judges if self.unsaved.text((person, j.id)) is not None]
+
+    def confirm_rows(self, r: int) -> list[tuple[str, tuple[str, str], int]]:
+        """The row's scores not yet confirmed, with the versions shown, as ``scores.confirm`` takes them."""
+        row = self._rows[r]
+        return [("speech_scores", (row.person, j), c.version) for j, c in row.cells.items() if c.status != "confirmed"]
