@@ -329,7 +329,36 @@ def assign(posts: list, cands: list, mode: str):
         if len(winners) < n and len(holders) <= n:
             vacant.append(post)
     undecided_people.sort(key=lambda u: u["person"])
-    return sorted(placements, key=lambda a: (a["post"], a["person"])), vacant, undecided + undecided_people
+    competitors = sorted((post, c["person"]) for post, cs in proposed.items() for c in cs)
+    return (sorted(placements, key=lambda a: (a["post"], a["person"])), vacant, undecided + undecided_people,
+            competitors)
+
+
+# -- the margin of a count (SPEC §11) -------------------------------------------------------------
+
+def threshold_margin(n: int, present: int, theta: Fraction) -> int:
+    """Changed ballots that move a pair across the line: eligible — the smallest k with (n − k)/P < θ;
+    not eligible — the smallest k with (n + k)/P ≥ θ."""
+    reach = -(-theta.numerator * present // theta.denominator)      # ⌈θ·P⌉
+    return n - (reach - 1) if n >= reach else reach - n
+
+
+def seat_margin(gap: Fraction, effects: list) -> int | None:
+    """约: the fewest changed ballots, largest effect first, that close the gap (0 → 1; None: never)."""
+    if gap == 0:
+        return 1
+    taken = 0
+    for _, effect, ballots in effects:
+        need = -(-gap // effect)
+        if need <= ballots:
+            return taken + int(need)
+        taken += ballots
+        gap -= ballots * effect
+    return None
+
+
+def decision_key(d: dict) -> tuple:
+    return (d["ballots"], d["post"], d["person"], d["decision"] != "threshold", d.get("rival") or "")
 
 
 def results_of(campaign: dict) -> dict:
@@ -343,15 +372,18 @@ def results_of(campaign: dict) -> dict:
     keys = set(counted)
     for pid, p in people.items():
         keys |= {(pid, post) for post in effective(p.get("declarations"))}
-    pairs, cands, absent = [], [], []
+    pairs, cands, absent, comps = [], [], [], {}
     for person, post in sorted(keys):
         declared_posts = effective(people[person].get("declarations"))
         declared = post in declared_posts
         choice = declared_posts.index(post) if declared else None
-        rate = score = None
+        rate = score = margin = None
         rec_eligible = False
         if present is not None and sum(present.values()) > 0:
-            rate, rec_eligible, score, absent = recommend(present, counted.get((person, post), {}), scheme)
+            mine_counts = counted.get((person, post), {})
+            rate, rec_eligible, score, absent = recommend(present, mine_counts, scheme)
+            margin = threshold_margin(sum(mine_counts.get(g, 0) for g in GROUPS), sum(present.values()),
+                                      q(scheme["threshold"]))
         sat = numbers[person]["satisfaction"]
         passed = sat is None or sat["passed"]
         eligible = bool(rate is not None and rec_eligible and passed)
@@ -363,14 +395,52 @@ def results_of(campaign: dict) -> dict:
                                 + q(w["recommendation"]) * score)
         pairs.append({"person": person, "post": post, "declared": declared,
                       "rate": shown(rate) if rate is not None else None, "eligible": eligible,
-                      "recommendation": shown(score) if eligible else None, "composite": shown(composite)})
+                      "recommendation": shown(score) if eligible else None, "composite": shown(composite),
+                      "margin": margin})
+        comps[(person, post)] = composite
         if eligible:
             cands.append({"person": person, "post": post, "rate": rate, "declared": declared, "choice": choice,
                           "composite": composite})
-    placements, vacant, undecided = assign(campaign.get("posts", []), cands, scheme.get("assignment", "literal"))
+    placements, vacant, undecided, competitors = assign(campaign.get("posts", []), cands,
+                                                        scheme.get("assignment", "literal"))
+    # SPEC §11: each pair's 1/3 line, each seat against its closest rival, the count's smallest
+    lines = [{"ballots": x["margin"], "post": x["post"], "person": x["person"], "decision": "threshold"}
+             for x in pairs if x["margin"] is not None and (numbers[x["person"]]["satisfaction"] is None
+                                                           or numbers[x["person"]]["satisfaction"]["passed"])]
+    seats = {}
+    if present is not None and sum(present.values()) > 0 and placements:
+        base = {g: q(scheme["group_weights"][g]) for g in GROUPS if present.get(g, 0) > 0}
+        scale = sum(base.values(), Fraction(0))
+        share = q(scheme["composite_weights"]["recommendation"])
+        effects = sorted(((g, 2 * share * 100 * (w / scale) / present[g], present[g]) for g, w in base.items()),
+                         key=lambda e: (-e[1], GROUPS.index(e[0])))
+        effects = [e for e in effects if e[1] > 0]
+        composite_of = {(x["person"], x["post"]): comps.get((x["person"], x["post"])) for x in pairs}
+        for a in placements:
+            mine = composite_of.get((a["person"], a["post"]))
+            if mine is None:
+                continue
+            placed_here = {b["person"] for b in placements if b["post"] == a["post"]}
+            found = []
+            for post, rival in competitors:
+                theirs = composite_of.get((rival, post))
+                if post != a["post"] or rival == a["person"] or rival in placed_here or theirs is None or theirs > mine:
+                    continue
+                k = seat_margin(mine - theirs, effects)
+                if k is not None:
+                    found.append({"ballots": k, "post": post, "person": a["person"], "decision": "seat",
+                                  "rival": rival})
+            if found:
+                seats[(a["post"], a["person"])] = min(found, key=decision_key)
+    for a in placements:
+        seat = seats.get((a["post"], a["person"]))
+        a["margin"] = seat["ballots"] if seat else None
+    decisions = lines + list(seats.values())
+    count = min(decisions, key=decision_key) if decisions else None
     doc = {"people": {pid: {k: (shown(v) if k != "satisfaction" else v) for k, v in numbers[pid].items()}
                       for pid in sorted(numbers)},
-           "pairs": pairs, "assignment": placements, "vacant": sorted(vacant), "undecided": undecided}
+           "pairs": pairs, "assignment": placements, "vacant": sorted(vacant), "undecided": undecided,
+           "margin": None if count is None else {k: count[k] for k in ("ballots", "post", "person", "decision")}}
     if pairs and present is not None and absent:
         doc["absent_groups"] = absent
     return doc
@@ -384,8 +454,8 @@ def published_part(stage: str, doc: dict) -> dict:
     if stage == "speech":
         return {"people": {pid: {"speech": r.get("speech")} for pid, r in doc["people"].items()}}
     if stage == "recommendation":
-        keys = ("person", "post", "declared", "rate", "eligible", "recommendation")
-        out = {"pairs": [{k: x.get(k) for k in keys} for x in doc["pairs"]]}
+        keys = ("person", "post", "declared", "rate", "eligible", "recommendation", "margin")
+        out = {"pairs": [{k: x.get(k) for k in keys} for x in doc["pairs"]], "margin": doc.get("margin")}
         if doc.get("absent_groups"):
             out["absent_groups"] = doc["absent_groups"]
         return out

@@ -25,7 +25,7 @@ PERSON_RESULT_KEYS = {
     "exam": ("exam", "democratic", "appraisal_avg", "bonus", "quantified", "satisfaction"),
     "speech": ("speech",),
 }
-PAIR_RECOMMENDATION_KEYS = ("person", "post", "declared", "rate", "eligible", "recommendation")
+PAIR_RECOMMENDATION_KEYS = ("person", "post", "declared", "rate", "eligible", "recommendation", "margin")
 
 
 def canonical(data: Any) -> str:
@@ -78,7 +78,8 @@ def published_results(stage: str, results: dict[str, Any]) -> dict[str, Any]:
         return {"people": {pid: {k: r.get(k) for k in keys} for pid, r in results.get("people", {}).items()}}
     if stage == "recommendation":
         out: dict[str, Any] = {"pairs": [{k: x.get(k) for k in PAIR_RECOMMENDATION_KEYS}
-                                         for x in results.get("pairs", [])]}
+                                         for x in results.get("pairs", [])],
+                               "margin": results.get("margin")}     # SPEC §11, as the 公示 prints it
         if results.get("absent_groups"):
             out["absent_groups"] = results["absent_groups"]
         return out

@@ -170,7 +170,7 @@ def test_appointment_with_its_publicity_period_and_contacts(store):
     assert store.verify().ok                                          # the setter is audited like any edit
     assert export_campaign(store)["settings"]["supervision_phone"] == "0351-1234567"
     publish(store)
-    with pytest.raises(LockedError, match="综合考评与人选”已公布"):    # frozen with the 公示 (SPEC §9)
+    with pytest.raises(LockedError, match="人员名单”已公布"):    # frozen with the 公示: all draw on 人员名单
         set_publicity_contacts(store, "0351-0000000", "别处")
     sheet = data(store, "拟任人选公示", start_date=date(2026, 3, 2))
     p = sheet.header.publicity
