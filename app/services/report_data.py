@@ -468,9 +468,8 @@ def _seal_record(ctx: _Ctx, opts: Options) -> seal_sheet.SealSheet:
         rows.append(seal_sheet.SealRow(r.seq, when, ACTION_LABELS.get(r.action, r.action),
                                        STAGE_LABELS.get(r.stage, r.stage), r.operator, note,
                                        r.code.removeprefix("摘要码 ")))
-    notes = ("注：每个封签由监督组输入密码生成（HMAC-SHA256，密钥由密码导出，文件中不保存），记入审计日志。摘要码为该条之后审计日志链头"
-             "的前16位十六进制数字。核对：python -m app verify 竞岗文件.db --password --printed 摘要码@条目号；"
-             "文件被改写、日志被删减或封签被伪造时，核对不能通过。",)
+    notes = ("注：封签由监督组输入密码生成，记入审计日志；摘要码为该条之后审计日志链头的前16位。核对："
+             "python -m app verify 竞岗文件.db --password --printed 摘要码@条目号（文件被改写、日志被删减或封签被伪造时不能通过）。",)
     # a record the 监督组 sign and keep, not a 公示: no 公示期 or 落款
     return seal_sheet.SealSheet(replace(ctx.header("封签记录", opts), publicity=None), tuple(rows), notes)
 
