@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from .core.audit_sample import AuditError, audit_order
-from .core.campaign import MAX_FILE_BYTES, CampaignError, decode_json, parse_campaign, size_problems
+from .core.campaign import MAX_FILE_BYTES, CampaignError, JsonNumber, decode_json, parse_campaign, size_problems
 from .core.draw import DrawError, draw
 from .core.results import compute, results_to_json
 
@@ -25,10 +24,14 @@ def one_line(problem: str) -> str:
                    if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in problem)
 
 
-def read_campaign_json(path: str, parse_float: Callable[[str], Any] = Decimal) -> Any:
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def read_campaign_json(path: str, parse_float: Callable[[str], Any] = JsonNumber) -> Any:
     """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read, or when it
     is far too big to be a campaign (bytes before reading, list lengths after decoding: refused in a second,
-    not after minutes and gigabytes)."""
+    not after minutes and gigabytes). Numbers with a point stay exact and as written (:class:`JsonNumber`),
+    for ``compute`` and ``import`` alike."""
     try:
         size = Path(path).stat().st_size
         if size > MAX_FILE_BYTES and Path(path).is_file():
@@ -43,6 +46,9 @@ def read_campaign_json(path: str, parse_float: Callable[[str], Any] = Decimal) -
         raise CampaignError([f"{path}: 无法读取（没有读取权限）"]) from None
     except OSError as exc:
         raise CampaignError([f"{path}: 无法读取（{exc.strerror or exc}）"]) from None
+    if raw.startswith(SQLITE_MAGIC):
+        raise CampaignError([f"{path}: 是竞岗数据文件（.db），不是竞岗文件（JSON）；请先导出："
+                             f"python -m app export {path} --json 竞岗文件.json，再 compute 竞岗文件.json"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -142,8 +148,9 @@ def run_import(path: str, db: str, operator: str, password: str | None, title: s
         print(f"文件 {db} 已存在，不能覆盖；请换一个文件名", file=err)
         return EXIT_BAD_INPUT
     try:
-        # Numbers with a point are kept as typed ("82.50"); everything is checked before anything is created.
-        data = read_campaign_json(path, parse_float=str)
+        # Numbers with a point are kept as typed ("82.50") and are numbers, not text (a name written 1.5 is
+        # refused as compute refuses it); everything is checked before anything is created.
+        data = read_campaign_json(path)
         check_campaign_file(data)
     except CampaignError as exc:
         for problem in exc.problems:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Sequence, TextIO
 
 from .core.draw import MEETINGS
-from .reports import FORM, SHEET, SHEETS
+from .reports import FORM, ROTATION, SHEET, SHEETS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -26,11 +26,14 @@ EXIT_BAD_INPUT = 2
 def sheet_list() -> str:
     """The ``--help`` text listing every sheet and form by its Chinese title."""
     lines = []
-    for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）：")):
+    for kind, heading in ((SHEET, "公示表（依据已公布的数据）："), (FORM, "会议用表（空白，会前打印）："),
+                          (ROTATION, "交流轮岗文件（截至某日，--date；--out 以 .xlsx 结尾时输出 Excel）：")):
         lines.append(heading)
-        lines += [f"  {title}　{entry.summary}" for title, entry in SHEETS.items() if entry.kind == kind]
+        lines += [f"  {title}　{entry.summary}" + (f"（{entry.options}）" if entry.options else "")
+                  for title, entry in SHEETS.items() if entry.kind == kind]
     lines.append("")
     lines.append("例：python -m app report 竞岗.db --sheet 综合考评结果 --out 综合考评结果.pdf")
+    lines.append("　　python -m app report 竞岗.db --sheet 交流轮岗对象名单 --date 2026-12-01 --out 交流轮岗对象名单.xlsx")
     return "\n".join(lines)
 
 
@@ -62,32 +65,35 @@ VERSIONS = {"张贴版": "posted", "存档版": "filed"}
 
 
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    rep.add_argument("db", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    rep.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
                      help="要打印的表（中文表名，见下）")
-    rep.add_argument("--out", required=True, help="输出的 PDF 文件")
+    rep.add_argument("--out", required=True, metavar="文件", help="输出的 PDF 文件；交流轮岗文件以 .xlsx 结尾时输出 Excel")
     rep.add_argument("--draft", action="store_true", help="阶段尚未公布时打印草稿（每页标“草稿（未公布）”）")
-    rep.add_argument("--start-date", type=_iso_date, help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
-    rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version",
+    rep.add_argument("--start-date", type=_iso_date, metavar="日期", help="公示表：公示期第一天 YYYY-MM-DD（默认今天），公示 7 天；也是落款日期")
+    rep.add_argument("--version", choices=("张贴版", "存档版"), default="存档版", dest="sheet_version", metavar="版本",
                      help="公示表：张贴版（不印计分人、复核人、监督人签字栏）或存档版（印签字栏，默认）")
+    rep.add_argument("--date", type=_iso_date, dest="as_of", metavar="日期",
+                     help="交流轮岗文件：审查截止日期或统计日期 YYYY-MM-DD（默认今天）")
     rep.add_argument("--margins", type=_margins, metavar="上,左,右,下",
                      help="页边距（毫米），默认 37,28,26,35（GB/T 9704-2012）")
-    rep.add_argument("--round", type=_positive, dest="round_no",
+    rep.add_argument("--round", type=_positive, dest="round_no", metavar="次",
                      help="报岗情况公示：第几次报岗（默认最近公布的一次）；双向选择确认表：第几轮（默认 1）")
     rep.add_argument("--meeting", choices=MEETINGS, help="抽签记录：只打印这一会议（默认全部已抽签的会议）")
     rep.add_argument("--phase", choices=("科员定岗", "事业人员补充"),
                      help="双向选择确认表：哪一阶段（默认科员定岗），轮次用 --round")
-    rep.add_argument("--copies", type=_positive, help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
-    rep.add_argument("--font", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
-    rep.add_argument("--font-title", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
-    rep.add_argument("--font-body", help="正文字体文件（如仿宋），优先于 --font")
-    rep.add_argument("--font-table", help="表格字体文件（如宋体），优先于 --font")
+    rep.add_argument("--copies", type=_positive, metavar="张数", help="会议用表：张数（定岗推荐票为每组张数；评委评分表为评委人数）")
+    rep.add_argument("--font", metavar="字体文件", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
+    rep.add_argument("--font-title", metavar="字体文件", help="标题字体文件（如方正小标宋简体或黑体），优先于 --font")
+    rep.add_argument("--font-body", metavar="字体文件", help="正文字体文件（如仿宋），优先于 --font")
+    rep.add_argument("--font-table", metavar="字体文件", help="表格字体文件（如宋体），优先于 --font")
     return rep
 
 
 def add_report_parser(sub: Any) -> argparse.ArgumentParser:
     """The ``report`` sub-command on ``python -m app``'s sub-parsers."""
-    rep = sub.add_parser("report", help="打印公示表或会议用表（PDF），不需要图形界面",
+    from .cli_parser import REPORT_HELP
+    rep = sub.add_parser("report", help=REPORT_HELP,
                          description="把一张公示表或会议用表打印为 PDF（A4，字体嵌入）。",
                          epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(rep)
@@ -95,7 +101,8 @@ def add_report_parser(sub: Any) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser (``python -m app.cli_report``), the same as ``python -m app report``."""
-    parser = argparse.ArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
+    from .cli_parser import ChineseArgumentParser
+    parser = ChineseArgumentParser(prog="python -m app report", description="把一张公示表或会议用表打印为 PDF。",
                                      epilog=sheet_list(), formatter_class=argparse.RawDescriptionHelpFormatter)
     return configure_parser(parser)
 
@@ -104,11 +111,11 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
                round_no: int | None = None, meeting: str | None = None, copies: int | None = None,
                phase: str | None = None, font: str | None = None, printed: str | None = None,
                version: str = "filed", margins: tuple[float, float, float, float] | None = None,
-               role_fonts: dict[str, str] | None = None,
+               role_fonts: dict[str, str] | None = None, as_of: date | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
     from .reports import fonts, render
-    from .services.report_data import sheet_data
+    from .services.report_data import build_xlsx, sheet_data
     from .services.store import Store, StoreError
     if sheet not in SHEETS:
         print(f"没有“{sheet}”这张表；可打印：{'、'.join(SHEETS)}", file=stderr)
@@ -125,9 +132,13 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         return EXIT_BAD_INPUT
     from . import files
     try:
-        data = sheet_data(store, sheet, start_date=start_date, draft=draft, round_no=round_no, meeting=meeting,
-                          copies=copies, phase=phase, printed=printed, version=version, margins=margins)
-        files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
+        options = dict(start_date=start_date, draft=draft, round_no=round_no, meeting=meeting, copies=copies,
+                       phase=phase, printed=printed, version=version, margins=margins, as_of=as_of)
+        if str(out).lower().endswith(".xlsx"):
+            data = build_xlsx(store, sheet, out, **options)
+        else:
+            data = sheet_data(store, sheet, **options)
+            files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
@@ -143,7 +154,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
 def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
                       round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
-                      font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins,
+                      font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins, as_of=args.as_of,
                       role_fonts={"title": args.font_title, "body": args.font_body, "table": args.font_table})
 
 

@@ -178,6 +178,39 @@ def _roster_fields(r: random.Random, person_list: list[dict[str, Any]], post_lis
         p["no_rotation"] = p["category"] == "行政一般" and r.randint(1, 20) == 1
 
 
+# 岗位性质 (county speech) and 负责工作 (暂行办法 第七条（一）、第九条（二）) of a 科室, by words in its name.
+_OFFICE_KINDS = (
+    (("人事", "组织", "财务", "资产", "后勤", "基建"), "人财物管理"),
+    (("项目", "计划", "规划"), "项目经费审批"),
+    (("证照", "行政审批"), "证牌照核发"),
+    (("执法", "监察", "审计", "法规", "监管", "监督", "督查"), "执法监督监察"),
+)
+_OFFICE_DUTIES = (("组织", "组织"), ("人事", "人事"), ("财务", "财务"), ("审计", "审计"), ("项目", "项目审批"),
+                  ("执法", "执纪执法"), ("监察", "执纪执法"), ("资产", "资金管理"), ("后勤", "行政后勤"))
+_EXEMPTIONS = ("患重大疾病", "专业技术要求较高", "涉及重要机密", "正在接受审查")
+
+
+def _rotation_fields(r: random.Random, person_list: list[dict[str, Any]]) -> None:
+    """The roster's 交流轮岗 fields (a stream of their own, so nothing above depends on them)."""
+    for p in person_list:
+        office = p.get("former_office") or ""
+        p["speciality"] = r.choices(("经济类", "法律类", "其它类"), weights=(35, 20, 45))[0]
+        p["post_kind"] = next((kind for words, kind in _OFFICE_KINDS if any(w in office for w in words)), "其它")
+        duties = [d for word, d in _OFFICE_DUTIES if word in office]
+        if duties:
+            p["duties"] = "、".join(dict.fromkeys(duties))
+        if p["rank"] == "正科实职" or (p["rank"] == "副科实职" and r.randint(1, 3) == 1):
+            p["bureau_leader"] = True
+            p["leader_rank"] = "正职" if p["rank"] == "正科实职" else "副职"
+        if p.get("category") == "拟竞争科长" and r.randint(1, 5) == 1:
+            p["reserve_cadre"] = True
+        p["units_served"] = r.choices((1, 2, 3), weights=(45, 35, 20))[0]
+        start, post = int(p["work_start"][:4]), int(p["post_start"][:4])
+        p["unit_start"] = _month(r.randint(min(start + 1, post), post), r.randint(1, 12))
+        if r.randint(1, 25) == 1:
+            p["exemption"] = r.choice(_EXEMPTIONS)
+
+
 def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voters: int = 300,
                       seed: int = 1) -> dict[str, Any]:
     """A valid ``jinggang-campaign/1`` document (a dict ready for ``json.dump``).
@@ -242,6 +275,7 @@ def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voter
         person_list.append(person)
 
     _roster_fields(random.Random(seed * 7919 + 17), person_list, post_list)
+    _rotation_fields(random.Random(seed * 7919 + 29), person_list)
     competitors = [p for p in person_list if "declarations" in p]
 
     # §十 竞岗演讲: every judge scores every competitor (百分制, one decimal); judges differ a little.
@@ -284,6 +318,31 @@ def generate_campaign(people: int = 60, posts: int = 12, judges: int = 25, voter
         "speech": speech,
         "recommendation": {"present": present_by_group, "counts": counts},
     }
+
+
+JUDGE_SHARE = (("leaders", 5), ("unit_heads", 8), ("county_chiefs", 12))
+"""Who judges the 竞岗演讲 (§十): 局领导, 事业单位负责人, 各县（市、区）局长 — 25 seats at the default shares."""
+
+
+def rehearsal_campaign(people: int = 60, posts: int = 12, judges: int = 25, voters: int = 300,
+                       seed: int = 1) -> dict[str, Any]:
+    """A campaign ready for each meeting, to rehearse them (文件 → 演练): the roster with its 考试 and 考核,
+    the posts, every 报岗, the judges by name and group and those present at the 定岗推荐 — but no
+    满意度测评 or 民主测评 yet (counted at the 述职 meeting), no draw, no judge's score and no ballot: every
+    voter group is counted by 唱票, none by typed counts."""
+    doc = generate_campaign(people, posts, judges, voters, seed)
+    for person in doc["people"]:
+        person.pop("satisfaction", None)
+        person.pop("democratic", None)
+    r = random.Random(seed * 104729 + 3)
+    seats = [g for g, n in JUDGE_SHARE for _ in range(n)]
+    seats = (seats * (judges // len(seats) + 1))[:judges]
+    doc["judges"] = [{"id": f"J{n:02d}", "name": _name(r), "group": g, "seat": n} for n, g in enumerate(seats, start=1)]
+    doc["speech"] = {}
+    doc["recommendation"] = {"present": doc["recommendation"]["present"], "counts": []}
+    doc["title"] = "演练竞岗（供会前演练，姓名均为虚构）"
+    doc["generator"] |= {"rehearsal": True}
+    return doc
 
 
 def main(argv: Sequence[str] | None = None) -> int:

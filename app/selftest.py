@@ -59,6 +59,12 @@ def _checks(workdir: Path, say: Callable[[str], None]) -> None:
         from .ui.app import make_application
         from .ui.main_window import MainWindow
         app = make_application(["jinggang-selftest"])
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Question, "自检", "是否", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        buttons = [b.text() for b in box.buttons()]
+        if not app.property("jinggang_qt_translations") or "是(&Y)" not in buttons:
+            raise RuntimeError(f"Qt 中文翻译（qtbase_zh_CN.qm）未加载：确认框的按钮是 {buttons}")
+        say(f"Qt 中文翻译：已加载（确认框按钮 {'、'.join(buttons)}）")
         window = MainWindow(store)
         window.resize(1366, 768)
         window.show()

@@ -7,7 +7,9 @@ layout, page numbering, TrueType subsetting and the PDF bytes. Reported: the tim
 pages, the time per page and the process's peak memory (``ru_maxrss``, the runner gives each benchmark
 a fresh interpreter).
 
-Goal: no slower per page than before issue 15 (14.0 ms a page: 1,500 pages in 21 s).
+Goal: no slower per page than before issue 15. With ``baseline`` (the runner's full preset) the same ballots
+are printed by commit 2eaa7ba (the last before issue 15) in fresh interpreters, interleaved with this
+version's (:mod:`benchmarks.baseline`), and the two are compared a page at a time, wall and CPU time.
 
     python benchmarks/bench_ballots.py [--runs 1] [--candidates 300] [--voters 300]
 """
@@ -53,8 +55,9 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0     # Linux: KiB
 
 
-def measure(runs: int = 1, candidates: int = 300, voters: int = 300) -> dict:
-    """The figures as data: ``runs`` renders (``times`` in ms), pages, size and the peak memory."""
+def measure(runs: int = 1, candidates: int = 300, voters: int = 300, baseline: int = 0) -> dict:
+    """The figures as data: ``runs`` renders (``times`` in ms), pages, size and the peak memory; with
+    ``baseline`` that many rounds of this version and commit 2eaa7ba side by side (``compare``)."""
     data = forms(candidates, voters)
     times, pdf = [], b""
     for _ in range(runs):
@@ -62,9 +65,13 @@ def measure(runs: int = 1, candidates: int = 300, voters: int = 300) -> dict:
         pdf = render(TITLE, data)
         times.append((time.perf_counter() - t0) * 1000.0)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-    return {"candidates": candidates, "ballots": sum(n for _, n in data.copies), "pages": pages,
-            "mib": len(pdf) / 2**20, "peak_mib": peak_mib(), "times": times,
-            "per_page": [t / max(pages, 1) for t in times]}
+    figures = {"candidates": candidates, "ballots": sum(n for _, n in data.copies), "pages": pages,
+               "mib": len(pdf) / 2**20, "peak_mib": peak_mib(), "times": times,
+               "per_page": [t / max(pages, 1) for t in times]}
+    if baseline:
+        from benchmarks.baseline import compare
+        figures["compare"] = compare("ballots", {"runs": 1, "candidates": candidates, "voters": voters}, baseline)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,17 +60,23 @@ def sheet(candidates: int, posts_each: int, seed: int = 1) -> CompositeSheet:
                           ("注：综合考评得分 = 考评量化×30% + 竞岗演讲×10% + 定岗推荐×60%（第十二条）。",))
 
 
-def measure(runs: int = 10, candidates: int = 300, posts_each: int = 2) -> dict:
+def measure(runs: int = 10, candidates: int = 300, posts_each: int = 2, baseline: int = 0) -> dict:
     """The figures as data: the first render (``cold``, fonts loaded) and ``runs`` renders (``times``),
-    in ms, with the sheet's rows, pages and size."""
+    in ms, with the sheet's rows, pages and size; with ``baseline`` that many rounds of this version and
+    commit 2eaa7ba (the last before issue 15) side by side, a page at a time (``compare``)."""
     data = sheet(candidates, posts_each)
     t0 = time.perf_counter()
     pdf = render(TITLE, data)                      # cold: fonts loaded and registered here
     cold = (time.perf_counter() - t0) * 1000.0
     times = repeat(lambda: render(TITLE, data), runs)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-    return {"candidates": candidates, "posts_each": posts_each, "rows": len(data.rows), "pages": pages,
-            "kib": len(pdf) // 1024, "cold": cold, "times": times}
+    figures = {"candidates": candidates, "posts_each": posts_each, "rows": len(data.rows), "pages": pages,
+               "kib": len(pdf) // 1024, "cold": cold, "times": times}
+    if baseline:
+        from benchmarks.baseline import compare
+        figures["compare"] = compare("composite", {"runs": runs, "candidates": candidates, "posts_each": posts_each,
+                                                   "warm": True}, baseline)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

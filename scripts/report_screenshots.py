@@ -31,7 +31,7 @@ from app.services.report_data import build_pdf, set_publicity_contacts  # noqa: 
 from app.services.store import STAGES  # noqa: E402
 
 PRINTED = "2026-03-02 16:30"
-OPTIONS = {"start_date": date(2026, 3, 2), "printed": PRINTED, "copies": 2}
+OPTIONS = {"start_date": date(2026, 3, 2), "printed": PRINTED, "copies": 2, "as_of": date(2026, 3, 2)}
 LAST_PAGE_OF = "考评量化结果"
 
 
@@ -53,10 +53,16 @@ def excel_pages(store, tmpdir: Path, out: Path) -> list[Path]:
     if soffice is None:
         print("soffice (LibreOffice) not installed: no Excel pages", file=sys.stderr)
         return []
-    from app.services.excel import export_results_xlsx, export_roster_xlsx
-    books = {"excel-results": tmpdir / "results.xlsx", "excel-roster": tmpdir / "roster.xlsx"}
+    from app.services.excel import export_results_xlsx, export_roster_template, export_roster_xlsx
+    from app.services.report_data import build_xlsx
+    books = {"excel-results": tmpdir / "results.xlsx", "excel-roster": tmpdir / "roster.xlsx",
+             "excel-template": tmpdir / "template.xlsx", "excel-rotation-list": tmpdir / "rotation-list.xlsx",
+             "excel-rotation-statistics": tmpdir / "rotation-statistics.xlsx"}
     export_results_xlsx(store, books["excel-results"], printed=PRINTED)
     export_roster_xlsx(store, books["excel-roster"])
+    export_roster_template(books["excel-template"])
+    build_xlsx(store, "交流轮岗对象名单", books["excel-rotation-list"], **OPTIONS)
+    build_xlsx(store, "机关轮岗交流人员统计表", books["excel-rotation-statistics"], **OPTIONS)
     written = []
     for stem, book in books.items():
         subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmpdir), str(book)],
@@ -65,6 +71,23 @@ def excel_pages(store, tmpdir: Path, out: Path) -> list[Path]:
         for page in range(1, min(pages(pdf), 12) + 1):
             written.append(png(pdf, out / f"{stem}-{page}.png", page))
     return written
+
+
+def small_ballots(tmpdir: Path, out: Path) -> list[Path]:
+    """The 定岗推荐票 of a small campaign (tests/data/small.json: 3 candidates, 3 posts), two to a sheet."""
+    import json
+
+    from app.services.campaign_io import import_campaign
+    from app.services.store import Store
+    store = Store.create(tmpdir / "small.db", title="2026年竞争轮岗", unit="某某局", supervisor_password="jd2026",
+                         operator="截图")
+    try:
+        import_campaign(store, json.loads((ROOT / "tests" / "data" / "small.json").read_text(encoding="utf-8")))
+        pdf = tmpdir / "ballot-halfsheet.pdf"
+        build_pdf(store, "定岗推荐票", pdf, printed=PRINTED, copies=2)
+        return [png(pdf, out / "ballot-halfsheet.png")]
+    finally:
+        store.close()
 
 
 def publish_everything(store) -> None:
@@ -106,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                     if title == LAST_PAGE_OF and version == "filed":
                         written.append(png(pdf, out / f"{entry.slug}-last.png", pages(pdf)))
             written += excel_pages(store, tmpdir, out)
+            written += small_ballots(tmpdir, out)
             if args.keep_pdf:
                 keep = Path(args.keep_pdf)
                 keep.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import reprlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
@@ -92,12 +93,29 @@ class Campaign:
     counts: tuple[PairCount, ...] = ()
 
 
+class JsonNumber(Decimal):
+    """A JSON number with a fraction or an exponent: exact (a Decimal), and shown as it was written — a
+    message quotes ``0.1``, never ``Decimal('0.1')``, and a count written ``3.0`` is refused as ``3.0``."""
+
+    text: str
+
+    def __new__(cls, text: str) -> "JsonNumber":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
 def load_campaign_text(text: str) -> Campaign:
     """Decode and validate a campaign file's text (numbers are read as exact decimals)."""
     return parse_campaign(decode_json(text))
 
 
-def decode_json(text: str, parse_float: Callable[[str], Any] = Decimal) -> Any:
+def decode_json(text: str, parse_float: Callable[[str], Any] = JsonNumber) -> Any:
     """A campaign file's JSON, or CampaignError saying in Chinese why it is not readable JSON: a syntax
     error, NaN/Infinity, a repeated key, a number of absurd length, nesting a campaign never has."""
     try:
@@ -184,8 +202,11 @@ class _Reader:
             return None
 
     def count(self, where: str, raw: Any, *, low: int = 0, high: int | None = None) -> int | None:
+        if isinstance(raw, bool) or not isinstance(raw, int):   # SPEC §8: counts are JSON integers
+            self.add(where, f"{quote(raw)} 须为 JSON 整数（如 3：不加引号、不带小数点）")
+            return None
         try:
-            return parse_count(raw if not isinstance(raw, str) else raw, low=low, high=high)
+            return parse_count(raw, low=low, high=high)
         except ScoreError as err:
             self.add(where, str(err))
             return None
@@ -206,9 +227,19 @@ class _Reader:
         return raw
 
 
+QUOTE_LIMIT = 80
+"""SPEC §8: a message quotes at most 80 characters of an offending value (a 50 MB field is not echoed)."""
+
+
 def quote(raw: Any, limit: int = 40) -> str:
-    """A value from the file as a message quotes it: strings in “”, anything else as repr; shortened."""
-    text = f"“{raw}”" if isinstance(raw, str) else repr(raw)
+    """A value from the file as a message quotes it: strings in “”, anything else as written; shortened
+    (never beyond :data:`QUOTE_LIMIT`, and without making the whole text of a huge value first)."""
+    limit = min(limit, QUOTE_LIMIT)
+    if isinstance(raw, str):
+        return f"“{raw[:limit]}…”" if len(raw) > limit else f"“{raw}”"
+    if raw is None or isinstance(raw, bool):
+        return json.dumps(raw)     # as the file has it: null, true, false
+    text = reprlib.repr(raw)   # a list or an object of a million items is not written out first
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -46,6 +46,9 @@ def format_score(value: Decimal | None) -> str | None:
     """A published score as text with exactly three decimals; ``None`` stays ``None``."""
     if value is None:
         return None
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -PLACES and value.is_finite() \
+            and not value.is_signed():
+        return f"{value:.{PLACES}f}"    # already three decimals (as published): nothing to round
     return f"{round_score(value):.{PLACES}f}"
 
 
@@ -89,6 +92,8 @@ def parse_score(
         value = raw
         text = str(raw)
     elif isinstance(raw, str):
+        if len(raw) > MAX_SCORE_TEXT:   # said at once: a 50 MB "score" is neither read nor echoed whole
+            raise ScoreError(f"“{clip(raw.strip())}” 不是分数（{len(raw)} 个字符）")
         text = fold_fullwidth(raw).strip()
         if not text:
             raise ScoreError("为空")
@@ -110,6 +115,16 @@ def parse_score(
     if value < _as_decimal(low) or value > _as_decimal(high):
         raise ScoreError(f"{text} 超出 {_plain(low)}–{_plain(high)}")
     return value
+
+
+MAX_SCORE_TEXT = 40
+"""A typed score never has more characters (spaces included); a longer text is refused before it is read."""
+QUOTE = 80
+"""SPEC §8: a message quotes at most 80 characters of an offending value."""
+
+
+def clip(text: str, limit: int = QUOTE) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 MAX_COUNT_DIGITS = 9
@@ -152,6 +167,8 @@ def _significant_exponent(value: Decimal) -> int:
 def _as_decimal(value: Exact) -> Decimal:
     if isinstance(value, Decimal):
         return value
+    if type(value) is int:
+        return Decimal(value)
     frac = exact(value)
     return Decimal(frac.numerator) / Decimal(frac.denominator)
 

@@ -105,6 +105,17 @@ class StaffRecord:
     special_post_requirements: bool = False  # 第十条（三）职位条件有特殊要求
 
 
+# What the roster records for 第八条 and 第十条, by the short label the template offers: (article, field).
+EXEMPTIONS: dict[str, tuple[str, str]] = {
+    "考核不称职": ("第八条（一）", "rated_incompetent"),
+    "正在接受审查": ("第八条（二）", "under_investigation"),
+    "患重大疾病": ("第八条（三）", "seriously_ill"),
+    "专业技术要求较高": ("第十条（一）", "specialist_post"),
+    "涉及重要机密": ("第十条（二）", "classified_post"),
+    "职位有特殊要求": ("第十条（三）", "special_post_requirements"),
+}
+
+
 # ---------------------------------------------------------------- screening output
 
 
@@ -299,25 +310,37 @@ class PostKind(Enum):
     OTHER = "其它"
 
 
+class Position(Enum):
+    """任职情况 as the speech lists it (科长（主任）、副科长、一般干部)."""
+
+    CHIEF = "科长（主任）"
+    DEPUTY_CHIEF = "副科长"
+    STAFF = "一般干部"
+
+
 TOTAL_LABEL = "合计"
+UNKNOWN_LABEL = "未填写"
 
 Table = tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
 class ExchangedPerson:
-    """One person exchanged or rotated, as counted in the statistics."""
+    """One person exchanged or rotated, as counted in the statistics. A fact the roster does not hold
+    is None: counted in an "未填写" row (never dropped, never guessed)."""
 
     person_id: str
-    birth_date: date
-    education: Education
-    speciality: Speciality
-    post_kind: PostKind
+    birth_date: date | None
+    education: Education | None
+    speciality: Speciality | None
+    post_kind: PostKind | None
+    position: Position | None = None
 
 
 @dataclass(frozen=True)
 class RotationStatistics:
-    """Every table lists all categories in order (zeros included) and ends with ("合计", total)."""
+    """Every table lists all categories in order (zeros included), then ("未填写", n) when n > 0,
+    and ends with ("合计", total)."""
 
     as_of: date
     total: int
@@ -325,6 +348,7 @@ class RotationStatistics:
     by_education: Table
     by_speciality: Table
     by_post_kind: Table
+    by_position: Table = ()
 
 
 def age_band(birth_date: date, as_of: date) -> AgeBand:
@@ -339,23 +363,45 @@ def age_band(birth_date: date, as_of: date) -> AgeBand:
     return AgeBand.FROM_50
 
 
-def _table(enum: type[Enum], values: Iterable[Enum]) -> Table:
+# 文化程度 as offices write it → the speech's four levels (checked in this order: 大学专科 is 大专).
+_EDUCATION_WORDS = (
+    (("研究生", "硕士", "博士", "本科", "学士"), Education.BACHELOR_OR_ABOVE),
+    (("大专", "专科"), Education.COLLEGE),
+    (("中专", "中技", "技校", "中等专业"), Education.SECONDARY_SPECIALIZED),
+    (("高中", "职高", "初中", "小学"), Education.HIGH_SCHOOL_OR_BELOW),
+)
+
+
+def education_level(text: str | None) -> Education | None:
+    """学历 as typed (大学本科, 研究生, 大专, 中专 …) → the speech's level; None when it says none of them."""
+    if not text:
+        return None
+    for words, level in _EDUCATION_WORDS:
+        if any(w in text for w in words):
+            return level
+    return None
+
+
+def _table(enum: type[Enum], values: Iterable[Enum | None]) -> Table:
     counts = Counter(values)
     rows = tuple((member.value, counts.get(member, 0)) for member in enum)
+    if counts.get(None):
+        rows += ((UNKNOWN_LABEL, counts[None]),)
     return rows + ((TOTAL_LABEL, sum(counts.values())),)
 
 
 def rotation_statistics(people: Iterable[ExchangedPerson], as_of: date) -> RotationStatistics:
-    """Count the exchanged/rotated people by age band, education, speciality and kind of post."""
+    """Count the exchanged/rotated people by age band, education, speciality, kind of post and position."""
     people = list(people)
     for p in people:
-        if p.birth_date > as_of:
+        if p.birth_date is not None and p.birth_date > as_of:
             raise RotationError(f"{p.person_id}：出生日期 {p.birth_date} 晚于统计日期 {as_of}")
     return RotationStatistics(
         as_of=as_of,
         total=len(people),
-        by_age=_table(AgeBand, (age_band(p.birth_date, as_of) for p in people)),
+        by_age=_table(AgeBand, (None if p.birth_date is None else age_band(p.birth_date, as_of) for p in people)),
         by_education=_table(Education, (p.education for p in people)),
         by_speciality=_table(Speciality, (p.speciality for p in people)),
         by_post_kind=_table(PostKind, (p.post_kind for p in people)),
+        by_position=_table(Position, (p.position for p in people)),
     )

@@ -33,6 +33,8 @@ RANKS = ("正科实职", "正科虚职", "副科实职", "副科虚职", "科员
 ASSIGNMENT_MODES = ("literal", "fallback")
 
 COMPOSITE_PARTS = ("quantified", "speech", "recommendation")
+QUANTIFIED_WEIGHTS = "exam_weight/democratic_weight/appraisal_weight"
+"""The three §八 weights, which have no object of their own in the file: named together where their sum is wrong."""
 
 
 class SchemeError(ValueError):
@@ -117,55 +119,58 @@ class Scheme:
     # -- validation --------------------------------------------------------------------------
 
     def problems(self) -> list[str]:
+        """Every reason the scheme cannot be used, each as ``path: message`` where ``path`` names the field as the
+        campaign file does (``group_weights.staff``); :func:`app.services.scheme.chinese_problem` words it for
+        the clerk (定岗推荐权重·其他行政编制人员)."""
         p: list[str] = []
 
-        def weights_sum_to_one(name: str, label: str, weights: Mapping[str, Decimal], keys: tuple[str, ...]) -> None:
+        def weights_sum_to_one(name: str, weights: Mapping[str, Decimal], keys: tuple[str, ...]) -> None:
             if set(weights) != set(keys):
-                p.append(f"{label}：须为 {', '.join(keys)} 各一项")
+                p.append(f"{name}: 须为 {', '.join(keys)} 各一项")
                 return
             for k, w in weights.items():
                 if not (0 <= w <= 1):
-                    p.append(f"{label}.{k}：{w} 须在 0–1 之间")
+                    p.append(f"{name}.{k}: {w} 须在 0–1 之间")
             total = sum(weights.values(), Decimal(0))
             if total != 1:
-                p.append(f"{label}：权重之和为 {total}，须为 1")
+                p.append(f"{name}: 权重之和为 {total}，须为 1")
 
-        weights_sum_to_one("dimension_weights", "民主测评权重", self.dimension_weights, DIMENSIONS)
-        weights_sum_to_one("group_weights", "定岗推荐权重", self.group_weights, GROUPS)
-        weights_sum_to_one("composite_weights", "综合考评权重", self.composite_weights, COMPOSITE_PARTS)
+        weights_sum_to_one("dimension_weights", self.dimension_weights, DIMENSIONS)
+        weights_sum_to_one("group_weights", self.group_weights, GROUPS)
+        weights_sum_to_one("composite_weights", self.composite_weights, COMPOSITE_PARTS)
         quant = {"exam": self.exam_weight, "democratic": self.democratic_weight, "appraisal": self.appraisal_weight}
-        weights_sum_to_one("quantified", "考评量化权重", quant, ("exam", "democratic", "appraisal"))
+        weights_sum_to_one(QUANTIFIED_WEIGHTS, quant, ("exam", "democratic", "appraisal"))
         if sum(self.exam_parts.values(), Decimal(0)) != 100:
-            p.append("考试各部分满分之和须为 100")
+            p.append("exam_parts: 各部分满分之和须为 100")
         if any(v <= 0 for v in self.exam_parts.values()):
-            p.append("考试各部分满分须大于 0")
+            p.append("exam_parts: 各部分满分须大于 0")
         for name, value in (("input_decimals", self.input_decimals), ("judge_decimals", self.judge_decimals)):
             if not (0 <= value <= 3):
-                p.append(f"{name}：小数位 {value} 须在 0–3 之间")
+                p.append(f"{name}: 小数位 {value} 须在 0–3 之间")
         if not (0 < self.satisfaction_threshold <= 1):
-            p.append(f"满意度测评不满意率界线 {self.satisfaction_threshold} 须在 (0, 1] 之间")
+            p.append(f"satisfaction_threshold: {self.satisfaction_threshold} 须在 (0, 1] 之间")
         if not (0 < self.threshold <= 1):
-            p.append(f"推荐率界线 {self.threshold} 须在 (0, 1] 之间")
+            p.append(f"threshold: {self.threshold} 须在 (0, 1] 之间")
         if not (0 <= self.speech_trim <= 10):
-            p.append(f"去掉最高分、最低分的个数 {self.speech_trim} 须在 0–10 之间")
+            p.append(f"speech_trim: {self.speech_trim} 须在 0–10 之间")
         if not (1 <= self.appraisal_years <= 5):
-            p.append(f"考核年数 {self.appraisal_years} 须在 1–5 之间")
+            p.append(f"appraisal_years: {self.appraisal_years} 须在 1–5 之间")
         for grade in GRADES:
             if grade not in self.grade_points:
-                p.append(f"民主测评等次分值缺少“{grade}”")
+                p.append(f"grade_points: 缺少“{grade}”")
         for grade, points in self.grade_points.items():
             if not (0 <= points <= 100):
-                p.append(f"等次“{grade}”分值 {points} 须在 0–100 之间")
+                p.append(f"grade_points.{grade}: 分值 {points} 须在 0–100 之间")
         for rank, bonus in self.rank_bonus.items():
             if not (0 <= bonus <= 100):
-                p.append(f"职级“{rank}”加分 {bonus} 须在 0–100 之间")
+                p.append(f"rank_bonus.{rank}: 加分 {bonus} 须在 0–100 之间")
         if not self.declaration_rounds or len(self.declaration_rounds) > 9:
-            p.append("报岗次数须在 1–9 之间")
+            p.append("declaration_rounds: 次数须在 1–9 之间")
         for i, (lo, hi) in enumerate(self.declaration_rounds, start=1):
             if not (1 <= lo <= hi):
-                p.append(f"第{i}次报岗岗位数 {lo}–{hi} 不合理")
+                p.append(f"declaration_rounds: 第{i}次报岗岗位数 {lo}–{hi} 不合理")
         if self.assignment not in ASSIGNMENT_MODES:
-            p.append(f"确定人选方式 “{self.assignment}” 须为 literal 或 fallback")
+            p.append(f"assignment: “{self.assignment}” 须为 literal 或 fallback")
         return p
 
     @property
@@ -264,7 +269,7 @@ class Scheme:
         try:
             return replace(self, **changes)
         except SchemeError as err:
-            raise SchemeError([f"scheme: {m}" for m in err.problems]) from None
+            raise SchemeError([f"scheme.{m}" for m in err.problems]) from None
 
     def to_json(self) -> dict[str, Any]:
         """The scheme as campaign-file ``scheme`` keys (strings for every number)."""

@@ -106,6 +106,16 @@ class Person(Audited, Base):
     appraisal_2: Mapped[str | None] = mapped_column(String(16))
     appraisal_3: Mapped[str | None] = mapped_column(String(16))
     sort: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # 交流轮岗 (migration 0005): 暂行办法 第七条–第十条 and the county speech's statistics
+    speciality: Mapped[str | None] = mapped_column(String(8))        # 专业类别
+    post_kind: Mapped[str | None] = mapped_column(String(16))        # 岗位性质
+    bureau_leader: Mapped[bool | None] = mapped_column(Boolean)      # 局管领导干部
+    leader_rank: Mapped[str | None] = mapped_column(String(8))       # 正职 / 副职
+    reserve_cadre: Mapped[bool | None] = mapped_column(Boolean)      # 局管后备干部
+    units_served: Mapped[int | None] = mapped_column(Integer)        # 任职单位数（含本单位）
+    unit_start: Mapped[str | None] = mapped_column(String(10))       # 本单位工作时间
+    duties: Mapped[str | None] = mapped_column(String(64))           # 负责工作 / 专职岗位
+    exemption: Mapped[str | None] = mapped_column(String(64))        # 暂缓情形 (第八条、第十条)
 
 
 class Score(Audited, Base):

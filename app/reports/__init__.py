@@ -18,19 +18,21 @@ from typing import Any, Callable
 
 from . import data as d
 from . import seals as seal_data    # dataclasses only (封签记录, SPEC §9)
+from . import rotation as rot       # dataclasses only, likewise
 from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
-SHEET, FORM = "sheet", "form"
+SHEET, FORM, ROTATION = "sheet", "form", "rotation"   # 公示, 会议用表, 交流轮岗文件 (as of a date, not 公示)
 
 
 @dataclass(frozen=True)
 class Entry:
     builder: Callable[..., bytes]   # builder(data, out=None) → PDF bytes (also written to ``out``)
     needs: tuple[str, ...]          # stages that must be published before a 公示 sheet prints (else draft)
-    kind: str                       # SHEET (公示, from published data) or FORM (blank, for the meeting)
+    kind: str                       # SHEET (公示, from published data), FORM (blank, for the meeting) or ROTATION
     slug: str                       # ASCII file-name stem (screenshots, default output names)
     data: type                      # the dataclass the builder takes
-    summary: str = ""               # one line for ``--help``
+    summary: str = ""               # one line, in the print dialog and in ``--help``
+    options: str = ""               # the command line's own options for it (``--help`` only, never on screen)
 
 
 def _lazy(module: str, name: str) -> Callable[..., bytes]:
@@ -42,7 +44,7 @@ def _lazy(module: str, name: str) -> Callable[..., bytes]:
 
 SHEETS: dict[str, Entry] = {
     "报岗情况公示": Entry(_lazy("sheets", "declaration_sheet"), ("declarations",), SHEET, "declarations",
-                      d.DeclarationSheet, "每次报岗后公示（--round 第几次，默认最近公布的一次）"),
+                      d.DeclarationSheet, "每次报岗后公示（默认最近公布的一次）", "--round 第几次"),
     "满意度测评结果": Entry(_lazy("sheets", "satisfaction_sheet"), ("exam",), SHEET, "satisfaction",
                        d.SatisfactionSheet, "述职述廉满意度测评：不满意率及是否达三分之一"),
     "民主测评结果": Entry(_lazy("sheets", "democratic_sheet"), ("exam",), SHEET, "democratic", d.DemocraticSheet,
@@ -56,23 +58,29 @@ SHEETS: dict[str, Entry] = {
     "综合考评结果": Entry(_lazy("sheets", "composite_sheet"), ("exam", "speech", "recommendation", "assignment"),
                       SHEET, "composite", d.CompositeSheet, "考评量化、演讲、定岗推荐加权，按岗位从高到低"),
     "拟任人选公示": Entry(_lazy("sheets", "appointment_sheet"), ("exam", "speech", "recommendation", "assignment"),
-                      SHEET, "appointment", d.AppointmentSheet, "拟任人选，7 天公示期（--start-date），监督电话和信箱"),
+                      SHEET, "appointment", d.AppointmentSheet, "拟任人选，7 天公示期，监督电话和信箱", "--start-date 公示期第一天"),
     "抽签记录": Entry(_lazy("sheets", "draw_sheet"), (), SHEET, "draw", d.DrawSheet,
-                    "名单摘要、种子、每人键值、顺序与复核（--meeting，默认全部会议）"),
+                    "名单摘要、种子、每人键值、顺序与复核（默认全部会议）", "--meeting 会议"),
     "评委评分表": Entry(_lazy("forms", "judge_forms"), (), FORM, "judge-form", d.JudgeForms,
                      "每位评委一张，按演讲顺序"),
     "定岗推荐票": Entry(_lazy("forms", "ballot_forms"), (), FORM, "ballot", d.BallotForms,
-                     "编号，印投票人类别，各组张数（--copies 每组张数，默认按到会人数）"),
+                     "编号，印投票人类别，各组张数（默认按到会人数）", "--copies 每组张数"),
     "满意度测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "satisfaction-ballot", d.RatingForms,
-                      "编号（--copies 张数）"),
+                      "每张印编号", "--copies 张数"),
     "民主测评票": Entry(_lazy("forms", "rating_forms"), (), FORM, "democratic-ballot", d.RatingForms,
-                     "编号（--copies 张数）"),
+                     "每张印编号", "--copies 张数"),
     # 双向选择 (§十五, §十六): the selection has no stage of its own; its 科室 exist once the 科长
     # (“综合考评与人选”) are published. Not finished yet → printed as a draft (see report_data).
     "双向选择结果": Entry(_lazy("selection", "selection_sheet"), ("assignment",), SHEET, "selection",
                       sel.SelectionSheet, "各科室定岗人员及确定方式，领导组安排、回原编制单位、空缺"),
     "双向选择确认表": Entry(_lazy("selection", "selection_forms"), (), FORM, "selection-form", sel.SelectionForms,
-                       "每轮一张：科室、科长、拟选人员、科长和本人签字（--round 第几轮，默认第1轮）"),
+                       "每轮一张：科室、科长、拟选人员、科长和本人签字（默认第1轮）", "--phase、--round 第几轮"),
+    # 交流轮岗 (暂行办法 第七条–第十条; the county speech's statistics): work documents as of a date (--date).
+    "交流轮岗对象名单": Entry(_lazy("rotation", "rotation_list"), (), ROTATION, "rotation-list", rot.RotationList,
+                       "截至某日应交流、轮岗的人员及所依条款，可不交流或暂缓的人员及原因"),
+    "机关轮岗交流人员统计表": Entry(_lazy("rotation", "rotation_statistics_sheet"), ("assignment",), ROTATION,
+                           "rotation-statistics", rot.RotationStatisticsSheet,
+                           "本次轮岗交流到其他科室的人员按任职、年龄、学历、专业、岗位统计"),
     "封签记录": Entry(_lazy("seals", "seal_sheet"), (), SHEET, "seals", seal_data.SealSheet,
                     "监督组的每个封签（锁定、公布、解锁、结束计票）及其摘要码，供监督组签字留存"),
 }

@@ -9,17 +9,18 @@ score sheet.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
-from .base import Out, Page, SheetBuilder, heading
-from .data import Ballot, BallotForms, JudgeForms, RatingForms
+from . import halfsheet
+from .base import Out, Page, SheetBuilder, heading, write
+from .data import Ballot, BallotForms, JudgeForms, RatingForms, short_digest
 from .fonts import FontChain
 from .table import Column
 
@@ -114,7 +115,10 @@ def _post_list(data: BallotForms) -> tuple[list[Column], list[list[str]]]:
 
 def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
     """定岗推荐票 (§十一): the ballot's group and number and the room for its code at the top, the rules
-    and the post codes on the first page, then 同意 / 建议岗位 per candidate."""
+    and the post codes on the first page, then 同意 / 建议岗位 per candidate.
+
+    A ballot that fits half a sheet (a few candidates and posts) is printed two to a landscape A4 sheet,
+    a dashed cut line between (:mod:`app.reports.halfsheet`); a larger one starts a page of its own."""
     b = SheetBuilder(data, signers=None, form=True)
     title = heading(data.header)
     rows: list[list[str]] = []
@@ -129,26 +133,59 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
         if len(posts) > 1:
             last = first + len(posts) - 1
             spans += [("SPAN", (col, first), (col, last)) for col in (0, 1, 4)]
-    cols = [Column("序号", "CENTER"), Column("姓名"), Column("申报岗位（代码 岗位）"),
-            Column("同意（划“√”）", "CENTER", min_width=24 * mm), Column("建议岗位代码（限填一个）", min_width=36 * mm)]
+    cols = [Column("序号", "CENTER"), Column("姓名"), Column("申报岗位\n（代码 岗位）"),
+            Column("同意\n（划“√”）", "CENTER", min_width=24 * mm), Column("建议岗位代码\n（限填一个）", min_width=36 * mm)]
     list_cols, list_rows = _post_list(data)
-    chain, title_chain = b.fonts.chain("body"), b.fonts.chain("title")
     post_list = b.grid(list_cols, list_rows, add=False) if data.posts else None
     candidates = b.grid(cols, rows, styles=spans, row_height=7 * mm, add=False)
-    for ballot, k, n in data.each():
-        b.new_page(f"{data.header.title} {ballot.group} {ballot.number}")
-        b.add(BallotHead(title, (f"投票人类别：{ballot.group}", f"票号：{ballot.number}（本组第 {k} 张，共 {n} 张）"),
-                         ballot, chain, title_chain))
-        b.note("填票说明：", b.styles.form_note)
-        for i, rule in enumerate(BALLOT_RULES):
-            b.note("①②③④⑤⑥⑦⑧⑨"[i] + rule, b.styles.rules)
-        if post_list is not None:
-            b.note("岗位代码表：", b.styles.form_note)
-            b.add(post_list)
-        b.add(candidates)
-        for text in data.notes:
-            b.note(text, b.styles.form_note)
+    ballots = data.each()
+    if ballots and (pdf := _two_up(b, data, title, ballots, post_list, candidates)) is not None:
+        write(pdf, out)
+        return pdf
+    for ballot, k, n in ballots:
+        b.new_page(_label(data, ballot))
+        b.add(*_ballot(b, data, title, ballot, k, n, post_list, candidates))
     return b.render(out)
+
+
+def _label(data: BallotForms, ballot: Ballot) -> str:
+    return f"{data.header.title} {ballot.group} {ballot.number}"
+
+
+def _ballot(b: SheetBuilder, data: BallotForms, title: str, ballot: Ballot, k: int, n: int,
+            post_list: Any, candidates: Any) -> list[Any]:
+    """One ballot's flowables (``post_list`` and ``candidates``: grids, or their tables on a half sheet)."""
+    parts: list[Any] = [
+        BallotHead(title, (f"投票人类别：{ballot.group}", f"票号：{ballot.number}（本组第 {k} 张，共 {n} 张）"),
+                   ballot, b.fonts.chain("body"), b.fonts.chain("title")),
+        b.text("填票说明：", b.styles.form_note)]
+    parts += [b.text("①②③④⑤⑥⑦⑧⑨"[i] + rule, b.styles.rules) for i, rule in enumerate(BALLOT_RULES)]
+    if post_list is not None:
+        parts += [b.text("岗位代码表：", b.styles.form_note), post_list]
+    parts += [Spacer(1, 3 * mm), candidates]         # the candidates apart from the code list above
+    parts += [b.text(text, b.styles.form_note) for text in data.notes]
+    return parts
+
+
+def _two_up(b: SheetBuilder, data: BallotForms, title: str, ballots: Sequence[tuple[Ballot, int, int]],
+            post_list: Any, candidates: Any) -> bytes | None:
+    """The ballots two to a sheet when one fits an A5 half, else None."""
+    grids = [g for g in (post_list, candidates) if g is not None]
+    for g in grids:
+        g.fit(halfsheet.HALF_WIDTH)
+    tables = {id(g): g.table(b.fonts) for g in grids}
+
+    def table(g: Any) -> Any:
+        return None if g is None else tables[id(g)].use()
+    ballot, k, n = ballots[0]
+    if not halfsheet.fits(_ballot(b, data, title, ballot, k, n, table(post_list), table(candidates))):
+        return None
+    forms = [[halfsheet.HalfLabel(_label(data, ballot))]
+             + _ballot(b, data, title, ballot, k, n, table(post_list), table(candidates))
+             for ballot, k, n in ballots]
+    h = data.header
+    return halfsheet.render_halves(forms, b.fonts, unit=h.unit, campaign=h.campaign, digest=short_digest(data),
+                                   audit_seq=h.audit_seq, printed=h.printed, title=heading(h))
 
 
 def rating_row_height(b: SheetBuilder, rows: int, landscape: bool, first: float, head: float) -> float:

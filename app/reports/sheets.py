@@ -128,14 +128,23 @@ def recommendation_sheet(data: RecommendationSheet, out: Out = None) -> bytes:
     """定岗推荐结果 (§十一): per pair, the counts by group, the rate, eligible or not, the score."""
     b = SheetBuilder(data)
     b.title()
-    cols = ([Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("岗位"),
-             Column("申报情况")] + [Column(g, NUM) for g in data.groups]
-            + [Column("推荐合计", NUM), Column("到会合计", NUM), Column("推荐率", NUM),
-               Column(f"达到{data.threshold}", "CENTER"), Column("推荐得分", NUM), Column("可任该岗位", wrap=True)])
+    # The voter groups under one heading, each with those present in brackets: a column as narrow as its
+    # counts allow (with 到会N人 on every group's heading the numbers had no room and broke inside).
+    lead = [Column("序号", "CENTER"), Column("编号", "CENTER"), Column("姓名"), Column("岗位"),
+            Column("申报\n情况", wrap=True)]
+    reach = f"达到{data.threshold}"
+    tail = [Column("推荐\n合计", NUM), Column("到会\n合计", NUM), Column("推荐率", NUM),
+            Column("\n".join(reach[i:i + 2] for i in range(0, len(reach), 2)), "CENTER"), Column("推荐\n得分", NUM),
+            Column("可任该岗位", wrap=True)]
+    cols = lead + [Column(g, NUM) for g in data.groups] + tail
+    first, last = len(lead), len(lead) + len(data.groups) - 1
+    head = [[c.title for c in lead] + ["各组推荐人数（到会人数）"] + [""] * (len(data.groups) - 1) + [c.title for c in tail]]
+    spans = [("SPAN", (first, 0), (last, 0))] + [("SPAN", (j, 0), (j, 1)) for j in range(len(cols))
+                                                  if not first <= j <= last]
     rows = [[str(i), r.person_id, r.name, r.post, r.kind] + [str(n) for n in r.counts]
             + [str(r.recommended), str(r.present), score_text(r.rate), "是" if r.reached else "否",
                score_text(r.score), r.eligible] for i, r in enumerate(data.rows, start=1)]
-    b.grid(cols, rows)
+    b.grid(cols, rows, head=head, styles=spans)
     return b.render(out, notes=data.notes)
 
 
@@ -175,20 +184,22 @@ def _appointment(data: AppointmentSheet, size: float, title: float) -> bytes:
     b = SheetBuilder(data, force_portrait=True, body_size=size, title_size=title)
     h = data.header
     b.title(opening_text=None if h.publicity is None else
-            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定{h.campaign}拟任人选如下，现予公示。"
+            f"根据竞争轮岗实施细则，经考试、测评、竞岗演讲、定岗推荐和综合考评，确定拟任人选如下，现予公示。"
             f"公示期为{h.publicity.start}至{h.publicity.end}（{h.publicity.days}天）。对拟任人选有异议的，可在公示期内"
             "通过监督电话、监督信箱或来访向竞争轮岗监督组反映，提倡署真实姓名。" + contacts(h.publicity))
+    # Headers broken and the clause shortened to （三） under 第十三条, so that each appointee takes one line.
     b.grid([Column("序号", "CENTER"), Column("拟任岗位", wrap=True), Column("姓名"), Column("性别", "CENTER"),
-            Column("出生年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
-            Column("综合考评\n得分", NUM), Column("确定依据")],
+            Column("出生\n年月", "CENTER"), Column("学历", wrap=True), Column("原科室及现职级", wrap=True),
+            Column("综合\n考评\n得分", NUM), Column("依据\n第十三条", "CENTER")],
            [[str(i), r.post, r.name, r.gender, r.birth, r.education, " ".join(x for x in (r.office, r.rank) if x),
-             score_text(r.composite), r.rule.split("：")[0]] for i, r in enumerate(data.rows, start=1)])
+             score_text(r.composite), r.rule.split("：")[0].removeprefix("第十三条")]
+            for i, r in enumerate(data.rows, start=1)])
     rules = list(dict.fromkeys(r.rule for r in data.rows if "：" in r.rule))
-    if data.pending:
-        b.section("暂未确定或空缺的岗位")
-        b.grid([Column("岗位", wrap=True), Column("人员", wrap=True), Column("情况", wrap=True)],
-               [list(x) for x in data.pending])
-    notes = (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
+    # 待定 and 空缺 as sentences under the table: a table of its own (heading, header row) took the room
+    # the 落款 needed, and a long campaign's 公示 went onto a second page.
+    pending = tuple(f"{'待定' if why.startswith('待定') else '空缺'}：{post}" + (f"（{who}）" if who else "")
+                    + f"，{why.split('：', 1)[-1]}。" for post, who, why in data.pending)
+    notes = pending + (("注：确定依据　" + "；".join(rules) + "。",) if rules else ()) + data.notes
     return b.render(notes=notes)
 
 

@@ -11,6 +11,7 @@ fit its column becomes a wrapping ``Paragraph``; every other cell stays a plain 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -21,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from .fonts import FontSet, esc
-from .text import NO_TERMS, Terms, Text, tokens
+from .text import CANNOT_START, NO_TERMS, Terms, Text, tokens
 
 PAD = 3                       # cell padding, points
 HEADER_FILL = colors.Color(0.88, 0.88, 0.88)
@@ -41,6 +42,49 @@ class Column:
 
 class Struck(str):
     """A cell value printed struck through on a grey ground (a dropped score, §十)."""
+
+
+class SharedTable(Table):
+    """A table that a document draws many times over (the same candidate list on every 定岗推荐票). ReportLab
+    lays a table out again at every ``wrap`` and, at every page break, splits what is left of it into a new
+    table: for 300 ballots of a 450-row list, the whole list once per page of every ballot. Here the
+    layout is kept while the size asked for is the same, and each split is kept by the size it was split
+    at, so every ballot after the first reuses the same pieces.
+
+    Each use is a shallow copy (:meth:`use`): the copies share the layout and the split cache, but each has
+    its own attributes for the page it is on (ReportLab marks a table it had to move to the next page).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._jg_splits: dict[tuple[float, float], list] = {}    # shared by the copies
+        self._jg_layouts: dict[tuple[float, float], dict] = {}   # shared: what _calc set, by size
+        self._jg_calc: tuple[float, float] | None = None
+
+    def use(self) -> "SharedTable":
+        return copy.copy(self)
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:  # noqa: N803 - ReportLab's names
+        key = (availWidth, availHeight)
+        if self._jg_calc == key:
+            return
+        layout = self._jg_layouts.get(key)
+        if layout is None:
+            before = dict(self.__dict__)
+            super()._calc(availWidth, availHeight)
+            layout = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
+            self._jg_layouts[key] = layout
+        else:                           # another copy laid it out at this size: the same attributes
+            self.__dict__.update(layout)
+        self._jg_calc = key
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+        cache = self._jg_splits
+        key = (availWidth, availHeight)
+        if key not in cache:
+            cache[key] = super().split(availWidth, availHeight)
+            self._jg_calc = None        # split laid the table out for its own purpose
+        return [p.use() if isinstance(p, SharedTable) else p for p in cache[key]]
 
 
 @dataclass
@@ -101,11 +145,12 @@ class Grid:
             out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
 
-    def floor(self, size: float) -> list[float]:
-        """Narrowest widths: wrap columns down to 4 字, others as wide as their widest cell."""
+    def floor(self, size: float, chars: float = 4) -> list[float]:
+        """Narrowest widths: wrap columns down to ``chars`` 字 (never below their longest unbreakable
+        piece: a name, a post), others as wide as their widest cell."""
         out = []
         for j, col in enumerate(self.columns):
-            cell = min(self._cell[j], max(4, self._word[j])) * size if col.wrap else self._cell[j] * size
+            cell = min(self._cell[j], max(chars, self._word[j])) * size if col.wrap else self._cell[j] * size
             head = self._head[j] * size if self._keep[j] else min(self._head[j] * size, 2 * size)
             out.append(max(cell + 2 * PAD + 1, head + 2 * PAD + 1, col.min_width))
         return out
@@ -118,6 +163,8 @@ class Grid:
             if sum(low) <= avail or size <= MIN_SIZE:
                 break
             size -= 0.5
+        if sum(low) > avail:        # still too wide at 10.5 pt: text columns down to 2 字 before anything else
+            low = self.floor(size, chars=2)
         self.size = size
         total = sum(nat)
         if total <= avail:
@@ -150,7 +197,8 @@ class Grid:
         data: list[list[Any]] = []
         if header:
             data = [[Text(t, head_style, chain, terms) if t else "" for t in row] for row in self.head]
-            data.append([Text(c.title, head_style, chain, terms) for c in self.columns])
+            data.append([Text(balanced(c.title, w - 2 * PAD - 0.5, chain, size), head_style, chain, terms)
+                         for c, w in zip(self.columns, self.widths)])
         h = len(data)
         room = [w - 2 * PAD - 0.5 for w in self.widths]
         struck: list[tuple] = []
@@ -184,8 +232,8 @@ class Grid:
         heights = None
         if self.row_height:
             heights = [None] * h + [self.row_height] * len(rows)
-        return Table(data, colWidths=self.widths, rowHeights=heights, repeatRows=h, style=TableStyle(cmds),
-                     hAlign="CENTER")
+        return SharedTable(data, colWidths=self.widths, rowHeights=heights, repeatRows=h, style=TableStyle(cmds),
+                           hAlign="CENTER")
 
     def with_tail(self, fonts: FontSet, keep: int = TAIL_ROWS) -> tuple[Table | None, Flowable]:
         """The table split so its last ``keep`` rows can travel with what follows (the signatures):
@@ -194,6 +242,24 @@ class Grid:
             return None, self.table(fonts)
         return (self.table(fonts, self.rows[:-keep]),
                 Tail(self.table(fonts, self.rows[-keep:]), self.table(fonts, self.rows[-keep:], header=False)))
+
+
+def balanced(title: str, room: float, chain: Any, size: float) -> str:
+    """A column title too wide for its column, broken into lines of even length (考评量化/得分, not
+    考评量化得/分); a title with its own line breaks is left as it is."""
+    if "\n" in title or chain.width(title, size) <= room:
+        return title
+    lines = -(-chain.width(title, size) // room)
+    per = -(-len(title) // int(lines))
+    parts = [title[i:i + per] for i in range(0, len(title), per)]
+    for k in range(len(parts) - 1, 0, -1):          # no line starts with a closing mark
+        while parts[k] and parts[k][0] in CANNOT_START:
+            parts[k - 1] += parts[k][0]
+            parts[k] = parts[k][1:]
+    text = "\n".join(p for p in parts if p)
+    if any(chain.width(p, size) > room for p in text.split("\n")):
+        return title                                # evenly it does not fit: let the lines wrap as they come
+    return text
 
 
 class Tail(Flowable):

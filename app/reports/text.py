@@ -26,6 +26,7 @@ from .fonts import FontChain
 
 CANNOT_START = set("，。、；：？！）］｝〕〉》」』】〗〙〛”’…—·%‰℃,.;:?!)]}>～")
 CANNOT_END = set("（［｛〔〈《「『【〖〘〚“‘([{<")
+UNITS = set("年月日天人张页条名岁个分号轮次位")
 
 
 class Terms:
@@ -65,6 +66,8 @@ def tokens(text: str, terms: Terms = NO_TERMS) -> list[str]:
             j = i
             while j < n and _latin(text[j]) and (j == i or text[j - 1] != ","):
                 j += 1
+            if j < n and text[j] in UNITS and text[j - 1].isdigit() and not (terms.by_first and terms.at(text, j)):
+                j += 1                          # 7天, 2026年, 第3轮: a number keeps its unit (not a name's 张)
             tok = text[i:j]
         else:
             tok = ch
@@ -99,17 +102,24 @@ def break_lines(text: str, width: float, chain: FontChain, size: float, terms: T
                 lines.append(line)
                 line, used, room = "", 0.0, width
                 continue
-            if line:
-                lines.append(line.rstrip())
-                line, used, room = "", 0.0, width
-            if w <= room:
+            if w <= width:                          # fits a line of its own: start one
+                if line:
+                    lines.append(line.rstrip())
+                    line, used, room = "", 0.0, width
                 line, used = tok, w
                 continue
-            for ch in tok:                          # wider than a whole line: cut by character
+            # Wider than any line (a long campaign name in a title): cut by character, going on from
+            # where the line stands rather than leaving it short.
+            for ch in tok:
                 cw = chain.width(ch, size)
-                if line and used + cw > room and ch not in CANNOT_START:
-                    lines.append(line)
-                    line, used, room = "", 0.0, width
+                if line and used + cw > room:
+                    if ch not in CANNOT_START:
+                        lines.append(line)
+                        line, used, room = "", 0.0, width
+                    elif len(line) > 1:             # a closing mark takes the character before it along
+                        lines.append(line[:-1])
+                        line, room = line[-1], width
+                        used = chain.width(line, size)
                 line, used = line + ch, used + cw
         lines.append(line.rstrip())
     return lines

@@ -19,7 +19,8 @@ from ..core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark
 from ..core.campaign import FORMAT, Campaign, CampaignError, parse_campaign, quote
 from ..core.numbers import ScoreError, parse_count, parse_score
 from ..core.results import Results, compute
-from ..core.roster import CATEGORIES, IDENTITIES, RosterError, parse_partial_date
+from ..core.roster import (CATEGORIES, DUTIES, EXEMPTION_LABELS, IDENTITIES, LEADER_RANKS, POST_KINDS, SPECIALITIES,
+                           RosterError, parse_partial_date, split_list)
 from ..core.scheme import GROUPS, Scheme
 from ..models import audit
 from ..models.schema import (Ballot, Declaration, Judge, Meta, Person, Post, Presence, RecCount, SchemeRow, Score,
@@ -90,6 +91,8 @@ def export_campaign(store: Store) -> dict[str, Any]:
         entry: dict[str, Any] = {"id": p.id, "name": p.name, "rank": p.rank}
         entry.update({k: getattr(p, k) for k in ROSTER_KEYS})
         entry["no_rotation"] = bool(p.no_rotation)
+        # 交流轮岗 fields only when recorded (a campaign without them exports as before)
+        entry.update({k: v for k in ROTATION_KEYS if (v := getattr(p, k)) is not None and v is not False})
         entered = as_entered(scores.get(p.id, {}))
         if entered.exam is not None:
             entry["exam"] = entered.exam
@@ -177,6 +180,9 @@ def import_campaign(store: Store, data: Any) -> Changed:
                          **{k: p.get(k) for k in ROSTER_KEYS if k not in ("category", "no_rotation") + DATE_KEYS},
                          **{k: parse_partial_date(p[k]) if p.get(k) else None for k in DATE_KEYS},
                          no_rotation=bool(p.get("no_rotation", False)),
+                         **{k: p.get(k) for k in ROTATION_KEYS if k not in ROTATION_FLAGS + ("unit_start",)},
+                         **{k: bool(p.get(k, False)) for k in ROTATION_FLAGS},
+                         unit_start=parse_partial_date(p["unit_start"]) if p.get("unit_start") else None,
                          appraisal_1=appraisal[0], appraisal_2=appraisal[1], appraisal_3=appraisal[2], sort=i))
         s.flush()  # people and posts before the rows that refer to them (no ORM relationships here)
         for p in data["people"]:
@@ -261,6 +267,11 @@ def _nonzero(counts: Any) -> dict[tuple[str, str], dict[str, int]]:
 
 
 DATE_KEYS = ("birth", "work_start", "post_start")
+ROTATION_KEYS = ("speciality", "post_kind", "bureau_leader", "leader_rank", "reserve_cadre", "units_served",
+                 "unit_start", "duties", "exemption")      # the roster's 交流轮岗 fields (program's own keys)
+ROTATION_FLAGS = ("bureau_leader", "reserve_cadre")
+ROTATION_CHOICES = {"speciality": SPECIALITIES, "post_kind": POST_KINDS, "leader_rank": LEADER_RANKS}
+ROTATION_LISTS = {"duties": DUTIES, "exemption": EXEMPTION_LABELS}
 TEXT_KEYS = ("gender", "political", "education", "unit", "former_office")
 MAX_STORED_INT = 2**31 - 1
 APPRAISAL_COLUMNS = ("appraisal_1", "appraisal_2", "appraisal_3")
@@ -447,6 +458,7 @@ class _OwnKeys:
                     self.add(f"{where}.{key}", str(err))
         if not isinstance(p.get("no_rotation", False), bool):
             self.add(f"{where}.no_rotation", f"{quote(p['no_rotation'])} 须为 true 或 false")
+        self.rotation(where, p)
         appraisal = p.get("appraisal") or []
         if len(appraisal) > len(APPRAISAL_COLUMNS):   # the scheme allows up to 5 years; the roster keeps 3
             self.add(f"{where}.appraisal", f"数据文件只能保存 {len(APPRAISAL_COLUMNS)} 个年度考核分，现有 {len(appraisal)} 个")
@@ -458,6 +470,28 @@ class _OwnKeys:
         for j, posts in enumerate(p.get("declarations") or []):
             if len(",".join(str(x).strip() for x in posts)) > Declaration.posts.type.length:
                 self.add(f"{where}.declarations[{j}]", f"所报岗位编号合计过长（最多 {Declaration.posts.type.length} 个字符）")
+
+    def rotation(self, where: str, p: dict[str, Any]) -> None:
+        """The roster's 交流轮岗 fields: the values the template offers, a date, a count, flags."""
+        for key, allowed in ROTATION_CHOICES.items():
+            value = self.text(f"{where}.{key}", p.get(key), getattr(Person, key))
+            if value is not None and value not in allowed:
+                self.add(f"{where}.{key}", f"{quote(value)} 不是 {'、'.join(allowed)} 之一")
+        for key, allowed in ROTATION_LISTS.items():
+            value = self.text(f"{where}.{key}", p.get(key), getattr(Person, key))
+            if value is not None and (bad := [x for x in split_list(value) if x not in allowed]):
+                self.add(f"{where}.{key}", f"{quote('、'.join(bad))} 不是 {'、'.join(allowed)} 之一")
+        for key in ROTATION_FLAGS:
+            if not isinstance(p.get(key, False), bool):
+                self.add(f"{where}.{key}", f"{quote(p[key])} 须为 true 或 false")
+        units = p.get("units_served")
+        if units is not None and (type(units) is not int or not 1 <= units <= 99):
+            self.add(f"{where}.units_served", f"{quote(units)} 须为 1 至 99 的整数")
+        if (value := self.text(f"{where}.unit_start", p.get("unit_start"), None)) is not None:
+            try:
+                parse_partial_date(value)
+            except RosterError as err:
+                self.add(f"{where}.unit_start", str(err))
 
     def judges(self) -> list[str]:
         """The judges' ids in the order of ``speech`` (by seat)."""

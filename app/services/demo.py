@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ..core import selection as core_selection
-from ..demo import generate_campaign
+from ..demo import generate_campaign, rehearsal_campaign
 from . import selection
 from .campaign_io import import_campaign
 from .store import Store, remove_sqlite
@@ -24,6 +24,24 @@ def create_demo_store(path: str | Path, *, operator: str = "演示录入员", pe
                          supervisor_password=DEMO_PASSWORD, operator=operator)
     import_campaign(store, json.loads(json.dumps(doc, ensure_ascii=False)))
     return store
+
+
+def create_rehearsal_store(path: str | Path, *, operator: str = "演练录入员", people: int = 60, posts: int = 12,
+                           seed: int = 1) -> Store:
+    """A fresh rehearsal campaign (文件 → 演练): every meeting still to hold (see :func:`app.demo.rehearsal_campaign`);
+    an older rehearsal file at the same path is replaced — that is how a rehearsal starts again."""
+    remove_sqlite(path)
+    doc = rehearsal_campaign(people=people, posts=posts, seed=seed)
+    store = Store.create(path, title=doc["title"], unit="演练局", supervisor_password=DEMO_PASSWORD, operator=operator)
+    import_campaign(store, json.loads(json.dumps(doc, ensure_ascii=False)))
+    return store
+
+
+def open_rehearsal(path: str | Path, *, operator: str) -> Store:
+    """The rehearsal as it was left (made on first use)."""
+    if not Path(path).exists():
+        return create_rehearsal_store(path, operator=operator)
+    return Store.open(path, operator=operator)
 
 
 # --- the two-way selection played the way a demo meeting would go ---------------------------------

@@ -7,28 +7,21 @@ from pathlib import Path
 
 from .campaign_io import compute_results
 from .results_excel import export_results
-from .roster import import_people, list_people
-from .roster_excel import MAX_PEOPLE, STORED_APPRAISALS, RosterImportError, read_roster, write_roster_template
+from .roster import list_people
+from .roster_excel import write_roster_template
+from .roster_import import apply_roster_import, plan_roster_import
 from .stages import stage_states
-from .store import Changed, Store, StoreError
+from .store import Changed, Store, Wrote
 
 
-def import_roster_xlsx(store: Store, path: str | Path) -> Changed:
-    """All-or-nothing: every problem by sheet, row and column; nothing stored on any problem."""
-    try:
-        people = read_roster(path, store.scheme())
-    except RosterImportError as err:
-        raise StoreError("人员名单未导入，请改正以下问题后重新导入：\n" + "\n".join(str(p) for p in err.problems)) from None
-    except (OSError, ValueError, KeyError) as err:
-        raise StoreError(f"无法读取 {path}：{err}") from None
-    if not people:
-        raise StoreError(f"{path} 中没有人员")
-    if len(people) > MAX_PEOPLE:
-        raise StoreError(f"人员名单未导入：共 {len(people)} 人，超过上限 {MAX_PEOPLE} 人（请检查是否选错了文件）")
-    if more := [p for p in people if len(p.appraisal) > STORED_APPRAISALS]:   # a scheme may take up to 5 years
-        raise StoreError(f"人员名单未导入：人员名单只能保存 {STORED_APPRAISALS} 年的考核分，"
-                         f"{more[0].name}（{more[0].id}）等 {len(more)} 人有 {len(more[0].appraisal)} 年")
-    return import_people(store, people, reason=f"导入人员名单 {Path(path).name}")
+def import_roster_xlsx(store: Store, path: str | Path) -> Wrote:
+    """All-or-nothing, without a preview (the command line, tests): every problem by sheet, row and column,
+    nothing stored on any problem; 职级 words not mapped yet refuse it (RankWordsNeeded). The program's
+    window previews first (:mod:`app.ui.roster_import`)."""
+    plan = plan_roster_import(store, path)
+    if plan.nothing_to_do:
+        return Wrote(Changed.NONE, label=f"{Path(path).name} 与名单完全一致")
+    return apply_roster_import(store, plan)
 
 
 def export_roster_xlsx(store: Store, path: str | Path) -> None:

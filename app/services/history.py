@@ -52,6 +52,7 @@ class Step:
 
     label: str
     seq: tuple[int, int]
+    undo: tuple | None = None       # the write's own undo service (Wrote.undo), else the generic revert
 
 
 def _split(entity: str) -> tuple[str, list[str]]:

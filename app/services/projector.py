@@ -406,6 +406,7 @@ def seal_scene(store: Store) -> SealScene:
 
 def selection_scene(store: Store) -> SelectionScene:
     """双向选择: the open round, per 科室 its 科长 and this round's pick — names only, never an id."""
+    from . import selection   # with the results it computes from: not loaded at start
     try:
         state = selection.load_state(store)
         chiefs = selection.chiefs(store)

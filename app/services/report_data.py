@@ -38,6 +38,7 @@ from . import draws
 from ._put import put
 from .campaign_io import compute_results, export_campaign
 from .declaration_rounds import published_round, round_name
+from .report_rotation import rotation_list, rotation_statistics
 from .report_selection import selection_forms, selection_sheet
 from .results_excel import percent
 from .scores import list_judges
@@ -112,6 +113,7 @@ class Options:
     printed: str | None = None
     version: str = d.FILED              # 公示: posted (张贴版) or filed (存档版, with the signatures)
     margins: tuple[float, float, float, float] | None = None   # mm: top, left, right, bottom
+    as_of: date | None = None           # 交流轮岗: the screening / statistics date (default today)
 
 
 class _Ctx:
@@ -369,7 +371,7 @@ def _recommendation(ctx: _Ctx, opts: Options) -> d.RecommendationSheet:
         used = results.pairs[0].recommendation.weights
         notes.append(f"注：{'、'.join(GROUP_LABELS[g] for g in results.absent_groups)}无人到会，不计入；其余各组权重"
                      f"按比例折算为：{'、'.join(f'{GROUP_LABELS[g]}{percent(w)}' for g, w in used.items())}。")
-    groups = tuple(f"{GROUP_HEADINGS[g]}\n（到会{present.get(g, 0)}人）" for g in GROUPS)
+    groups = tuple(f"{GROUP_HEADINGS[g]}\n（{present.get(g, 0)}人）" for g in GROUPS)   # under 推荐人数（到会人数）
     return d.RecommendationSheet(ctx.header("定岗推荐结果", opts), groups, t, tuple(rows), tuple(notes))
 
 
@@ -426,7 +428,8 @@ def _appointment(ctx: _Ctx, opts: Options) -> d.AppointmentSheet:
         where = ctx.post(u.post) if u.post else "、".join(ctx.post(x) for x in u.posts)
         who = "、".join(ctx.name(x) for x in (u.persons if u.post else (u.person,)))
         pending.append((where, who, "待定：" + REASON_LABELS.get(u.reason, u.reason)))
-    pending += [(ctx.post(x), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）") for x in a.vacant]
+    if a.vacant:     # one row for all: the same reason (a row each took a page of its own for 5 vacancies)
+        pending.append(("、".join(ctx.post(x) for x in a.vacant), "", "空缺：无符合条件的人选，留待下一轮安排（第十三条）"))
     return d.AppointmentSheet(ctx.header("拟任人选公示", opts), tuple(rows), tuple(pending))
 
 
@@ -561,19 +564,33 @@ BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {
     "综合考评结果": _composite, "拟任人选公示": _appointment, "抽签记录": _draw,
     "评委评分表": _judge_forms, "定岗推荐票": _ballot_forms, "满意度测评票": _satisfaction_forms,
     "民主测评票": _democratic_forms, "双向选择结果": selection_sheet, "双向选择确认表": selection_forms,
+    "交流轮岗对象名单": rotation_list, "机关轮岗交流人员统计表": rotation_statistics,
     "封签记录": _seal_record,
 }
 """Keyed like ``app.reports.SHEETS``: a new sheet adds one entry there and one here."""
 
 
 def sheet_data(store: Store, title: str, **options: Any) -> Any:
-    """The dataclass that ``app.reports.SHEETS[title]`` prints. Options: ``start_date``, ``round_no``,
-    ``meeting``, ``copies``, ``draft``, ``printed``. Raises NotPublishedError / StoreError."""
+    """The dataclass that ``app.reports.SHEETS[title]`` prints. Options: those of :class:`Options`
+    (``start_date``, ``round_no``, ``meeting``, ``copies``, ``draft``, ``printed``, ``as_of`` …).
+    Raises NotPublishedError / StoreError."""
     if title not in BUILDERS:
         raise StoreError(f"没有“{title}”这张表；可打印：{'、'.join(BUILDERS)}")
     if options.get("meeting") and options["meeting"] not in draws.MEETINGS:
         raise StoreError(f"没有“{options['meeting']}”这一会议；抽签会议为 {'、'.join(draws.MEETINGS)}")
     return BUILDERS[title](_Ctx(store, title), Options(**options))
+
+
+def build_xlsx(store: Store, title: str, out: Any, **options: Any) -> Any:
+    """The Excel version of a document that has one (``rotation_excel.XLSX_WRITERS``), written to ``out``;
+    returns the data written."""
+    from .rotation_excel import XLSX_WRITERS
+    if title not in XLSX_WRITERS:
+        raise StoreError(f"“{title}”没有 Excel 版本；可导出 Excel 的有：{'、'.join(XLSX_WRITERS)}"
+                         "（各阶段结果请用“文件 → 导出各阶段结果 Excel”）")
+    data = sheet_data(store, title, **options)
+    XLSX_WRITERS[title](out, data)
+    return data
 
 
 def build_pdf(store: Store, title: str, out: Any = None, **options: Any) -> bytes:

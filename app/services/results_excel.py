@@ -89,6 +89,18 @@ def finish_sheet(ws: Worksheet, ncols: int, *, landscape: bool = False, last_row
                 shown = "0" * (len(str(int(shown))) + 4)   # e.g. 83.866 under 0.000
             width = max(width, text_width(shown) + 2)
         ws.column_dimensions[get_column_letter(col)].width = min(width, max_width)
+    # Text longer than its (capped) column wraps in a row tall enough, instead of being cut off at the border.
+    tall = set()
+    for col in range(1, ncols + 1):
+        room = ws.column_dimensions[get_column_letter(col)].width - 2
+        for row in range(FIRST_DATA_ROW, last + 1):
+            cell = ws.cell(row, col)
+            if isinstance(cell.value, str) and text_width(cell.value) > room:
+                cell.alignment = Alignment(wrap_text=True, vertical=cell.alignment.vertical or "center",
+                                           horizontal=cell.alignment.horizontal)
+                tall.add(row)
+    for row in sorted(tall):
+        fit_row_heights(ws, row, row, ncols)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -166,9 +178,10 @@ def mark_draft(ws: Worksheet) -> None:
     cell.font = DRAFT_FONT
 
 
-def signature_row(ws: Worksheet, row: int, ncols: int) -> None:
-    """计分人、复核人、监督人、日期 under the table, with room to sign."""
-    text = "计分人：＿＿＿＿＿　　复核人：＿＿＿＿＿　　监督人：＿＿＿＿＿　　日期：＿＿＿＿＿"
+def signature_row(ws: Worksheet, row: int, ncols: int,
+                  signers: Sequence[str] = ("计分人", "复核人", "监督人")) -> None:
+    """计分人、复核人、监督人 (or ``signers``) and 日期 under the table, with room to sign."""
+    text = "　　".join(f"{s}：＿＿＿＿＿" for s in (*signers, "日期"))
     cell = ws.cell(row, 1, text)
     cell.alignment = Alignment(vertical="bottom")
     if ncols > 1:

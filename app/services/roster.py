@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 PERSON_FIELDS = ("name", "rank", "category", "gender", "birth", "work_start", "post_start", "political",
                  "education", "identity", "unit", "former_office", "no_rotation")
+ROTATION_FIELDS = ("speciality", "post_kind", "bureau_leader", "leader_rank", "reserve_cadre", "units_served",
+                   "unit_start", "duties", "exemption")   # 交流轮岗 (暂行办法 第七条–第十条, statistics)
+PERSON_FIELDS += ROTATION_FIELDS
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ def _scores_of(s: Session, person_id: str) -> dict[str, str]:
     return {x.item: x.value for x in s.execute(select(Score).where(Score.person_id == person_id)).scalars()}
 
 
-def _as_roster_person(r: Person, scores: dict[str, str]) -> RosterPerson:
+def _as_roster_person(r: Any, scores: dict[str, str]) -> RosterPerson:
+    """A stored person (ORM row or plain row) as the roster record."""
     dem = {d: Decimal(scores[f"dem:{d}"]) for d in ("de", "neng", "qin", "ji", "lian") if f"dem:{d}" in scores}
     return RosterPerson(
         id=r.id, name=r.name, rank=r.rank, category=r.category, gender=r.gender, birth=r.birth,
@@ -216,16 +220,19 @@ def _as_roster_person(r: Person, scores: dict[str, str]) -> RosterPerson:
         appraisal=tuple(Decimal(a) for a in (r.appraisal_1, r.appraisal_2, r.appraisal_3) if a is not None),
         exam=Decimal(scores["exam"]) if "exam" in scores else None,
         democratic=dem if len(dem) == 5 else None,
+        **{f: getattr(r, f) for f in ROTATION_FIELDS if f not in ("bureau_leader", "reserve_cadre")},
+        bureau_leader=bool(r.bureau_leader), reserve_cadre=bool(r.reserve_cadre),
     )
 
 
 def list_people(store: Store) -> list[tuple[RosterPerson, int]]:
     """Every person in roster order, with the row version the UI must hand back when editing."""
-    with store.read() as s:
-        rows = s.execute(select(Person).order_by(Person.sort, Person.id)).scalars().all()
+    with store.read() as s:   # plain rows, not ORM objects: the roster tab reads this at every start
+        rows = s.execute(select(Person.__table__).order_by(Person.sort, Person.id)).all()
         scores: dict[str, dict[str, str]] = {}
-        for x in s.execute(select(Score)).scalars():
-            scores.setdefault(x.person_id, {})[x.item] = x.value
+        for pid, item, value in s.execute(select(Score.person_id, Score.item, Score.value)
+                                          .where((Score.item == "exam") | Score.item.like("dem:%"))):
+            scores.setdefault(pid, {})[item] = value
     return [(_as_roster_person(r, scores.get(r.id, {})), r.version) for r in rows]
 
 

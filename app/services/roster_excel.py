@@ -19,22 +19,27 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
 from openpyxl.styles import Alignment
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app import files
 from app.core.campaign import quote
 from app.core.numbers import ScoreError, parse_score
-from app.core.roster import CATEGORIES, IDENTITIES, RosterError, RosterPerson, parse_partial_date
+from app.core.roster import (CATEGORIES, DUTIES, EXEMPTION_LABELS, IDENTITIES, LEADER_RANKS, POST_KINDS, SPECIALITIES,
+                             RosterError, RosterPerson, join_list, parse_partial_date, split_list)
 from app.core.scheme import DIMENSION_LABELS, DIMENSIONS, RANKS, Scheme
 from app.models.schema import Person
 
@@ -57,7 +62,7 @@ class RosterColumn:
     key: str                    # RosterPerson field; "appraisal"; or a 民主测评 dimension (de, neng, …)
     header: str                 # the header the template writes
     aliases: tuple[str, ...]    # headers accepted on import (after removing spaces and （…）)
-    kind: str                   # id, name, text, choice, date, flag, score
+    kind: str                   # id, name, text, choice, date, flag, score, count, list (several choices)
     hint: str
     width: int = 10
     choices: tuple[str, ...] = ()
@@ -69,6 +74,29 @@ def _col(key: str, header: str, aliases: str, kind: str, hint: str, width: int =
 
 
 _MONTH_OK = "可只写到月"
+_ROTATION = "可空；"
+ROTATION_COLUMNS: tuple[RosterColumn, ...] = (
+    _col("speciality", "专业类别", "专业类别 专业类 所学专业类别 文凭专业类别", "choice",
+         _ROTATION + "文凭记载的专业：经济类（含经济、会计、统计、财政）、法律类、其它类", 10, SPECIALITIES),
+    _col("post_kind", "岗位性质", "岗位性质 岗位类别 具体岗位", "choice",
+         _ROTATION + "现岗位：" + "、".join(POST_KINDS) + " 之一", 14, POST_KINDS),
+    _col("bureau_leader", "局管领导干部", "局管领导干部 局管干部 是否局管领导干部", "flag",
+         _ROTATION + "局管领导干部填“是”（第七条）", 8),
+    _col("leader_rank", "领导职务", "领导职务 正副职 正职副职", "choice",
+         _ROTATION + "局管领导干部填正职或副职（第七条（一）：正职满5年、副职满8年）", 8, LEADER_RANKS),
+    _col("unit_start", "本单位工作时间", "本单位工作时间 进入本单位时间 到本单位时间 本单位任职时间", "date",
+         _ROTATION + "在本单位（处室）连续工作起始，" + _MONTH_OK + "（第七条（二））", 12),
+    _col("units_served", "任职单位数", "任职单位数 任职过的单位数 工作过的单位数", "count",
+         _ROTATION + "任职过的单位（处室）个数，含本单位（第七条（三）后备干部）", 8),
+    _col("reserve_cadre", "后备干部", "后备干部 局管后备干部 是否后备干部", "flag",
+         _ROTATION + "局管后备干部填“是”（第七条（三））", 8),
+    _col("duties", "负责工作", "负责工作 分管工作 专职岗位", "list",
+         _ROTATION + "负责的工作或所在专职岗位，可填几项，用“、”隔开：" + "、".join(DUTIES) + "（第七条（一）、第九条（二））",
+         14, DUTIES),
+    _col("exemption", "暂缓情形", "暂缓情形 可不交流情形 不交流原因 暂缓原因", "list",
+         _ROTATION + "可不交流、暂缓交流或可不轮岗的情形，用“、”隔开：" + "、".join(EXEMPTION_LABELS) + "（第八条、第十条）",
+         14, EXEMPTION_LABELS),
+)
 ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
     _col("id", "编号", "编号 人员编号 工号", "id", "每人唯一（同名的人靠编号区分），必填"),
     _col("name", "姓名", "姓名", "name", "必填；姓名中的空格（含全角空格）会被去掉"),
@@ -89,6 +117,7 @@ ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
     _col("exam", "考试", "考试 考试成绩 考试总分 考试分数 笔试 笔试成绩", "score", "考试总分，0–100，可空", 8),
     *(_col(d, x, f"{x} {x}分 民主测评{x} 民主测评{x}分", "score", f"民主测评“{x}”项，0–100；五项全填或全空", 7)
       for d, x in DIMENSION_LABELS.items()),
+    *ROTATION_COLUMNS,    # last: optional, and the columns before them keep their places
 )
 
 _BY_ALIAS = {alias: col for col in ROSTER_COLUMNS for alias in col.aliases}
@@ -141,7 +170,7 @@ def _row_values(person: RosterPerson, cols: Sequence[RosterColumn]) -> list[Any]
         elif col.key in DIMENSIONS:
             out.append(_number(dims.get(col.key)))
         elif col.kind == "flag":
-            out.append("是" if person.no_rotation else "否")
+            out.append("是" if getattr(person, col.key) else "否")
         else:
             value = getattr(person, col.key)
             out.append(_number(value) if col.kind == "score" else value)
@@ -164,10 +193,11 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
         letter = get_column_letter(c)
         if col.kind in ("id", "date"):   # text cells: a typed 1985.10 stays 1985.10, 0012 keeps its zeros
             ws.column_dimensions[letter].number_format = "@"
-        if col.kind in ("choice", "flag"):
+        if col.kind in ("choice", "flag", "list"):
             choices = col.choices or ("是", "否")
+            # a list column offers its values one by one and takes several typed with 、
             dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=f"{col.header}填写有误",
+                                showErrorMessage=col.kind != "list", errorTitle=f"{col.header}填写有误",
                                 error=f"请从下拉列表中选择：{'、'.join(choices)}")
             dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
             ws.add_data_validation(dv)
@@ -178,6 +208,12 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
                 cell.number_format = "@"
     finish_sheet(ws, len(cols), landscape=True, last_row=FIRST_DATA_ROW + len(people) - 1)
     ws.freeze_panes = "C3"   # header, 编号 and 姓名 stay in view
+    # Printed across several landscape pages at a readable size (32 columns on one page were 2 mm each),
+    # 编号 and 姓名 and the header repeated on every page.
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 70
+    ws.print_title_cols = "A:B"
+    ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")   # on the first page, not mid-way
     page_frame(ws, "", TITLE, "", False)
     for c, col in enumerate(cols, start=1):
         dim = ws.column_dimensions[get_column_letter(c)]
@@ -187,6 +223,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
 
 
 _NOTES = (
+    "专业类别至暂缓情形九列供交流轮岗审查（暂行办法第七条至第十条）和轮岗交流人员统计用，不填不影响竞争轮岗的计分。",
     "表头上方可以有标题行，表头须在前 10 行内；列的顺序不限，其他列（如“序号”“备注”）不读取。",
     "同名的人可以有多个，但编号不能重复。分数写到方案规定的小数位（默认 1 位），0–100。",
     f"日期可写 {DATE_FORMS}。写成数字的 1985.1 按“1985年10月”读（Excel 把 1985.10 存成 1985.1），"
@@ -308,15 +345,44 @@ def _too_big(path: str | Path) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class RosterSheet:
+    """What one import read: the people (all or nothing), and what the summary must say about the sheet."""
+
+    sheet: str
+    people: tuple[RosterPerson, ...]
+    columns: frozenset[str]            # the RosterPerson fields the sheet has a column for ("appraisal" for 考核)
+    unknown_columns: tuple[str, ...]   # header cells not read, e.g. "E（编制）"
+    notes: tuple[str, ...]             # rows skipped with a reason (合计 …)
+    rank_words: dict[str, tuple[int, ...]]   # 职级 words not among RANKS (nor mapped): word → Excel rows
+    mapped_ranks: tuple[tuple[str, str], ...] = ()   # the mapping used: (word, rank)
+
+    def ranks_mapped(self, mapping: dict[str, str]) -> "RosterSheet":
+        """The same sheet with office 职级 words replaced by the program's ranks (正科级 → 正科实职 …)."""
+        people = tuple(p if p.rank not in mapping else replace(p, rank=mapping[p.rank]) for p in self.people)
+        left = {w: rows for w, rows in self.rank_words.items() if w not in mapping}
+        used = tuple((w, mapping[w]) for w in self.rank_words if w in mapping)
+        return RosterSheet(self.sheet, people, self.columns, self.unknown_columns, self.notes, left,
+                           self.mapped_ranks + used)
+
+
 def read_roster(path: str | Path, scheme: Scheme = Scheme()) -> list[RosterPerson]:
-    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError)."""
+    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError).
+    A 职级 word the program does not know is a problem here; :func:`read_roster_sheet` lists them instead."""
+    return list(read_roster_sheet(path, scheme, None).people)
+
+
+def read_roster_sheet(path: str | Path, scheme: Scheme = Scheme(), rank_map: dict[str, str] | None = None) -> RosterSheet:
+    """Read the first sheet with a recognisable header; all or nothing (raises RosterImportError). With a
+    ``rank_map`` (may be empty) 职级 words outside RANKS are mapped by it, else listed in ``rank_words`` for
+    the clerk to map; without one they are problems."""
     name = Path(path).name
     if Path(path).is_dir():
         raise RosterImportError([ImportProblem(name, 0, "", "是文件夹，不是 Excel 文件")])
     if reason := _too_big(path):
         raise RosterImportError([ImportProblem(name, 0, "", reason)])
     try:
-        wb = load_workbook(path, data_only=True)
+        sheets = _read_sheets(path)
     except FileNotFoundError:
         raise RosterImportError([ImportProblem(name, 0, "", "找不到文件")]) from None
     except OSError as err:
@@ -327,12 +393,80 @@ def read_roster(path: str | Path, scheme: Scheme = Scheme()) -> list[RosterPerso
     except Exception:   # a damaged file fails deep inside openpyxl (XML, styles, relations …) in many ways
         raise RosterImportError([ImportProblem(name, 0, "", "无法读取：文件已损坏或不是 Excel 保存的 .xlsx 文件"
                                                "（请在 Excel 中打开后另存为 .xlsx 再导入）")]) from None
-    for ws in wb.worksheets:
-        if ws.title.strip() != HELP_SHEET and (reader := _SheetReader(ws, scheme)).find_header():
+    for ws in sheets:
+        if ws.title.strip() != HELP_SHEET and (reader := _SheetReader(ws, scheme, rank_map)).find_header():
             return reader.read()
-    sheet = wb.worksheets[0].title if wb.worksheets else name
+    sheet = sheets[0].title if sheets else name
     raise RosterImportError([ImportProblem(sheet, 0, "", f"找不到表头：前 {HEADER_SEARCH_ROWS} 行"
                                            "中没有含“姓名”“编号”等列名的一行")])
+
+
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+_IS = f"{{{SHEET_MAIN_NS}}}is"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's row parser, with inline strings (what openpyxl itself writes) read straight from the XML:
+    its Text objects cost a third of the whole read. The text is the same: the plain part and every run's."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        child = element.find(_IS)
+        value = None if child is None else "".join(
+            [t.text or "" for t in child.findall(_T)] + [r.findtext(_T) or "" for r in child.findall(_R)])
+        return {"row": row, "column": column, "value": value, "data_type": "inlineStr" if child is None else "s",
+                "style_id": int(element.get("s", 0) or 0)}
+
+
+class _Sheet:
+    """One worksheet as the reader needs it: the cells that are written in the file, and the merged ranges.
+
+    Read in openpyxl's read-only mode straight from its row parser, which is about twice as fast as
+    ``load_workbook``'s full mode and never makes a cell the file does not have (a stray entry in
+    column XFD costs one cell, not sixteen thousand)."""
+
+    def __init__(self, ws: Any):
+        self.title: str = ws.title
+        wb = ws.parent
+        self.cells: dict[tuple[int, int], ReadOnlyCell] = {}
+        with ws._get_source() as src:
+            parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for _, row in parser.parse():
+                for c in row:
+                    if c["value"] is not None:
+                        self.cells[(c["row"], c["column"])] = ReadOnlyCell(ws, c["row"], c["column"], c["value"],
+                                                                           c["data_type"], c["style_id"])
+        merged = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
+        self.merged = [CellRange(m.ref) for m in merged if m.ref]
+
+    def cell(self, r: int, c: int) -> Any:
+        return self.cells.get((r, c), EMPTY_CELL)
+
+
+def _number_format(cell: Any) -> str:
+    """A cell's number format; "" when the file's styles do not have it (a damaged styles part)."""
+    try:
+        return cell.number_format or ""
+    except (IndexError, KeyError, AttributeError):
+        return ""
+
+
+def _read_sheets(path: str | Path) -> list[_Sheet]:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [_Sheet(ws) for ws in wb.worksheets]
+    finally:
+        wb.close()
 
 
 @dataclass(frozen=True)
@@ -349,25 +483,29 @@ class _Column:
 class _SheetReader:
     """One sheet: merged ranges are read as their top-left value in every cell they cover."""
 
-    def __init__(self, ws: Any, scheme: Scheme):
-        self.ws, self.scheme = ws, scheme
+    def __init__(self, ws: _Sheet, scheme: Scheme, rank_map: dict[str, str] | None):
+        self.ws, self.scheme, self.rank_map = ws, scheme, rank_map
         # Only the cells that hold something are visited: a stray entry in row 60000 or column XFD
         # (or a merge over whole columns) must not make the reader walk millions of empty cells.
         self.filled: dict[int, list[int]] = {}
-        for (r, c), cell in sorted(ws._cells.items()):
+        for (r, c), cell in sorted(ws.cells.items()):
             if not _blank(cell.value):
                 self.filled.setdefault(r, []).append(c)
         self.max_row = max(self.filled, default=0)
         self.max_col = max((cols[-1] for cols in self.filled.values()), default=0)
         self.span: dict[tuple[int, int], Any] = {}
-        for rng in ws.merged_cells.ranges:
+        for rng in ws.merged:
             for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
                 for c in range(rng.min_col, min(rng.max_col, self.max_col) + 1):
                     self.span[(r, c)] = rng
         self.columns: list[_Column] = []
         self.appraisal: list[_Column] = []
+        self.unknown: list[str] = []
         self.header_row = self.data_row = 0
         self.problems: list[tuple[int, int, ImportProblem]] = []
+        self.notes: list[str] = []
+        self.rank_words: dict[str, list[int]] = {}
+        self.mapped: dict[str, str] = {}
 
     def cell(self, r: int, c: int) -> Any:
         rng = self.span.get((r, c))
@@ -382,9 +520,9 @@ class _SheetReader:
 
     # -- the header -------------------------------------------------------------------------
 
-    def _columns_at(self, r: int) -> tuple[list[_Column], set[int]]:
-        """The known columns if row ``r`` is the header. A header merged across columns with
-        sub-headers below it (近三年考核 → 2021年 2022年 …) makes a two-level header."""
+    def _columns_at(self, r: int, unknown: list[str] | None = None) -> tuple[list[_Column], set[int]]:
+        """The known columns if row ``r`` is the header (the others' labels go to ``unknown``). A header merged
+        across columns with sub-headers below it (近三年考核 → 2021年 2022年 …) makes a two-level header."""
         # a header cell holds text of its own or lies under a merged one
         columns = sorted(set(self.filled.get(r, [])) | {c for (row, c) in self.span if row == r})
         split = {c for c in columns
@@ -398,6 +536,11 @@ class _SheetReader:
                 if key := _header_key(text):
                     found.append(_Column(c, key, text))
                     break
+            else:
+                text = child or parent
+                rng = self.span.get((r, c))
+                if unknown is not None and text and _norm(text) not in NOT_READ and (rng is None or c == rng.min_col):
+                    unknown.append(f"{get_column_letter(c)}（{text}）")
         return found, split
 
     def find_header(self) -> bool:
@@ -411,7 +554,7 @@ class _SheetReader:
                 best, best_count = r, len(keys)
         if best:
             self.header_row = best
-            self.columns, split = self._columns_at(best)
+            self.columns, split = self._columns_at(best, self.unknown)
             self.data_row = best + (2 if split else 1)   # a two-level header takes two rows
         return bool(best)
 
@@ -424,9 +567,11 @@ class _SheetReader:
                 self.problem(self.header_row, col, f"与 {single[col.key].label} 是同一项，只能有一列")
             else:
                 single[col.key] = col
-        for key, what in (("id", "编号"), ("name", "姓名")):
+        for key in REQUIRED_COLUMNS:   # the template's 必填 columns
             if key not in single:
-                self.problem(self.header_row, None, f"缺少“{what}”列")
+                col = _BY_KEY[key]
+                self.problem(self.header_row, None, f"缺少“{col.header}”列（必填：{col.hint.removesuffix('，必填')}）"
+                             if col.choices else f"缺少“{col.header}”列（必填）")
         missing = [x for d, x in DIMENSION_LABELS.items() if d not in single]
         if 0 < len(missing) < len(DIMENSIONS):
             self.problem(self.header_row, None, f"民主测评五项须都有：缺少“{'、'.join(missing)}”列")
@@ -454,9 +599,19 @@ class _SheetReader:
             return True
         value = self.ws.cell(r, own[0]).value
         return len(own) == 1 and isinstance(value, str) and \
-            value.strip().startswith(("注", "说明", "填表", "制表", "审核", "备注", "合计"))
+            value.strip().startswith(("注", "说明", "填表", "制表", "审核", "备注"))
 
-    def read(self) -> list[RosterPerson]:
+    def _total(self, r: int) -> str | None:
+        """A 合计 / 共N人 row's text (what the sheet counted), or None."""
+        values = [self.ws.cell(r, c).value for c in self.filled.get(r, [])]
+        if not any(isinstance(v, str) and ("计" in v or "人" in v) for v in values):   # most rows: at once
+            return None
+        texts = [_squeeze(unicodedata.normalize("NFKC", str(v))) for v in values]
+        if TOTAL_START.match(texts[0]) or any(TOTAL_COUNT.match(t) for t in texts):
+            return " ".join(texts)
+        return None
+
+    def read(self) -> RosterSheet:
         single = self._check_header()
         rows = sum(1 for r in self.filled if r >= self.data_row)
         if rows > MAX_PEOPLE:       # say so once, not once per row
@@ -464,8 +619,12 @@ class _SheetReader:
                                                    "（请检查是否选错了文件或删去多余的行）")])
         people: list[RosterPerson] = []
         rows_of: dict[str, list[int]] = {}
+        totals: list[tuple[int, str]] = []
         for r in sorted(self.filled):
             if r < self.data_row or self._skip(r):
+                continue
+            if (total := self._total(r)) is not None:
+                totals.append((r, total))
                 continue
             before = len(self.problems)
             fields = {key: self._value(r, col, _BY_KEY[key]) for key, col in single.items()}
@@ -484,8 +643,16 @@ class _SheetReader:
             for r in rows[1:]:
                 self.problem(r, single["id"], f"编号“{pid}”与第{rows[0]}行重复（同名可以，编号不能重复）")
         if self.problems:
-            raise RosterImportError([p for *_, p in sorted(self.problems, key=lambda t: t[:2])])
-        return people
+            problems = [p for *_, p in sorted(self.problems, key=lambda t: t[:2])]
+            if self.rank_words:   # said now, asked for once the sheet is right
+                problems.append(ImportProblem(self.ws.title, 0, "", f"另有职级写法 {'、'.join(self.rank_words)}："
+                                              "改正以上问题后再导入时，可逐一对应到程序的职级"))
+            raise RosterImportError(problems)
+        for r, text in totals:
+            self.notes.append(f"第{r}行“{text[:40]}”是合计行，未导入" + _count_check(text, len(people)))
+        return RosterSheet(self.ws.title, tuple(people), frozenset(single) | ({"appraisal"} if self.appraisal else set()),
+                           tuple(self.unknown), tuple(self.notes), {w: tuple(rows) for w, rows in self.rank_words.items()},
+                           tuple(self.mapped.items()))
 
     def _value(self, r: int, col: _Column, spec: RosterColumn) -> Any:
         """The cell read as the column's kind; a problem is recorded and None returned when it cannot be."""
@@ -493,17 +660,43 @@ class _SheetReader:
         if cell.data_type == "e":   # #DIV/0!, #N/A, #REF! …: a broken formula, never a value
             self.problem(r, col, f"单元格是 Excel 错误值 {cell.value}（请改正公式或直接填写）")
             return None
+        if spec.key == "rank" and self.rank_map is not None and isinstance(cell.value, str):
+            word = re.sub(r"\s+", "", cell.value)
+            if word and word not in spec.choices:   # an office's own 职级 word: mapped, or asked for once
+                if word in self.rank_map:
+                    self.mapped[word] = self.rank_map[word]
+                    return self.rank_map[word]
+                if len(word) <= MAX_RANK_WORD:
+                    self.rank_words.setdefault(word, []).append(r)
+                    return word
         try:
-            return _convert(cell.value, spec, self.scheme, cell.number_format or "")
+            return _convert(cell.value, spec, self.scheme, _number_format(cell) if spec.kind == "date" else "")
         except (RosterError, ScoreError) as err:
             self.problem(r, col, str(err))
             return None
 
 
 _BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+REQUIRED_COLUMNS = ("id", "name", "rank", "category")   # 必填 in the template's hints
+NOT_READ = {"序号", "序"}       # a row counter: not worth a word in the summary
+MAX_RANK_WORD = 16              # what the 职级 column holds
+TOTAL_START = re.compile(r"^(合计|总计|共计|小计|总人数)")
+TOTAL_COUNT = re.compile(r"^(?:合计|总计|共计)?[:：]?共?(\d+)人$")
+
+
+def _count_check(text: str, people: int) -> str:
+    """The people a 合计 row counts, checked against the people read."""
+    m = re.search(r"(\d+)人", text)
+    if not m:
+        return ""
+    n = int(m.group(1))
+    return f"（与读到的 {people} 人一致）" if n == people else f"（表中写 {n} 人，读到 {people} 人，请核对）"
 STORED_APPRAISALS = sum(1 for c in Person.__table__.c if c.name.startswith("appraisal_"))   # 考核 the store keeps
 _MAX_LENGTH = {c.key: Person.__table__.c[c.key].type.length for c in ROSTER_COLUMNS
-               if c.kind in ("id", "name", "text", "choice")}   # what the database column holds
+               if c.kind in ("id", "name", "text", "choice", "list")}   # what the database column holds
+# Other ways offices write a choice: the template's word is stored.
+SYNONYMS = {"speciality": {"其它": "其它类", "其他": "其它类", "其他类": "其它类", "经济": "经济类", "法律": "法律类"},
+            "post_kind": {"其他": "其它"}, "duties": {"组织人事": "组织、人事", "财务审计": "财务、审计"}}
 
 
 def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -> Any:
@@ -513,6 +706,8 @@ def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -
         return _date(raw, number_format)
     if spec.kind == "flag":
         return _flag(raw)
+    if spec.kind == "count":
+        return _count(raw, spec)
     if isinstance(raw, bool | date | time | timedelta):   # a shifted column: never a name or a 职级
         what = "逻辑值（TRUE/FALSE）" if isinstance(raw, bool) else "日期或时间"
         raise RosterError(f"{spec.header}不能是{what} “{raw}”（这一列是否错位了？）")
@@ -521,8 +716,11 @@ def _convert(raw: Any, spec: RosterColumn, scheme: Scheme, number_format: str) -
         text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text) if spec.kind == "id" else text)
         if not text:
             raise RosterError(f"{spec.header}为空")
+    if spec.kind == "list":
+        return _list(text, spec)
     if spec.kind == "choice":
         text = re.sub(r"\s+", "", text)
+        text = SYNONYMS.get(spec.key, {}).get(text, text)
         if not text and spec.key in ("rank", "category"):
             raise RosterError(f"{spec.header}为空（应为 {'、'.join(spec.choices)} 之一）")
         if text and text not in spec.choices:
@@ -543,6 +741,8 @@ def _text(raw: Any) -> str:
 def _score(raw: Any, decimals: int) -> Decimal | None:
     if _blank(raw):
         return None
+    if type(raw) is int and 0 <= raw <= 100:   # the common case, said at once
+        return Decimal(raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise ScoreError(f"“{raw}” 不是分数")
     if isinstance(raw, float):
@@ -575,6 +775,26 @@ def _date(raw: Any, number_format: str) -> str | None:
                               f"（{whole}年{int(frac)}月请写 {whole}.{int(frac):02d}，最好把单元格设为文本）")
         return parse_partial_date(f"{whole}-{month:02d}")
     return parse_partial_date(raw)
+
+
+def _count(raw: Any, spec: RosterColumn) -> int | None:
+    """A small whole number (任职单位数): 1–99; 2 typed as 2.0 is 2."""
+    if _blank(raw):
+        return None
+    text = _text(raw) if not isinstance(raw, bool) else "?"
+    text = unicodedata.normalize("NFKC", text).removesuffix("个")
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise RosterError(f"{spec.header}应为 1 至 99 的整数（含本单位），不是 {quote(str(raw))}")
+    return int(text)
+
+
+def _list(text: str, spec: RosterColumn) -> str | None:
+    """Several of the column's values, 、-separated, stored in the template's order."""
+    synonyms = SYNONYMS.get(spec.key, {})
+    parts = [x for part in split_list(text) for x in split_list(synonyms.get(part, part))]
+    if bad := [x for x in parts if x not in spec.choices]:
+        raise RosterError(f"{quote('、'.join(bad))} 不是 {'、'.join(spec.choices)} 之一（几项用“、”隔开）")
+    return join_list(parts, spec.choices)
 
 
 def _flag(raw: Any) -> bool:

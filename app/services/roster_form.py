@@ -8,18 +8,23 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..core.numbers import ScoreError, parse_score
-from ..core.roster import RosterError, RosterPerson, parse_partial_date, roster_problems
+from ..core.roster import (DUTIES, EXEMPTION_LABELS, RosterError, RosterPerson, join_list, parse_partial_date,
+                           roster_problems, split_list)
 
-DATES = (("birth", "出生时间"), ("work_start", "参加工作时间"), ("post_start", "任职时间"))
+DATES = (("birth", "出生时间"), ("work_start", "参加工作时间"), ("post_start", "任职时间"),
+         ("unit_start", "本单位工作时间"))
 TEXTS = ("political", "education", "unit", "former_office")
-CHOICES = ("gender", "identity")
+CHOICES = ("gender", "identity", "speciality", "post_kind", "leader_rank")
+LISTS = {"duties": DUTIES, "exemption": EXEMPTION_LABELS}      # several values, 、-separated
 APPRAISAL_FIELDS = ("appraisal_1", "appraisal_2", "appraisal_3")
 
 
 def person_from_form(fields: Mapping[str, str], *, no_rotation: bool, decimals: int,
-                     taken: Mapping[str, str] | None = None) -> tuple[RosterPerson | None, list[str]]:
+                     taken: Mapping[str, str] | None = None, bureau_leader: bool = False,
+                     reserve_cadre: bool = False) -> tuple[RosterPerson | None, list[str]]:
     """A person from the dialog's texts (``id``, ``name``, ``rank``, ``category``, the dates, the
-    考核 scores …), or None with every problem. ``taken``: ids already used (编号 → 姓名) when adding."""
+    考核 scores, the 交流轮岗 fields …), or None with every problem. ``taken``: ids already used
+    (编号 → 姓名) when adding."""
     problems: list[str] = []
     dates: dict[str, str | None] = {}
     for key, label in DATES:
@@ -44,10 +49,19 @@ def person_from_form(fields: Mapping[str, str], *, no_rotation: bool, decimals: 
     ident = fields.get("id", "").strip()
     if taken is not None and ident in taken:
         problems.append(f"编号: {ident} 已有人员（{taken[ident]}）")
+    units = fields.get("units_served", "").strip()
+    if units and not units.isdigit():
+        problems.append(f"任职单位数: “{units}” 须为整数")
+    lists = {}
+    for key, order in LISTS.items():      # the template's order; an unknown word is kept for the check to name
+        parts = split_list(fields.get(key, ""))
+        lists[key] = join_list(parts, order) if all(x in order for x in parts) else "、".join(parts) or None
     person = RosterPerson(
         id=ident, name="".join(fields.get("name", "").split()), rank=fields.get("rank", ""),
         category=fields.get("category", ""), no_rotation=no_rotation, appraisal=tuple(appraisal),
         **{k: fields.get(k, "").strip() or None for k in TEXTS + CHOICES}, **dates,
+        bureau_leader=bureau_leader, reserve_cadre=reserve_cadre,
+        units_served=int(units) if units.isdigit() else None, **lists,
     )
     problems = roster_problems(person) + problems
     return (None if problems else person), problems

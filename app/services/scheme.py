@@ -22,7 +22,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.scheme import DIMENSION_LABELS, GROUP_LABELS, Scheme, SchemeError
+from ..core.scheme import DIMENSION_LABELS, GROUP_LABELS, QUANTIFIED_WEIGHTS, Scheme, SchemeError
 from ..models import audit
 from ..models.schema import Ballot, Presence, RecCount, SchemeRow, Score, SpeechScore, Stage
 from .store import STAGE_LABELS, STAGES, STATE_LABELS, Changed, ConflictError, LockedError, Store, StoreError, Wrote
@@ -54,6 +54,7 @@ KEY_LABELS: dict[str, str] = {
     "threshold": "推荐率界线",
     "composite_weights": "综合考评权重",
     "assignment": "确定人选方式",
+    QUANTIFIED_WEIGHTS: "考评量化权重",
 }
 _SUB_LABELS = {**DIMENSION_LABELS, **GROUP_LABELS, **COMPOSITE_LABELS, **QUANTIFIED_LABELS}
 

@@ -107,6 +107,8 @@ class Wrote:
     version: int = 0
     seq: tuple[int, int] = (0, 0)
     result: object = None        # anything else the caller asked for (a ballot serial, a draw)
+    undo: tuple | None = None    # (service, *args) that undoes this write where the generic revert of its
+    #                              audit rows would not say enough (a whole roster import); None = generic
 
     def __bool__(self) -> bool:
         return bool(self.changes)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenuBar, QMessageBox, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from .. import files
 from ..services import stages
@@ -41,23 +44,93 @@ def backup_name(location: str, now: datetime | None = None) -> str:
     return str(path)
 
 
+TABS = (("roster", "RosterTab", "人员名单"), ("exams", "ExamsTab", "考试与测评"), ("declarations", "DeclarationsTab", "报岗"),
+        ("draw", "DrawTab", "抽签"), ("speech", "SpeechTab", "竞岗演讲评分"),
+        ("recommendation", "RecommendationTab", "定岗推荐计票"), ("results", "ResultsTab", "综合考评与人选"),
+        ("selection", "SelectionTab", "双向选择"), ("scheme", "SchemeTab", "方案设置"))
+"""The tabs in the 细则's order: module in ``app.ui.tabs``, class, title (the class's TITLE; a test keeps them equal)."""
+
+
+def tab_class(module: str, name: str) -> type:
+    return getattr(import_module(f"{__package__}.tabs.{module}"), name)
+
+
 def tab_classes() -> list[type]:
-    from .tabs.roster import RosterTab
-    from .tabs.exams import ExamsTab
-    from .tabs.declarations import DeclarationsTab
-    from .tabs.draw import DrawTab
-    from .tabs.speech import SpeechTab
-    from .tabs.recommendation import RecommendationTab
-    from .tabs.results import ResultsTab
-    from .tabs.selection import SelectionTab
-    from .tabs.scheme import SchemeTab
-    return [RosterTab, ExamsTab, DeclarationsTab, DrawTab, SpeechTab, RecommendationTab, ResultsTab, SelectionTab,
-            SchemeTab]
+    return [tab_class(module, name) for module, name, _ in TABS]
+
+
+class TabPages(Sequence):
+    """The tab pages, each built the first time it is shown or asked for: a start builds only the
+    first (about 80 ms less on a 2-core laptop than building all nine). Until then its tab holds an
+    empty placeholder, swapped for the page in place, so ``tabs.currentWidget()`` is the page."""
+
+    def __init__(self, tabs: QTabWidget, bench: Workbench):
+        self.tabs, self.bench = tabs, bench
+        self._pages: list[QWidget | None] = [None] * len(TABS)
+        for i, (_, _, title) in enumerate(TABS, start=1):
+            tabs.addTab(QWidget(), f"{i} {title}")
+        tabs.currentChanged.connect(self.__getitem__)   # connected first: the page exists for the other slots
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if self._pages[i] is None:
+            module, name, title = TABS[i]
+            page = tab_class(module, name)(self.bench)
+            self._pages[i] = page
+            current, placeholder = self.tabs.currentIndex(), self.tabs.widget(i)
+            blocked = self.tabs.blockSignals(True)
+            try:
+                self.tabs.removeTab(i)
+                self.tabs.insertTab(i, page, f"{i + 1} {title}")
+                self.tabs.setCurrentIndex(current)
+            finally:
+                self.tabs.blockSignals(blocked)
+            placeholder.deleteLater()
+        return self._pages[i]
+
+    def built(self) -> list[QWidget]:
+        return [p for p in self._pages if p is not None]
 
 
 SHORT_STAGE_LABELS = {"roster": "名单", "exam": "考测", "declarations": "报岗", "draw": "抽签", "speech": "演讲",
                       "recommendation": "推荐", "assignment": "人选", "selection": "双选"}
 """Stage names in the status bar for the stages of the other tabs."""
+
+
+OPEN_WINDOWS: list["MainWindow"] = []
+"""Main windows opened in place of another (演练): kept referenced while the program runs."""
+
+
+class MenuEscape(QObject):
+    """Esc in a menu of the menu bar leaves the menu bar altogether. Qt's own Esc only closes the menu and keeps
+    the bar in keyboard mode with the title highlighted, so the clerk's next ↓ opened 编辑 with 撤销 selected and
+    Enter undid an entry (issue 13). The Esc is passed on to the bar, which then gives the keyboard back."""
+
+    def __init__(self, bar: QMenuBar):
+        super().__init__(bar)
+        self.bar = bar
+
+    def watch(self) -> None:
+        for action in self.bar.actions():
+            if action.menu() is not None:
+                action.menu().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            QTimer.singleShot(0, self.leave)     # after the menu has closed itself
+        return False
+
+    def leave(self) -> None:
+        if self.bar.activeAction() is not None or self.bar.hasFocus():
+            QApplication.sendEvent(self.bar, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
+                                                       Qt.KeyboardModifier.NoModifier))
 
 
 class MessageLine(QLabel):
@@ -89,6 +162,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.print_title: str | None = None        # the sheet last chosen in the print dialog
         self.bench = Workbench(store, self)
         self.projector = ProjectorControls(self, self.bench)   # before the tabs: the wall hears a change first
         info = store.info()
@@ -99,9 +173,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
         self.tabs = QTabWidget()
-        self.pages = [cls(self.bench) for cls in tab_classes()]
-        for i, page in enumerate(self.pages, start=1):
-            self.tabs.addTab(page, f"{i} {page.TITLE}")
+        self.pages = TabPages(self.tabs, self.bench)
         layout.addWidget(self.tabs, 1)
         self.message_line = MessageLine()
         layout.addWidget(self.message_line)
@@ -128,6 +200,7 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
             self.addAction(act)
         self.pages[0].refresh()
+        self.pages[0]._dirty = False   # drawn: its first showEvent need not read the roster again
         self._update_status()
 
     # -- menus ---------------------------------------------------------------------------------
@@ -146,13 +219,19 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "备份(&B)…", self.backup, "Ctrl+B")
         self._action(file_menu, "另存为(&A)…", self.backup, "Ctrl+Shift+S")
         file_menu.addSeparator()
-        self._action(file_menu, "导入人员名单 Excel…", self.import_roster)
-        self._action(file_menu, "导出人员名单 Excel…", lambda: self._export("人员名单.xlsx", "excel:roster"))
-        self._action(file_menu, "导出人员名单模板…", lambda: self._export("人员名单模板.xlsx", "excel:template"))
-        self._action(file_menu, "导出各阶段结果 Excel…", lambda: self._export("考评结果.xlsx", "excel:results"))
-        self._action(file_menu, "导出竞岗文件 JSON…", lambda: self._export("竞岗文件.json", "json"))
+        self._action(file_menu, "导入人员名单 Excel(&I)…", self.import_roster)
+        self._action(file_menu, "导出人员名单 Excel(&E)…", lambda: self._export("人员名单.xlsx", "excel:roster"))
+        self._action(file_menu, "导出人员名单模板(&M)…", lambda: self._export("人员名单模板.xlsx", "excel:template"))
+        self._action(file_menu, "导出各阶段结果 Excel(&R)…", lambda: self._export("考评结果.xlsx", "excel:results"))
+        self._action(file_menu, "导出竞岗文件 JSON(&J)…", lambda: self._export("竞岗文件.json", "json"))
         file_menu.addSeparator()
-        self._action(file_menu, "打印公示表与会议用表…", self.print_sheets, "Ctrl+P")
+        self._action(file_menu, "打印公示表与会议用表(&P)…", self.print_sheets, "Ctrl+P")
+        file_menu.addSeparator()
+        rehearsal = file_menu.addMenu("演练(&L)")
+        rehearsal.setToolTipsVisible(True)
+        self._action(rehearsal, "打开演练竞岗(&O)", self.open_rehearsal).setToolTip(
+            "各次会议都还没开：名单、岗位、评委、报岗已就绪，没有抽签、评分和推荐票，各组都用唱票录入")
+        self._action(rehearsal, "重新开始演练(&R)…", self.restart_rehearsal).setToolTip("放弃演练中录入的一切，从头再来")
         file_menu.addSeparator()
         self._action(file_menu, "校验审计日志(&V)", self.verify)
         file_menu.addSeparator()
@@ -174,18 +253,19 @@ class MainWindow(QMainWindow):
         self._action(stage_menu, "监督组解锁…", self.unlock_stage)
 
         self.projector.install(bar)   # 大屏(&P): F5 打开大屏, Ctrl+1…6 画面, F7 黑屏, F8 / Shift+F8 演讲人, F9 翻页
+        self.menu_escape = MenuEscape(bar)
+        self.menu_escape.watch()
 
     # -- stage control -------------------------------------------------------------------------
 
     def current_stage(self) -> str | None:
-        page = self.tabs.currentWidget()
-        return getattr(page, "STAGE", None)
+        return getattr(self.pages[self.tabs.currentIndex()], "STAGE", None)
 
     def page_stage(self) -> str | None:
         """The current tab's stage; on a tab without one, say so in the message line."""
         stage = self.current_stage()
         if not stage:
-            title = getattr(self.tabs.currentWidget(), "TITLE", "")
+            title = TABS[self.tabs.currentIndex()][2]
             self.bench.info(f"“{title}”页没有阶段，无需确认、锁定、公布或解锁")
         return stage
 
@@ -249,10 +329,48 @@ class MainWindow(QMainWindow):
                 self._update_status()
 
     def import_roster(self) -> None:
-        from ..services.excel import import_roster_xlsx
-        path, _ = QFileDialog.getOpenFileName(self, "导入人员名单", "", "Excel 工作簿 (*.xlsx)")
-        if path and self.bench.run(import_roster_xlsx, path) is not FAILED:
-            self.bench.info(f"已导入人员名单 {Path(path).name}")
+        """The same import as the 人员名单 tab's (preview, 职级 words, undo), shown on that tab."""
+        self.tabs.setCurrentIndex(0)
+        self.pages[0].import_excel()
+
+    # -- rehearsal -------------------------------------------------------------------------------
+
+    def open_rehearsal(self) -> None:
+        """文件 → 演练: the rehearsal campaign as it was left (made on first use), in a window of its own."""
+        from ..services.demo import open_rehearsal
+        from .start import rehearsal_path
+        path = rehearsal_path()
+        if Path(self.store.location) == path:
+            self.bench.info("已在演练竞岗中")
+            return
+        store = self.bench.run(lambda _: open_rehearsal(path, operator=self.store.operator))
+        if store is not FAILED:
+            self.replace_with(store)
+
+    def restart_rehearsal(self) -> None:
+        from ..services.demo import create_rehearsal_store
+        from .start import rehearsal_path
+        answer = QMessageBox.question(self, "重新开始演练", "放弃演练竞岗中录入的一切（抽签、评分、推荐票……），从头再来？\n"
+                                      "正式竞岗文件不受影响。", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path = rehearsal_path()
+        if Path(self.store.location) == path:
+            self.store.close()      # this window shows the rehearsal: its file is replaced
+        store = self.bench.run(lambda _: create_rehearsal_store(path, operator=self.store.operator))
+        if store is not FAILED:
+            self.replace_with(store)
+            OPEN_WINDOWS[-1].bench.info("演练已重新开始：各次会议都还没开")
+
+    def replace_with(self, store: Store) -> "MainWindow":
+        """Show ``store`` in a new main window in place of this one."""
+        window = MainWindow(store)
+        window.setGeometry(self.geometry())
+        OPEN_WINDOWS.append(window)
+        window.show()
+        self.close()
+        return window
 
     def _export(self, default: str, kind: str) -> None:
         from ..services import excel
@@ -272,8 +390,12 @@ class MainWindow(QMainWindow):
             self.bench.info(f"已导出 {path}")
 
     def print_sheets(self) -> None:
+        """打印公示表与会议用表 (Ctrl+P), opened on the sheet chosen last time."""
         from .print_preview import PrintDialog
-        PrintDialog(self.bench, self).exec()
+        dialog = PrintDialog(self.bench, self, title=self.print_title)
+        dialog.exec()
+        self.print_title = dialog.current_title()
+        dialog.deleteLater()
 
     def verify(self) -> None:
         """The same check as ``python -m app verify`` (without the password: the seals are checked at every
@@ -287,12 +409,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         """Every entry is already saved; only an un-applied 方案设置 form can be lost, so ask."""
         # A cell still being edited is committed as if Enter had been pressed (its editor loses focus).
-        from PySide6.QtWidgets import QApplication
         focused = QApplication.focusWidget()
         if focused is not None:
             focused.clearFocus()
             QApplication.processEvents()
-        unsaved = [text for p in self.pages if (text := getattr(p, "unsaved_work", lambda: None)())]
+        unsaved = [text for p in self.pages.built() if (text := getattr(p, "unsaved_work", lambda: None)())]
         if unsaved:
             answer = QMessageBox.question(self, "退出", "\n".join(unsaved) + "\n退出将放弃这些内容。确定退出？")
             if answer != QMessageBox.StandardButton.Yes:

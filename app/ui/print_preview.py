@@ -1,4 +1,5 @@
-"""打印公示表与会议用表: choose a sheet or form, preview its pages, print through Qt or save the PDF.
+"""打印公示表与会议用表: choose a sheet or form, preview its pages, print through Qt or save the PDF (and, for
+the 交流轮岗 documents, the Excel version).
 
 The PDF is built by the service (:func:`app.services.report_data.build_pdf`) exactly as the
 command line builds it; the preview and the printout are its pages rendered with pypdfium2, and
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDi
 
 from .. import files
 from ..core.draw import MEETINGS
-from ..reports import FORM, SHEETS
+from ..reports import FORM, ROTATION, SHEET, SHEETS
 from ..services import stages
 from ..services.report_data import publicity_contacts, set_publicity_contacts
 from ..services.selection import PHASE_LABELS
@@ -44,6 +45,15 @@ def build_sheet_pdf(store: Store, title: str, **options: Any) -> bytes:
         raise StoreError(f"无法打印“{title}”：{exc}") from exc
     except (ValueError, KeyError) as exc:
         raise StoreError(f"无法打印“{title}”：数据不完整（{exc}）") from exc
+
+
+def write_sheet_xlsx(store: Store, title: str, path: str, **options: Any) -> None:
+    """The Excel version of ``title`` written to ``path``; a file that cannot be written as a StoreError."""
+    from ..services.report_data import build_xlsx
+    try:
+        build_xlsx(store, title, path, **options)
+    except OSError as exc:
+        raise StoreError(f"{path}：无法写入（{exc.strerror or exc}）") from exc
 
 
 def page_images(pdf: bytes, scale: float) -> list[QImage]:
@@ -95,7 +105,7 @@ class PrintDialog(QDialog):
 
         self.sheet = QComboBox()
         for name, entry in SHEETS.items():
-            label = f"{name}（会议用表）" if entry.kind == FORM else name
+            label = {FORM: f"{name}（会议用表）", ROTATION: f"{name}（交流轮岗）"}.get(entry.kind, name)
             self.sheet.addItem(label, name)
             self.sheet.setItemData(self.sheet.count() - 1, entry.summary, Qt.ItemDataRole.ToolTipRole)
         self.summary = QLabel()
@@ -131,6 +141,10 @@ class PrintDialog(QDialog):
         self.version = QComboBox()
         self.version.addItem("存档版（印计分人、复核人、监督人签字栏）", "filed")
         self.version.addItem("张贴版（不印签字栏）", "posted")
+        self.as_of = QDateEdit(QDate.currentDate())
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy年M月d日")
+        self.as_of.setToolTip("交流轮岗对象名单：审查截至此日；统计表：年龄按此日计算")
         self.copies = QSpinBox()
         self.copies.setRange(0, 999)
         self.copies.setSpecialValueText("默认")
@@ -149,16 +163,23 @@ class PrintDialog(QDialog):
         self.form.addRow("第几次报岗：", self.round_no)
         self.form.addRow("会议：", self.meeting)
         self.form.addRow("张数：", self.copies)
+        self.form.addRow("截至日期：", self.as_of)
 
         self.preview_button = QPushButton("预览")
-        self.preview_button.setDefault(True)
         self.print_button = QPushButton("打印…")
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_button.setToolTip("Ctrl+P")
         self.save_button = QPushButton("另存为 PDF…")
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.save_button.setToolTip("Ctrl+S")
+        self.xlsx_button = QPushButton("另存为 Excel…")
+        self.xlsx_button.setToolTip("同一内容的 Excel 工作簿（便于排序、筛选和报送）")
+        self.xlsx_button.clicked.connect(self.save_xlsx)
         close = QPushButton("关闭")
+        # Enter anywhere in the form (the 草稿 box, a date) previews: only 预览 is ever the default button.
+        # (Qt makes a button the default while it has focus; tabbing past 关闭 then left Enter closing the dialog.)
+        for button in (self.print_button, self.save_button, close):
+            button.setAutoDefault(False)
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_pdf)
         self.save_button.clicked.connect(self.save_pdf)
@@ -182,7 +203,7 @@ class PrintDialog(QDialog):
         left.addWidget(self.status)
         left.addStretch(1)
         left.addWidget(self.page_count)
-        for b in (self.print_button, self.save_button, close):
+        for b in (self.print_button, self.save_button, self.xlsx_button, close):
             left.addWidget(b)
         side = QWidget()
         side.setLayout(left)
@@ -202,9 +223,11 @@ class PrintDialog(QDialog):
         self.phase.currentIndexChanged.connect(self._options_changed)
         self.selection_round.valueChanged.connect(self._options_changed)
         self.copies.valueChanged.connect(self._options_changed)
+        self.as_of.dateChanged.connect(self._options_changed)
         if title is not None:
             self.choose(title)
         self._sheet_changed()
+        self.preview_button.setDefault(True)   # now that it is in the dialog: the dialog's own default button
 
     # -- options -----------------------------------------------------------------------------------
 
@@ -219,7 +242,7 @@ class PrintDialog(QDialog):
         entry = SHEETS[title]
         self.summary.setText(entry.summary)
         self.form.setRowVisible(self.draft, entry.kind != FORM and (bool(entry.needs) or title == "报岗情况公示"))
-        publicity = entry.kind != FORM        # every 公示: 公示期, 监督电话/信箱, posted or filed
+        publicity = entry.kind == SHEET       # every 公示: 公示期, 监督电话/信箱, posted or filed
         self.form.setRowVisible(self.start_date, publicity)
         self.form.setRowVisible(self.version, publicity)
         for field in (self.phone, self.mailbox):
@@ -240,6 +263,8 @@ class PrintDialog(QDialog):
         self.form.setRowVisible(self.meeting, title == "抽签记录")
         self.form.setRowVisible(self.copies, entry.kind == FORM and title != "双向选择确认表")   # one per 科
         self.copies.setToolTip("定岗推荐票为每组张数；评委评分表为评委人数" if entry.kind == FORM else "")
+        self.form.setRowVisible(self.as_of, entry.kind == ROTATION)
+        self.xlsx_button.setVisible(entry.kind == ROTATION)
         self._clear("请按“预览”。")
 
     def _options_changed(self, *_: Any) -> None:
@@ -253,7 +278,10 @@ class PrintDialog(QDialog):
         opts: dict[str, Any] = {}
         if self.form.isRowVisible(self.draft) and self.draft.isChecked():
             opts["draft"] = True
-        if entry.kind != FORM:
+        if entry.kind == ROTATION:
+            d = self.as_of.date()
+            opts["as_of"] = date(d.year(), d.month(), d.day())
+        if entry.kind == SHEET:
             d = self.start_date.date()
             opts["start_date"] = date(d.year(), d.month(), d.day())
             opts["version"] = self.version.currentData()
@@ -279,6 +307,7 @@ class PrintDialog(QDialog):
         self.page_count.setText("")
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
+        self.xlsx_button.setEnabled(False)
         self.show_status(text, error)
 
     def show_status(self, text: str, error: bool = False) -> None:
@@ -293,7 +322,7 @@ class PrintDialog(QDialog):
         self._refusals = refusals
         try:
             pdf = FAILED
-            if SHEETS[title].kind == FORM or self.save_contacts():
+            if SHEETS[title].kind != SHEET or self.save_contacts():
                 pdf = self.bench.run(build_sheet_pdf, title, **self.options())
         finally:
             self.bench.message.disconnect(self._collect)
@@ -319,6 +348,7 @@ class PrintDialog(QDialog):
         self.show_status(f"已生成“{title}”{draft}，可打印或另存为 PDF。")
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
+        self.xlsx_button.setEnabled(SHEETS[title].kind == ROTATION)
         return True
 
     def save_contacts(self) -> bool:
@@ -346,17 +376,39 @@ class PrintDialog(QDialog):
         return path
 
     def save_pdf(self) -> str | None:
-        if self.pdf is None:
-            return None
-        path = self.ask_save_path(self.default_path())
-        if not path:
-            return None
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
+        return self._save(self.ask_save_path, ".pdf", lambda path: self._write_pdf(path))
+
+    def _write_pdf(self, path: str) -> bool:
         try:
             files.write_bytes(path, self.pdf)
         except OSError as exc:
             self.show_status(f"{path}：无法写入（{exc.strerror or exc}）", error=True)
+            return False
+        return True
+
+    def ask_xlsx_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "另存为 Excel", default, "Excel 工作簿 (*.xlsx)")
+        return path
+
+    def save_xlsx(self) -> str | None:
+        """The previewed document as Excel, built from the same options (a 交流轮岗 document)."""
+        def write(path: str) -> bool:
+            if self.bench.run(write_sheet_xlsx, self.pdf_title, path, **self.options()) is FAILED:
+                self.show_status(f"无法保存 {path}", error=True)
+                return False
+            return True
+        return self._save(self.ask_xlsx_path, ".xlsx", write)
+
+    def _save(self, ask: Any, suffix: str, write: Any) -> str | None:
+        """Ask where (the default beside the campaign file), add the suffix, write; the path, or None."""
+        if self.pdf is None:
+            return None
+        path = ask(str(Path(self.default_path()).with_suffix(suffix)))
+        if not path:
+            return None
+        if not path.lower().endswith(suffix):
+            path += suffix
+        if not write(path):
             return None
         self.show_status(f"已保存 {path}")
         self.bench.info(f"已保存“{self.pdf_title}” {path}")

@@ -19,6 +19,18 @@ def demo_path() -> Path:
     return Path(base) / "竞岗考评演示.db"
 
 
+def rehearsal_path() -> Path:
+    """The rehearsal campaign (文件 → 演练), beside the demo, never in a folder the clerk keeps real files in."""
+    return demo_path().with_name("竞岗考评演练.db")
+
+
+def documents_folder() -> Path:
+    """Where a new campaign file is proposed: the user's documents folder (never the program's own folder)."""
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(docs) if docs else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
 class StartDialog(QDialog):
     """Returns an open :class:`Store` in ``self.store`` when accepted."""
 
@@ -41,7 +53,9 @@ class StartDialog(QDialog):
         self.open_button = QPushButton("打开竞岗文件(&O)…")
         self.new_button = QPushButton("新建竞岗(&N)…")
         self.demo_button = QPushButton("打开演示竞岗(&D)")
-        for b in (self.open_button, self.new_button, self.demo_button):
+        self.rehearsal_button = QPushButton("会前演练(&R)")
+        self.rehearsal_button.setToolTip("演练竞岗：名单、岗位、评委、报岗已就绪，各次会议都还没开（文件 → 演练 可重新开始）")
+        for b in (self.open_button, self.new_button, self.demo_button, self.rehearsal_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
         recent = settings.value("recent", "")
@@ -53,6 +67,7 @@ class StartDialog(QDialog):
         self.open_button.clicked.connect(self._choose_open)
         self.new_button.clicked.connect(self._choose_new)
         self.demo_button.clicked.connect(self._demo)
+        self.rehearsal_button.clicked.connect(self._rehearsal)
 
     def operator(self) -> str | None:
         name = self.name.text().strip()
@@ -82,7 +97,7 @@ class StartDialog(QDialog):
     def _choose_open(self) -> None:
         if self.operator() is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "打开竞岗文件", "", "竞岗数据 (*.db);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "打开竞岗文件", str(documents_folder()), "竞岗数据 (*.db);;所有文件 (*)")
         if path:
             self._open(path)
 
@@ -90,7 +105,8 @@ class StartDialog(QDialog):
         operator = self.operator()
         if operator is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "新建竞岗文件", "竞争轮岗.db", "竞岗数据 (*.db)")
+        path, _ = QFileDialog.getSaveFileName(self, "新建竞岗文件", str(documents_folder() / "竞争轮岗.db"),
+                                              "竞岗数据 (*.db)")
         if not path:
             return
         dialog = NewCampaignDialog(self)
@@ -111,3 +127,13 @@ class StartDialog(QDialog):
             self._done(create_demo_store(demo_path(), operator=operator))
         except StoreError as err:
             QMessageBox.warning(self, "演示竞岗", str(err))
+
+    def _rehearsal(self) -> None:
+        operator = self.operator()
+        if operator is None:
+            return
+        from ..services.demo import open_rehearsal
+        try:
+            self._done(open_rehearsal(rehearsal_path(), operator=operator))
+        except StoreError as err:
+            self.error.setText(str(err))

@@ -199,7 +199,7 @@ class Workbench(QObject):
         flags = flags_of(result)
         foreign = self._take_writes()
         if undoable and isinstance(result, Wrote) and result.seq[1] > result.seq[0]:
-            self.undo_steps.append(Step(result.label or what, result.seq))
+            self.undo_steps.append(Step(result.label or what, result.seq, result.undo))
             del self.undo_steps[:-UNDO_DEPTH]
             self.redo_steps.clear()
             self.history_changed.emit()
@@ -253,7 +253,10 @@ class Workbench(QObject):
             return False
         step = source[-1]
         try:
-            wrote = history.revert(self.store, step, verb=verb)
+            if step.undo is not None:           # the write's own undo (a whole roster import)
+                wrote = step.undo[0](self.store, *step.undo[1:])
+            else:
+                wrote = history.revert(self.store, step, verb=verb)
         except ConflictError as err:
             source.pop()                 # it can never apply now: say so and let older steps through
             self.history_changed.emit()

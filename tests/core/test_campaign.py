@@ -156,7 +156,7 @@ def test_wrong_format(tmp_path):
     (lambda d: d["speech"].__setitem__("1009", ["90"] * 7),
      "speech.1009: 没有编号为 1009 的人员"),
     (lambda d: d.__setitem__("scheme", {"group_weights": {"leaders": "0.5"}}),
-     "scheme: 定岗推荐权重：权重之和为 1.15，须为 1"),
+     "scheme.group_weights: 权重之和为 1.15，须为 1"),
 ])
 def test_each_bad_input_gets_its_own_clear_message(tmp_path, mutate, expected):
     assert expected in problems_for(tmp_path, mutate)

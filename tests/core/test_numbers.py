@@ -115,3 +115,10 @@ def test_count_is_ascii_digits_only(raw):
     with pytest.raises(ScoreError, match="不是整数"):
         parse_count(raw)
     assert parse_count("４２") == 42
+
+
+@given(st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False, allow_infinity=False))
+def test_a_score_already_with_three_decimals_prints_as_the_rounding_would(value):
+    # format_score skips the rounding for a value already at three places: the text must be the same
+    assert format_score(value) == f"{round_score(value):.3f}"
+    assert format_score(Decimal("-0.000")) == "0.000"

@@ -301,3 +301,25 @@ def test_statistics_feb_29_birthday_and_future_birth():
     assert rotation_statistics([p], date(2022, 3, 1)).by_age[1] == ("30-40岁", 1)
     with pytest.raises(RotationError):
         rotation_statistics([p], date(1990, 1, 1))
+
+
+# ---------------------------------------------------------------- what the roster cannot say
+
+
+def test_a_fact_not_recorded_is_counted_as_unknown_never_dropped():
+    known = ExchangedPerson("1", date(1980, 1, 1), Education.COLLEGE, Speciality.LAW, PostKind.OTHER)
+    blank = ExchangedPerson("2", None, None, None, None)
+    s = rotation_statistics([known, blank], date(2026, 1, 1))
+    assert s.by_age == (("不满30岁", 0), ("30-40岁", 0), ("40-50岁", 1), ("50岁以上", 0), ("未填写", 1), ("合计", 2))
+    assert s.by_speciality == (("经济类", 0), ("法律类", 1), ("其它类", 0), ("未填写", 1), ("合计", 2))
+    assert s.by_position[-2:] == (("未填写", 2), ("合计", 2))
+
+
+@pytest.mark.parametrize("text, level", [
+    ("大学本科", Education.BACHELOR_OR_ABOVE), ("研究生", Education.BACHELOR_OR_ABOVE), ("硕士研究生", Education.BACHELOR_OR_ABOVE),
+    ("大学专科", Education.COLLEGE), ("大专", Education.COLLEGE), ("中专", Education.SECONDARY_SPECIALIZED),
+    ("技校", Education.SECONDARY_SPECIALIZED), ("高中", Education.HIGH_SCHOOL_OR_BELOW), ("初中", Education.HIGH_SCHOOL_OR_BELOW),
+    ("", None), (None, None), ("党校", None)])
+def test_education_as_typed_maps_to_the_speech_levels(text, level):
+    from app.core.rotation import education_level
+    assert education_level(text) is level

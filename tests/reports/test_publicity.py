@@ -160,3 +160,23 @@ def test_the_composite_sheet_prints_rank_within_post_and_who_was_placed():
     assert "岗位内名次" in text and "确定人选" in text
     assert "办公室科长11001张明" in text and "83.866拟任" in text     # 名次 1 at 办公室科长, placed
     assert "办公室科长21002李华" in text and "71.165" in text
+
+
+@pytest.mark.parametrize("version", [d.POSTED, d.FILED])
+def test_the_demo_campaigns_appointment_notice_fits_one_page(tmp_path, version):
+    # python -m app --demo: 7 appointees, 5 vacancies and a 22-character campaign name in the title
+    from datetime import date
+
+    from app.services import stages
+    from app.services.demo import create_demo_store
+    from app.services.report_data import build_pdf
+    store = create_demo_store(tmp_path / "demo.db")
+    for stage in ("exam", "speech", "recommendation", "assignment"):
+        for _ in range(3):
+            stages.advance(store, stage)
+    pdf = build_pdf(store, "拟任人选公示", start_date=date(2026, 3, 2), version=version)
+    text = squeeze("".join(page_texts(pdf)))
+    assert len(page_texts(pdf)) == 1
+    assert "空缺：人事科科长、法规科科长、科技科科长、审计科科长、执法监督科科长，无符合条件的人选" in text
+    assert ("计分人" in text) == (version == d.FILED)
+    assert any(t.startswith("根据竞争轮岗实施细则") and s >= 14 for t, s, _, _ in spans(pdf))   # body ≥ 14 pt

@@ -124,7 +124,7 @@ def test_speech_follows_the_drawn_order(store):
 def test_recommendation_counts_rate_and_score(store):
     publish(store)
     sheet = data(store, "定岗推荐结果")
-    assert sheet.groups[0] == "局领导\n（到会5人）"
+    assert sheet.groups[0] == "局领导\n（5人）"
     row = next(r for r in sheet.rows if r.person_id == "1001" and r.post == "办公室科长")
     assert (row.counts, row.recommended, row.present, row.rate, row.reached, row.score, row.eligible) == (
         (4, 30, 6, 8), 48, 63, D("0.762"), True, D("77.250"), "是")
@@ -214,7 +214,7 @@ def test_forms_in_speaking_order_with_a_count_per_group(store):
     assert zhang.posts == ("办公室科长",)                               # the effective (last) declaration
     one_each = data(store, "定岗推荐票", copies=1)
     assert [n for _, n in one_each.copies] == [1, 1, 1, 1]
-    assert len(page_texts(render("定岗推荐票", one_each))) == 4
+    assert len(page_texts(render("定岗推荐票", one_each))) == 2     # 3 candidates: two ballots to a sheet
     rated = data(store, "满意度测评票", copies=3)
     assert [c.name for c in rated.rows] == ["张明", "李华", "王芳"]      # 原任科长 first, then 申报者
     assert rated.copies == 3

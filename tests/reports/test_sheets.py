@@ -8,10 +8,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.reports import FORM, SHEET, SHEETS, data as d, fonts, render
+from app.reports import FORM, ROTATION, SHEET, SHEETS, data as d, fonts, render
 from app.reports import seals as seal_data
 from app.reports.data import data_digest, short_digest
 from tests.reports import font_problems, is_landscape, missing, page_texts, squeeze
+from tests.reports import test_rotation_sheets as rotation_samples
 from tests.reports import test_selection_sheets as selection_samples
 
 UNIT, CAMPAIGN = "某某局", "2026年竞争轮岗"
@@ -68,8 +69,8 @@ SAMPLES = {
                                                             D("95.385")),)),
     "竞岗演讲得分": speech,
     "定岗推荐结果": lambda: d.RecommendationSheet(
-        header("定岗推荐结果"), ("局领导\n（到会5人）", "其他行政\n编制人员\n（到会40人）", "事业单位\n负责人\n（到会8人）",
-                                 "各县（市、\n区）局长\n（到会10人）"), "三分之一",
+        header("定岗推荐结果"), ("局领导\n（5人）", "其他行政\n编制人员\n（40人）", "事业单位\n负责人\n（8人）",
+                                 "各县（市、\n区）局长\n（10人）"), "三分之一",
         (d.RecommendationRow("1001", "张明", "办公室科长", "第一志愿", (4, 30, 6, 8), 48, 63, D("0.762"), True,
                              D("77.250"), "是"),
          d.RecommendationRow("1002", "李华", "法规科科长", "建议岗位", (2, 10, 2, 3), 17, 63, D("0.270"), False,
@@ -94,6 +95,8 @@ SAMPLES = {
                                    ("优秀", "称职", "基本称职", "不称职"), ("德", "能", "勤", "绩", "廉")),
     "双向选择结果": lambda: selection_samples.result(),
     "双向选择确认表": lambda: selection_samples.forms(),
+    "交流轮岗对象名单": lambda: rotation_samples.rotation_list(),
+    "机关轮岗交流人员统计表": lambda: rotation_samples.statistics(),
     "封签记录": lambda: seal_data.SealSheet(header("封签记录", state="", code="摘要码 8A97-0B8F-B9F7-DD78（第 142 条）",
                                                   head="JGHEAD1:142:" + "8A970B8FB9F7DD78" * 4), (
         seal_data.SealRow(136, "2026-03-02 16:30:05", "锁定", "综合考评与人选", "王敏", "", "4DBE-ACCC-C722-DCD1（第 136 条）"),
@@ -108,7 +111,7 @@ EXPECTED = {
     "考评量化结果": ["张明", "正科实职", "82.500", "88.450", "95.0", "92.0", "96.0", "94.333", "4.000", "95.385"],
     "竞岗演讲得分": ["李华", "张明", "评委1", "评委7", "88.0", "92.0", "85.0", "89.000", "89.500"],
     "定岗推荐结果": ["张明", "李华", "办公室科长", "法规科科长", "第一志愿", "建议岗位", "48", "63", "0.762", "0.270",
-                     "77.250", "（到会40人）", "各县（市、"],
+                     "77.250", "各组推荐人数（到会人数）", "（40人）", "各县（市、"],
     "综合考评结果": ["张明", "李华", "王芳", "办公室科长", "财务科科长", "95.385", "89.000", "77.250", "83.866",
                      "71.165", "推荐率不达三分之一", "—"],
     "拟任人选公示": ["张明", "办公室科长", "1975-04", "83.866", "2026年3月2日至2026年3月8日（7天）", "0351-1234567",
@@ -123,6 +126,8 @@ EXPECTED = {
     "双向选择结果": ["办公室", "财务科", "法规科", "张明", "王芳", "赵一", "周四", "钱二", "冯八", "领导组安排",
                      "回原编制单位"],
     "双向选择确认表": ["办公室", "财务科", "张明", "王芳", "科员定岗第2轮", "拟选人员", "科长签字", "本人签字"],
+    "交流轮岗对象名单": rotation_samples.LIST_TEXT,
+    "机关轮岗交流人员统计表": rotation_samples.STATISTICS_TEXT,
     "封签记录": ["锁定", "解锁", "综合考评与人选", "竞岗演讲评分", "评委3录入错误", "4DBE-ACCC-C722-DCD1（第136条）",
                  "8A97-0B8F-B9F7-DD78（第142条）", "监督人"],
 }
@@ -131,7 +136,7 @@ EXPECTED = {
 def test_every_registered_sheet_has_a_sample():
     # A new entry in app.reports.SHEETS (e.g. 双向选择结果) must come with a sample here.
     assert set(SAMPLES) == set(SHEETS) == set(EXPECTED)
-    assert {e.kind for e in SHEETS.values()} == {SHEET, FORM}
+    assert {e.kind for e in SHEETS.values()} == {SHEET, FORM, ROTATION}
 
 
 @pytest.mark.parametrize("title", list(SHEETS))
@@ -209,14 +214,27 @@ def test_a_published_sheet_says_so_and_carries_no_draft_mark():
     assert not any("草稿" in t for t in texts)
 
 
-def test_each_form_starts_on_its_own_page_with_its_number():
-    texts = page_texts(render("定岗推荐票", SAMPLES["定岗推荐票"]()))
-    assert len(texts) == 3
-    for k, t in enumerate(texts, start=1):
-        assert f"票号：000{k}" in squeeze(t)
-        assert "第1页共1页" in squeeze(t)               # numbered within the ballot
-    assert "本组第2张，共2张" in squeeze(texts[1])
-    assert "各县（市、区）局长" in squeeze(texts[2]) and "本组第1张，共1张" in squeeze(texts[2])
+def test_small_ballots_are_printed_two_to_a_sheet_each_half_a_whole_ballot():
+    # 2 candidates, 3 posts: one ballot fits an A5 half; 3 ballots → 2 landscape sheets, a cut line on each
+    pdf = render("定岗推荐票", SAMPLES["定岗推荐票"]())
+    texts = [squeeze(t) for t in page_texts(pdf)]
+    assert len(texts) == 2 and is_landscape(pdf)
+    assert "票号：0001（本组第1张，共2张）" in texts[0] and "票号：0002（本组第2张，共2张）" in texts[0]
+    assert "票号：0003（本组第1张，共1张）" in texts[1] and "各县（市、区）局长" in texts[1]
+    assert all("沿虚线剪开" in t for t in texts)
+    assert texts[0].count("填票说明") == 2 and texts[0].count("数据摘要") == 2     # each half stands alone
+    assert texts[0].count("岗位代码表：") == 2 and texts[0].count("P03法规科科长") == 2
+
+
+def test_a_ballot_larger_than_half_a_sheet_takes_pages_of_its_own_numbered_within_it():
+    base = SAMPLES["定岗推荐票"]()
+    many = tuple(d.FormCandidate(i, str(2000 + i), f"候选{i}", "办公室科长", ("办公室科长",), ("P01",))
+                 for i in range(1, 31))
+    pdf = render("定岗推荐票", replace(base, rows=many))
+    texts = page_texts(pdf)
+    assert not is_landscape(pdf) and len(texts) == 6            # 3 ballots of 2 pages
+    assert [("票号：000" + str(k)) in squeeze(t) for k, t in zip((1, 1, 2, 2, 3, 3), texts)] == [True, False] * 3
+    assert [("第%d页共2页" % k) in squeeze(t) for k, t in zip((1, 2) * 3, texts)] == [True] * 6
     judges = page_texts(render("评委评分表", SAMPLES["评委评分表"]()))
     assert ["评委签名" in t for t in judges] == [True, True]
     assert "计分人" not in "".join(judges)          # a judge signs their own sheet, nobody else

@@ -38,7 +38,8 @@ def test_columns_are_the_documented_ones_in_order():
     headers = [c.header for c in ROSTER_COLUMNS]
     assert headers == ["编号", "姓名", "性别", "出生时间", "参加工作时间", "任职时间", "政治面貌", "学历", "身份",
                        "编制单位", "职级", "类别", "原科室", "不轮岗", "考核1", "考核2", "考核3", "考试",
-                       "德", "能", "勤", "绩", "廉"]
+                       "德", "能", "勤", "绩", "廉", "专业类别", "岗位性质", "局管领导干部", "领导职务",
+                       "本单位工作时间", "任职单位数", "后备干部", "负责工作", "暂缓情形"]
 
 
 def test_round_trip_roster_excel_roster_is_lossless(tmp_path):
@@ -122,7 +123,8 @@ def test_real_office_sheet_imports(tmp_path):
 
 
 def test_numeric_year_month_cells(tmp_path):
-    rows = [["编号", "姓名", "出生时间"], ["1", "甲", 1985.01], ["2", "乙", 1985.12], ["3", "丙", 198503]]
+    rows = [["编号", "姓名", "职级", "类别", "出生时间"], ["1", "甲", "科员", "行政一般", 1985.01],
+            ["2", "乙", "科员", "行政一般", 1985.12], ["3", "丙", "科员", "行政一般", 198503]]
     people = read_roster(office_sheet(tmp_path, rows))
     assert [p.birth for p in people] == ["1985-01", "1985-12", "1985-03"]
 
@@ -133,14 +135,11 @@ def test_two_level_header_and_first_recognisable_sheet(tmp_path):
     wb.active.append(["说明文字"])
     wb.create_sheet("封面").append(["封面"])
     ws = wb.create_sheet("名单")
-    ws.append(["编号", "姓名", "民主测评", None, None, None, None, "近三年考核", None, None, "考试成绩"])
-    ws.append([None, None, "德", "能", "勤", "绩", "廉", "2021年", "2022年", "2023年", None])
-    ws.merge_cells("A1:A2")
-    ws.merge_cells("B1:B2")
-    ws.merge_cells("C1:G1")
-    ws.merge_cells("H1:J1")
-    ws.merge_cells("K1:K2")
-    ws.append(["7", "周八", 90, 85, 88, 86, 92, 91, 92.5, 93, 82.5])
+    ws.append(["编号", "姓名", "民主测评", None, None, None, None, "近三年考核", None, None, "考试成绩", "职级", "类别"])
+    ws.append([None, None, "德", "能", "勤", "绩", "廉", "2021年", "2022年", "2023年", None, None, None])
+    for cells in ("A1:A2", "B1:B2", "C1:G1", "H1:J1", "K1:K2", "L1:L2", "M1:M2"):
+        ws.merge_cells(cells)
+    ws.append(["7", "周八", 90, 85, 88, 86, 92, 91, 92.5, 93, 82.5, "科员", "行政一般"])
     path = tmp_path / "two.xlsx"
     wb.save(path)
     [p] = read_roster(path)
@@ -222,20 +221,22 @@ def test_header_problems(tmp_path):
     path = office_sheet(tmp_path, [["姓名", "职级", "德", "能", "考试", "考试成绩"], ["甲", "科员", 90, 90, 80, 80]])
     messages = [str(p) for p in refused(path)]
     assert any("缺少“编号”列" in m for m in messages)
+    assert any("缺少“类别”列（必填：原任科长、拟竞争科长、行政一般、事业人员 之一）" in m for m in messages)
+    assert not any("缺少“职级”列" in m for m in messages)
     assert any("缺少“勤、绩、廉”列" in m for m in messages)
     assert any("F列（考试成绩）" in m and "E（考试）" in m for m in messages)
 
 
 def test_partial_democratic_row_and_bad_flag(tmp_path):
-    header = ["编号", "姓名", "德", "能", "勤", "绩", "廉", "不轮岗"]
-    path = office_sheet(tmp_path, [header, ["1", "甲", 90, 90, None, 90, 90, "可能"]])
+    header = ["编号", "姓名", "德", "能", "勤", "绩", "廉", "不轮岗", "职级", "类别"]
+    path = office_sheet(tmp_path, [header, ["1", "甲", 90, 90, None, 90, 90, "可能", "科员", "行政一般"]])
     problems = refused(path)
     assert [(p.row, p.column) for p in problems] == [(3, "E（勤）"), (3, "H（不轮岗）")]
 
 
 def test_flags(tmp_path):
-    header = ["编号", "姓名", "不轮岗"]
-    rows = [[str(i), "某", v] for i, v in enumerate(["是", "√", "否", None, " 是 "])]
+    header = ["编号", "姓名", "不轮岗", "职级", "类别"]
+    rows = [[str(i), "某", v, "科员", "行政一般"] for i, v in enumerate(["是", "√", "否", None, " 是 "])]
     assert [p.no_rotation for p in read_roster(office_sheet(tmp_path, [header] + rows))] == \
         [True, True, False, False, True]
 
@@ -341,12 +342,12 @@ def test_assignment_sheet_in_plain_chinese(results_book):
 def test_merged_cells_section_rows_and_month_formatted_dates(tmp_path):
     wb = Workbook()
     ws = wb.active
-    ws.append(["编号", "姓名", "编制单位", "任职时间"])
+    ws.append(["编号", "姓名", "编制单位", "任职时间", "职级", "类别"])
     ws.append(["一、行政人员"])
-    ws.merge_cells("A2:D2")                               # a section row: skipped
-    ws.append(["1", "甲", "市局机关", datetime(2012, 10, 1)])
+    ws.merge_cells("A2:F2")                               # a section row: skipped
+    ws.append(["1", "甲", "市局机关", datetime(2012, 10, 1), "科员", "行政一般"])
     ws["D3"].number_format = "yyyy.mm"                    # shown without the day: month precision
-    ws.append(["2", "乙", None, datetime(2013, 5, 17)])
+    ws.append(["2", "乙", None, datetime(2013, 5, 17), "科员", "行政一般"])
     ws.append([None, None, None, None])                   # the merged 编制单位 reaches here: still a blank row
     ws.merge_cells("C3:C5")
     path = tmp_path / "merged.xlsx"
@@ -357,8 +358,8 @@ def test_merged_cells_section_rows_and_month_formatted_dates(tmp_path):
 
 
 def test_too_many_appraisal_columns_for_the_scheme(tmp_path):
-    header = ["编号", "姓名", "2020年考核", "2021年考核", "2022年考核", "2023年考核"]
-    path = office_sheet(tmp_path, [header, ["1", "甲", 90, 90, 90, 90]])
+    header = ["编号", "姓名", "2020年考核", "2021年考核", "2022年考核", "2023年考核", "职级", "类别"]
+    path = office_sheet(tmp_path, [header, ["1", "甲", 90, 90, 90, 90, "科员", "行政一般"]])
     [p] = refused(path)
     assert p.row == 2 and "近 3 年" in p.message
     assert len(read_roster(path, Scheme(appraisal_years=4))[0].appraisal) == 4

@@ -242,6 +242,46 @@ def test_an_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
     assert migrate.current_revision(backup_engine) == "0001"
 
 
+def test_people_logged_before_the_rotation_columns_still_verify_and_a_value_slipped_in_does_not(tmp_path, monkeypatch):
+    """Migration 0005 adds the roster's 交流轮岗 columns: a person logged at 0002 (the log holds no such keys)
+    verifies after the upgrade, and so does a later edit; a value put into a new column behind the
+    program's back is found."""
+    from alembic import command
+    from app.models import audit, migrate
+    path = tmp_path / "old.db"
+    monkeypatch.setattr("app.services.store.upgrade", lambda e: command.upgrade(migrate.alembic_config(e), "0002"))
+    Store.create(path, title="t", unit="u", supervisor_password="jd2026", operator="王敏").close()
+    monkeypatch.undo()
+    row = {"id": "1001", "name": "张明", "rank": "正科实职", "category": "原任科长", "gender": None, "birth": None,
+           "work_start": None, "post_start": "2015-06", "political": None, "education": None, "identity": None,
+           "unit": None, "former_office": "财务科", "no_rotation": 0, "appraisal_1": None, "appraisal_2": None,
+           "appraisal_3": None, "sort": 1}
+    with sqlite3.connect(path) as db:          # what the 0002 program wrote: the row and its log entry
+        seq, head = db.execute("select seq, hash from chain_head where id = 1").fetchone()
+        at, new = "2026-01-01T00:00:00.000+00:00", audit.canonical(row)
+        digest = audit.entry_hash(head, seq + 1, at, "王敏", "insert", "people:1001", None, new, None)
+        db.execute("insert into audit_log values (?,?,?,?,?,?,?,?,?,?)",
+                   (seq + 1, at, "王敏", "insert", "people:1001", None, new, None, head, digest))
+        db.execute("update chain_head set seq = ?, hash = ? where id = 1", (seq + 1, digest))
+        db.execute(f"insert into people ({', '.join(row)}, version) values ({', '.join('?' * len(row))}, 1)",
+                   tuple(row.values()))
+    store = Store.open(path, operator="王敏")
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    assert store.verify().ok
+    person = list_people(store)[0][0]
+    assert (person.speciality, person.bureau_leader) == (None, False)
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("update people set speciality = '法律类' where id = '1001'")
+    store = Store.open(path, operator="王敏")
+    report = store.verify()
+    assert not report.ok and "people:1001" in report.problems[0]
+    with sqlite3.connect(path) as db:
+        db.execute("update people set speciality = null where id = '1001'")
+    save_person(store, RosterPerson("1001", "张明", rank="正科实职", category="原任科长", speciality="经济类"))
+    assert store.verify().ok
+
+
 def test_not_a_campaign_file_is_refused(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"hello")
@@ -330,3 +370,14 @@ def test_more_than_three_appraisal_years_are_refused_not_dropped(tmp_path):
     with pytest.raises(StoreError, match="只保存近 3 年"):
         save_person(store, RosterPerson(id="2001", name="赵敏", rank="科员", appraisal=tuple(Decimal(x) for x in "1234")))
     assert list_people(store) == []
+
+
+def test_the_known_revisions_read_without_alembic_are_alembics_own():
+    """Opening a current file reads the scripts' revision lines instead of importing Alembic; they must
+    name the same revisions and head as Alembic's own view of the scripts."""
+    from alembic.script import ScriptDirectory
+    from app.models import migrate
+    script = ScriptDirectory(str(migrate.MIGRATIONS))
+    known, head = migrate.known_revisions()
+    assert known == {rev.revision for rev in script.walk_revisions()}
+    assert head == script.get_current_head()

@@ -84,3 +84,41 @@ def retry_cell(qtbot, view) -> str:
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     QApplication.processEvents()
     return text
+def answer_modal(qtbot, *keys, check=None) -> list:
+    """Once a modal dialog opens (``exec`` blocks the test), press ``keys`` on it; ``check(dialog)`` first, if
+    given. Returns a list that holds the dialog once it was answered — and the exception, if ``check`` raised
+    (the dialog is then rejected, so that the test goes on and :func:`raise_from` can fail it)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    seen: list = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog)
+        dialog.activateWindow()
+        if check is not None:
+            try:
+                check(dialog)
+            except BaseException as err:   # never leave the test blocked in exec(): close, then fail
+                seen.append(err)
+                dialog.reject()
+                return
+        for key in keys:
+            focused = QApplication.focusWidget()
+            target = focused if focused is not None and focused.window() is dialog else dialog.focusWidget() or dialog
+            if isinstance(key, tuple):
+                QTest.keyClick(target, *key)
+            else:
+                QTest.keyClick(target, key)
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+def raise_from(seen: list) -> None:
+    """Fail with what a ``check`` of :func:`answer_modal` raised, if anything."""
+    for item in seen:
+        if isinstance(item, BaseException):
+            raise item

@@ -68,3 +68,26 @@ def test_the_appointment_sheet_contacts_are_prefilled_and_saved_audited(small_st
     assert missing(dialog.pdf, ["0351-7654321", "jiandu@example.cn"]) == []
     QApplication.processEvents()
     dialog.grab().save("/tmp/shots/print_appointment.png")
+
+
+def test_a_rotation_document_takes_its_date_and_saves_as_excel_too(small_store, dialog, tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QDate
+    dialog.choose("交流轮岗对象名单")
+    assert visible(dialog, dialog.as_of, dialog.start_date, dialog.version, dialog.phone, dialog.draft) == \
+        [True, False, False, False, False]
+    assert dialog.sheet.currentText() == "交流轮岗对象名单（交流轮岗）"
+    dialog.as_of.setDate(QDate(2026, 12, 1))
+    assert dialog.options() == {"as_of": date(2026, 12, 1)}
+    assert dialog.preview(), dialog.status.text()
+    assert missing(dialog.pdf, ["截至2026年12月1日", "张明"]) == []
+    assert not dialog.xlsx_button.isHidden() and dialog.xlsx_button.isEnabled()
+    dialog.ask_xlsx_path = lambda default: str(tmp_path / "名单")
+    assert dialog.save_xlsx() == str(tmp_path / "名单.xlsx")
+    assert "交流轮岗对象名单（截至2026年12月1日）" in load_workbook(tmp_path / "名单.xlsx").active["A1"].value
+    QApplication.processEvents()
+    dialog.grab().save("/tmp/shots/print_rotation.png")
+    dialog.choose("综合考评结果")
+    assert visible(dialog, dialog.as_of) == [False] and dialog.xlsx_button.isHidden()

@@ -124,7 +124,60 @@ def test_the_file_menu_opens_it_with_ctrl_p(small_store, qtbot, monkeypatch):
     qtbot.addWidget(window)
     opened = []
     monkeypatch.setattr(PrintDialog, "exec", lambda self: opened.append(self) or 0)
-    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "打印公示表与会议用表…")
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "打印公示表与会议用表(&P)…")
     assert action.shortcut().toString() == "Ctrl+P"
     action.trigger()
     assert opened and opened[0].bench is window.bench
+
+
+def test_enter_on_the_draft_box_previews_and_never_closes_the_dialog(small_store, qtbot):
+    """Issue 13: tabbing past 关闭 made it the default button, and Enter on 草稿 then closed the dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    from app.ui.workbench import Workbench
+    dlg = PrintDialog(Workbench(small_store))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    dlg.choose("综合考评结果")
+    dlg.sheet.setFocus()
+    passed = set()
+    for _ in range(60):                       # Tab round the whole dialog, past 关闭 …
+        passed.add(QApplication.focusWidget().text() if hasattr(QApplication.focusWidget(), "text") else "")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if "关闭" in passed and QApplication.focusWidget() is dlg.draft:   # … and on to the 草稿 box
+            break
+    assert "关闭" in passed and QApplication.focusWidget() is dlg.draft
+    qtbot.keyClick(dlg.draft, Qt.Key.Key_Space)
+    assert dlg.draft.isChecked()
+    qtbot.keyClick(dlg.draft, Qt.Key.Key_Return)
+    assert dlg.isVisible() and dlg.result() == 0
+    assert dlg.pdf is not None and "草稿（未公布）" in dlg.status.text(), dlg.status.text()   # Enter previewed the draft
+    QApplication.processEvents()
+    dlg.grab().save("/tmp/shots/print_draft_enter.png")
+
+
+def test_the_dialog_reopens_on_the_sheet_chosen_last(small_store, qtbot, monkeypatch):
+    from app.ui.main_window import MainWindow
+    window = MainWindow(small_store)
+    qtbot.addWidget(window)
+    opened = []
+
+    def choose_then_close(self):
+        opened.append(self.current_title())
+        if len(opened) == 1:
+            self.choose("定岗推荐结果")
+        return 0
+
+    monkeypatch.setattr(PrintDialog, "exec", choose_then_close)
+    window.print_sheets()
+    window.print_sheets()
+    assert opened == ["报岗情况公示", "定岗推荐结果"]
+
+
+def test_the_dialog_shows_no_command_line_option(dialog):
+    for title in ("报岗情况公示", "双向选择确认表", "定岗推荐票", "拟任人选公示", "抽签记录"):
+        dialog.choose(title)
+        assert dialog.summary.text() and "--" not in dialog.summary.text(), title

@@ -18,6 +18,7 @@ from app.services.store import Changed, Store
 from app.ui.tabs.roster import RosterTab
 from app.ui.tabs.roster_model import QUALIFICATION_COL, SCREENING_COL, Mark, chief_qualification, screening
 from app.ui.workbench import Change, Workbench
+from tests.ui.keys import answer_modal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -216,6 +217,7 @@ def test_excel_export_then_import_into_a_new_campaign(qtbot, tab, bench, tmp_pat
     try:
         other_tab = make_tab(qtbot, Workbench(other))
         monkeypatch.setattr(other_tab, "ask_open_path", lambda: path)
+        answer_modal(qtbot, Qt.Key.Key_Return)          # the preview: 导入
         other_tab.import_excel()
         assert sorted(people(other)) == ["1001", "1002", "1003"]
         assert other_tab.people.rowCount() == 3

@@ -16,9 +16,8 @@ from typing import Callable
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from ...services import excel
 from ...services.roster import (PostRow, RosterPerson, delete_person, delete_post, delete_refusal, list_people, list_posts,
                                 post_delete_refusal, save_person, save_post)
 from ...services.stages import stage_states
@@ -81,7 +80,8 @@ class RosterTab(TabPage):
         self.edit_button = self._button(bar, "编辑", self.edit_person, "Enter / F2")
         self.delete_button = self._button(bar, "删除", self.delete_person, "Del，须填写理由")
         bar.addSpacing(12)
-        self._button(bar, "导入 Excel…", self.import_excel, "全部检查无误才导入，有问题一条也不导入")
+        self._button(bar, "导入 Excel…", self.import_excel, "全部检查无误才导入，有问题一条也不导入；导入前先预览新增、修改和不变的人")
+        self._button(bar, "撤销导入…", self.undo_import, "撤销最近一次导入的全部内容（导入后有人改过的，不能撤销）")
         self._button(bar, "导出 Excel…", self.export_excel, "人员名单按导入模板导出，可改后再导入")
         self._button(bar, "导出模板…", self.export_template, "空白的人员名单模板")
         bar.addSpacing(12)
@@ -372,7 +372,8 @@ class RosterTab(TabPage):
     # -- Excel -----------------------------------------------------------------------------------
 
     def ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "导入人员名单", "", "Excel 工作簿 (*.xlsx)")
+        folder = str(Path(self.bench.store.location).parent) if "://" not in self.bench.store.location else ""
+        path, _ = QFileDialog.getOpenFileName(self, "导入人员名单", folder, "Excel 工作簿 (*.xlsx)")
         return path
 
     def ask_save_path(self, title: str, name: str) -> str:
@@ -381,16 +382,35 @@ class RosterTab(TabPage):
         return path
 
     def import_excel(self) -> None:
+        from ..roster_import import import_roster   # openpyxl loads when first needed, not at start
         path = self.ask_open_path()
-        if path and self.bench.run(excel.import_roster_xlsx, path) is not FAILED:
-            self.bench.info(f"已导入人员名单 {Path(path).name}")
+        if path:
+            import_roster(self.bench, self, path)
+
+    def undo_import(self) -> None:
+        """The latest roster import, undone whole (also after a restart), once the clerk said 是."""
+        from ...services.roster_import_undo import imports, undo_roster_import
+        done = self.bench.run(imports)
+        if done is FAILED:
+            return
+        if not done:
+            self.bench.info("没有可撤销的人员名单导入")
+            return
+        last = done[-1]
+        answer = QMessageBox.question(self, "撤销导入", f"撤销 {last.operator} 导入的“{last.file}”？\n新增的 {last.added} 人将删除，"
+                                      f"修改的 {last.changed} 人恢复为导入前的样子。", QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes and (wrote := self.bench.run(undo_roster_import, last.seq)) is not FAILED:
+            self.bench.info(f"已{wrote.label}")
 
     def export_excel(self) -> None:
+        from ...services import excel
         path = self.ask_save_path("导出人员名单", "人员名单.xlsx")
         if path and self.bench.run(lambda store: excel.export_roster_xlsx(store, path)) is not FAILED:
             self.bench.info(f"已导出 {path}")
 
     def export_template(self) -> None:
+        from ...services import excel
         path = self.ask_save_path("导出人员名单模板", "人员名单模板.xlsx")
         if path and self.bench.run(lambda store: excel.export_roster_template(path)) is not FAILED:
             self.bench.info(f"已导出 {path}")

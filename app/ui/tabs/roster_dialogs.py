@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from ...core.roster import CATEGORIES, IDENTITIES
+from ...core.roster import CATEGORIES, DUTIES, EXEMPTION_LABELS, IDENTITIES, LEADER_RANKS, POST_KINDS, SPECIALITIES
 from ...core.scheme import RANKS
 from ...services.roster import PostRow, RosterPerson
 from ...services.roster_form import person_from_form, post_from_form
@@ -43,6 +43,14 @@ class _GridForm(_Form):
         self.grid.addWidget(widget, row, col * 2 + 1, 1, 3 if wide else 1)
         self._cell += 2 if wide else 1
         return widget
+
+    def heading(self, text: str) -> None:
+        """A line across the form that starts a group of fields."""
+        self._cell += self._cell % 2
+        label = QLabel(text)
+        label.setStyleSheet("color:#555;margin-top:4px")
+        self.grid.addWidget(label, self._cell // 2, 0, 1, 4)
+        self._cell += 2
 
     def value(self):  # pragma: no cover - overridden
         raise NotImplementedError
@@ -91,11 +99,36 @@ class PersonDialog(_GridForm):
                           for i in (1, 2, 3)]
         for edit in self.appraisal:
             edit.setPlaceholderText("0–100，可空")
+        self._rotation_fields(p)
         if person is not None and (person.exam is not None or person.democratic):
             note = QLabel("考试、民主测评分数在“考试与测评”页录入，此处不改动。")
             note.setStyleSheet("color:#555")
             self.layout_.insertWidget(self.layout_.count() - 2, note)
         (self.name if person else self.id).setFocus()
+
+    def _rotation_fields(self, p: RosterPerson) -> None:
+        """交流轮岗 (暂行办法 第七条–第十条) and the statistics' 专业类别 and 岗位性质: all may stay empty."""
+        self.heading("交流轮岗审查与统计（暂行办法第七条至第十条，可空）")
+        self.speciality = self.add("专业类别", _combo(SPECIALITIES, p.speciality, blank=True))
+        self.post_kind = self.add("岗位性质", _combo(POST_KINDS, p.post_kind, blank=True))
+        self.bureau_leader = self.add("局管领导", QCheckBox("局管领导干部"))
+        self.bureau_leader.setChecked(p.bureau_leader)
+        self.leader_rank = self.add("领导职务", _combo(LEADER_RANKS, p.leader_rank, blank=True))
+        self.unit_start = self.add("本单位工作时间", self._date(p.unit_start))
+        self.unit_start.setToolTip("在本单位（处室）连续工作起始（第七条（二）至（四））")
+        self.units_served = self.add("任职单位数", QSpinBox())
+        self.units_served.setRange(0, 99)
+        self.units_served.setSpecialValueText("未填")
+        self.units_served.setValue(p.units_served or 0)
+        self.units_served.setToolTip("任职过的单位（处室）个数，含本单位（第七条（三））")
+        self.reserve_cadre = self.add("后备干部", QCheckBox("局管后备干部"))
+        self.reserve_cadre.setChecked(p.reserve_cadre)
+        self.duties = self.add("负责工作", QLineEdit(p.duties or ""), wide=True)
+        self.duties.setPlaceholderText("、".join(DUTIES))
+        self.duties.setToolTip("负责的工作或所在专职岗位，几项用“、”隔开（第七条（一）、第九条（二））")
+        self.exemption = self.add("暂缓情形", QLineEdit(p.exemption or ""), wide=True)
+        self.exemption.setPlaceholderText("、".join(EXEMPTION_LABELS))
+        self.exemption.setToolTip("可不交流、暂缓交流或可不轮岗的情形，几项用“、”隔开（第八条、第十条）")
 
     @staticmethod
     def _date(value: str | None) -> QLineEdit:
@@ -110,9 +143,15 @@ class PersonDialog(_GridForm):
                   "work_start": self.work_start.text(), "post_start": self.post_start.text(),
                   "political": self.political.text(), "education": self.education.text(),
                   "unit": self.unit.text(), "former_office": self.former_office.text(),
-                  **{f"appraisal_{i}": edit.text() for i, edit in enumerate(self.appraisal, start=1)}}
+                  **{f"appraisal_{i}": edit.text() for i, edit in enumerate(self.appraisal, start=1)},
+                  "speciality": self.speciality.currentText(), "post_kind": self.post_kind.currentText(),
+                  "leader_rank": self.leader_rank.currentText(), "unit_start": self.unit_start.text(),
+                  "units_served": str(self.units_served.value() or ""), "duties": self.duties.text(),
+                  "exemption": self.exemption.text()}
         return person_from_form(fields, no_rotation=self.no_rotation.isChecked(), decimals=self.decimals,
-                                taken=self.existing if self.original is None else None)
+                                taken=self.existing if self.original is None else None,
+                                bureau_leader=self.bureau_leader.isChecked(),
+                                reserve_cadre=self.reserve_cadre.isChecked())
 
     def problem(self) -> str | None:
         _, problems = self._read()

@@ -1,11 +1,7 @@
 """人员名单 tables: people with their qualification (§二) and rotation screening (暂行办法 §七–§十), posts.
 
-The screening maps what the roster holds onto :class:`app.core.rotation.StaffRecord`:
-- 任职时间 (``post_start``) → 同一岗位起始 (第九条（一）同一岗位满8年). The roster has no separate
-  "same post since"; 任现职时间 is the closest fact it records.
-- 不轮岗 (特殊岗位) → 第十条（三）职位条件有特殊要求 (可不作为轮岗对象).
-- Everything the roster does not record — 局管领导, 后备干部, 岗位性质 (第九条（二）专职岗位),
-  本单位工作起始, 审查/疾病 — is "not applicable". 参加工作时间 is *not* 本单位工作起始 and is not used.
+The screening is the service's (:func:`app.services.rotation.screen_person`, which says how the roster's
+columns map onto the 暂行办法's articles); this model only shows it, coloured by its state.
 """
 
 from __future__ import annotations
@@ -18,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ...core.roster import RosterPerson, as_date
-from ...core.rotation import Measure, RotationError, StaffRecord, Status, full_years, screen_one
+from ...core.roster import RosterPerson
+from ...services import qualification as qualification_service, rotation
 from ...services.roster import PostRow
 from ..table import CENTER, RIGHT, Column, RowTableModel, score_text
 
@@ -38,16 +34,6 @@ class Mark(Enum):
 
 COLOURS = {Mark.OK: "#1e6b2e", Mark.DUE: "#b00020", Mark.EXEMPT: "#9a5b00", Mark.UNKNOWN: "#777777"}
 
-# §二(二) 正科虚职满三年、副科实职满二年、副科虚职满三年 … 可申报参加竞争科长职位的述职述廉.
-CHIEF_RANK_YEARS = {"正科虚职": 3, "副科实职": 2, "副科虚职": 3}
-
-CATEGORY_CLAUSES = {
-    "原任科长": ("§二(一)", "原任科长，全程参加竞争轮岗（§二(一)）"),
-    "行政一般": ("§二(三)", "行政编制一般人员，全程参与竞争轮岗（§二(三)）"),
-    "事业人员": ("§二(四)", "事业人员，按双向选择补充到行政岗位（§二(四)）"),
-}
-
-
 @dataclass(frozen=True)
 class Verdict:
     """One cell of the qualification or screening column: a short cell text and the full sentence."""
@@ -57,67 +43,29 @@ class Verdict:
     text: str
 
 
-def chief_qualification(rank: str, post_start: str | None, as_of: date) -> Verdict:
-    """§二(二) for a 拟竞争科长: rank held for the required full years, counted from 任职时间.
+QUALIFICATION_MARKS = {qualification_service.OK: Mark.OK, qualification_service.NOT_MET: Mark.DUE,
+                      qualification_service.UNKNOWN: Mark.UNKNOWN, qualification_service.PLAIN: Mark.PLAIN}
 
-    **Decision:** the years run from 任职时间 (任现职时间) to the screening date in full years
-    (满N年 includes N); a month-precision date counts from the 1st of that month. 正科实职 is the
-    rank of a 原任科长 (§二(一)), 科员 is outside §二(二). "符合党政干部任职基本条件" is a judgement
-    left to the 资格审查 and is not checked here.
-    """
-    if rank == "正科实职":
-        return Verdict(Mark.UNKNOWN, "应列原任科长", "正科实职应列为原任科长（§二(一)）")
-    need = CHIEF_RANK_YEARS.get(rank)
-    if need is None:
-        return Verdict(Mark.DUE, "职级不符", f"不符合§二(二)：{rank}不在可竞争科长的职级之列")
-    if not post_start:
-        return Verdict(Mark.UNKNOWN, "缺任职时间", f"缺任职时间，无法审查§二(二)（{rank}须满{need}年）")
-    start = as_date(post_start)
-    if start > as_of:
-        return Verdict(Mark.UNKNOWN, "任职时间有误", f"任职时间 {post_start} 晚于审查日期")
-    years = full_years(start, as_of)
-    if years >= need:
-        return Verdict(Mark.OK, f"符合 {years}年", f"符合§二(二)：{rank}满{need}年（{years}年）")
-    return Verdict(Mark.DUE, f"不符合 {years}年", f"不符合§二(二)：{rank}须满{need}年，至审查日期{years}年")
+
+def chief_qualification(rank: str, post_start: str | None, as_of: date) -> Verdict:
+    """§二(二) for a 拟竞争科长, as the service decides it (:mod:`app.services.qualification`)."""
+    q = qualification_service.chief_qualification(rank, post_start, as_of)
+    return Verdict(QUALIFICATION_MARKS[q.state], q.short, q.text)
 
 
 def qualification(person: RosterPerson, as_of: date) -> Verdict:
-    if person.category == "拟竞争科长":
-        return chief_qualification(person.rank, person.post_start, as_of)
-    short, text = CATEGORY_CLAUSES.get(person.category, (person.category, person.category))
-    if person.no_rotation and person.category == "原任科长":
-        text += "；特殊岗位不轮岗，仍须参加考试、述职述廉、满意度测评、民主测评"
-    return Verdict(Mark.PLAIN, short, text)
+    q = qualification_service.qualification(person, as_of)
+    return Verdict(QUALIFICATION_MARKS[q.state], q.short, q.text)
 
 
-def staff_record(person: RosterPerson) -> StaffRecord:
-    return StaffRecord(
-        person_id=person.id, name=person.name,
-        post_since=as_date(person.post_start) if person.post_start else None,
-        special_post_requirements=person.no_rotation,
-    )
+SCREENING_MARKS = {rotation.DUE: Mark.DUE, rotation.EXEMPT: Mark.EXEMPT, rotation.NOT_DUE: Mark.PLAIN,
+                   rotation.UNKNOWN: Mark.UNKNOWN}
 
 
 def screening(person: RosterPerson, as_of: date) -> Verdict:
     """The rotation status with the article that applies, e.g. "应轮岗 第九条（一）在同一岗位工作满8年（9年）"."""
-    if not person.post_start:
-        return Verdict(Mark.UNKNOWN, "缺任职时间", "缺任职时间，无法审查")
-    try:
-        result = screen_one(staff_record(person), as_of)
-    except RotationError:
-        return Verdict(Mark.UNKNOWN, "任职时间有误", f"任职时间 {person.post_start} 晚于审查日期")
-    parts, shorts = [], []
-    for measure, status in ((Measure.ROTATION, result.rotation), (Measure.EXCHANGE, result.exchange)):
-        if status is Status.NOT_DUE:
-            continue
-        found = [f for f in result.findings if f.measure is measure]
-        parts.append(f"{status.label(measure)} " + "；".join(f.article + f.reason for f in found))
-        shorts.append(f"{status.label(measure)} {found[-1].article if status is Status.EXEMPT else found[0].article}")
-    years = full_years(as_date(person.post_start), as_of)
-    if not parts:
-        return Verdict(Mark.PLAIN, f"不需 {years}年", f"不需轮岗（同一岗位{years}年）")
-    mark = Mark.EXEMPT if result.rotation is Status.EXEMPT else Mark.DUE
-    return Verdict(mark, "；".join(shorts), "；".join(parts))
+    s = rotation.screen_person(person, as_of)
+    return Verdict(SCREENING_MARKS[s.state], s.short, s.text)
 
 
 @dataclass(frozen=True)
