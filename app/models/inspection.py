@@ -79,6 +79,11 @@ def _sqlite_query(conn: sqlite3.Connection) -> Query:
     return query
 
 
+def newest() -> str:
+    from .migrate import head_revision
+    return head_revision()
+
+
 def look(path: str | Path, known_revisions: Callable[[str], bool], *, integrity: str = "quick_check",
          refuse: bool = True) -> FileLook:
     """The read-only look at an SQLite campaign file (see the module docstring); ``known_revisions``
@@ -123,7 +128,8 @@ def look(path: str | Path, known_revisions: Callable[[str], bool], *, integrity:
             if not known_revisions(revision):
                 raise FileProblem(f"此文件由较新版本的程序创建（数据版本 {revision}），请用新版本程序打开；{UNTOUCHED}",
                                   NEWER)
-            problems = schema_problems(query, "sqlite") + state_problems(query)
+            older = revision != newest()
+            problems = schema_problems(query, "sqlite", older=older) + state_problems(query)
         except sqlite3.DatabaseError as err:
             raise FileProblem(f"{name} 已损坏（读取时出错：{err}）；{UNTOUCHED}", CORRUPT) from None
         if problems and refuse:
@@ -145,9 +151,10 @@ def expected_schema() -> tuple[dict[str, set[str]], set[str]]:
     return tables, indexes
 
 
-def schema_problems(query: Query, dialect: str) -> list[str]:
+def schema_problems(query: Query, dialect: str, *, older: bool = False) -> list[str]:
     """Every schema object the program did not create: a trigger, a view, an extra table or index, or a
-    table whose columns are not the program's. Tables the program adds later may be missing (an older file)."""
+    table with a column the program's has not. Of a file of an older version (``older``) tables and columns
+    a later migration adds may be missing."""
     tables, indexes = expected_schema()
     problems: list[str] = []
     if dialect == "sqlite":
@@ -166,7 +173,9 @@ def schema_problems(query: Query, dialect: str) -> list[str]:
         for name, columns in tables.items():
             found = {r[1] for r in query(f'PRAGMA table_info("{name}")', ())}
             if found and found != columns:
-                extra, missing = sorted(found - columns), sorted(columns - found)
+                extra, missing = sorted(found - columns), ([] if older else sorted(columns - found))
+                if not extra and not missing:
+                    continue
                 what = "；".join(x for x in (f"多出列 {'、'.join(extra)}" if extra else "",
                                            f"缺少列 {'、'.join(missing)}" if missing else "") if x)
                 problems.append(f"表 {name} 的结构与程序不符（{what}）")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Engine, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from ..core import seal as core_seal
@@ -28,7 +29,7 @@ from ..core.snapshot import published_results, sha256_of
 from ..core.stage_rules import (DRAFT, EDITABLE, EVERY_STAGE, MOVES, STAGE_LABELS, STATE_LABELS, WRITE_ONCE,
                                 stage_of_entity, state_of)
 from ..models import inspection
-from ..models.audit import GENESIS, canonical, entity_key, entry_hash, row_state
+from ..models.audit import GENESIS, _same_but_new_columns as same_but_new_columns, canonical, entry_hash
 from ..models.engine import is_url, make_engine
 from ..models.migrate import head_revision, known_revision
 from ..models.schema import AUDITED, AuditLog, ChainHead, Meta
@@ -239,14 +240,31 @@ def _audit_rows(session: Session) -> Iterable[Sequence[Any]]:
     return session.execute(select(*cols).order_by(AuditLog.seq)).yield_per(2000)
 
 
-def _replay_matches(session: Session, replay: _Replay, tables: set[str] | None) -> list[str]:
-    problems = []
+def _stored_states(session: Session, tables: set[str] | None) -> dict[str, str]:
+    """entity → the canonical state of every stored audited row, read with plain SQL so that a file of an older
+    version (without the columns a later migration adds) is read as it is: the columns it has, but ``version``."""
+    conn = session.connection()
+    present = tables if tables is not None else None
     stored: dict[str, str] = {}
     for model in AUDITED:
-        if tables is not None and model.__tablename__ not in tables:
+        table = model.__table__
+        if present is not None and table.name not in present:
             continue
-        for obj in session.execute(select(model)).scalars():
-            stored[entity_key(obj)] = canonical(row_state(obj))
+        have = {c["name"] for c in sa_inspect(conn).get_columns(table.name)}
+        cols = [c.name for c in table.columns if c.name != "version" and c.name in have]
+        keys = [c.name for c in table.primary_key.columns]
+        quote = conn.dialect.identifier_preparer.quote
+        sql = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(table.name)}"
+        for row in conn.exec_driver_sql(sql).fetchall():
+            values = dict(zip(cols, row))
+            state = {c: int(v) if isinstance(v, bool) else v for c, v in values.items()}
+            stored[f"{table.name}:{'|'.join(str(values[k]) for k in keys)}"] = canonical(state)
+    return stored
+
+
+def _replay_matches(session: Session, replay: _Replay, tables: set[str] | None) -> list[str]:
+    problems = []
+    stored = _stored_states(session, tables)
     latest = replay.latest
     for entity in sorted(set(stored) | {e for e, v in latest.items() if v is not None}):
         logged, actual = latest.get(entity), stored.get(entity)
@@ -254,7 +272,7 @@ def _replay_matches(session: Session, replay: _Replay, tables: set[str] | None) 
             problems.append(f"{entity}：数据中有此记录，审计日志中没有（未经程序写入）")
         elif logged is not None and actual is None:
             problems.append(f"{entity}：审计日志中有此记录，数据中已不存在（未经程序删除）")
-        elif logged != actual:
+        elif logged != actual and not same_but_new_columns(logged, actual):
             problems.append(f"{entity}：数据 {actual} 与审计日志最后记录 {logged} 不符（未经程序修改）")
     return problems
 
@@ -477,7 +495,7 @@ def verify_target(target: str, *, password: str | None = None,
     engine = make_engine(Path(target), read_only=True)
     try:
         with Session(engine) as s:
-            found = inspection.schema_problems(_session_query(s), "sqlite")
+            found = inspection.schema_problems(_session_query(s), "sqlite", older=look.revision != head_revision())
             result.findings.extend(found)
             result.structure_ok = not found
             if not found:
