@@ -7,6 +7,9 @@ import sys
 from typing import Sequence
 
 
+ASK = object()
+"""``--password`` given without a value: ask for it at a prompt (not echoed)."""
+
 DRAW_EPILOG = """\
 每人的键值 = sha256(种子 + "|" + 会议 + "|" + 编号)，十六进制小写；按键值从小到大即演讲顺序。
 第一行 list_digest 是名单摘要：各编号按字符串排序、用逗号连接后的 sha256，抽签前公布。
@@ -52,8 +55,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     aud.add_argument("--group", required=True, metavar="投票组", help="投票组，与选票上印的一致，如 局领导")
     aud.add_argument("numbers", nargs="*", metavar="票号", help="该组已录入的全部票号（6 位数字）")
 
-    ver = sub.add_parser("verify", help="核对审计日志链与数据是否一致（一致时退出码 0，否则 1）")
+    ver = sub.add_parser("verify", help="核对竞岗数据文件：完整性、审计日志链、数据、阶段记录，以及封签和摘要码"
+                         "（通过时退出码 0，发现问题 1，无法核对 2）",
+                         description="核对竞岗数据文件（只读打开，不作任何改动）。退出码：0 全部通过；"
+                                     "1 发现改动，每处一行；2 文件无法核对（不是竞岗文件、已损坏、版本较新）。")
     ver.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    ver.add_argument("--password", nargs="?", const=ASK, default=None, metavar="监督组密码",
+                     help="监督组密码：核对每个封签，以及每次锁定、公布、解锁、结束计票都有有效的封签"
+                          "（只写 --password 不带密码时在提示下输入，不显示）")
+    ver.add_argument("--printed", action="append", default=[], metavar="摘要码[@n]",
+                     help="公示表或大屏上的摘要码，如 3F2A-91C0-7B44-E1D9@812（可写多次）：核对它是本文件第 n 条的链头")
+
+    ev = sub.add_parser("evidence", help="为监督组生成证据包：竞岗文件、审计日志、公布快照、公示表 PDF 与独立核对程序",
+                        description="生成证据包文件夹：campaign.json（含每张选票）、audit.jsonl（审计日志）、"
+                                    "snapshots/（每次公布的快照）、sheets/（已公布的公示表 PDF）、verify_evidence.py"
+                                    "（只用 Python 标准库的独立核对程序：python -I verify_evidence.py）。")
+    ev.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    ev.add_argument("--out", required=True, metavar="文件夹", help="证据包文件夹（须不存在或为空）")
 
     imp = sub.add_parser("import", help="把竞岗文件（JSON）导入到新的竞岗数据文件")
     imp.add_argument("file", metavar="竞岗文件", help="jinggang-campaign/1 格式的 JSON 文件")
@@ -104,7 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_audit_sample(args.seed, args.meeting, args.group, args.numbers)
     if args.command == "verify":
         from .cli import run_verify
-        return run_verify(args.db)
+        password = args.password
+        if password is ASK:
+            import getpass
+            try:
+                password = getpass.getpass("监督组密码：")
+            except (EOFError, KeyboardInterrupt):
+                print("未输入监督组密码", file=sys.stderr)
+                return 2
+        return run_verify(args.db, password, args.printed)
+    if args.command == "evidence":
+        from .evidence import run_evidence
+        return run_evidence(args.db, args.out)
     if args.command == "import":
         from .cli import run_import
         return run_import(args.file, args.db, args.operator, args.password, args.title)

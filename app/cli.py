@@ -1,4 +1,4 @@
-"""Sub-commands that need no window: ``compute``, ``draw``, ``audit-sample`` (more come with the store)."""
+"""Sub-commands that need no window: ``compute``, ``draw``, ``audit-sample``, ``verify``, ``import``, ``export``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from .core.audit_sample import AuditError, audit_order
-from .core.campaign import CampaignError, JsonNumber, decode_json, parse_campaign
+from .core.campaign import MAX_FILE_BYTES, CampaignError, JsonNumber, decode_json, parse_campaign, size_problems
 from .core.draw import DrawError, draw
 from .core.results import compute, results_to_json
 
@@ -28,9 +28,15 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def read_campaign_json(path: str, parse_float: Callable[[str], Any] = JsonNumber) -> Any:
-    """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read. Numbers with
-    a point stay exact and as written (:class:`JsonNumber`), for ``compute`` and ``import`` alike."""
+    """The decoded JSON of a campaign file; CampaignError naming the file when it cannot be read, or when it
+    is far too big to be a campaign (bytes before reading, list lengths after decoding: refused in a second,
+    not after minutes and gigabytes). Numbers with a point stay exact and as written (:class:`JsonNumber`),
+    for ``compute`` and ``import`` alike."""
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES and Path(path).is_file():
+            raise CampaignError([f"{path}: 文件有 {size / 2**20:.1f} MB，超过竞岗文件的上限 "
+                                 f"{MAX_FILE_BYTES // 2**20} MB（请检查是否选错了文件）"])
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise CampaignError([f"{path}: 无法读取（找不到文件）"]) from None
@@ -47,7 +53,10 @@ def read_campaign_json(path: str, parse_float: Callable[[str], Any] = JsonNumber
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CampaignError([f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）"]) from None
-    return decode_json(text, parse_float)
+    data = decode_json(text, parse_float)
+    if too_big := size_problems(data):
+        raise CampaignError([f"{path}: {line}" for line in too_big])
+    return data
 
 
 def run_compute(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -91,33 +100,53 @@ def _store_errors():
     return StoreError
 
 
-def run_verify(target: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Exit 0 when the audit chain and the data agree, 1 naming the first broken row, 2 when unreadable."""
-    from .services.store import Store
+EXIT_TAMPERED = 1
+
+
+def run_verify(target: str, password: str | None = None, printed: Sequence[str] = (),
+               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """SPEC §9: exit 0 when every check passes, 1 with one line per finding (tampering), 2 when the file
+    cannot be checked. The file is opened read-only: nothing is written to it, ever."""
+    from .core.seal import parse_printed
+    from .services.verify import CannotVerify, verify_target
+    codes = []
+    for text in printed:
+        try:
+            codes.append(parse_printed(text))
+        except ValueError as exc:
+            print(str(exc), file=err)
+            return EXIT_BAD_INPUT
     try:
-        store = Store.open(target, operator="verify")
+        result = verify_target(target, password=password, printed=codes)
+    except CannotVerify as exc:
+        print(one_line(str(exc)) if "\n" not in str(exc) else str(exc), file=err)
+        return EXIT_BAD_INPUT
     except _store_errors() as exc:
         print(str(exc), file=err)
         return EXIT_BAD_INPUT
-    try:
-        report = store.verify()
-    finally:
-        store.close()
-    if report.ok:
-        print(f"审计日志 {report.rows} 行，链完整，数据与日志一致", file=out)
+    if result.ok:
+        for line in result.checked:
+            print(line, file=out)
+        print("核对通过：链完整，数据与日志一致" + ("，封签有效" if password is not None else ""), file=out)
         return EXIT_OK
-    for problem in report.problems:
-        print(problem, file=out)
-    return 1
+    print(f"发现 {len(result.findings)} 处问题（文件可能在程序之外被改动）：", file=out)
+    for problem in result.findings:
+        print(one_line(problem), file=out)
+    return EXIT_TAMPERED
 
 
 def run_import(path: str, db: str, operator: str, password: str | None, title: str | None,
                out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """A campaign file into a new store (SQLite file or PostgreSQL URL); all or nothing: a refused file
-    creates no file (SQLite), and one refused while writing is removed again."""
+    """A campaign file into a new store (SQLite file or PostgreSQL URL); all or nothing. A new SQLite
+    file is built under a temporary name in the target's folder and renamed when complete, so the target
+    name never holds a half-made file (a killed import leaves only the hidden temporary one)."""
     import os
+    from . import files
     from .services.campaign_io import check_campaign_file, import_campaign
-    from .services.store import Store, StoreError, remove_sqlite
+    from .services.store import Store, StoreError, settle_sqlite
+    if "://" not in db and Path(db).exists():
+        print(f"文件 {db} 已存在，不能覆盖；请换一个文件名", file=err)
+        return EXIT_BAD_INPUT
     try:
         # Numbers with a point are kept as typed ("82.50") and are numbers, not text (a name written 1.5 is
         # refused as compute refuses it); everything is checked before anything is created.
@@ -132,24 +161,31 @@ def run_import(path: str, db: str, operator: str, password: str | None, title: s
     if not password:
         print("请用 --password 或环境变量 JINGGANG_SUPERVISOR_PASSWORD 给出监督组密码", file=err)
         return EXIT_BAD_INPUT
+    target = db if "://" in db else str(files.temp_beside(db))
     created = False
     try:
-        store = Store.create(db, title=title or str(data.get("title") or Path(path).stem), unit=str(data.get("unit") or ""),
-                             supervisor_password=password, operator=operator)
+        store = Store.create(target, title=title or str(data.get("title") or Path(path).stem),
+                             unit=str(data.get("unit") or ""), supervisor_password=password, operator=operator)
         created = True
         try:
             import_campaign(store, data)
         finally:
             store.close()
+        if target != db:
+            settle_sqlite(target)               # one self-contained file (no WAL side files) to rename
+            files.publish(target, db, replace=False)
+    except files.TargetExists:
+        print(f"文件 {db} 已存在，不能覆盖；请换一个文件名", file=err)
+        return EXIT_BAD_INPUT
     except (CampaignError, StoreError) as exc:
         for problem in exc.problems if isinstance(exc, CampaignError) else str(exc).split("\n"):
             print(one_line(problem), file=err)
-        if created and "://" not in db:
-            remove_sqlite(db)
+        if created and target != db:
+            files.remove_temp(target)
         return EXIT_BAD_INPUT
     except BaseException:   # a fault of the program: no half-made file is left behind either
-        if created and "://" not in db:
-            remove_sqlite(db)
+        if created and target != db:
+            files.remove_temp(target)
         raise
     print(f"已导入 {len(data.get('people') or [])} 人、{len(data.get('posts') or [])} 个岗位到 {db}", file=out)
     return EXIT_OK
@@ -163,10 +199,15 @@ def run_export(db: str, json_path: str, out: TextIO = sys.stdout, err: TextIO = 
     except _store_errors() as exc:
         print(str(exc), file=err)
         return EXIT_BAD_INPUT
+    from . import files
     try:
         doc = export_campaign(store)
     finally:
         store.close()
-    Path(json_path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    try:
+        files.write_text(json_path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    except OSError as exc:
+        print(f"{json_path}: 无法写入（{exc.strerror or exc}）", file=err)
+        return EXIT_BAD_INPUT
     print(f"已导出到 {json_path}", file=out)
     return EXIT_OK

@@ -152,6 +152,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
     except StoreError as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
+    from . import files
     try:
         options = dict(start_date=start_date, draft=draft, round_no=round_no, meeting=meeting, copies=copies,
                        phase=phase, printed=printed, version=version, margins=margins, as_of=as_of)
@@ -161,7 +162,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
             data = build_xlsx(store, sheet, out, **options)
         else:
             data = sheet_data(store, sheet, **options)
-            render(sheet, data, out)
+            files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT

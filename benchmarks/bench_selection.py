@@ -1,7 +1,7 @@
 """Benchmark (not a test): one pick typed in the 双向选择 tab → the tab redrawn.
 
 Builds the demo campaign (the one ``python -m app --demo`` opens: 60 people, 12 posts), publishes the 科长
-placement (``stages.advance(store, "assignment")`` three times), stores every 科员's 申报科室 the way the
+placement (``stages.publish_through(store, "assignment", …)``), stores every 科员's 申报科室 the way the
 demo meeting does (``selection_plan``), and opens the whole main window on the 8 双向选择 tab. Then
 ``--runs`` times (default 50), on the 科室 rows in turn:
 
@@ -67,8 +67,7 @@ def measure(runs: int = 50, people: int = 60, posts: int = 12, seed: int = 1) ->
         store = create_demo_store(Path(tmp) / "bench.db", operator="基准测试", people=people, posts=posts,
                                   seed=seed)
         try:
-            for _ in range(3):                                           # draft → … → published
-                stages.advance(store, "assignment")
+            stages.publish_through(store, "assignment", "jd2026")       # every stage it draws on, then 综合考评与人选
             state = selection.load_state(store)
             plan = selection_plan(state, core.STAFF)
             for pid, offices in plan.items():

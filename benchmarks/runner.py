@@ -44,6 +44,7 @@ MODULES = {
     "selection": "bench_selection",
     "count_entry": "bench_count_entry",
     "scan": "bench_scan",
+    "limits": "bench_limits",
 }
 
 # the parameters of each ``measure`` per preset; "tiny" is for the smoke test (figures meaningless)
@@ -59,6 +60,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "selection": {"runs": 50},
         "count_entry": {"ballots_n": 300},
         "scan": {"sheets": 5000},
+        "limits": {},
     },
     "quick": {
         "compute": {"runs": 5},
@@ -71,6 +73,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "selection": {"runs": 14},
         "count_entry": {"ballots_n": 60},
         "scan": {"sheets": 150},
+        "limits": {},
     },
     "tiny": {
         "compute": {"runs": 1, "people": 30, "posts": 5, "judges": 5, "voters": 10},
@@ -83,6 +86,7 @@ PRESETS: dict[str, dict[str, dict]] = {
         "selection": {"runs": 1, "people": 30, "posts": 6},
         "count_entry": {"ballots_n": 4, "candidates": 5},
         "scan": {"sheets": 2, "workers": 0},
+        "limits": {"rows": 6000, "people": 3500, "near": 200},
     },
 }
 
@@ -450,6 +454,28 @@ def _rows_count_entry(f: dict) -> list[Row]:
                 "median < 20 ms", _median(t) < 20,
                 [f"the number's check {_stats(f['check'], True)}, the ballot's write {_stats(f['write'], True)}, "
                  f"keys, form and the tab's redraw {_stats(f['rest'], True)}; CPU {_stats(f['cpu'], True)}"])]
+
+
+LIMIT_CASES = {
+    "roster_400k_rows": "refuse a roster workbook of {rows:,} rows ({roster_mb:.1f} MB)",
+    "compute_20000_people": "`compute`: refuse a {people:,}-person campaign file ({full_mb:.1f} MB)",
+    "import_20000_people": "`import`: refuse the same file",
+    "import_20000_slim": "`import`: refuse {people:,} people with id, name, rank only ({slim_mb:.1f} MB)",
+    "import_near_limit": "`import`: refuse a {near_mb:.1f} MB file ({near:,} people) with one bad score at the end",
+}
+
+
+def _rows_limits(f: dict) -> list[Row]:
+    rows = []
+    for key, what in LIMIT_CASES.items():
+        c = f["cases"][key]
+        ok = c["exit"] == 2 and c["seconds"] < 5 and c["peak_mb"] < 500
+        rows.append(Row(f"limits_{key}", what.format(rows=f["rows"], people=f["people"], near=f["near"], **f["sizes"]),
+                        f"{c['seconds']:.2f} s, {c['peak_mb']:.0f} MB", "< 5 s and < 500 MB (interpreter start "
+                        "included)", ok, [f"exit {c['exit']}: {c['message']}"]))
+    return rows
+
+
 def _rows_scan(f: dict) -> list[Row]:
     rates = {dpi: 60_000 / _median(v) for dpi, v in f["cpu_ms"].items()}
     rate = rates.get("300", 0.0)
@@ -481,6 +507,7 @@ ROW_BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "projector": _rows_projector, "reports": _rows_reports, "ballots": _rows_ballots, "selection": _rows_selection,
     "count_entry": _rows_count_entry,
     "scan": _rows_scan,
+    "limits": _rows_limits,
 }
 
 # the rows each benchmark gives (for a failed run: one row per key, marked failed)
@@ -488,7 +515,7 @@ ROW_KEYS = {
     "compute": ["compute"], "gui_start": ["gui_start"], "speech": ["speech"],
     "store": ["store_score", "store_open", "store_roster"], "projector": ["projector_wall", "projector_main_window"],
     "reports": ["reports"], "ballots": ["ballots"], "selection": ["selection"], "count_entry": ["count_entry"],
-    "scan": ["scan"],
+    "scan": ["scan"], "limits": [f"limits_{k}" for k in LIMIT_CASES],
 }
 
 

@@ -256,20 +256,30 @@ def shoot_ballot(app: QApplication, window, out: Path) -> Path:
 
 
 def shoot_stage_and_unlock(app: QApplication, window, out: Path) -> list[Path]:
-    """竞岗演讲评分 locked with Ctrl+Shift+L (twice: 已确认, 已锁定), a score typed → refused in red;
-    the 阶段 menu; the 监督组's unlock dialog filled in."""
+    """竞岗演讲评分 locked with Ctrl+Shift+L (twice: 已确认, then 已锁定 with the 监督组's password — its dialog
+    shot), a score typed → refused in red; the 阶段 menu; the 监督组's unlock dialog filled in."""
     from app.services.store import STAGE_LABELS
     from app.ui.dialogs import UnlockDialog
     written = []
     go_tab(app, window, 5)
     page = window.pages[4]
-    ask = QMessageBox.question                   # 锁定 asks first: the clerk answers 是
-    QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    from app.ui import dialogs
+    from app.ui.dialogs import SupervisorDialog
+    press(app, window, "Ctrl+Shift+L")           # 已确认
+    lock = SupervisorDialog("锁定阶段", "确定锁定“竞岗演讲评分”阶段？\n\n锁定后，本阶段的录入不能再修改；"
+                            "如需更正，须监督组输入密码并说明理由后解锁。", window)
+    lock.password.setText(DEMO_PASSWORD)
+    centre_on(lock, window, 560)
+    lock.show()
+    settle(app)
+    written.append(save(compose(window, lock), out / "lock-dialog.png"))
+    lock.close()
+    ask = dialogs.ask_supervisor_password        # 锁定 asks the 监督组's password: they type it
+    dialogs.ask_supervisor_password = lambda *a, **k: DEMO_PASSWORD
     try:
         press(app, window, "Ctrl+Shift+L")
-        press(app, window, "Ctrl+Shift+L")
     finally:
-        QMessageBox.question = ask
+        dialogs.ask_supervisor_password = ask
     row = 7                                      # the eighth speaker: not scored yet
     type_cell(app, page.view, page.model.index(row, page.model.FIRST_JUDGE), "88.5")
     written.append(save(window.grab(), out / "refusal-locked.png"))

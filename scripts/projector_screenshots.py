@@ -4,8 +4,9 @@ A demo campaign (60 people, 12 posts) as it looks mid-meeting: the 竞岗演讲 
 the first five speakers' scores confirmed, the sixth entered, the seventh half scored and the rest
 not yet; the 其他行政编制人员 voting by paper ballots (唱票, 150 of them keyed so far) while the
 other groups were typed in count mode. 结果 is shown twice: on that store, where 综合考评与人选 is not
-published (the wall says so), and on a second demo whose every stage was advanced three times
-(published). The long lists show their first page and, for 唱票, the second one too.
+published (the wall says so), and on a second demo whose every stage up to it was published; on that one
+also the 封签 scene (the last publication's 摘要码) and 结果 after an unlock withdrew it (已撤回). The long
+lists show their first page and, for 唱票, the second one too.
 
     python scripts/projector_screenshots.py [--out docs/screenshots]
 """
@@ -30,7 +31,7 @@ from app.core.ballots import Mark  # noqa: E402
 from app.demo import generate_campaign  # noqa: E402
 from app.services import ballots, draws, projector, scores, stages  # noqa: E402
 from app.services.campaign_io import import_campaign  # noqa: E402
-from app.services.store import STAGES, Store  # noqa: E402
+from app.services.store import Store  # noqa: E402
 from app.ui.app import configure_application  # noqa: E402
 from app.ui.projector_scenes import paginate, render_image  # noqa: E402
 
@@ -82,9 +83,7 @@ def published_store(path: Path) -> Store:
     store = Store.create(path, title=doc["title"], unit="演示局", supervisor_password="jd2026", operator="王敏")
     import_campaign(store, json.loads(json.dumps(doc, ensure_ascii=False)))
     draws.program_draw(store, draws.SPEECH_MEETING, SEED)
-    for stage in STAGES:
-        for _ in range(3):
-            stages.advance(store, stage)
+    stages.publish_through(store, "assignment", "jd2026")
     return store
 
 
@@ -124,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         done = published_store(Path(tmp) / "published.db")
         written += shoot(done, projector.RESULTS, "results", out, pages=(0, 1))
+        written += shoot(done, projector.SEAL, "seal", out)            # the 摘要码 of the last publication
+        stages.unlock(done, "speech", "jd2026", "评委录入错误")              # 综合考评与人选 withdrawn (已撤回)
+        written += shoot(done, projector.RESULTS, "results-withdrawn", out)
         done.close()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

@@ -97,9 +97,7 @@ def publish_everything(store) -> None:
     rounds = max(len(r) for r in declarations.declarations(store).values())
     for n in range(1, rounds + 1):
         declaration_rounds.publish_round(store, n)
-    for stage in STAGES:
-        for _ in range(3):
-            stages.advance(store, stage)
+    stages.publish_through(store, "assignment", "jd2026")
     play_selection(store)          # 科员定岗 three rounds, 事业人员补充: the 双向选择 sheets have their data
 
 

@@ -74,8 +74,7 @@ def prepare(store) -> None:
         print("draw skipped:", err)
     try:
         from app.services import selection, stages
-        for _ in range(3):
-            stages.advance(store, "assignment")
+        stages.publish_through(store, "assignment", "jd2026")
         offices = sorted(selection.chiefs(store))
         staff = [p for p in selection.load_state(store).persons if p.kind == "staff" and not p.no_rotation]
         for i, person in enumerate(staff[:-3]):                 # the last three have not declared yet

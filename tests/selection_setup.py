@@ -24,6 +24,5 @@ def make_store(tmp_path, *, publish=True):
     save_person(store, RosterPerson(id="3001", name="周四", rank="科员", category="事业人员", identity="事业",
                                     former_office="财务科"))
     if publish:
-        for _ in range(3):
-            stages.advance(store, "assignment")
+        stages.publish_through(store, "assignment", "jd2026")
     return store

@@ -24,6 +24,28 @@ FORMAT = "jinggang-campaign/1"
 MAX_DEPTH = 50            # a campaign file nests six levels; a thousand is an attack, not a campaign
 MAX_NUMBER_DIGITS = 50    # digits of one JSON number: no count or score comes near
 
+# Size limits (issue 14): a bureau's rotation has tens to a few hundred people. A file far beyond these is a
+# wrong file or an attack; it is refused at once, before it can take minutes and gigabytes to check.
+MAX_FILE_BYTES = 10 * 1024 * 1024      # a 3,000-person campaign with every score and ballot is about 3 MB
+MAX_PEOPLE = 3000
+MAX_POSTS = 1000
+MAX_JUDGES = 200
+MAX_BALLOTS = 20000
+MAX_COUNTS = 50000
+
+
+def size_problems(data: Any) -> list[str]:
+    """Lists too long to be a campaign (people, posts, judges, ballots, counts), one line each."""
+    if not isinstance(data, dict):
+        return []
+    rec = data.get("recommendation") if isinstance(data.get("recommendation"), dict) else {}
+    checks = (("people", data.get("people"), MAX_PEOPLE, "人"), ("posts", data.get("posts"), MAX_POSTS, "个岗位"),
+              ("judges", data.get("judges"), MAX_JUDGES, "位评委"),
+              ("recommendation.ballots", rec.get("ballots"), MAX_BALLOTS, "张选票"),
+              ("recommendation.counts", rec.get("counts"), MAX_COUNTS, "条推荐数"))
+    return [f"{where}: 共 {len(items)} 项，超过上限 {limit} {unit}（竞岗文件不会这么大，请检查是否选错了文件）"
+            for where, items, limit, unit in checks if isinstance(items, list) and len(items) > limit]
+
 
 class CampaignError(ValueError):
     def __init__(self, problems: list[str]):
@@ -251,6 +273,8 @@ def parse_campaign(data: Any) -> Campaign:
         raise CampaignError(["文件内容须为 JSON 对象"])
     if data.get("format") != FORMAT:
         raise CampaignError([f"format: {quote(data.get('format'))} 不是 {FORMAT}"])
+    if too_big := size_problems(data):
+        raise CampaignError(too_big)
 
     scheme = Scheme()
     if "scheme" in data:

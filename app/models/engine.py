@@ -29,18 +29,42 @@ STATEMENT_MS = 15000
 CONNECT_S = 3
 
 
-def make_engine(target: str | Path) -> Engine:
+def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
+    """``read_only``: an SQLite file opened so that nothing can be written to it (``mode=ro``; a file whose
+    folder cannot hold the WAL index even ``immutable``) — for a read-only file and for ``verify``."""
     url = database_url(target)
     if url.startswith("sqlite"):
+        if read_only:
+            return _read_only_engine(Path(str(target)))
         engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_MS / 1000})
         _sqlite_durability(engine)
         return engine
     options = (f"-c lock_timeout={LOCK_WAIT_MS} -c statement_timeout={STATEMENT_MS} "
                f"-c idle_in_transaction_session_timeout={IDLE_IN_SAVE_MS}")
+    if read_only:
+        options += " -c default_transaction_read_only=on"
     # Keepalives: a pulled cable or a dead server is noticed within seconds, not at the next save.
     return create_engine(url, pool_pre_ping=True, pool_recycle=600, connect_args={
         "options": options, "connect_timeout": CONNECT_S,
         "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2})
+
+
+def _read_only_engine(path: Path) -> Engine:
+    from .inspection import connect_read_only
+
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by the read-only tests
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA query_only=1")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # pragma: no cover - exercised by the read-only tests
+        conn.exec_driver_sql("BEGIN")
+    return engine
 
 
 def _sqlite_durability(engine: Engine) -> None:

@@ -60,6 +60,11 @@ def current_revision(engine: Engine) -> str | None:
     return rows[0] if len(rows) == 1 else None
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this program knows the schema revision (a newer program's file: False)."""
+    return revision in known_revisions()[0]
+
+
 def needs_upgrade(engine: Engine) -> bool:
     """True when the file is older than this program; raises NewerFileError when it is newer."""
     current = current_revision(engine)

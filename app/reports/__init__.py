@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from . import count as cnt         # dataclasses only; ReportLab is imported by its builders
 from . import data as d
+from . import seals as seal_data    # dataclasses only (封签记录, SPEC §9)
 from . import rotation as rot       # dataclasses only, likewise
 from . import selection as sel      # dataclasses only; ReportLab is imported by its builders
 
@@ -86,6 +87,8 @@ SHEETS: dict[str, Entry] = {
     "机关轮岗交流人员统计表": Entry(_lazy("rotation", "rotation_statistics_sheet"), ("assignment",), ROTATION,
                            "rotation-statistics", rot.RotationStatisticsSheet,
                            "本次轮岗交流到其他科室的人员按任职、年龄、学历、专业、岗位统计"),
+    "封签记录": Entry(_lazy("seals", "seal_sheet"), (), SHEET, "seals", seal_data.SealSheet,
+                    "监督组的每个封签（锁定、公布、解锁、结束计票）及其摘要码，供监督组签字留存"),
 }
 
 

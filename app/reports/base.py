@@ -5,8 +5,9 @@ the page template, the sheet functions only supply the story).
   header's ``margins`` adjust them); landscape when the widest table does not fit the portrait width,
   as the portrait page turned (the 37 mm margin then on the left).
 - Every page: unit · campaign · the sheet (and a form's number) at the head; at the foot the data
-  digest and the audit log's last seq (left), "第 x 页 共 y 页" (centre; counted within each form
-  for forms), the print time (right): :func:`draw_footer`, one function. A draft carries a
+  digest and the 摘要码 of the state shown (SPEC §9; the audit log's last seq when there is none) (left),
+  "第 x 页 共 y 页" (centre; counted within each form for forms), the print time and the 摘要码's QR code
+  (right): :func:`draw_footer`, one function (the QR code: :func:`seal_code`). A draft carries a
   "草稿（未公布）" watermark on every page.
 - A 公示 sheet (the header has ``publicity``): title with unit and campaign, the opening sentence
   with the 公示期 and how to object, the story, the notes, the 落款 with room for the seal, and —
@@ -163,6 +164,8 @@ class Footer:
     audit_seq: int | None
     printed: str
     page: Page
+    code: str = ""              # 摘要码 …（第 n 条） of the state shown (SPEC §9)
+    head: str = ""              # its QR code's text: the full chain head and n
 
 
 def draw_footer(canv: Canvas, footer: Footer, page: int, pages: int) -> None:
@@ -186,9 +189,10 @@ def draw_footer(canv: Canvas, footer: Footer, page: int, pages: int) -> None:
     canv.line(left, foot + 4 * mm, right, foot + 4 * mm)
     number = f"第 {page} 页 共 {pages} 页"
     chain.draw(canv, w / 2, foot, number, 9, "centre")
-    seq = f" · 审计日志至第 {footer.audit_seq} 条" if footer.audit_seq is not None else ""
-    digest = f"数据摘要 {footer.digest}{seq}"
+    seq = f" · 审计日志至第 {footer.audit_seq} 条" if footer.audit_seq is not None and not footer.code else ""
+    digest = f"数据摘要 {footer.digest}{seq}" + (f" · {footer.code}" if footer.code else "")
     printed = f"打印 {footer.printed}" if footer.printed else ""
+    right -= seal_code(canv, footer.head, right, foot - 8 * mm)
     centre = chain.width("第 999 页 共 999 页", 9) / 2 + 3 * mm
     side = max(chain.width(digest, 8), chain.width(printed, 8))
     y = foot if left + side < w / 2 - centre else foot - 4 * mm
@@ -281,6 +285,32 @@ class SheetDoc(BaseDocTemplate):
         canv.setLineWidth(0.6)
         canv.line(left, top - 2 * mm, right, top - 2 * mm)
         canv.restoreState()
+
+
+QR_SIZE = 11 * mm             # below the footer rule, well above a printer's unprintable edge
+
+
+def seal_code(canv: Canvas, payload: str, right: float, bottom: float) -> float:
+    """SPEC §9: the QR code of the 摘要码 (the full chain head and n, ``payload``) in the page's bottom
+    right corner; returns the width it takes from the footer line (0 when there is none). The 摘要码 itself
+    is printed in words beside the data digest."""
+    if not payload:
+        return 0.0
+    from reportlab.graphics.barcode import qrencoder
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(payload)
+    qr.make()
+    count = qr.getModuleCount()
+    box = QR_SIZE / count
+    canv.saveState()
+    canv.setFillGray(0)
+    for r, row in enumerate(qr.modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canv.rect(right - QR_SIZE + c * box, bottom + QR_SIZE - (r + 1) * box, box * 1.02, box * 1.02,
+                          stroke=0, fill=1)
+    canv.restoreState()
+    return QR_SIZE + 2 * mm
 
 
 def signature_block(styles: Styles, width: float, signers: Sequence[str] = SIGNERS,
@@ -450,7 +480,7 @@ class SheetBuilder:
         tables: dict[int, Any] = {}
         story = [tables.setdefault(id(x), x.table(self.fonts)).use() if isinstance(x, Grid) else x for x in story]
         h = self.header
-        footer = Footer(self.fonts.chain("body"), short_digest(self.data), h.audit_seq, h.printed, page)
+        footer = Footer(self.fonts.chain("body"), short_digest(self.data), h.audit_seq, h.printed, page, h.code, h.head)
         buf = io.BytesIO()
         doc = SheetDoc(buf, h, self.fonts, page)
         doc.build(story, canvasmaker=_numbered_canvas(footer))

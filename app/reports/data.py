@@ -49,11 +49,13 @@ class SheetHeader:
     subtitle: str = ""          # a line under the title, e.g. 第二次报岗
     state: str = ""             # 阶段状态 as printed, e.g. 已公布
     draft: bool = False         # not (all) published: 草稿（未公布） watermark
-    audit_seq: int | None = None  # the audit log's last seq when the data were read (not digested)
+    audit_seq: int | None = None  # n of the 摘要码: the audit row whose chain head it is (not digested)
     printed: str = ""           # 打印时间 (not digested)
     publicity: Publicity | None = None   # a 公示 sheet: opening sentence, 公示期, 落款
     version: str = FILED        # POSTED or FILED (not digested: both versions show the same data)
     margins: tuple[float, float, float, float] = MARGINS_MM   # mm (not digested)
+    code: str = ""              # 摘要码 3F2A-91C0-7B44-E1D9（第 n 条） of the state shown (SPEC §9; not digested)
+    head: str = ""              # what its QR code carries: the full head and n (not digested)
 
 
 # --- 公示 sheets ----------------------------------------------------------------------------------
@@ -371,7 +373,7 @@ def data_digest(data: Any) -> str:
     """SHA-256 (hex) of the canonical JSON of what the sheet shows (print time and seq left out)."""
     content = dataclasses.asdict(data)
     header = content.get("header", {})
-    for key in ("printed", "audit_seq", "version", "margins"):
+    for key in ("printed", "audit_seq", "version", "margins", "code", "head"):
         header.pop(key, None)
     text = json.dumps(_plain(content), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

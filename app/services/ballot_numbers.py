@@ -55,7 +55,7 @@ def count_state(store: Store) -> str:
 def require_count_not_closed(s: Session) -> None:
     """Every write of the count's data asks this (with the stage's lock): a closed count is sealed."""
     if count_state_in(s) == CLOSED:
-        raise LockedError(CLOSED_TEXT)
+        raise LockedError(CLOSED_TEXT, "recommendation")
 
 
 # -- the printed sets ---------------------------------------------------------------------------

@@ -33,6 +33,9 @@ from .exam_grid import as_entered
 from .scores import JUDGE_GROUPS
 from .store import Changed, Store, StoreError
 
+# Never carried by the campaign file: the 监督组 password verifier and the seal key's salt (SPEC §9) belong
+# to the file they were made in; title and unit have keys of their own.
+NOT_EXPORTED = ("title", "unit", "supervisor_password", "seal_kdf")
 ROSTER_KEYS = ("category", "gender", "birth", "work_start", "post_start", "political", "education", "identity",
                "unit", "former_office", "no_rotation")
 
@@ -93,7 +96,7 @@ def export_campaign(store: Store) -> dict[str, Any]:
         "scheme": json.loads(scheme_row.data) if scheme_row else Scheme().to_json(),
         # The program's own settings (double entry, published 报岗 round, ballot paper counts …);
         # never the 监督组 password hash.
-        "settings": {k: v for k, v in sorted(meta.items()) if k not in ("title", "unit", "supervisor_password")},
+        "settings": {k: v for k, v in sorted(meta.items()) if k not in NOT_EXPORTED},
         "posts": [{"id": p.id, "name": p.name, "seats": p.seats, "office": p.office, "headcount": p.headcount}
                   for p in posts],
         "people": [],
@@ -186,7 +189,7 @@ def import_campaign(store: Store, data: Any) -> Changed:
             if data.get(key):
                 s.get(Meta, key).value = str(data[key])
         for key, value in (data.get("settings") or {}).items():
-            if key in ("title", "unit", "supervisor_password"):
+            if key in NOT_EXPORTED:
                 continue
             row = s.get(Meta, key)
             if row is None:

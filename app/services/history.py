@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Integer, func, select
 from sqlalchemy.orm import Session
 
 from ..core.scheme import GROUP_LABELS
+from ..core.stage_rules import EVERY_STAGE, stage_of_entity
 from ..models import audit
 from ..models.schema import AUDITED, AuditLog, Ballot, Draw, Judge, Person, Post, Presence, RecCount
 from .stages import require_editable
@@ -30,12 +31,6 @@ from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 MODELS: dict[str, Any] = {m.__tablename__: m for m in AUDITED}
 
-STAGE_OF: dict[str, str] = {
-    "people": "roster", "posts": "roster", "scores": "exam", "declarations": "declarations",
-    "judges": "speech", "speech_scores": "speech", "presence": "recommendation", "rec_counts": "recommendation",
-    "ballots": "recommendation", "draws": "draw", "ballot_numbers": "recommendation",
-}
-"""The stage whose lock guards a table's rows (an undo is an edit like any other)."""
 
 FLAG_OF: dict[str, Changed] = {
     "meta": Changed.SCHEME, "scheme": Changed.SCHEME, "stages": Changed.STAGES, "people": Changed.ROSTER,
@@ -48,7 +43,6 @@ FLAG_OF: dict[str, Changed] = {
 }
 SEALED_META = frozenset({"ballots_count", "ballots_opening", "ballots_accepted"})
 """The count's state rows (SPEC §10): moved only by the 监督组's sealed steps, never by undo."""
-META_STAGE_PREFIXES = {"ballots_": "recommendation"}
 META_FLAGS = {"ballots_": Changed.BALLOTS, "selection_": Changed.SELECTION, "projector": Changed.PROJECTOR,
               "double_entry": Changed.SPEECH}
 """What a ``meta`` row's change redraws, by key prefix (other keys: the settings, SCHEME)."""
@@ -80,11 +74,10 @@ def _state(obj: Any | None) -> str | None:
 
 
 def _stage_of(table: str, parts: list[str]) -> str | None:
-    if table == "meta":
-        return next((stage for prefix, stage in META_STAGE_PREFIXES.items() if parts[0].startswith(prefix)), None)
-    if table == "blind_entries":
-        return STAGE_OF.get(parts[0].partition(":")[0])
-    return STAGE_OF.get(table)
+    """The stage whose lock guards a row (an undo is an edit like any other): the one rule of
+    :mod:`app.core.stage_rules` that ``verify`` replays too (the scheme has its own rule, below)."""
+    stage = stage_of_entity(f"{table}:{'|'.join(parts)}")
+    return None if stage == EVERY_STAGE else stage
 
 
 def describe_entity(session: Session, entity: str) -> str:

@@ -12,7 +12,11 @@ other roster field — so a painter cannot show what it was never given. What ea
   only once every judge has scored that candidate and every score is confirmed.
 - 定岗推荐唱票: the live count (唱票 is public in the room): per (candidate, post) the counts by
   voter group, the exact 推荐率 against the 1/3 line, and the ballots counted of those present.
-- 结果: the composite ranking and the placements, only once 综合考评与人选 is *published*.
+- 结果: the composite ranking and the placements, only once 综合考评与人选 is *published*, and then from
+  the snapshot its publication stored (SPEC §9: published means frozen) — never recomputed; withdrawn
+  (已撤回, an unlock of a stage it draws on) the wall says so until it is published again.
+- 封签: the last seal — what was locked, published, unlocked or closed — and its 摘要码 (SPEC §9), large,
+  for the 监督组 to note; the window switches to it after each seal.
 - 双向选择: the open phase and round, and per 科室 its 科长, this round's pick (name) / 放弃 / 待选
   and 已定岗 of 核定 — names only; before the 科长 are published a card 双向选择尚未开始.
 
@@ -39,10 +43,10 @@ from .projector_tally import GROUP_SHORT, GroupProgress, TallyBar, TallyScene, l
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 DRAW, SPEAKER, SCORING, TALLY, RESULTS = "draw", "speaker", "scoring", "tally", "results"
-SELECTION = "selection"
-SCENES = (DRAW, SPEAKER, SCORING, TALLY, RESULTS, SELECTION)
+SELECTION, SEAL = "selection", "seal"
+SCENES = (DRAW, SPEAKER, SCORING, TALLY, RESULTS, SELECTION, SEAL)
 SCENE_LABELS = {DRAW: "抽签结果", SPEAKER: "当前演讲", SCORING: "评分进度", TALLY: "定岗推荐唱票", RESULTS: "结果",
-                SELECTION: "双向选择"}
+                SELECTION: "双向选择", SEAL: "封签"}
 PROJECTOR_KEY = "projector"
 
 # A switch of scene changes no data: its own flag, so no tab redraws for it (F8 does not reload a tab).
@@ -58,6 +62,7 @@ SCENE_WATCHES: dict[str, Changed] = {
     # the moves; names and 核定人数 (ROSTER); publication (STAGES); and what fixes the 科长 (the results)
     SELECTION: (Changed.SELECTION | Changed.ROSTER | Changed.STAGES | Changed.SCORES | Changed.DECLARATIONS
                 | Changed.SPEECH | Changed.BALLOTS | Changed.SCHEME),
+    SEAL: Changed.STAGES,
 }
 
 
@@ -270,7 +275,15 @@ class SelectionScene:
     note: str | None = None        # 双向选择尚未开始 / 暂不能显示
 
 
-Scene = DrawScene | SpeakerScene | ScoringScene | TallyScene | ResultsScene | SelectionScene
+@dataclass(frozen=True)
+class SealScene:
+    label: str = ""                # 已公布：综合考评与人选
+    code: str = ""                 # 3F2A-91C0-7B44-E1D9
+    n: int = 0
+    note: str | None = None        # 尚无封签
+
+
+Scene = DrawScene | SpeakerScene | ScoringScene | TallyScene | ResultsScene | SelectionScene | SealScene
 
 
 # -- builders -----------------------------------------------------------------------------------------
@@ -336,39 +349,59 @@ def scoring_scene(store: Store) -> ScoringScene:
 
 
 def results_scene(store: Store) -> ResultsScene:
-    """结果: only when 综合考评与人选 is published (OpenSlides: the projector shows the published)."""
+    """结果: only when 综合考评与人选 is published, from its publication's snapshot (OpenSlides: the
+    projector shows the published; SPEC §9: published means frozen)."""
+    from .snapshots import published_snapshot, withdrawn_stages
     if stages.stage_states(store).get("assignment") != "published":
+        if "assignment" in withdrawn_stages(store):
+            return ResultsScene(False, (), RESULTS_WITHDRAWN)
         return ResultsScene(False, (), "结果尚未公布")
-    from .campaign_io import compute_results
     try:
-        _, results = compute_results(store)
-    except StoreError:
+        snap = published_snapshot(store, "assignment")
+        campaign, results = snap.campaign, snap.results
+        names = {p["id"]: p["name"] for p in campaign["people"]}
+        post_names = {p["id"]: p["name"] for p in campaign["posts"]}
+        pairs = [(x["person"], x["post"], Decimal(x["composite"])) for x in results["pairs"]
+                 if x.get("composite") is not None]
+        placements = [(a["person"], a["post"]) for a in results["assignment"]]
+        tied_posts = {u["post"] for u in results["undecided"] if u.get("post")}
+        vacant = set(results["vacant"])
+    except (StoreError, KeyError, TypeError, ValueError, ArithmeticError):
         return ResultsScene(True, (), "结果暂不能显示")
-    names = {p.id: p.name for p in results.people}
-    post_names = _post_names(store)
-    a = results.assignment
-    placed = {(x.person, x.post) for x in a.placements}
+    placed = set(placements)
     out = []
     for post, post_name in post_names.items():
-        ranked = sorted((x for x in results.pairs if x.post == post and x.composite is not None),
-                        key=lambda x: (-x.composite, names.get(x.person, "")))
+        ranked = sorted((x for x in pairs if x[1] == post), key=lambda x: (-x[2], names.get(x[0], "")))
         lines, rank = [], 0
-        for i, x in enumerate(ranked):
-            if i == 0 or x.composite != ranked[i - 1].composite:
+        for i, (person, _, score) in enumerate(ranked):
+            if i == 0 or score != ranked[i - 1][2]:
                 rank = i + 1
-            lines.append(ResultLine(rank, names.get(x.person, ""), x.composite, (x.person, post) in placed))
-        chosen = [names.get(x.person, "") for x in a.placements if x.post == post]
-        tied = [u for u in a.undecided if u.post == post]
+            lines.append(ResultLine(rank, names.get(person, ""), score, (person, post) in placed))
+        chosen = [names.get(person, "") for person, p in placements if p == post]
         if chosen:
             outcome = "人选：" + "、".join(chosen)
-        elif tied:
+        elif post in tied_posts:
             outcome = "待定：提请党组研究决定"
-        elif post in a.vacant:
+        elif post in vacant:
             outcome = "缺位，待下一轮竞岗"
         else:
             outcome = "暂未确定"
         out.append(ResultPost(post_name, tuple(lines), outcome))
     return ResultsScene(True, tuple(out), None)
+
+
+RESULTS_WITHDRAWN = "结果已撤回"
+"""综合考评与人选 was published, then withdrawn by an unlock of a stage it draws on (SPEC §9)."""
+
+
+def seal_scene(store: Store) -> SealScene:
+    """封签: the last seal and its 摘要码 (the head after the seal row)."""
+    from ..core.seal import code_digits
+    from .seals import last_seal
+    record = last_seal(store)
+    if record is None:
+        return SealScene(note="尚无封签")
+    return SealScene("已" + record.label.replace(" ", "：", 1), code_digits(record.head), record.seq)
 
 
 def selection_scene(store: Store) -> SelectionScene:
@@ -413,4 +446,6 @@ def build_scene(store: Store, state: ProjectorState, changed: Changed = Changed.
         return live_tally(store, changed)
     if state.scene == SELECTION:
         return selection_scene(store)
+    if state.scene == SEAL:
+        return seal_scene(store)
     return results_scene(store)

@@ -8,13 +8,14 @@ whole 报岗 stage published. The 抽签记录 is final when drawn (a redraw kee
 the blank forms show no results, so these print at any time. Every sheet prints the stage state.
 
 The digest printed at the foot is over exactly the data shown (``app.reports.data.data_digest``);
-beside it, the audit log's last seq when the data were read (``chain_head``), so a printed sheet
-can be matched to the record.
+beside it the 摘要码 (SPEC §9) of the state shown, with its QR code: for a published 公示 the chain head
+after the publication's seal (the sheet shows that publication's snapshot), else the head when the
+data were read — the 监督组 check it later with ``python -m app verify FILE --printed CODE@n``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -22,11 +23,17 @@ from functools import cached_property
 from typing import Any, Callable
 
 from ..core.assignment import REASON_LABELS, RULE_LABELS
+from ..core.results import compute, results_to_json
+from ..core.seal import ACTION_LABELS, digest_code, qr_payload
+from ..core.snapshot import published_results
+from ..core.stage_rules import WITHDRAWN_LABEL, upstream
+from ..models.audit import GENESIS
 from ..core.declarations import effective_declaration
 from ..core.scheme import DIMENSION_LABELS, DIMENSIONS, GRADES, GROUP_LABELS, GROUPS
 from ..models.schema import ChainHead, Meta
 from ..reports import SHEET, SHEETS
 from ..reports import data as d
+from ..reports import seals as seal_sheet
 from . import draws, report_count
 from ._put import put
 from .campaign_io import compute_results, export_campaign
@@ -35,7 +42,9 @@ from .report_rotation import rotation_list, rotation_statistics
 from .report_selection import selection_forms, selection_sheet
 from .results_excel import percent
 from .scores import list_judges
-from .stages import stage_states
+from .stages import require_editable, stage_states
+from .seals import head_at, list_seals, publication_seal
+from .snapshots import load_frozen, published_snapshot, withdrawn_stages
 from .store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 
 ORDINALS = "一二三四五六七八九"
@@ -52,8 +61,10 @@ class NotPublishedError(StoreError):
 
 def set_publicity_contacts(store: Store, phone: str, mailbox: str, issuer: str | None = None) -> Changed:
     """The campaign's 监督电话 and 监督信箱 (and the 落款单位 when given), printed on every 公示
-    (audited meta rows)."""
+    (audited meta rows). Frozen with the 公示 they appear on (SPEC §9): every 公示 draws on 人员名单, so they
+    are data of 人员名单 and refused once it is locked."""
     with store.write("设置监督电话和监督信箱") as s:
+        require_editable(s, "roster")
         put(s, Meta, {"key": PHONE_KEY}, {"value": phone.strip()})
         put(s, Meta, {"key": MAILBOX_KEY}, {"value": mailbox.strip()})
         if issuer is not None:
@@ -108,17 +119,32 @@ class Options:
 
 
 class _Ctx:
-    """One reading of the store: the export, the results (computed when first needed), states."""
+    """One reading of the store: the export, the results (computed when first needed), states.
 
-    def __init__(self, store: Store):
+    A 公示 sheet whose stages are all published shows the **snapshot** stored at publication (SPEC §9,
+    published means frozen): ``doc`` is the snapshot's campaign and ``computed`` its results, checked
+    against the numbers the snapshot holds — never the data as they are now. The 摘要码 printed is the
+    chain head after that publication's seal; any other sheet prints the head of the data it read."""
+
+    def __init__(self, store: Store, title: str | None = None):
         self.store = store
         for _ in range(3):                       # the seq must be that of the data read in between
             before = self._seq()
             self.doc = export_campaign(store)
             self.states = stage_states(store)
+            self.withdrawn = withdrawn_stages(store)
             if self._seq() == before:
                 break
         self.seq = before
+        self.head = head_at(store, before) or GENESIS
+        self.snapshot = None
+        self.sealed: tuple[int, str] | None = None     # (n, head) of the publication shown
+        needs = SHEETS[title].needs if title in SHEETS else ()
+        if needs and all(self.states.get(s) == "published" for s in needs):
+            top = max(needs, key=lambda st: len(upstream(st)))
+            self.snapshot = published_snapshot(store, top)
+            self.doc = self.snapshot.campaign
+            self.sealed = publication_seal(store, self.snapshot)
         self.settings = self.doc.get("settings") or {}
         self.people = {p["id"]: p for p in self.doc["people"]}
         self.order = [p["id"] for p in self.doc["people"]]
@@ -132,11 +158,23 @@ class _Ctx:
             return head.seq if head else 0
 
     def _states(self, stages: list[str]) -> str:
-        return "、".join(f"{STAGE_LABELS[s]}（{STATE_LABELS[self.states.get(s, 'draft')]}）" for s in stages)
+        return "、".join(f"{STAGE_LABELS[s]}（{self._state(s)}）" for s in stages)
+
+    def _state(self, stage: str) -> str:
+        if stage in self.withdrawn:
+            return f"{WITHDRAWN_LABEL}，更正后重新公布"
+        return STATE_LABELS[self.states.get(stage, 'draft')]
 
     @cached_property
     def computed(self):
-        return compute_results(self.store)
+        if self.snapshot is None:
+            return compute_results(self.store)
+        campaign = load_frozen(self.doc)
+        results = compute(campaign)
+        if published_results(self.snapshot.stage, results_to_json(results)) != self.snapshot.results:
+            raise StoreError(f"“{STAGE_LABELS[self.snapshot.stage]}”公布时的快照与其数据重算的结果不符，不能打印；"
+                             "请监督组用 python -m app verify 核对")
+        return campaign, results
 
     def name(self, pid: str) -> str:
         return self.people.get(pid, {}).get("name", pid)
@@ -165,9 +203,11 @@ class _Ctx:
         publicity = self.publicity(opts) if SHEETS[title].kind == SHEET else None
         if opts.version not in d.VERSION_LABELS:
             raise StoreError(f"没有“{opts.version}”这一版本；可选：{'、'.join(d.VERSION_LABELS)}")
+        n, head = self.sealed if self.sealed and not draft else (self.seq, self.head)
         return d.SheetHeader(unit=self.doc.get("unit", ""), campaign=self.doc.get("title", ""), title=title,
-                             subtitle=subtitle, state=state, draft=draft, audit_seq=self.seq, printed=printed,
-                             publicity=publicity, version=opts.version, margins=margins_of(opts))
+                             subtitle=subtitle, state=state, draft=draft, audit_seq=n, printed=printed,
+                             publicity=publicity, version=opts.version, margins=margins_of(opts),
+                             code=digest_code(head, n), head=qr_payload(head, n))
 
     def publicity(self, opts: Options) -> d.Publicity:
         """The 公示期 (7 days from ``start_date``, default today), 监督电话/信箱 and the 落款."""
@@ -424,6 +464,30 @@ def _draw(ctx: _Ctx, opts: Options) -> d.DrawSheet:
     return d.DrawSheet(ctx.header("抽签记录", opts, subtitle=opts.meeting or ""), tuple(sections), notes)
 
 
+def _seal_record(ctx: _Ctx, opts: Options) -> seal_sheet.SealSheet:
+    """封签记录 (SPEC §9): every seal with the 摘要码 after it, for the 监督组 to sign."""
+    rows = []
+    for r in list_seals(ctx.store):
+        when = _local_time(r.at)
+        note = r.reason or ""
+        if r.withdrawn:
+            note = "；".join(x for x in (note, "撤回：" + "、".join(STAGE_LABELS.get(w, w) for w in r.withdrawn)) if x)
+        rows.append(seal_sheet.SealRow(r.seq, when, ACTION_LABELS.get(r.action, r.action),
+                                       STAGE_LABELS.get(r.stage, r.stage), r.operator, note,
+                                       r.code.removeprefix("摘要码 ")))
+    notes = ("注：封签由监督组输入密码生成，记入审计日志；摘要码为该条之后审计日志链头的前16位。核对："
+             "python -m app verify 竞岗文件.db --password --printed 摘要码@条目号（文件被改写、日志被删减或封签被伪造时不能通过）。",)
+    # a record the 监督组 sign and keep, not a 公示: no 公示期 or 落款
+    return seal_sheet.SealSheet(replace(ctx.header("封签记录", opts), publicity=None), tuple(rows), notes)
+
+
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
 # --- blank forms ------------------------------------------------------------------------------------
 
 def _speakers(ctx: _Ctx) -> list[str]:
@@ -501,6 +565,7 @@ BUILDERS: dict[str, Callable[[_Ctx, Options], Any]] = {
     "抽查单": report_count.audit_sheet, "满意度测评票": _satisfaction_forms,
     "民主测评票": _democratic_forms, "双向选择结果": selection_sheet, "双向选择确认表": selection_forms,
     "交流轮岗对象名单": rotation_list, "机关轮岗交流人员统计表": rotation_statistics,
+    "封签记录": _seal_record,
 }
 """Keyed like ``app.reports.SHEETS``: a new sheet adds one entry there and one here."""
 
@@ -513,7 +578,7 @@ def sheet_data(store: Store, title: str, **options: Any) -> Any:
         raise StoreError(f"没有“{title}”这张表；可打印：{'、'.join(BUILDERS)}")
     if options.get("meeting") and options["meeting"] not in draws.MEETINGS:
         raise StoreError(f"没有“{options['meeting']}”这一会议；抽签会议为 {'、'.join(draws.MEETINGS)}")
-    return BUILDERS[title](_Ctx(store), Options(**options))
+    return BUILDERS[title](_Ctx(store, title), Options(**options))
 
 
 def build_xlsx(store: Store, title: str, out: Any, **options: Any) -> Any:

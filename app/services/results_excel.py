@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import files
 from app.core.assignment import REASON_LABELS, RULE_LABELS
 from app.core.campaign import Campaign
 from app.core.numbers import round_score
@@ -205,7 +206,7 @@ def export_results(path: str | Path, campaign: Campaign, results: Results, *, un
         page_frame(ws, unit, title, printed, draft)
         ncols = ws.max_column
         signature_row(ws, ws.max_row + 2, ncols)
-    wb.save(path)
+    files.write_with(path, wb.save)      # a temporary name, fsync, rename: never half a workbook
 
 
 class _Context:

@@ -35,6 +35,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app import files
 from app.core.campaign import quote
 from app.core.numbers import ScoreError, parse_score
 from app.core.roster import (CATEGORIES, DUTIES, EXEMPTION_LABELS, IDENTITIES, LEADER_RANKS, POST_KINDS, SPECIALITIES,
@@ -218,7 +219,7 @@ def write_roster_template(path: str | Path, people: Sequence[RosterPerson] = ())
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = max(dim.width or 0, col.width)
     _help_sheet(wb.create_sheet(HELP_SHEET), cols)
-    wb.save(path)
+    files.write_with(path, wb.save)      # a temporary name, fsync, rename: never half a workbook
 
 
 _NOTES = (
@@ -289,8 +290,36 @@ MAX_PART_BYTES = 64 * 1024 * 1024
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
 
 
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024   # a 3,000-person roster is well under 1 MB
+MAX_SHEET_ROWS = 5000                    # rows of any sheet (the roster allows MAX_PEOPLE people)
+MAX_PEOPLE = 3000
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
+    """The ``<row>`` elements of a worksheet part, read as a stream and counted only up to ``limit`` + 1:
+    a sheet of 400,000 rows is refused after reading its first few thousand, in well under a second."""
+    count, carry = 0, b""
+    with z.open(info) as fh:
+        while block := fh.read(1 << 20):
+            data = carry + block
+            count += len(_ROW_TAG.findall(data))
+            if count > limit:
+                return count
+            carry = data[-16:]
+            count -= len(_ROW_TAG.findall(carry))      # counted again with the next block
+    return count
+
+
 def _too_big(path: str | Path) -> str | None:
     """Why openpyxl must not be given this workbook, or None (then it says itself what is wrong, if anything)."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
+    if size > MAX_WORKBOOK_BYTES:
+        return (f"文件有 {size / 2**20:.1f} MB，超过人员名单的上限 {MAX_WORKBOOK_BYTES // 2**20} MB"
+                "（请检查是否选错了文件）")
     try:
         with zipfile.ZipFile(path) as z:
             for info in z.infolist():
@@ -299,6 +328,10 @@ def _too_big(path: str | Path) -> str | None:
             for info in z.infolist():
                 if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                     continue
+                rows = _count_rows(z, info, MAX_SHEET_ROWS)
+                if rows > MAX_SHEET_ROWS:
+                    return (f"工作表有 {MAX_SHEET_ROWS} 行以上，超过人员名单的上限（最多 {MAX_PEOPLE} 人、"
+                            f"{MAX_SHEET_ROWS} 行），请检查是否选错了文件或删去多余的行")
                 merged = 0
                 for m in _MERGE_REF.finditer(z.read(info)):
                     c1, r1, c2, r2 = column_index_from_string(m[1].decode()), int(m[2]), \
@@ -580,6 +613,10 @@ class _SheetReader:
 
     def read(self) -> RosterSheet:
         single = self._check_header()
+        rows = sum(1 for r in self.filled if r >= self.data_row)
+        if rows > MAX_PEOPLE:       # say so once, not once per row
+            raise RosterImportError([ImportProblem(self.ws.title, 0, "", f"共 {rows} 行人员，超过上限 {MAX_PEOPLE} 人"
+                                                   "（请检查是否选错了文件或删去多余的行）")])
         people: list[RosterPerson] = []
         rows_of: dict[str, list[int]] = {}
         totals: list[tuple[int, str]] = []

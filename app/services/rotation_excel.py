@@ -11,8 +11,6 @@ The workbook is written to a temporary file in the same folder, flushed to disk,
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,6 +19,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import files
 from ..reports.rotation import LIST_SIGNERS, SHORT_TITLES, STATISTICS_SIGNERS, RotationList, RotationStatisticsSheet
 from .results_excel import (BORDER, FIRST_DATA_ROW, HEADER_FILL, HEADER_FONT, TITLE_FONT, finish_sheet,
                             fit_row_heights, mark_draft, page_frame, put_note, signature_row, start_sheet)
@@ -30,17 +29,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def save_atomically(wb: Workbook, path: str | Path) -> None:
     """Write ``wb`` to a temporary name beside ``path``, fsync it, then rename: never half a file at ``path``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            wb.save(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    files.write_with(path, wb.save)
 
 
 def _frame(ws: Worksheet, data: Any, ncols: int, signers: tuple[str, ...], *, notes: tuple[str, ...] = ()) -> None:

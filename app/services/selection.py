@@ -7,8 +7,8 @@ Decisions:
   *published*: the 科长 are fixed then, and each 科 of the selection is identified by the post id
   of its 科长 (``Office.name == Office.chief == Post.id``). Only posts with a placed 科长
   (``compute_results(...).assignment``) are 科室 of the selection; such a post must have
-  ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. No stage lock
-  of its own yet.
+  ``Post.headcount`` (核定人数, 科长除外; 0 is allowed) or the selection is refused. The stage
+  “双向选择” (``selection``) locks it like any other stage: locked or published, every write is refused.
 * **Who takes part.** People placed as 科长 do not. Phase ``business`` (事业人员): category
   “事业人员” or identity “事业”. Phase ``staff`` (科员): identity “行政” or not given, and category
   “行政一般”, or rank “科员”, or a 科长 candidate (原任科长 / 拟竞争科长) *not* placed as 科长 — 行政编制的
@@ -55,6 +55,7 @@ from ..core import selection as core
 from ..models.schema import AuditLog, Meta, Person, Post, SelectionChoice, SelectionPick, SelectionPlacement, Stage
 from ._put import put
 from .campaign_io import compute_results
+from .stages import require_editable
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 ROUND_KEY = "selection_round"
@@ -70,6 +71,13 @@ def _require_published(s: Session) -> None:
     row = s.get(Stage, "assignment")
     if row is None or row.state != "published":
         raise StoreError("科长人选尚未公布（“综合考评与人选”未公布），不能进行双向选择")
+
+
+def _require_open(s: Session) -> None:
+    """Every write: the 科长 published, and the 双向选择 stage itself not locked or published (SPEC §9:
+    the selection is under the same stage locks and seals as every other stage)."""
+    _require_published(s)
+    require_editable(s, "selection")
 
 
 _SELECTION_ENTITIES = ("selection_choices:%", "selection_picks:%", "selection_placements:%",
@@ -318,7 +326,7 @@ def set_choice(store: Store, person_id: str, phase: str, posts: list[str], *, ex
     chiefs = _chiefs(store)
     entity = f"selection_choices:{person_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = s.get(Person, person_id)
         if person is None:
             raise StoreError(f"没有编号为 {person_id} 的人员")
@@ -364,7 +372,7 @@ def clear_choice(store: Store, person_id: str, *, expected_version: int | None =
     chiefs = _chiefs(store)
     entity = f"selection_choices:{person_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         row = s.get(SelectionChoice, person_id)
         _check_version(s, row, entity, expected_version, "空")
         person = s.get(Person, person_id)
@@ -389,7 +397,7 @@ def _act(store: Store, round_no: int, post_id: str, person_id: str | None, reaso
          expected_round: tuple[str, int] | None) -> Wrote:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         _check_round(s, expected_round)
         state = _state(s, chiefs)
         entity = f"selection_picks:{state.phase}|{round_no}|{post_id}"
@@ -437,7 +445,7 @@ def pass_(store: Store, round_no: int, post_id: str, *, reason: str | None = Non
 def _set_round(store: Store, step, reason: str | None, expected_round: tuple[str, int] | None, label: str) -> Wrote:
     chiefs = _chiefs(store)
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         _check_round(s, expected_round)
         before = _state(s, chiefs)
         try:
@@ -473,7 +481,7 @@ def sign(store: Store, phase: str, round_no: int, post_id: str, side: str, *, re
     chiefs = _chiefs(store)
     entity = f"selection_picks:{phase}|{round_no}|{post_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         row = s.get(SelectionPick, (phase, round_no, post_id))
         _check_version(s, row, entity, expected_version)
         if row is None:
@@ -505,7 +513,7 @@ def withdraw(store: Store, phase: str, round_no: int, post_id: str, *, reason: s
     chiefs = _chiefs(store)
     entity = f"selection_picks:{phase}|{round_no}|{post_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         if _open_round(s) != (phase, round_no):
             raise StoreError("该轮已结束，不能撤回")
         row = s.get(SelectionPick, (phase, round_no, post_id))
@@ -538,7 +546,7 @@ def place_by_leaders(store: Store, person_id: str, office: str | None, *, note: 
     office = (office or "").strip() or None
     entity = f"selection_placements:{person_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = _leaders_check(s, person_id)
         who = f"{person.name}（{person_id}）"
         if person_id in chiefs.values():
@@ -565,7 +573,7 @@ def clear_leaders_placement(store: Store, person_id: str, *, reason: str | None,
     chiefs = _chiefs(store)
     entity = f"selection_placements:{person_id}"
     with store.write(reason) as s:
-        _require_published(s)
+        _require_open(s)
         person = _leaders_check(s, person_id)
         row = s.get(SelectionPlacement, person_id)
         _check_version(s, row, entity, expected_version, "撤回")

@@ -26,18 +26,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..core.scheme import Scheme
-from ..models import audit
+# The stage list and its labels live with the stage rules (app/core/stage_rules.py); re-exported here.
+from ..core.stage_rules import STAGE_LABELS, STAGES, STATE_LABELS  # noqa: F401
+from .. import files
+from ..core.seal import kdf_text, new_salt
+from ..models import audit, inspection
 from ..models.engine import database_url, is_url, make_engine
-from ..models.migrate import NewerFileError, current_revision, needs_upgrade, upgrade
+from ..models.migrate import NewerFileError, current_revision, head_revision, known_revision, needs_upgrade, upgrade
 from ..models.schema import ChainHead, Meta, SchemeRow, Stage
 from .storage_errors import describe as describe_storage_error
 
-STAGES = ("roster", "exam", "declarations", "draw", "speech", "recommendation", "assignment")
-STAGE_LABELS = {
-    "roster": "人员名单", "exam": "考试与测评", "declarations": "报岗", "draw": "抽签",
-    "speech": "竞岗演讲评分", "recommendation": "定岗推荐计票", "assignment": "综合考评与人选",
-}
-STATE_LABELS = {"draft": "草稿", "confirmed": "已确认", "locked": "已锁定", "published": "已公布"}
 
 
 class Changed(enum.Flag):
@@ -66,7 +64,21 @@ class ConflictError(StoreError):
 
 
 class LockedError(StoreError):
-    """The stage is locked or published: edits are refused until the 监督组 unlock it."""
+    """The stage is locked or published: edits are refused until the 监督组 unlock it. A refusal is
+    logged (who, what, when) in a short transaction of its own, nothing else is stored."""
+
+    def __init__(self, message: str, stage: str | None = None):
+        super().__init__(message)
+        self.stage = stage
+
+
+class FileRefused(StoreError):
+    """Opening refused: the file is not a campaign file, damaged, newer, or changed behind the program's
+    back (``kind``, see :mod:`app.models.inspection`). The file was not touched."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 class StorageError(StoreError):
@@ -129,10 +141,15 @@ class CampaignInfo:
 class Store:
     """An open campaign. ``operator`` is the name typed at start (录入人), written into every log row."""
 
-    def __init__(self, engine: Engine, location: str, operator: str):
+    READ_ONLY_NOTICE = "文件只读：可以查看、打印和核对，不能录入或改动"
+
+    def __init__(self, engine: Engine, location: str, operator: str, *, read_only: bool = False):
         self.engine = engine
         self.location = location
         self.operator = operator
+        self.read_only = read_only
+        """The file cannot be written (marked read-only, or a read-only folder or medium): every write
+        is refused with :attr:`READ_ONLY_NOTICE`; the window says so at once."""
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
         audit.install(self._sessions)
@@ -163,8 +180,10 @@ class Store:
         upgrade(engine)
         store = cls(engine, text, operator.strip())
         with store.write("新建竞岗") as s:
+            # The seal key's salt (SPEC §9) is not the verifier's: the stored hash does not give the key away.
             for key, value in (("title", title), ("unit", unit), ("double_entry", "0"),
-                               ("supervisor_password", hash_password(supervisor_password))):
+                               ("supervisor_password", hash_password(supervisor_password)),
+                               ("seal_kdf", kdf_text(new_salt()))):
                 s.add(Meta(key=key, value=value))
             s.add(SchemeRow(id=1, data=audit.canonical((scheme or Scheme()).to_json())))
             for stage in STAGES:
@@ -172,34 +191,59 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, target: str | Path, *, operator: str) -> "Store":
-        """打开: migrate an older file after writing a backup copy; refuse a newer one untouched."""
+    def open(cls, target: str | Path, *, operator: str, read_only: bool = False) -> "Store":
+        """打开: a read-only look first (:func:`app.models.inspection.look`: a foreign, damaged, newer or
+        tampered file is refused untouched); then migrate an older file after writing a backup copy.
+        A file that cannot be written opens read-only (:attr:`read_only`)."""
         if not operator.strip():
             raise StoreError("请先填写录入人姓名")
         text = str(target)
-        if not is_url(text):
-            path = Path(text)
-            if not path.exists():
-                raise StoreError(f"找不到文件 {text}")
-            with path.open("rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise StoreError(f"{text} 不是竞岗考评的数据文件")
+        if is_url(text):
+            return cls._open_url(text, operator.strip())
+        try:
+            look = inspection.look(text, known_revision)
+        except inspection.FileProblem as err:
+            raise FileRefused(str(err), err.kind) from None
+        read_only = read_only or look.read_only
+        older = look.revision != head_revision()
+        if older and read_only:
+            raise FileRefused(f"{text} 由旧版本程序创建，须升级后才能打开，但文件只读；请复制到可写的位置后再打开。"
+                              "文件未作任何改动", inspection.UNREADABLE)
+        engine = make_engine(text, read_only=read_only)
+        store = cls(engine, text, operator.strip(), read_only=read_only)
+        if older:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            store.backup(Path(text).with_name(f"{Path(text).stem}.升级前备份-{stamp}.db"))
+            upgrade(engine)
+        return store
+
+    @classmethod
+    def _open_url(cls, text: str, operator: str) -> "Store":
         engine = make_engine(text)
         try:
             if current_revision(engine) is None or "meta" not in inspect(engine).get_table_names():
                 raise StoreError(f"{text} 不是竞岗考评的数据文件")
             older = needs_upgrade(engine)
+            with engine.connect() as conn:
+                def query(sql, params=()):
+                    return list(conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params)).fetchall())
+                problems = inspection.schema_problems(query, "postgresql") + inspection.state_problems(query)
+            if problems:
+                from sqlalchemy.engine import make_url
+                shown = make_url(text).render_as_string(hide_password=True)
+                raise FileRefused(f"{shown} 在本程序之外被改动过，拒绝打开：\n" + "\n".join(problems),
+                                  inspection.TAMPERED)
         except NewerFileError as err:
             engine.dispose()
             raise StoreError(f"此文件由较新版本的程序创建（数据版本 {err}），请用新版本程序打开；文件未作任何改动") from None
         except OperationalError as err:
             engine.dispose()
             raise StoreError(f"无法打开 {text}：{err.orig}") from None
-        store = cls(engine, text, operator.strip())
+        except StoreError:
+            engine.dispose()
+            raise
+        store = cls(engine, text, operator)
         if older:
-            if not is_url(text):
-                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-                store.backup(Path(text).with_name(f"{Path(text).stem}.升级前备份-{stamp}.db"))
             upgrade(engine)
         return store
 
@@ -219,7 +263,9 @@ class Store:
 
         Raises only the program's own errors: a refusal or conflict raised inside passes through; a
         database or driver error becomes :class:`StorageError` (nothing was stored), a stale version
-        :class:`ConflictError`."""
+        :class:`ConflictError`. A refused edit of a locked stage is logged (:meth:`_log_refusal`)."""
+        if self.read_only:
+            raise StorageError(f"{self.READ_ONLY_NOTICE}（{Path(self.location).name}）", "文件只读")
         session = self._sessions()
         session.info["operator"] = self.operator
         session.info["reason"] = reason
@@ -237,6 +283,9 @@ class Store:
             self.last_write = (before, after)      # empty when nothing was logged
             if after != before:
                 self.writes.append((before, after))
+        except LockedError as err:
+            self._log_refusal(err, reason)
+            raise
         except StoreError:
             raise
         except StaleDataError:
@@ -261,6 +310,14 @@ class Store:
     def head_seq(session: Session) -> int:
         """The audit log's last sequence number, read inside the caller's transaction."""
         return Store._head_seq(session)
+
+    def _log_refusal(self, err: LockedError, reason: str | None) -> None:
+        """A refused edit of a locked stage, logged (who, what, when) without changing any data."""
+        try:
+            with self.write(reason) as s:
+                audit.log_event(s, "refused", {"stage": err.stage, "refused": str(err), "attempt": reason})
+        except StoreError:
+            pass            # the refusal itself is what the user sees
 
     @staticmethod
     def _head_seq(session: Session) -> int:
@@ -310,29 +367,72 @@ class Store:
     # -- files ----------------------------------------------------------------------------------
 
     def backup(self, dest: str | Path) -> Path:
-        """备份 / 另存为: a consistent copy through SQLite's backup API (safe while in use)."""
+        """备份 / 另存为: a consistent copy through SQLite's backup API (safe while in use), written under a
+        temporary name in the destination folder, checked (integrity, chain, data = replay), then renamed:
+        the final name only ever holds a complete, checked copy."""
         if is_url(self.location):
             raise StoreError("PostgreSQL 数据库请用 pg_dump 备份")
         dest = Path(dest)
         if dest.exists():
             raise StoreError(f"文件 {dest} 已存在，不能覆盖")
-        src = sqlite3.connect(Path(self.location))
         try:
-            out = sqlite3.connect(dest)
-            try:
-                src.backup(out)
-            finally:
-                out.close()
-        finally:
-            src.close()
-        with self.write("备份") as s:
-            audit.log_event(s, "backup", {"to": str(dest)})
+            with files.atomic_path(dest, replace=False) as tmp:
+                copy_sqlite(Path(self.location), tmp)
+                problems = check_copy(tmp)
+                if problems:
+                    raise StoreError("备份副本核对未通过，未保存：\n" + "\n".join(problems[:10]))
+        except files.TargetExists:
+            raise StoreError(f"文件 {dest} 已存在，不能覆盖") from None
+        except OSError as err:
+            raise StorageError(f"无法写入备份 {dest}（{err.strerror or err}）", err.strerror or str(err)) from None
+        if not self.read_only:
+            with self.write("备份") as s:
+                audit.log_event(s, "backup", {"to": str(dest)})
         self.last_backup = str(dest)
         return dest
 
-    def verify(self) -> audit.VerifyReport:
-        with self.read() as s:
-            return audit.verify_database(s)
+    def verify(self, password: str | None = None):
+        """The full check (:func:`app.services.verify.verify_store`): ``ok``, ``rows``, ``problems``."""
+        from .verify import verify_store
+        return verify_store(self, password=password)
+
+
+def copy_sqlite(src: Path, dest: Path) -> None:
+    """A consistent copy of a campaign file (SQLite's backup API), in rollback-journal mode so that a
+    copy read-only (a CD, ``verify``) needs no WAL side files; opening it for writing switches it back."""
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    try:
+        out = sqlite3.connect(dest)
+        try:
+            source.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
+            out.commit()
+        finally:
+            out.close()
+    finally:
+        source.close()
+
+
+def settle_sqlite(path: str | Path) -> None:
+    """A closed campaign file made self-contained: its WAL checkpointed and the file switched to rollback-journal
+    mode, so it can be renamed alone and read read-only without side files (the program's next open for writing
+    switches it back to WAL)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def check_copy(path: Path) -> list[str]:
+    """What is wrong with a copy as a file (empty when it is sound): SQLite integrity, a campaign file of a
+    known version, the chain complete, the data equal to its replay."""
+    from .verify import CannotVerify, verify_target
+    try:
+        result = verify_target(str(path))
+    except CannotVerify as err:
+        return [str(err)]
+    return [] if result.structure_ok else list(result.findings)
 
 
 def sqlite_url(path: str | Path) -> str:

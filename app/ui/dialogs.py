@@ -1,4 +1,5 @@
-"""Small dialogs: the operator's name at start, a new campaign, a reason, the 监督组 unlock."""
+"""Small dialogs: the operator's name at start, a new campaign, a reason, the 监督组's password for a
+sealed step (锁定, 公布) and the 监督组 unlock."""
 
 from __future__ import annotations
 
@@ -91,6 +92,24 @@ class ReasonDialog(_Form):
 
     def problem(self) -> str | None:
         return None if self.reason.text().strip() else "请填写理由"
+
+
+class SupervisorDialog(_Form):
+    """锁定 / 公布: what it means, and the 监督组's password, which seals it (SPEC §9)."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None):
+        super().__init__(title, text + "\n\n须由监督组输入密码（封签记入审计日志，大屏显示摘要码）。", parent)
+        self.password = self.field("监督组密码", password=True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+
+    def problem(self) -> str | None:
+        return None if self.password.text() else "请输入监督组密码"
+
+
+def ask_supervisor_password(parent: QWidget | None, title: str, text: str) -> str | None:
+    """The 监督组's password for a sealed step, or None when cancelled (tests replace this function)."""
+    dialog = SupervisorDialog(title, text, parent)
+    return dialog.password.text() if dialog.exec() else None
 
 
 class UnlockDialog(_Form):

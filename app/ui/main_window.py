@@ -13,8 +13,11 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenuBar, QMessageBox, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from .. import files
 from ..services import stages
+from ..services.projector import SEAL
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
+from . import dialogs
 from .dialogs import UnlockDialog
 from .projector import ProjectorControls
 from .workbench import FAILED, Workbench
@@ -96,7 +99,7 @@ class TabPages(Sequence):
 
 
 SHORT_STAGE_LABELS = {"roster": "名单", "exam": "考测", "declarations": "报岗", "draw": "抽签", "speech": "演讲",
-                      "recommendation": "推荐", "assignment": "人选"}
+                      "recommendation": "推荐", "assignment": "人选", "selection": "双选"}
 """Stage names in the status bar for the stages of the other tabs."""
 
 
@@ -267,36 +270,53 @@ class MainWindow(QMainWindow):
         return stage
 
     def advance_stage(self) -> None:
-        """确认 → 锁定 → 公布, one step; 锁定 and 公布 are asked first (default 否)."""
+        """确认 → 锁定 → 公布, one step, for the state shown (another laptop's move is a conflict). 锁定 and
+        公布 ask for the 监督组's password (the step is sealed) and show the 摘要码 on the wall."""
         stage = self.page_stage()
         if not stage:
             return
         label = STAGE_LABELS[stage]
-        target = stages.FORWARD.get(stages.stage_states(self.store).get(stage, "draft"))
+        state = stages.stage_states(self.store).get(stage, "draft")
+        target = stages.FORWARD.get(state)
+        password = None
         if target in ADVANCE_MEANS:
             verb = STATE_LABELS[target].removeprefix("已")
-            No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
-            answer = QMessageBox.question(self, f"{verb}阶段", f"确定{verb}“{label}”阶段？\n\n{ADVANCE_MEANS[target]}",
-                                          Yes | No, No)
-            if answer != Yes:
+            password = dialogs.ask_supervisor_password(self, f"{verb}阶段",
+                                                       f"确定{verb}“{label}”阶段？\n\n{ADVANCE_MEANS[target]}")
+            if password is None:
                 self.bench.info(f"未{verb}“{label}”")
                 return
-        if self.bench.run(stages.advance, stage) is not FAILED and target:
-            self.bench.info(f"{STATE_LABELS[target]}：{label}")
+        wrote = self.bench.run(stages.advance, stage, password, expected=state)
+        if wrote is not FAILED:
+            self._sealed(wrote)
+
+    def _sealed(self, wrote) -> None:
+        """Say what was done; a sealed step also shows its 摘要码 on the wall (SPEC §9)."""
+        if wrote.value:
+            self.bench.info(f"{wrote.label}　{wrote.value}")
+            self.projector.show_scene(SEAL, quiet=True)
+        else:
+            self.bench.info(wrote.label)
 
     def reopen_stage(self) -> None:
         stage = self.page_stage()
-        if stage and self.bench.run(stages.reopen, stage) is not FAILED:
-            self.bench.info(f"已退回草稿：{STAGE_LABELS[stage]}")
+        if stage:
+            state = stages.stage_states(self.store).get(stage, "draft")
+            wrote = self.bench.run(stages.reopen, stage, expected=state)
+            if wrote is not FAILED:
+                self.bench.info(wrote.label)
 
     def unlock_stage(self) -> None:
         stage = self.page_stage()
         if not stage:
             return
+        state = stages.stage_states(self.store).get(stage, "draft")
         dialog = UnlockDialog(STAGE_LABELS[stage], self)
         if dialog.exec():
-            if self.bench.run(stages.unlock, stage, dialog.password.text(), dialog.reason.text().strip()) is not FAILED:
-                self.bench.info(f"“{STAGE_LABELS[stage]}”已解锁")
+            wrote = self.bench.run(stages.unlock, stage, dialog.password.text(), dialog.reason.text().strip(),
+                                   expected=state)
+            if wrote is not FAILED:
+                self._sealed(wrote)
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -363,8 +383,8 @@ class MainWindow(QMainWindow):
             "excel:roster": lambda store: excel.export_roster_xlsx(store, path),
             "excel:template": lambda store: excel.export_roster_template(path),
             "excel:results": lambda store: excel.export_results_xlsx(store, path),
-            "json": lambda store: Path(path).write_text(
-                json.dumps(export_campaign(store), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"),
+            "json": lambda store: files.write_text(
+                path, json.dumps(export_campaign(store), ensure_ascii=False, indent=1) + "\n"),
         }
         if self.bench.run(writers[kind]) is not FAILED:
             self.bench.info(f"已导出 {path}")
@@ -378,9 +398,11 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def verify(self) -> None:
+        """The same check as ``python -m app verify`` (without the password: the seals are checked at every
+        lock and publication, and by the 监督组 with ``--password``)."""
         report = self.store.verify()
         if report.ok:
-            QMessageBox.information(self, "校验审计日志", f"审计日志 {report.rows} 行，链完整，数据与日志一致。")
+            QMessageBox.information(self, "校验审计日志", "\n".join(report.checked) + "\n\n核对通过。")
         else:
             QMessageBox.warning(self, "校验审计日志", "发现问题：\n" + "\n".join(report.problems[:20]))
 
@@ -438,7 +460,8 @@ class MainWindow(QMainWindow):
         self.unsaved_label.setToolTip("以下录入没有保存（格中红底显示，按 Enter 重试）：\n" + "\n".join(unsaved[:30]))
 
     def _update_status(self) -> None:
-        self.file_label.setText(f"文件：{Path(self.store.location).name}")
+        self.file_label.setText(f"文件：{Path(self.store.location).name}" + ("（只读）" if self.store.read_only else ""))
+        self.file_label.setToolTip(self.store.READ_ONLY_NOTICE if self.store.read_only else "")
         states = stages.stage_states(self.store)
         current = self.current_stage()
         parts, full = [], []

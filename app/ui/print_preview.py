@@ -22,9 +22,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from .. import files
 from ..core.draw import MEETINGS
 from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
 from ..reports import FORM, ROTATION, SHEET, SHEETS
+from ..services import stages
 from ..services.ballot_numbers import printed_counts
 from ..services.recommendation import presence
 from ..services.report_data import publicity_contacts, set_publicity_contacts
@@ -278,6 +280,11 @@ class PrintDialog(QDialog):
             phone, mailbox = ("", "") if stored is FAILED else stored
             self.phone.setText(phone)
             self.mailbox.setText(mailbox)
+            # Frozen with the 公示 they appear on (SPEC §9): set them before 人员名单 is locked.
+            frozen = stages.stage_states(self.bench.store).get("roster") in ("locked", "published")
+            for field in (self.phone, self.mailbox):
+                field.setReadOnly(frozen)
+                field.setToolTip("已随“人员名单”锁定，不能再改" if frozen else "")
         for field in (self.phase, self.selection_round):
             self.form.setRowVisible(field, title == "双向选择确认表")
         self.form.setRowVisible(self.round_no, title == "报岗情况公示")
@@ -427,7 +434,7 @@ class PrintDialog(QDialog):
 
     def _write_pdf(self, path: str) -> bool:
         try:
-            Path(path).write_bytes(self.pdf)
+            files.write_bytes(path, self.pdf)
         except OSError as exc:
             self.show_status(f"{path}：无法写入（{exc.strerror or exc}）", error=True)
             return False

@@ -334,10 +334,11 @@ class ProjectorControls(QObject):
     # Every action is a logged write answered with the new state (Changed.PROJECTOR: no tab redraws);
     # one that cannot be saved says why, naming the action, and the menu shows what the wall still shows.
 
-    def show_scene(self, scene: str, **options: Any) -> None:
+    def show_scene(self, scene: str, *, quiet: bool = False, **options: Any) -> None:
+        """Switch the wall (logged); ``quiet``: without saying so in the message line (a seal said more)."""
         what = f"大屏切换到“{SCENE_LABELS[scene]}”" + (f"（{options['meeting']}）" if options.get("meeting") else "") + " "
         result = self.bench.run(service.set_projector_scene, scene, initiator=self, what=what, **options)
-        if result is not FAILED:
+        if result is not FAILED and not quiet:
             self.bench.info(result.label or f"大屏：{SCENE_LABELS[scene]}")
         self._sync()
 

@@ -21,9 +21,10 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QImage
                            QStaticText)
 
 from ..core.scheme import GROUPS
-from ..services.projector import (DRAW, PICK_PASS, PICK_WAITING, RESULTS, SCENE_LABELS, SCORING, SELECTION, SPEAKER,
-                                  TALLY, DrawScene, ProjectorState, ResultLine, ResultPost, ResultsScene, Scene,
-                                  ScoringScene, SelectionScene, SpeakerScene, TallyScene)
+from ..services.projector import (DRAW, PICK_PASS, PICK_WAITING, RESULTS, RESULTS_WITHDRAWN, SCENE_LABELS, SCORING,
+                                  SEAL, SELECTION, SPEAKER, TALLY, DrawScene, ProjectorState, ResultLine, ResultPost,
+                                  ResultsScene, Scene, ScoringScene, SealScene, SelectionScene, SpeakerScene,
+                                  TallyScene)
 
 REF_HEIGHT = 1080
 BASE_PT = 28                      # the smallest text on the wall, at 1080 px (the issue: ≥ 28 pt)
@@ -117,7 +118,7 @@ def paginate(data: Scene) -> list[list[Any]]:
 
 def scene_of(data: Scene) -> str:
     return {DrawScene: DRAW, SpeakerScene: SPEAKER, ScoringScene: SCORING, TallyScene: TALLY,
-            ResultsScene: RESULTS, SelectionScene: SELECTION}[type(data)]
+            ResultsScene: RESULTS, SelectionScene: SELECTION, SealScene: SEAL}[type(data)]
 
 
 # -- the renderer -------------------------------------------------------------------------------------
@@ -439,7 +440,10 @@ class SceneRenderer:
     def _paint_results(self, data: ResultsScene, rows: list) -> None:
         y = self._title(SCENE_LABELS[RESULTS] + ("：综合考评与人选" if data.published else ""))
         if not data.published or not data.posts:
-            self._card(data.note or "结果尚未公布")
+            if data.note == RESULTS_WITHDRAWN:      # SPEC §9: an input was unlocked for a correction
+                self._card(RESULTS_WITHDRAWN, "所依据的阶段已由监督组解锁更正，重新公布后再显示")
+            else:
+                self._card(data.note or "结果尚未公布")
             return
         u, mx, rh = self.u, self.mx, self._row_h()
         width = self.W - 2 * mx
@@ -500,6 +504,24 @@ class SceneRenderer:
             self.text(self.W - mx - count_w, ry, count_w, rh, f"{line.seated}/{line.headcount}",
                       color=ACCENT if full else FG, align=Qt.AlignmentFlag.AlignRight)
         self._footer("已定岗：已确定人数 / 核定人数（科长除外）")
+
+
+    # -- 封签 --------------------------------------------------------------------------------------
+
+    def _paint_seal(self, data: SealScene, rows: list) -> None:
+        """SPEC §9: the last seal's 摘要码, large enough to copy down from the back of the room."""
+        self._title(SCENE_LABELS[SEAL])
+        if data.note:
+            self._card(data.note, "锁定、公布、解锁阶段或结束计票时，由监督组输入密码封签")
+            return
+        u, H = self.u, self.H
+        self.text(0, H * 0.24, self.W, 110 * u, data.label, scale=1.8, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
+        self.text(0, H * 0.40, self.W, 70 * u, "摘要码", color=DIM, align=Qt.AlignmentFlag.AlignHCenter)
+        self.text(0, H * 0.47, self.W, 170 * u, data.code, scale=3.2, color=ACCENT, bold=True,
+                  align=Qt.AlignmentFlag.AlignHCenter)
+        self.text(0, H * 0.66, self.W, 80 * u, f"（审计日志第 {data.n} 条）", scale=1.2,
+                  align=Qt.AlignmentFlag.AlignHCenter)
+        self._footer("请监督组记下摘要码与条目号，日后可核对文件未被改写")
 
 
 def render_image(data: Scene | None, state: ProjectorState, width: int, height: int, page: int = 0,

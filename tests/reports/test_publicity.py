@@ -171,9 +171,7 @@ def test_the_demo_campaigns_appointment_notice_fits_one_page(tmp_path, version):
     from app.services.demo import create_demo_store
     from app.services.report_data import build_pdf
     store = create_demo_store(tmp_path / "demo.db")
-    for stage in ("exam", "speech", "recommendation", "assignment"):
-        for _ in range(3):
-            stages.advance(store, stage)
+    stages.publish_through(store, "assignment", "jd2026")
     pdf = build_pdf(store, "拟任人选公示", start_date=date(2026, 3, 2), version=version)
     text = squeeze("".join(page_texts(pdf)))
     assert len(page_texts(pdf)) == 1

@@ -16,11 +16,11 @@ import pytest
 from app.models.schema import ChainHead, Meta
 from app.reports import SHEETS, render
 from app.reports.data import data_digest, short_digest
-from app.services import declaration_rounds, draws, stages
+from app.services import declaration_rounds, draws, projector, seals, stages
 from app.services.campaign_io import export_campaign, import_campaign
 from app.services.report_data import (BUILDERS, NotPublishedError, build_pdf, publicity_period,
                                       set_publicity_contacts, sheet_data)
-from app.services.store import STAGES, Store, StoreError
+from app.services.store import STAGES, LockedError, Store, StoreError
 from tests.conftest import DATA
 from tests.reports import font_problems, missing, page_texts, squeeze
 
@@ -37,9 +37,8 @@ def store(tmp_path):
 
 
 def publish(store: Store, *names: str) -> None:
-    for stage in names or STAGES:
-        while stages.stage_states(store)[stage] != "published":
-            stages.advance(store, stage)
+    for stage in names or STAGES[:-1]:        # every stage but 双向选择, each after those it draws on
+        stages.publish_through(store, stage, "jd2026")
 
 
 def data(store: Store, title: str, **kw):
@@ -86,18 +85,21 @@ def test_draft_on_published_data_is_not_a_draft(store):
     assert not data(store, "综合考评结果", draft=True).header.draft
 
 
-def test_the_printed_seq_is_the_chain_head_and_the_digest_only_follows_the_data(store):
+def test_a_published_sheet_prints_the_digest_code_of_its_publication(store):
     publish(store)
     first = data(store, "综合考评结果")
-    with store.read() as s:
-        assert first.header.audit_seq == s.get(ChainHead, 1).seq
-    with store.write("备注") as s:      # a logged change that no sheet shows
-        s.add(Meta(key="note", value="会议室已布置"))
+    seal = seals.list_seals(store)[-1]                       # the seal of 公布 综合考评与人选
+    assert (seal.action, seal.stage) == ("publish", "assignment")
+    assert first.header.audit_seq == seal.seq and first.header.code == seal.code
+    assert first.header.head == f"JGHEAD1:{seal.seq}:{seal.head.upper()}"
+    projector.set_projector_scene(store, "results")           # logged, but the sheet shows the publication
     second = data(store, "综合考评结果")
-    assert second.header.audit_seq > first.header.audit_seq
-    assert data_digest(second) == data_digest(first)
+    assert second.header.code == first.header.code and data_digest(second) == data_digest(first)
+    draft = data(store, "评委评分表")                            # a blank form
+    with store.read() as s:                                   # a sheet of the data as read: the head now
+        assert draft.header.audit_seq == s.get(ChainHead, 1).seq
     pdf = render("综合考评结果", second)
-    assert missing(pdf, [short_digest(second), f"审计日志至第 {second.header.audit_seq} 条"]) == []
+    assert missing(pdf, [short_digest(second), seal.code]) == []
 
 
 def test_speech_marks_the_two_highest_and_two_lowest(store):
@@ -168,9 +170,12 @@ def test_appointment_with_its_publicity_period_and_contacts(store):
     assert store.verify().ok                                          # the setter is audited like any edit
     assert export_campaign(store)["settings"]["supervision_phone"] == "0351-1234567"
     publish(store)
+    with pytest.raises(LockedError, match="人员名单”已公布"):    # frozen with the 公示: all draw on 人员名单
+        set_publicity_contacts(store, "0351-0000000", "别处")
     sheet = data(store, "拟任人选公示", start_date=date(2026, 3, 2))
     p = sheet.header.publicity
     assert (p.start, p.end, p.days) == ("2026年3月2日", "2026年3月8日", 7)
+    assert (p.phone, p.mailbox) == ("0351-1234567", "局机关一楼意见箱")
     office = next(r for r in sheet.rows if r.post == "办公室科长")
     assert (office.name, office.composite) == ("张明", D("83.866"))
     pdf = render("拟任人选公示", sheet)

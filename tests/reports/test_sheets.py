@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from app.reports import FORM, ROTATION, SHEET, SHEETS, count as cnt, data as d, fonts, render
+from app.reports import seals as seal_data
 from app.reports.data import data_digest, short_digest
 from tests.reports import font_problems, is_landscape, missing, page_texts, squeeze
 from tests.reports import test_rotation_sheets as rotation_samples
@@ -107,6 +108,11 @@ SAMPLES = {
     "双向选择确认表": lambda: selection_samples.forms(),
     "交流轮岗对象名单": lambda: rotation_samples.rotation_list(),
     "机关轮岗交流人员统计表": lambda: rotation_samples.statistics(),
+    "封签记录": lambda: seal_data.SealSheet(header("封签记录", state="", code="摘要码 8A97-0B8F-B9F7-DD78（第 142 条）",
+                                                  head="JGHEAD1:142:" + "8A970B8FB9F7DD78" * 4), (
+        seal_data.SealRow(136, "2026-03-02 16:30:05", "锁定", "综合考评与人选", "王敏", "", "4DBE-ACCC-C722-DCD1（第 136 条）"),
+        seal_data.SealRow(142, "2026-03-03 09:12:40", "解锁", "竞岗演讲评分", "王敏", "评委3录入错误；撤回：综合考评与人选",
+                          "8A97-0B8F-B9F7-DD78（第 142 条）"))),
 }
 
 EXPECTED = {
@@ -136,6 +142,8 @@ EXPECTED = {
     "双向选择确认表": ["办公室", "财务科", "张明", "王芳", "科员定岗第2轮", "拟选人员", "科长签字", "本人签字"],
     "交流轮岗对象名单": rotation_samples.LIST_TEXT,
     "机关轮岗交流人员统计表": rotation_samples.STATISTICS_TEXT,
+    "封签记录": ["锁定", "解锁", "综合考评与人选", "竞岗演讲评分", "评委3录入错误", "4DBE-ACCC-C722-DCD1（第136条）",
+                 "8A97-0B8F-B9F7-DD78（第142条）", "监督人"],
 }
 
 

@@ -31,8 +31,8 @@ def test_malformed_numbers_and_locked_stage_are_refused(store):
         set_paper_count(store, "staff", "valid", "3.5")
     with pytest.raises(StoreError, match="未知的投票组"):
         set_paper_count(store, "nobody", "valid", 3)
-    stages.advance(store, "recommendation")
-    stages.advance(store, "recommendation")
+    stages.advance(store, "recommendation", "jd2026")
+    stages.advance(store, "recommendation", "jd2026")
     with pytest.raises(StoreError, match="已锁定"):
         set_paper_count(store, "staff", "valid", 3)
     assert paper_counts(store)["staff"] == PaperCount()

@@ -17,8 +17,7 @@ def fresh(path):
 
 
 def publish_assignment(store):
-    for _ in range(3):
-        stages.advance(store, "assignment")
+    stages.publish_through(store, "assignment", "jd2026")
 
 
 def test_export_import_keeps_the_selection(tmp_path):

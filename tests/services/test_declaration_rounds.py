@@ -76,7 +76,7 @@ def test_withdrawing_a_publication_needs_the_password_and_a_reason(small):
 
 
 def test_a_locked_stage_refuses_publication(small):
-    stages.advance(small, "declarations")
-    stages.advance(small, "declarations")
+    stages.advance(small, "declarations", "jd2026")
+    stages.advance(small, "declarations", "jd2026")
     with pytest.raises(StoreError, match="已锁定"):
         publish_round(small, 1)

@@ -9,8 +9,7 @@ from app.services.demo import create_demo_store, play_selection
 
 def test_demo_selection_plays_to_a_finished_outcome(tmp_path):
     store = create_demo_store(tmp_path / "demo.db", people=60, posts=12)
-    for _ in range(3):
-        stages.advance(store, "assignment")
+    stages.publish_through(store, "assignment", "jd2026")
     play_selection(store)
     result = selection.outcome(store)
     state = selection.load_state(store)

@@ -141,8 +141,8 @@ def test_check_notes_a_candidate_added_after_the_draw(store):
 
 
 def test_locked_draw_stage_refuses(store):
-    stages.advance(store, "draw")
-    stages.advance(store, "draw")
+    stages.advance(store, "draw", "jd2026")
+    stages.advance(store, "draw", "jd2026")
     with pytest.raises(LockedError, match="抽签”已锁定"):
         draws.program_draw(store, "竞岗演讲", "4711")
     with pytest.raises(StoreError, match="尚未抽签"):

@@ -79,8 +79,8 @@ def test_undo_of_a_first_entry_removes_it_unless_changed_since(laptops):
 def test_undo_is_refused_while_the_stage_is_locked(laptops):
     jia, _ = laptops
     mine = scores.set_speech_score(jia, "1001", "J04", "80", expected_version=0)
-    stages.advance(jia, "speech")
-    stages.advance(jia, "speech")
+    stages.advance(jia, "speech", "jd2026")
+    stages.advance(jia, "speech", "jd2026")
     with pytest.raises(StoreError, match="已锁定"):
         history.revert(jia, step(mine))
     assert value(jia) == "80"

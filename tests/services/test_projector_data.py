@@ -91,9 +91,7 @@ def test_no_id_and_no_birth_date_in_any_scene_at_any_stage(store):
     save_ballot(store, "leaders", {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)})
     set_paper_count(store, "leaders", "returned", 1)         # reconciled: one paper returned, one entered
     assert_private(every_scene(store))
-    for stage in STAGES:
-        for _ in range(3):
-            stages.advance(store, stage)
+    stages.publish_through(store, "assignment", "jd2026")
     scenes = every_scene(store)
     assert scenes[-1].published and scenes[-1].posts
     assert_private(scenes)
@@ -141,12 +139,14 @@ def test_trimmed_mean_only_once_every_judge_has_scored_and_all_are_confirmed(sto
 
 
 def test_results_only_when_the_assignment_stage_is_published(store):
+    for stage in ("exam", "speech", "recommendation"):          # what 综合考评与人选 draws on, published first
+        stages.publish_through(store, stage, "jd2026")
     for state in ("confirmed", "locked"):
-        stages.advance(store, "assignment")
+        stages.advance(store, "assignment", "jd2026")
         assert stages.stage_states(store)["assignment"] == state
         scene = projector.results_scene(store)
         assert not scene.published and scene.posts == () and scene.note == "结果尚未公布"
-    stages.advance(store, "assignment")
+    stages.advance(store, "assignment", "jd2026")
     scene = projector.results_scene(store)
     assert scene.published and scene.note is None
     office = next(p for p in scene.posts if p.post == "办公室科长")

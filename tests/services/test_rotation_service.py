@@ -82,7 +82,7 @@ def test_a_date_after_the_screening_date_is_named():
 
 
 def test_the_rotation_columns_are_stored_and_screened_from_the_store(tmp_path):
-    store = make_store(tmp_path)
+    store = make_store(tmp_path, publish=False)
     save_person(store, replace(LEADER, former_office="财务科", speciality="经济类", post_kind="人财物管理",
                                duties="人事、财务", units_served=2, unit_start="2019-04", exemption=None))
     stored = {p.id: p for p, _ in list_people(store)}["1001"]
@@ -109,8 +109,7 @@ def campaign(tmp_path):
     _facts(store, "2002", birth="1990-01-15", education="大专", speciality="法律类", post_kind="执法监督监察")  # 36
     _facts(store, "2001", birth="1996-12-02", education="研究生")     # 29: the 30th birthday is the day after
     from app.services import stages
-    for _ in range(3):
-        stages.advance(store, "assignment")
+    stages.publish_through(store, "assignment", "jd2026")
     selection.set_choice(store, "2001", "staff", ["P2"])
     selection.set_choice(store, "2002", "staff", ["P1"])
     selection.set_choice(store, "2003", "staff", ["P2"])
@@ -150,7 +149,7 @@ def test_the_campaign_file_carries_the_rotation_columns_and_refuses_bad_ones(tmp
     from app.core.campaign import CampaignError
     from app.services.campaign_io import check_campaign_file, export_campaign, import_campaign
     from app.services.store import Store
-    store = make_store(tmp_path)
+    store = make_store(tmp_path, publish=False)
     save_person(store, replace(LEADER, speciality="法律类", duties="审计", units_served=3, unit_start="2012-05"))
     doc = export_campaign(store)
     zhang = next(p for p in doc["people"] if p["id"] == "1001")

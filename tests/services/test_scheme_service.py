@@ -85,19 +85,23 @@ def test_an_unchanged_scheme_is_no_change_and_needs_no_reason(store):
 
 @pytest.mark.parametrize("steps, word", [(2, "已锁定"), (3, "已公布")])
 def test_a_frozen_stage_refuses_any_change_naming_the_stage(store, steps, word):
-    for _ in range(steps):
-        stages.advance(store, "speech")
+    if steps == 3:
+        stages.publish_through(store, "speech", "jd2026")      # with 人员名单, 报岗 and 抽签 it draws on
+    else:
+        for _ in range(steps):
+            stages.advance(store, "speech", "jd2026")
     with pytest.raises(LockedError, match=f"“竞岗演讲评分”{word}，方案不能修改"):
         set_scheme(store, {"speech_trim": 1}, "理由")
     assert current_scheme(store).speech_trim == 2
-    stages.advance(store, "roster")
-    stages.advance(store, "roster")
-    with pytest.raises(LockedError, match="“人员名单”已锁定、“竞岗演讲评分”"):
+    if steps == 2:
+        stages.advance(store, "roster", "jd2026")
+        stages.advance(store, "roster", "jd2026")
+    with pytest.raises(LockedError, match=f"“人员名单”{'已锁定' if steps == 2 else '已公布'}、"):
         set_scheme(store, {"speech_trim": 1}, "理由")
 
 
 def test_a_confirmed_stage_does_not_block(store):
-    stages.advance(store, "roster")
+    stages.advance(store, "roster", "jd2026")
     set_scheme(store, {"speech_trim": 1})
     assert current_scheme(store).min_judges == 3
 

@@ -11,6 +11,7 @@ from app.core.roster import RosterPerson
 from app.services import selection, stages
 from app.services.campaign_io import import_campaign
 from app.services.roster import save_person, save_post
+from app.services.scores import set_double_entry
 from app.services.store import Changed, Store, StoreError
 
 
@@ -224,11 +225,12 @@ def test_place_by_leaders_refused_once_the_staff_phase_started(tmp_path):
 
 
 def test_unplaced_candidates_take_part_but_a_non_rotating_chief_does_not(tmp_path):
-    store = make_store(tmp_path)
+    store = make_store(tmp_path, publish=False)
     save_person(store, RosterPerson(id="1009", name="冯九", rank="正科实职", category="原任科长", identity="行政",
                                     no_rotation=True))
     save_person(store, RosterPerson(id="1010", name="陈十", rank="正科实职", category="原任科长", identity="行政"))
     save_person(store, RosterPerson(id="4001", name="褚十一", rank="科员", category="行政一般", identity="聘用"))
+    stages.publish_through(store, "assignment", "jd2026")
     kinds = {p.id: p.kind for p in selection.load_state(store).persons}
     assert kinds["1010"] == "staff"         # an incumbent who did not become 科长 again needs a 科室
     assert "1009" not in kinds              # 不轮岗 科长 keeps the post
@@ -237,7 +239,7 @@ def test_unplaced_candidates_take_part_but_a_non_rotating_chief_does_not(tmp_pat
 
 
 def test_chiefs_are_computed_once_until_other_data_change(tmp_path, monkeypatch):
-    """A pick must not recompute the campaign (0.2 s on 300 people); a roster change must."""
+    """A pick must not recompute the campaign (0.2 s on 300 people); any other change must."""
     from app.services import selection as svc
     store = make_store(tmp_path)
     calls = []
@@ -248,6 +250,6 @@ def test_chiefs_are_computed_once_until_other_data_change(tmp_path, monkeypatch)
     selection.pick(store, 1, "P1", "2001")
     selection.load_state(store)
     assert len(calls) == 1                         # the selection's own writes keep the cached 科长
-    save_person(store, RosterPerson(id="2009", name="郑九", rank="科员", category="行政一般", identity="行政"))
+    set_double_entry(store, True)                  # (the roster is published with the 科长: frozen)
     assert selection.chiefs(store) == {"P1": "1001", "P2": "1003"}
     assert len(calls) == 2                         # any other change: computed again

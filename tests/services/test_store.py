@@ -119,13 +119,13 @@ def test_verify_detects_deleted_log_rows_and_rows_added_behind_its_back(tmp_path
     assert not report.ok and "末尾被删除" in report.problems[0]
     with sqlite3.connect(path) as db:
         db.execute("delete from audit_log where seq = 5")
-    assert "第 5 行缺失" in store.verify().problems[0]
+    assert "第 5 条缺失" in store.verify().problems[0]
 
 
 def test_locked_stage_refuses_edits_until_the_supervisors_unlock_it(tmp_path):
     store = small_store(tmp_path)
-    stages.advance(store, "speech")          # confirmed
-    stages.advance(store, "speech")          # locked
+    stages.advance(store, "speech", "jd2026")          # confirmed
+    stages.advance(store, "speech", "jd2026")          # locked
     assert stages.stage_states(store)["speech"] == "locked"
     with pytest.raises(LockedError, match="竞岗演讲评分”已锁定"):
         scores.set_speech_score(store, "1001", "J01", "90")
@@ -145,8 +145,7 @@ def test_locked_stage_refuses_edits_until_the_supervisors_unlock_it(tmp_path):
 
 def test_published_stage_also_refuses(tmp_path):
     store = small_store(tmp_path)
-    for _ in range(3):
-        stages.advance(store, "exam")
+    stages.publish_through(store, "exam", "jd2026")            # 人员名单 first: 考试与测评 draws on it
     assert stages.stage_states(store)["exam"] == "published"
     with pytest.raises(LockedError, match="已公布"):
         scores.set_score(store, "1001", "exam", "90")

@@ -9,6 +9,7 @@ from tests.conftest import DATA
 from app.services.campaign_io import import_campaign
 from app.services.demo import create_demo_store
 from app.services.store import Store
+from app.ui import dialogs
 from app.ui.workbench import Workbench
 
 
@@ -20,6 +21,8 @@ def no_blocking_message_boxes(monkeypatch):
         monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, _n=name, **k: shown.append((_n, a[1:3]))
                                                             or QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    # 锁定 / 公布 ask the 监督组's password in a dialog of their own: the test campaigns' password
+    monkeypatch.setattr(dialogs, "ask_supervisor_password", lambda *a, **k: "jd2026")
     return shown
 
 

@@ -138,8 +138,8 @@ def test_withdrawing_a_publication_needs_the_supervisors_password(tab, qtbot, be
 
 
 def test_a_locked_stage_refuses_the_edit(tab, qtbot, bench, messages):
-    stages.advance(bench.store, "declarations")
-    stages.advance(bench.store, "declarations")
+    stages.advance(bench.store, "declarations", "jd2026")
+    stages.advance(bench.store, "declarations", "jd2026")
     tab.refresh()
     assert "已锁定" in tab.stage_label.text() and not tab.publish_button.isEnabled()
     type_at(qtbot, tab.view, cell(tab, "1002", 1), "P2")

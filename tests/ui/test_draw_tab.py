@@ -153,8 +153,8 @@ def test_paper_slips_typed_in_the_grid(qtbot, tab, bench, messages):
 
 
 def test_locked_stage_refuses_a_draw(qtbot, tab, bench, messages):
-    stages.advance(bench.store, "draw")
-    stages.advance(bench.store, "draw")
+    stages.advance(bench.store, "draw", "jd2026")
+    stages.advance(bench.store, "draw", "jd2026")
     type_seed(qtbot, tab, "4711")
     assert messages[-1][1] and "已锁定" in messages[-1][0]
     assert draws.current_draw(bench.store, "竞岗演讲") is None

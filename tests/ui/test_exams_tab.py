@@ -192,8 +192,8 @@ def test_a_confirmed_value_changes_only_with_a_reason(tab, qtbot, bench, message
 
 
 def test_a_locked_stage_refuses_the_edit(tab, qtbot, bench, messages):
-    stages.advance(bench.store, "exam")
-    stages.advance(bench.store, "exam")
+    stages.advance(bench.store, "exam", "jd2026")
+    stages.advance(bench.store, "exam", "jd2026")
     tab.refresh()
     assert "已锁定" in tab.stage_label.text()
     type_at(qtbot, tab.view, cell(tab, "1001", "exam"), "90")

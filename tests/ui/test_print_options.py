@@ -39,13 +39,14 @@ def contact_log(store):
 
 
 def test_the_appointment_sheet_contacts_are_prefilled_and_saved_audited(small_store, dialog):
-    publish(small_store)
-    set_publicity_contacts(small_store, "0351-1234567", "局机关一楼意见箱")
+    set_publicity_contacts(small_store, "0351-1234567", "局机关一楼意见箱")   # 人员名单 still draft
     dialog.choose("定岗推荐票")                          # a blank form is no 公示
     assert visible(dialog, dialog.phone, dialog.mailbox) == [False, False]
     dialog.choose("拟任人选公示")
     assert visible(dialog, dialog.phone, dialog.mailbox) == [True, True]
     assert (dialog.phone.text(), dialog.mailbox.text()) == ("0351-1234567", "局机关一楼意见箱")
+    assert not dialog.phone.isReadOnly()
+    dialog.draft.setChecked(True)                                    # nothing published yet: a draft
     logged = len(contact_log(small_store))
     assert dialog.preview(), dialog.status.text()
     assert len(contact_log(small_store)) == logged                   # unchanged: nothing written
@@ -57,6 +58,13 @@ def test_the_appointment_sheet_contacts_are_prefilled_and_saved_audited(small_st
     assert dialog.preview(), dialog.status.text()
     assert publicity_contacts(small_store) == ("0351-7654321", "jiandu@example.cn")
     assert len(contact_log(small_store)) > logged and small_store.verify().ok
+
+    publish(small_store, "assignment")      # SPEC §9: frozen with the 公示 they appear on (all draw on 人员名单)
+    dialog.choose("综合考评结果")
+    dialog.choose("拟任人选公示")
+    dialog.draft.setChecked(False)
+    assert dialog.phone.isReadOnly() and dialog.mailbox.isReadOnly()
+    assert dialog.preview(), dialog.status.text()
     assert missing(dialog.pdf, ["0351-7654321", "jiandu@example.cn"]) == []
     QApplication.processEvents()
     dialog.grab().save("/tmp/shots/print_appointment.png")

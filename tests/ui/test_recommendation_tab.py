@@ -240,8 +240,8 @@ def test_undo_of_the_last_ballot_asks_and_discards_it(qtbot, ballot_store, monke
 
 
 def test_a_locked_stage_refuses_a_ballot_at_the_first_key(qtbot, ballot_store):
-    stages.advance(ballot_store, "recommendation")
-    stages.advance(ballot_store, "recommendation")                    # confirmed → locked
+    stages.advance(ballot_store, "recommendation", "jd2026")
+    stages.advance(ballot_store, "recommendation", "jd2026")                    # confirmed → locked
     tab, bench, messages = make_tab(qtbot, ballot_store)
     view = tab.ballot_panel.view
     view.setFocus()

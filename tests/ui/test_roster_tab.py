@@ -154,8 +154,8 @@ def test_a_person_with_later_entries_cannot_be_deleted(qtbot, tab, bench, messag
 
 
 def test_a_locked_roster_refuses_the_edit_and_keeps_the_dialog_open(qtbot, tab, bench, messages):
-    stages.advance(bench.store, "roster")
-    stages.advance(bench.store, "roster")
+    stages.advance(bench.store, "roster", "jd2026")
+    stages.advance(bench.store, "roster", "jd2026")
     bench.changed.emit(Change(Changed.STAGES))
     assert tab.state_label.text() == "人员名单：已锁定"
     select(tab, "1003")

@@ -143,8 +143,8 @@ def test_with_scores_a_reason_is_asked_and_logged(qtbot, tab, bench):
 
 
 def test_a_locked_stage_refuses_the_change(qtbot, tab, bench, messages):
-    stages.advance(bench.store, "speech")
-    stages.advance(bench.store, "speech")
+    stages.advance(bench.store, "speech", "jd2026")
+    stages.advance(bench.store, "speech", "jd2026")
     bench.changed.emit(Change(Changed.STAGES))
     assert "“竞岗演讲评分”已锁定：方案不能修改" in tab.state_label.text()
     retype(qtbot, tab.fields["composite_weights.speech"], "0.2")

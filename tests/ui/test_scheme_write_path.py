@@ -127,8 +127,8 @@ def test_both_change_the_scheme_the_second_is_told_what_changed(qtbot, tab, benc
 
 def test_an_undo_cannot_change_a_scheme_a_locked_stage_was_computed_with(qtbot, tab, bench, messages):
     apply_with_reason(qtbot, tab, "threshold", "1/2")
-    stages.advance(bench.store, "exam")
-    stages.advance(bench.store, "exam")
+    stages.advance(bench.store, "exam", "jd2026")
+    stages.advance(bench.store, "exam", "jd2026")
     assert not bench.undo()
     assert current_scheme(bench.store).threshold == Fraction(1, 2)
     assert "“考试与测评”已锁定，方案不能修改" in messages[-1][0]

@@ -26,8 +26,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 @pytest.fixture
 def demo(tmp_path):
     store = create_demo_store(tmp_path / "demo.db", operator="王敏")       # 60 people, 12 posts
-    for _ in range(3):                                                       # draft → … → published
-        stages.advance(store, "assignment")
+    stages.publish_through(store, "assignment", "jd2026")       # every stage it draws on, then 综合考评与人选
     yield store
     store.close()
 

@@ -40,8 +40,7 @@ def make_store(tmp_path):
     for pid, name, former, _ in BUSINESS:
         save_person(store, RosterPerson(id=pid, name=name, rank="科员", category="事业人员", identity="事业",
                                         former_office=former))
-    for _ in range(3):
-        stages.advance(store, "assignment")
+    stages.publish_through(store, "assignment", "jd2026")
     return store
 
 

@@ -181,8 +181,8 @@ def test_double_entry_second_clerk_types_blind(qtbot, tab, bench, small_store, m
 
 
 def test_locked_stage_refuses_a_score(qtbot, tab, bench, messages):
-    stages.advance(bench.store, "speech")
-    stages.advance(bench.store, "speech")
+    stages.advance(bench.store, "speech", "jd2026")
+    stages.advance(bench.store, "speech", "jd2026")
     go(tab, ZHANGMING, 4)
     type_score(qtbot, tab, "85")
     assert stored(bench, "1001", "J04") is None and shown(tab, ZHANGMING, judge_col(tab, 4)) == "85"
@@ -282,3 +282,13 @@ def test_confirming_a_row_with_judges_missing_asks_first(qtbot, tab, bench, mess
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert {status for _, status, _ in scores.speech_scores(bench.store)["1001"].values()} == {"confirmed"}
+
+
+def test_names_and_declared_posts_are_not_clipped(qtbot, demo_store):
+    """Two declared posts (计划科科长、审计科科长) fit their column at 1366 px; nothing is elided."""
+    tab = make_tab(qtbot, Workbench(demo_store))
+    m, metrics = tab.model, tab.names.fontMetrics()
+    for col in (m.COL_NAME, m.COL_POSTS):
+        width = tab.names.columnWidth(col)
+        for r in range(m.rowCount()):
+            assert metrics.horizontalAdvance(m.index(r, col).data()) + 8 <= width, m.index(r, col).data()

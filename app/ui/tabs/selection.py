@@ -31,7 +31,7 @@ from .selection_model import OfficeModel, OfficeView, PersonModel, PersonView
 
 class SelectionTab(TabPage):
     TITLE = "双向选择"
-    STAGE = None
+    STAGE = "selection"               # under the same locks and seals as every stage (SPEC §9)
     # the moves; names, posts and 核定人数; and whatever fixes the 科长 (the published assignment)
     WATCHES = (Changed.SELECTION | Changed.ROSTER | Changed.STAGES | Changed.SCORES | Changed.DECLARATIONS
                | Changed.SPEECH | Changed.BALLOTS | Changed.SCHEME)

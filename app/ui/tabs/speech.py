@@ -19,6 +19,7 @@ from .base import TabPage
 from .speech_model import SpeechScoreModel
 
 ROW_HEIGHT = 24
+POSTS_MAX = 250       # two declared posts (统计科科长、信访科科长) fit; the judges' grid keeps the rest
 WIDTHS = {"pos": 36, "name": 66, "posts": 128, "judge": 50, "count": 46, "dropped": 168, "mean": 72, "state": 56}
 
 
@@ -216,12 +217,21 @@ class SpeechTab(TabPage):
         if rows:
             self.mismatch_box.setTitle(f"双录入不一致 {len(rows)} 项（核对原始评分表后更正或重新盲录）")
 
+    def _text_width(self, col: int, least: int, most: int) -> int:
+        """Wide enough for the longest text of ``col`` (names and declared posts are never clipped where
+        the screen allows), between ``least`` and ``most`` pixels; the tooltip has the rest."""
+        metrics = self.names.fontMetrics()
+        longest = max((metrics.horizontalAdvance(str(self.model.index(r, col).data() or ""))
+                       for r in range(self.model.rowCount())), default=0)
+        return max(least, min(most, longest + 14))
+
     def _arrange_columns(self) -> None:
         m = self.model
         fixed_left = (m.COL_POS, m.COL_NAME, m.COL_POSTS)
         right = (m.col_count, m.col_dropped, m.col_mean, m.col_state)
-        widths = dict(zip(fixed_left + right, (WIDTHS["pos"], WIDTHS["name"], WIDTHS["posts"], WIDTHS["count"],
-                                              WIDTHS["dropped"], WIDTHS["mean"], WIDTHS["state"])))
+        widths = dict(zip(fixed_left + right, (WIDTHS["pos"], self._text_width(m.COL_NAME, WIDTHS["name"], 120),
+                                              self._text_width(m.COL_POSTS, WIDTHS["posts"], POSTS_MAX),
+                                              WIDTHS["count"], WIDTHS["dropped"], WIDTHS["mean"], WIDTHS["state"])))
         for col in range(m.columnCount()):
             self.names.setColumnHidden(col, col not in fixed_left)
             self.summary.setColumnHidden(col, col not in right)
