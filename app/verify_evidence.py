@@ -69,7 +69,11 @@ MOVES = {("draft", "confirmed"): None, ("confirmed", "draft"): None, ("confirmed
          ("published", "locked"): "withdraw"}
 MOVE_LABELS = {"lock": "锁定", "publish": "公布", "unlock": "解锁", "withdraw": "撤回公布"}
 ACTION_LABELS = {"lock": "锁定", "publish": "公布", "unlock": "解锁", "open-count": "开始计票",
-                 "close-count": "结束计票", "accept-difference": "认可差额"}
+                 "close-count": "结束计票", "accept-difference": "认可差额", "reopen-count": "重新打开计票"}
+# The count's state (meta ballots_count) and an accepted difference (meta ballots_accepted): each change
+# needs its seal right after it (SPEC §10).
+COUNT_MOVES = {("", "open"): "open-count", ("open", "closed"): "close-count", ("", "closed"): "close-count",
+               ("closed", "open"): "reopen-count"}
 GROUPS = ("leaders", "staff", "unit_heads", "county_chiefs")
 DIMENSIONS = ("de", "neng", "qin", "ji", "lian")
 
@@ -555,7 +559,8 @@ def check_chain(rows: list, check: Check, password, printed: list) -> dict:
 
     def unsealed():
         for seq, stage, need in pending:
-            check.bad(f"审计日志第 {seq} 条：阶段“{STAGE_LABELS.get(stage, stage)}”{MOVE_LABELS[need]}，没有监督组封签")
+            check.bad(f"审计日志第 {seq} 条：阶段“{STAGE_LABELS.get(stage, stage)}”"
+                      f"{MOVE_LABELS.get(need) or ACTION_LABELS.get(need, need)}，没有监督组封签")
         pending.clear()
 
     for i, r in enumerate(rows, start=1):
@@ -590,7 +595,8 @@ def check_chain(rows: list, check: Check, password, printed: list) -> dict:
                     if need == s[1] and stage == s[2]:
                         matched = True
                     elif not (need == "withdraw" and s[1] == "unlock" and stage in s[7]):
-                        check.bad(f"审计日志第 {seq} 条：阶段“{STAGE_LABELS.get(stage, stage)}”{MOVE_LABELS[need]}，"
+                        check.bad(f"审计日志第 {seq} 条：阶段“{STAGE_LABELS.get(stage, stage)}”"
+                                  f"{MOVE_LABELS.get(need) or ACTION_LABELS.get(need, need)}，"
                                   f"其后的封签封的是别的")
                 if s[1] in ("lock", "publish", "unlock") and not matched:
                     check.bad(f"审计日志第 {i} 条：封签没有对应的阶段变动")
@@ -623,6 +629,14 @@ def check_chain(rows: list, check: Check, password, printed: list) -> dict:
         else:
             if pending:
                 unsealed()
+            if entity == "meta:ballots_count":
+                move = (meta_value(r.get("old")) or "", meta_value(r["new"]) or "")
+                if move not in COUNT_MOVES:
+                    check.bad(f"审计日志第 {i} 条：计票状态由“{move[0]}”直接改为“{move[1]}”（不合规定）")
+                elif sealing:
+                    pending.append((i, "recommendation", COUNT_MOVES[move]))
+            elif entity == "meta:ballots_accepted" and r["new"] is not None and sealing:
+                pending.append((i, "recommendation", "accept-difference"))
             st = stage_of(entity)
             if st == "*":
                 frozen = [s for s, v in states.items() if v not in ("draft", "confirmed")]

@@ -25,12 +25,14 @@ KEY_BYTES = 32
 CODE_DIGITS = 16
 
 # What a seal can be made for (SPEC §9, §10): a stage's lock, publication and unlock; a count's
-# opening, closing and an accepted difference (§10).
+# opening, closing and an accepted difference (§10), and its reopening for a correction (§11: "corrections
+# need a sealed unlock" — of the count, which is closed while its stage may still be a draft).
 LOCK, PUBLISH, UNLOCK = "lock", "publish", "unlock"
 OPEN_COUNT, CLOSE_COUNT, ACCEPT_DIFFERENCE = "open-count", "close-count", "accept-difference"
-ACTIONS = (LOCK, PUBLISH, UNLOCK, OPEN_COUNT, CLOSE_COUNT, ACCEPT_DIFFERENCE)
+REOPEN_COUNT = "reopen-count"
+ACTIONS = (LOCK, PUBLISH, UNLOCK, OPEN_COUNT, CLOSE_COUNT, ACCEPT_DIFFERENCE, REOPEN_COUNT)
 ACTION_LABELS = {LOCK: "锁定", PUBLISH: "公布", UNLOCK: "解锁", OPEN_COUNT: "开始计票",
-                 CLOSE_COUNT: "结束计票", ACCEPT_DIFFERENCE: "认可差额"}
+                 CLOSE_COUNT: "结束计票", ACCEPT_DIFFERENCE: "认可差额", REOPEN_COUNT: "重新打开计票"}
 
 _CODE = re.compile(r"^\s*(?:摘要码\s*)?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})"
                    r"\s*(?:(?:@|（第|\(第)\s*(\d+)\s*(?:条[）)]?)?)?\s*$")

@@ -57,6 +57,37 @@ META_PREFIX_STAGE: dict[str, str] = {"ballots_": "recommendation"}
 # Rows set when the file is made and never changed by the program afterwards.
 WRITE_ONCE = ("meta:supervisor_password", "meta:seal_kdf")
 
+# The count's state (SPEC §10, ``meta`` ``ballots_count``: "" not opened / open / closed): each move
+# needs the 监督组's seal right after it, as a stage move does; so does an accepted difference.
+COUNT_ENTITY, ACCEPTED_ENTITY = "meta:ballots_count", "meta:ballots_accepted"
+COUNT_MOVES: dict[tuple[str, str], str] = {
+    ("", "open"): "open-count", ("open", "closed"): "close-count", ("", "closed"): "close-count",
+    ("closed", "open"): "reopen-count",
+}
+COUNT_LABELS = {"": "未开始", "open": "计票中", "closed": "已结束"}
+
+
+def count_move(entity: str, old_json: str | None, new_json: str | None) -> tuple[str, str, str | None] | None:
+    """For a logged change of the count's state or of an accepted difference: (from, to, the seal it
+    needs — None when the move is not allowed). None for any other row."""
+    if entity not in (COUNT_ENTITY, ACCEPTED_ENTITY):
+        return None
+    before, after = _meta_text(old_json), _meta_text(new_json)
+    if entity == ACCEPTED_ENTITY:
+        return (before, after, "accept-difference") if new_json is not None else None
+    return before, after, COUNT_MOVES.get((before, after))
+
+
+def _meta_text(row_json: str | None) -> str:
+    if not row_json:
+        return ""
+    try:
+        value = json.loads(row_json)
+    except ValueError:
+        return ""
+    return str(value.get("value", "")) if isinstance(value, dict) else ""
+
+
 # Stage moves: (old, new) → the seal action they need (None: no seal).
 MOVES: dict[tuple[str, str], str | None] = {
     (DRAFT, CONFIRMED): None,

@@ -13,9 +13,10 @@ stated difference, sealed) and a count that was opened is closed.
 included), 有效 and 作废; 尚缺 = 收回 − 已录入. A group entered as typed totals (计数录入, allowed for a
 whole group) is checked on its totals and listed as such.
 
-Seals: until ``app.services.seals`` (issue 14) is on this branch, the 监督组's password is checked
-(a wrong one refused and logged) and the step is logged as an event of the audit chain; see
-:func:`_supervised`.
+Seals (SPEC §9, :mod:`app.services.seals`): each of the 监督组's steps — ``open-count``, ``close-count``,
+``accept-difference``, ``reopen-count`` — asks their password (a wrong one is refused and logged) and writes
+a seal row right after the step in the same transaction; ``verify`` finds every move of the count's state
+followed by its seal (:func:`app.core.stage_rules.count_move`). Each answers with the 摘要码 after its seal.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from ..core.ballot_numbers import (BallotCandidate, BallotNumberError, GroupAcco
                                    candidate_list_text, reconcile)
 from ..core.scheme import GROUP_SHORT_LABELS, GROUPS
 from ..models import audit
-from ..models.schema import Ballot, Meta, Presence, Stage
+from ..core import seal as core_seal
+from ..models.schema import AuditLog, Ballot, Meta, Presence, Stage
 from ._put import put
 from .ballot_checks import KINDS, meta_key
 from .ballot_numbers import (ACCEPTED_KEY, CLOSED, COUNT_KEY, ENTERED, NOT_OPENED, OPEN, OPENING_KEY,
                              count_state_in, number_sets_in)
 from .ballots import COUNTS, Counted, counted, group_modes
-from .stages import require_editable, require_supervisor
+from . import seals
+from .stages import require_editable
 from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 
@@ -239,38 +242,43 @@ def opening_figures(store: Store) -> OpeningFigures:
     return OpeningFigures(groups, candidates, text, digest, weights, f"{t.numerator}/{t.denominator}")
 
 
-# -- sealed steps ------------------------------------------------------------------------------------
+# -- sealed steps (SPEC §9: the 监督组's password, a seal row right after the step) --------------------
 
-def _supervised(store: Store, password: str, action: str, what: str, reason: str | None = None) -> None:
-    """The 监督组's password for ``action`` (refused — and the refusal logged — when wrong).
-
-    The seal row itself (``seals.append_seal``, SPEC §9) comes with issue 14; until then the step is
-    recorded by the event :func:`_record` writes in the same transaction as the step."""
-    require_supervisor(store, password, reason or what, action=what, event=f"{action}-refused",
-                       detail={"action": action, "stage": "recommendation"})
+STAGE = "recommendation"
 
 
-def _record(s: Session, action: str, detail: dict) -> None:
-    audit.log_event(s, action, {"stage": "recommendation", **detail})
+def _key(store: Store, password: str, action: str, reason: str | None = None) -> tuple[bytes, str | None]:
+    """The seal key for ``action`` — a wrong password is refused, and the refusal logged."""
+    return seals.supervisor_key(store, password, action=core_seal.ACTION_LABELS[action],
+                                detail={"action": action, "stage": STAGE}, reason=reason)
 
 
-def _state_row(s: Session) -> Meta | None:
-    return s.get(Meta, COUNT_KEY)
+def _seal(s: Session, key: bytes, action: str) -> str:
+    """The seal row over the step just written (the count's state row is the last row before it, so
+    ``verify`` finds each move of the count followed by its seal); returns its 摘要码."""
+    s.flush()
+    row = seals.append_seal(s, key, action, STAGE)
+    s.flush()
+    return core_seal.digest_code(row.hash, row.seq)
+
+
+def _sealed(label: str, code: str, store: Store, entity: str) -> Wrote:
+    return Wrote(Changed.BALLOTS | Changed.STAGES, label=label, entity=entity, value=code, seq=store.last_write)
 
 
 def _require_stage_draft(s: Session, verb: str) -> None:
     """The count's sealed steps happen while the stage is a draft (before it is confirmed)."""
-    row = s.get(Stage, "recommendation")
+    row = s.get(Stage, STAGE)
     if row is not None and row.state in ("locked", "published"):
-        require_editable(s, "recommendation")           # says 已锁定 / 已公布 as every refusal does
+        require_editable(s, STAGE)           # says 已锁定 / 已公布 as every refusal does
     if row is not None and row.state != "draft":
         raise StoreError(f"“定岗推荐计票”已确认，不能{verb}；请先退回草稿")
 
 
 def open_count(store: Store, password: str, *, digest: str) -> Wrote:
-    """开始计票: the 监督组 seal the 开票前确认单 they signed. ``digest``: the figures' digest printed on
-    that sheet — if anything it shows changed since (到会, 印制, 发出, the list, weights), nothing is
-    sealed and the sheet must be printed again."""
+    """开始计票: the 监督组 seal the 开票前确认单 they signed (``open-count``). ``digest``: the figures'
+    digest printed on that sheet — if anything it shows changed since (到会, 印制, 发出, the list,
+    weights), nothing is sealed and the sheet must be printed again. ``Wrote.value``: the 摘要码."""
     figures = opening_figures(store)
     if figures.digest != digest:
         raise ConflictError("开票前确认单打印后数据已变动（到会、印制、发出、候选人名单、权重或推荐率界线），"
@@ -280,8 +288,9 @@ def open_count(store: Store, password: str, *, digest: str) -> Wrote:
     missing = [GROUP_SHORT_LABELS[g] for g, f in figures.groups.items() if f["printed"] and f["issued"] is None]
     if missing:
         raise StoreError(f"开始计票前请录入发出票数：{'、'.join(missing)}")
-    _supervised(store, password, "open-count", "开始计票")
+    key, new_kdf = _key(store, password, core_seal.OPEN_COUNT)
     with store.write("开始计票（开票前确认单已由监督组核对签字）") as s:
+        seals.ensure_kdf(s, new_kdf)
         _require_stage_draft(s, "开始计票")
         if count_state_in(s) != NOT_OPENED:
             raise ConflictError("计票已开始（刚被其他录入人封签），未再封签；请刷新（Ctrl+R）")
@@ -289,57 +298,59 @@ def open_count(store: Store, password: str, *, digest: str) -> Wrote:
                      .limit(1)).first():
             raise StoreError("已有带票号的选票录入，开票前确认单须在第一张票之前封签")
         put(s, Meta, {"key": OPENING_KEY}, {"value": audit.canonical({**figures.to_json(), "digest": figures.digest})})
+        s.flush()
         put(s, Meta, {"key": COUNT_KEY}, {"value": OPEN})
-        _record(s, "open-count", {"digest": figures.digest})
-    return Wrote(Changed.BALLOTS | Changed.STAGES, label="开始计票：开票前确认单已封签", entity=f"meta:{COUNT_KEY}",
-                 value=None, seq=store.last_write)
+        code = _seal(s, key, core_seal.OPEN_COUNT)
+    return _sealed("开始计票：开票前确认单已封签", code, store, f"meta:{COUNT_KEY}")
 
 
 def close_count(store: Store, password: str) -> Wrote:
     """结束计票: the 监督组 seal the ballot records (``close-count``); nothing of the count changes
-    afterwards unless they reopen it. ``Wrote.value``: the 摘要码 to show on the wall (with issue 14)."""
-    _supervised(store, password, "close-count", "结束计票")
+    afterwards unless they reopen it. ``Wrote.value``: the 摘要码 the wall shows and the sheets print."""
+    key, new_kdf = _key(store, password, core_seal.CLOSE_COUNT)
     with store.write("结束计票（监督组封签）") as s:
+        seals.ensure_kdf(s, new_kdf)
         _require_stage_draft(s, "结束计票")
         state = count_state_in(s)
         if state == CLOSED:
             raise ConflictError("计票已结束（刚被其他录入人封签），未再封签；请刷新（Ctrl+R）")
         if state == NOT_OPENED and number_sets_in(s):
             raise StoreError("计票尚未开始（开票前确认单未封签），不能结束")
-        acc = accounting_in(s)
         put(s, Meta, {"key": COUNT_KEY}, {"value": CLOSED})
-        _record(s, "close-count", {"entered": {g: a.entered for g, a in acc.groups.items()}})
-    return Wrote(Changed.BALLOTS | Changed.STAGES, label="结束计票：选票记录已封签", entity=f"meta:{COUNT_KEY}",
-                 value=None, seq=store.last_write)
+        code = _seal(s, key, core_seal.CLOSE_COUNT)
+    return _sealed("结束计票：选票记录已封签", code, store, f"meta:{COUNT_KEY}")
 
 
 def reopen_count(store: Store, password: str, reason: str) -> Wrote:
-    """重新打开计票 for a correction (SPEC §11: corrections need a sealed unlock): the 监督组's password
-    and a reason; the stage goes back to draft if it was confirmed."""
+    """重新打开计票 for a correction (SPEC §11: corrections need a sealed unlock — ``reopen-count``): the
+    监督组's password and a reason; the stage goes back to draft if it was confirmed."""
     if not reason or not reason.strip():
         raise StoreError("重新打开计票须填写理由")
-    _supervised(store, password, "unlock", "重新打开计票", reason)
+    key, new_kdf = _key(store, password, core_seal.REOPEN_COUNT, reason.strip())
     with store.write(reason.strip()) as s:
-        stage = s.get(Stage, "recommendation")
+        seals.ensure_kdf(s, new_kdf)
+        stage = s.get(Stage, STAGE)
         if stage is not None and stage.state in ("locked", "published"):
             raise StoreError("“定岗推荐计票”已锁定，请先由监督组解锁本阶段，再重新打开计票")
         if count_state_in(s) != CLOSED:
             raise ConflictError("计票未结束，无需重新打开")
         if stage is not None and stage.state == "confirmed":
             stage.state = "draft"
+            s.flush()
         put(s, Meta, {"key": COUNT_KEY}, {"value": OPEN})
-        _record(s, "unlock", {"what": "reopen-count"})
-    return Wrote(Changed.BALLOTS | Changed.STAGES, label=f"重新打开计票（理由：{reason.strip()}）",
-                 entity=f"meta:{COUNT_KEY}", seq=store.last_write)
+        code = _seal(s, key, core_seal.REOPEN_COUNT)
+    return _sealed(f"重新打开计票（理由：{reason.strip()}）", code, store, f"meta:{COUNT_KEY}")
 
 
 def accept_difference(store: Store, password: str, reason: str, *, findings: tuple[str, ...]) -> Wrote:
     """认可差额: the 监督组 accept the stated difference (``findings``, exactly as they were shown) with
-    a reason and their seal; the stage can then be confirmed while the findings stay as stated."""
+    a reason and their seal (``accept-difference``); the stage can then be confirmed while the findings
+    stay as stated."""
     if not reason or not reason.strip():
         raise StoreError("认可差额须由监督组说明理由")
-    _supervised(store, password, "accept-difference", "认可差额", reason)
+    key, new_kdf = _key(store, password, core_seal.ACCEPT_DIFFERENCE, reason.strip())
     with store.write(reason.strip()) as s:
+        seals.ensure_kdf(s, new_kdf)
         _require_stage_draft(s, "认可差额")
         now = accounting_in(s).findings
         if not now:
@@ -348,9 +359,24 @@ def accept_difference(store: Store, password: str, reason: str, *, findings: tup
             raise ConflictError("差额已变动（刚有录入），未认可；请核对现在的差额后再认可")
         put(s, Meta, {"key": ACCEPTED_KEY}, {"value": audit.canonical(
             {"findings": list(now), "reason": reason.strip(), "by": store.operator})})
-        _record(s, "accept-difference", {"findings": list(now)})
-    return Wrote(Changed.BALLOTS | Changed.STAGES, label=f"监督组认可差额（{len(now)} 项）",
-                 entity=f"meta:{ACCEPTED_KEY}", seq=store.last_write)
+        code = _seal(s, key, core_seal.ACCEPT_DIFFERENCE)
+    return _sealed(f"监督组认可差额（{len(now)} 项）", code, store, f"meta:{ACCEPTED_KEY}")
+
+
+def count_code_in(s: Session) -> str | None:
+    """The 摘要码 of the seal that closed the count (SPEC §10), while it is closed; else None."""
+    if count_state_in(s) != CLOSED:
+        return None
+    for seq, digest, new in s.execute(select(AuditLog.seq, AuditLog.hash, AuditLog.new)
+                                      .where(AuditLog.action == "event", AuditLog.entity == seals.SEAL_ENTITY)
+                                      .order_by(AuditLog.seq.desc())):
+        try:
+            action = json.loads(new or "{}").get("action")
+        except ValueError:
+            continue
+        if action == core_seal.CLOSE_COUNT:
+            return core_seal.digest_code(digest, seq)
+    return None
 
 
 # -- the margin (SPEC §11) ----------------------------------------------------------------------------

@@ -299,5 +299,6 @@ def tally_accounting(s: Session) -> TallyAccounting | None:
             typed[keys[key][0]].append(int(value))
     state = s.get(Meta, COUNT_KEY)
     total = {k: sum(v) if len(v) == len(printed) else None for k, v in typed.items()}
+    from .count import count_code_in
     return TallyAccounting(sum(printed.values()), total["issued"], total["returned"], entered, void,
-                           state.value if state is not None else "")
+                           state.value if state is not None else "", count_code_in(s))

@@ -109,8 +109,10 @@ def recommendation_extras(ctx: Any) -> tuple[tuple[d.AccountRow, ...], str, str,
                  or a.issued is not None or a.returned is not None)
     margin = count.margin_line(ctx.store)
     text = margin.words
-    state = {ballot_numbers.OPEN: "计票中（尚未结束）", ballot_numbers.CLOSED: "计票已结束，选票记录已由监督组封签"}.get(
-        acc.state, "")
+    with ctx.store.read() as s:
+        code = count.count_code_in(s)
+    state = {ballot_numbers.OPEN: "计票中（尚未结束）",
+             ballot_numbers.CLOSED: "计票已结束，选票记录已由监督组封签" + (f"，{code}" if code else "")}.get(acc.state, "")
     notes = []
     only = [GROUP_LABELS[g] for g, a in acc.groups.items() if a.counts_only]
     if only:

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from ..core import seal as core_seal
 from ..core.results import results_to_json
 from ..core.snapshot import published_results, sha256_of
-from ..core.stage_rules import (DRAFT, EDITABLE, EVERY_STAGE, MOVES, STAGE_LABELS, STATE_LABELS, WRITE_ONCE,
-                                stage_of_entity, state_of)
+from ..core.stage_rules import (COUNT_LABELS, DRAFT, EDITABLE, EVERY_STAGE, MOVES, STAGE_LABELS, STATE_LABELS,
+                                WRITE_ONCE, count_move, stage_of_entity, state_of)
 from ..models import inspection
 from ..models.audit import GENESIS, _same_but_new_columns as same_but_new_columns, canonical, entry_hash
 from ..models.engine import is_url, make_engine
@@ -37,6 +37,11 @@ from .store import StoreError, check_password
 
 VERBS = {"insert": "新增", "update": "改动", "delete": "删除"}
 MOVE_LABELS = {"lock": "锁定", "publish": "公布", "unlock": "解锁", "withdraw": "撤回公布"}
+
+
+def _move_label(need: str) -> str:
+    """A move needing a seal in words: a stage's (锁定 …) or the count's (结束计票 …)."""
+    return MOVE_LABELS.get(need) or core_seal.ACTION_LABELS.get(need, need)
 
 
 class CannotVerify(StoreError):
@@ -145,7 +150,7 @@ class _Replay:
 
     def unsealed(self) -> None:
         for p in self.pending:
-            self.find(f"审计日志第 {p.seq} 条：阶段“{_label(p.stage)}”{MOVE_LABELS[p.need]}，没有监督组封签")
+            self.find(f"审计日志第 {p.seq} 条：阶段“{_label(p.stage)}”{_move_label(p.need)}，没有监督组封签")
         self.pending = []
 
     def row(self, seq: int, action: str, entity: str, old: str | None, new: str | None, prev_hash: str) -> None:
@@ -165,6 +170,14 @@ class _Replay:
         else:
             if self.pending:
                 self.unsealed()
+            moved = count_move(entity, old, new)
+            if moved is not None:
+                before, after, need = moved
+                if need is None:
+                    self.find(f"审计日志第 {seq} 条：计票状态由“{COUNT_LABELS.get(before, before)}”直接改为"
+                              f"“{COUNT_LABELS.get(after, after)}”（不合规定）")
+                elif self.sealing:
+                    self.pending.append(_Pending(seq, "recommendation", need))   # type: ignore[arg-type]
             stage = stage_of_entity(entity)
             verb = VERBS.get(action, action)
             if stage == EVERY_STAGE:
@@ -223,7 +236,7 @@ class _Replay:
             if p.need == s.action and p.stage == s.stage:
                 matched = True
             elif not (p.need == "withdraw" and s.action == "unlock" and p.stage in s.withdrawn):
-                self.find(f"审计日志第 {p.seq} 条：阶段“{_label(p.stage)}”{MOVE_LABELS[p.need]}，"
+                self.find(f"审计日志第 {p.seq} 条：阶段“{_label(p.stage)}”{_move_label(p.need)}，"
                           f"其后的封签（第 {seq} 条）封的却是“{core_seal.ACTION_LABELS.get(s.action, s.action)}"
                           f" {_label(s.stage)}”")
         if s.action in ("lock", "publish", "unlock") and not matched:

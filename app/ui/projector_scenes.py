@@ -60,7 +60,7 @@ def accounting_line(a) -> str:
     """The wall's accounting line (SPEC §10): 印制 · 发出 · 收回 · 已录入 (作废) · 尚缺; once the count is
     closed, its 摘要码 (SPEC §9)."""
     if a.state == "closed":
-        return f"计票已结束（监督组封签）　{a.code}" if a.code else "计票已结束（监督组封签）"
+        return a.code or "计票已结束（监督组封签）"
 
     def n(v):
         return "—" if v is None else str(v)
@@ -379,7 +379,8 @@ class SceneRenderer:
     def _paint_tally(self, data: TallyScene, rows: list) -> None:
         u, mx, rh = self.u, self.mx, self._row_h()
         counted = f"已计 {data.counted} 张 / " if any(g.by_ballot for g in data.groups) else ""
-        y = self._title(SCENE_LABELS[TALLY], f"{counted}到会 {data.present} 人")
+        closed = data.accounting is not None and data.accounting.state == "closed"
+        y = self._title(SCENE_LABELS[TALLY], "计票已结束（监督组封签）" if closed else f"{counted}到会 {data.present} 人")
         width = self.W - 2 * mx
         # ballots counted of those present, per voter group (a group typed in count mode says so)
         cell = width / len(data.groups)

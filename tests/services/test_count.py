@@ -4,6 +4,9 @@ entered by number, 作废, the accounting, the 开票前确认单's seal, reconc
 small.json, 局领导 by paper ballots: 5 present; 7 ballots printed (2 spare), 5 issued.
 """
 
+import json
+import re
+
 import pytest
 
 from tests.ballot_setup import PASSWORD, ballot_doc, numbered
@@ -14,6 +17,7 @@ from app.services.ballot_checks import set_paper_count
 from app.services.ballots import counted, list_ballots, save_ballot, undo_last_ballot
 from app.services.campaign_io import compute_results, export_campaign, import_campaign
 from app.services.store import ConflictError, LockedError, Store, StoreError
+from app.services.verify import verify_store
 
 PAPER = {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)}
 
@@ -216,8 +220,9 @@ def test_the_opening_seals_the_sheet_as_printed(store):
     count.open_count(store, PASSWORD, digest=count.opening_figures(store).digest)
     assert count.accounting(store).opening["groups"]["leaders"]["issued"] == 6
     with store.read() as s:
-        events = [r.entity for r in s.query(AuditLog).filter(AuditLog.action == "event")]
-    assert "open-count-refused" in events and "open-count" in events
+        events = [(r.entity, json.loads(r.new or "{}").get("action"))
+                  for r in s.query(AuditLog).filter(AuditLog.action == "event")]
+    assert ("seal-refused", "open-count") in events and ("seal", "open-count") in events
 
 
 def test_a_closed_count_refuses_every_change_until_the_supervisors_reopen_it(store):
@@ -256,3 +261,46 @@ def test_the_export_carries_numbers_void_ballots_accounting_and_state_and_comput
     assert again["recommendation"]["accounting"] == rec["accounting"]
     assert compute_results(other)[1] == compute_results(store)[1]
     other.close()
+
+
+# -- the seals (SPEC §9) -------------------------------------------------------------------------------
+
+def test_every_step_of_the_count_is_sealed_and_verify_checks_the_seals(store):
+    """Open, close, reopen, close again, accept a difference: each a seal with the 监督组's password, each
+    answering with its 摘要码; verify with the password finds every seal valid and nothing else."""
+    numbers = numbered(store, {"leaders": 7}, issued={"leaders": 5}, open_count=False)["leaders"]
+    opened = count.open_count(store, PASSWORD, digest=count.opening_figures(store).digest)
+    enter(store, numbers, 4)
+    set_paper_count(store, "leaders", "returned", 5)
+    closed = count.close_count(store, PASSWORD)
+    with store.read() as s:
+        assert count.count_code_in(s) == closed.value
+    count.reopen_count(store, PASSWORD, "第5张票漏录？核对后仍找不到")
+    again = count.close_count(store, PASSWORD)
+    accepted = count.accept_difference(store, PASSWORD, "一张票被投票人带走",
+                                       findings=count.accounting(store).findings)
+    codes = [w.value for w in (opened, closed, again, accepted)]
+    assert all(re.fullmatch(r"摘要码 [0-9A-F]{4}(-[0-9A-F]{4}){3}（第 \d+ 条）", c) for c in codes)
+    with store.read() as s:
+        assert count.count_code_in(s) == again.value
+        actions = [json.loads(r.new)["action"] for r in s.query(AuditLog).filter(AuditLog.entity == "seal")]
+    assert actions == ["open-count", "close-count", "reopen-count", "close-count", "accept-difference"]
+    result = verify_store(store, password=PASSWORD)
+    assert result.ok, result.findings
+    assert result.seals == 5
+    assert not verify_store(store, password="wrong").ok
+
+
+def test_closing_the_count_behind_the_program_is_found(store, tmp_path):
+    """The count's state changed with an SQL tool (and the chain recomputed would still lack the seal):
+    verify names the row that moved the count without the 监督组's seal."""
+    numbers = leaders(store)
+    enter(store, numbers, 5)
+    set_paper_count(store, "leaders", "returned", 5)
+    from app.services.ballot_numbers import COUNT_KEY, CLOSED
+    from app.services._put import put
+    from app.models.schema import Meta
+    with store.write() as s:                                  # the program's own write path, but no seal
+        put(s, Meta, {"key": COUNT_KEY}, {"value": CLOSED})
+    findings = verify_store(store).findings
+    assert any("结束计票，没有监督组封签" in f for f in findings), findings

@@ -25,6 +25,7 @@ from app.core.campaign import parse_campaign
 from app.core.results import compute, results_to_json
 from app.core.snapshot import PERSON_ROSTER_KEYS, frozen_campaign, published_results
 from app.services import scores, seals, stages
+from app.services.ballot_checks import set_paper_count
 from app.services.ballots import save_ballot
 from app.core.ballots import AGREE, BLANK, SUGGEST, Mark
 from app.services.campaign_io import import_campaign
@@ -155,6 +156,7 @@ def test_ballots_are_recounted_one_by_one(tmp_path):
     for marks in ({"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)},
                   {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")}):
         save_ballot(store, "leaders", marks)
+    set_paper_count(store, "leaders", "returned", 2)        # SPEC §10: the count reconciled before it is confirmed
     stages.publish_through(store, "recommendation", PASSWORD)
     store.close()
     folder = package(tmp_path, path)

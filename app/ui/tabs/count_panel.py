@@ -30,7 +30,7 @@ class SealDialog(QDialog):
         self.result_: Any = None
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        intro = QLabel(text + "\n\n须由监督组输入密码（记入审计日志）。")
+        intro = QLabel(text + "\n\n须由监督组输入密码（封签记入审计日志，并显示摘要码）。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         if details:
@@ -174,7 +174,7 @@ class CountBar(QWidget):
     def open_count(self) -> None:
         dialog = self.opening_dialog()
         if dialog is not None and dialog.exec():
-            self.bench.info("已开始计票：开票前确认单已由监督组封签")
+            self.bench.info(f"已开始计票：开票前确认单已由监督组封签　{dialog.result_.value}")
             self.tab.focus_entry()
 
     def close_dialog(self) -> SealDialog:
@@ -191,7 +191,7 @@ class CountBar(QWidget):
     def close_count(self) -> None:
         dialog = self.close_dialog()
         if dialog.exec():
-            self.bench.info("已结束计票：选票记录已由监督组封签")
+            self.bench.info(f"已结束计票：选票记录已由监督组封签　{dialog.result_.value}（大屏显示）")
 
     def accept_dialog(self) -> SealDialog:
         findings = tuple(self.grid.accounting.findings) if self.grid and self.grid.accounting else ()
@@ -204,7 +204,7 @@ class CountBar(QWidget):
     def accept_difference(self) -> None:
         dialog = self.accept_dialog()
         if dialog.exec():
-            self.bench.info("监督组已认可差额")
+            self.bench.info(f"监督组已认可差额　{dialog.result_.value}")
 
     def reopen_dialog(self) -> SealDialog:
         return SealDialog(self.bench, "重新打开计票", "重新打开后可补录或更正选票（抽查发现差异的组须先全组复核）；"
@@ -216,7 +216,7 @@ class CountBar(QWidget):
     def reopen_count(self) -> None:
         dialog = self.reopen_dialog()
         if dialog.exec():
-            self.bench.info("计票已重新打开")
+            self.bench.info(f"计票已重新打开　{dialog.result_.value}")
 
     def open_checks(self) -> None:
         from .count_checks_dialog import ChecksDialog
