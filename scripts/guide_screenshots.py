@@ -22,6 +22,7 @@ import io
 import os
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -265,7 +266,20 @@ def shoot_stage_and_unlock(app: QApplication, window, out: Path) -> list[Path]:
     page = window.pages[4]
     from app.ui import dialogs
     from app.ui.dialogs import SupervisorDialog
-    press(app, window, "Ctrl+Shift+L")           # 已确认
+    # 已确认: the 8th speaker is not scored yet, so 确认 first lists what is missing and asks (shot, then 是)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def answer_missing() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer_missing)
+            return
+        settle(app)
+        written.append(save(compose(window, box), out / "confirm-incomplete.png"))
+        box.button(QMessageBox.StandardButton.Yes).click()
+    QTimer.singleShot(0, answer_missing)
+    press(app, window, "Ctrl+Shift+L")
     lock = SupervisorDialog("锁定阶段", "确定锁定“竞岗演讲评分”阶段？\n\n锁定后，本阶段的录入不能再修改；"
                             "如需更正，须监督组输入密码并说明理由后解锁。", window)
     lock.password.setText(DEMO_PASSWORD)
@@ -311,9 +325,9 @@ def shoot_double_entry(app: QApplication, path: Path, out: Path) -> Path:
     page = window.pages[4]
     model = page.model
     for row, judges in ((5, len(model.judges())), (6, 5)):     # the sixth speaker, then the seventh
-        first = model.row_at(row).scores
+        first = model.row_at(row).cells
         for k, judge in enumerate(model.judges()[:judges]):
-            value = first[judge.id].value
+            value = Decimal(first[judge.id].value)
             typed = str(value + 1 if (row, k) == (5, 4) else value)   # one score heard differently
             type_cell(app, page.view, model.index(row, model.FIRST_JUDGE + k), typed)
     settle(app)

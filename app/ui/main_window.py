@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
                                QVBoxLayout, QWidget)
 
 from .. import files
-from ..services import stages
+from ..services import completeness, stages
 from ..services.projector import SEAL
 from ..services.store import STAGE_LABELS, STATE_LABELS, Changed, Store, StoreError
 from . import dialogs
@@ -279,6 +279,8 @@ class MainWindow(QMainWindow):
         state = stages.stage_states(self.store).get(stage, "draft")
         target = stages.FORWARD.get(state)
         password = None
+        if target == "confirmed" and not self._confirm_incomplete(stage, label):
+            return
         if target in ADVANCE_MEANS:
             verb = STATE_LABELS[target].removeprefix("已")
             password = dialogs.ask_supervisor_password(self, f"{verb}阶段",
@@ -289,6 +291,21 @@ class MainWindow(QMainWindow):
         wrote = self.bench.run(stages.advance, stage, password, expected=state)
         if wrote is not FAILED:
             self._sealed(wrote)
+
+    def _confirm_incomplete(self, stage: str, label: str) -> bool:
+        """Confirming a stage with entries missing or not confirmed asks first, naming them (default 否)."""
+        missing = self.bench.run(completeness.incomplete, stage)
+        if missing is FAILED or not missing:
+            return missing is not FAILED
+        shown = "\n".join(missing[:completeness.SHOWN])
+        more = f"\n……共 {len(missing)} 项" if len(missing) > completeness.SHOWN else ""
+        No, Yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+        answer = QMessageBox.question(self, "确认阶段", f"“{label}”还有未录完或未确认的内容：\n\n{shown}{more}\n\n"
+                                      "仍要确认本阶段吗？", Yes | No, No)
+        if answer != Yes:
+            self.bench.message.emit(f"未确认“{label}”：还有 {len(missing)} 项未录完或未确认", True)
+            return False
+        return True
 
     def _sealed(self, wrote) -> None:
         """Say what was done; a sealed step also shows its 摘要码 on the wall (SPEC §9)."""

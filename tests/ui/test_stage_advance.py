@@ -89,3 +89,24 @@ def test_a_tab_without_a_stage_says_so(qtbot, window, small_store, questions):
     advance(qtbot, window)
     assert stages.stage_states(small_store) == before and questions[0] == []
     assert window.message_line.text() == "✓ “方案设置”页没有阶段，无需确认、锁定、公布或解锁"
+
+
+def test_confirming_a_stage_with_entries_missing_names_them_and_asks(qtbot, window, small_store, monkeypatch):
+    """Issue 13: 竞岗演讲评分 with 张明 at 3 of 7 judges and every score only 录入 — 确认 lists them and, on 否,
+    the stage stays 草稿."""
+    from PySide6.QtWidgets import QMessageBox
+    from app.services import scores
+    for judge in ("J04", "J05", "J06", "J07"):
+        scores.clear_speech_score(small_store, "1001", judge)
+    stages.publish_through(small_store, "draw", "jd2026")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    window.tabs.setCurrentIndex(4)
+    advance(qtbot, window)
+    assert stages.stage_states(small_store)["speech"] == "draft"
+    assert asked and "张明：3/7 位评委评分" in asked[0] and "李华：7 个评分未确认" in asked[0]
+    assert window.message_line.is_error and "还有 3 项未录完或未确认" in window.message_line.text()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    advance(qtbot, window)
+    assert stages.stage_states(small_store)["speech"] == "confirmed"
