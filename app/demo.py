@@ -13,7 +13,6 @@ no float ever becomes a score. All names are invented.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
@@ -346,7 +345,8 @@ def rehearsal_campaign(people: int = 60, posts: int = 12, judges: int = 25, vote
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.demo",
+    from .cli_parser import ChineseArgumentParser
+    parser = ChineseArgumentParser(prog="python -m app.demo",
                                      description="生成一个演示竞岗文件（jinggang-campaign/1，数据均为虚构）")
     parser.add_argument("--people", type=int, default=60, help="人数（约三分之一参加竞岗），默认 60")
     parser.add_argument("--posts", type=int, default=12, help="科长岗位数，默认 12")

@@ -49,6 +49,14 @@ def test_help_is_chinese_argparses_own_words_too(args):
     assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout)
 
 
+def test_the_demo_generators_help_is_chinese_too():
+    result = subprocess.run([sys.executable, "-m", "app.demo", "--help"], capture_output=True, text=True,
+                            encoding="utf-8", timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("用法：python -m app.demo") and "显示本帮助并退出" in result.stdout
+    assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout)
+
+
 def test_draw_help_explains_the_check_without_pointing_to_a_developer_document():
     text = app("draw", "--help").stdout
     assert "SPEC" not in text and ".md" not in text and "§" not in text

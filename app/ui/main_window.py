@@ -166,7 +166,9 @@ class MainWindow(QMainWindow):
         self.bench = Workbench(store, self)
         self.projector = ProjectorControls(self, self.bench)   # before the tabs: the wall hears a change first
         info = store.info()
-        self.setWindowTitle(f"{APP_TITLE} — {info.title}（录入人：{store.operator}）")
+        # Qt appends " — <application display name>" to a title not ending with it (X11, Windows): so the
+        # title ends with 竞岗考评 itself, which then appears once
+        self.setWindowTitle(f"{info.title}（录入人：{store.operator}） — {APP_TITLE}")
         self.resize(*DEFAULT_SIZE)
 
         central = QWidget()

@@ -45,8 +45,9 @@ def test_main_window_shows_every_tab(qtbot, small_store):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.windowTitle().startswith("竞岗考评 — 2026年竞争轮岗")
-    assert "王敏" in window.windowTitle()
+    # the title ends with the application's display name, so Qt does not append it a second time
+    assert window.windowTitle().startswith("2026年竞争轮岗") and window.windowTitle().endswith(" — 竞岗考评")
+    assert window.windowTitle().count("竞岗考评") == 1 and "王敏" in window.windowTitle()
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["1 人员名单", "2 考试与测评", "3 报岗", "4 抽签", "5 竞岗演讲评分", "6 定岗推荐计票",
                       "7 综合考评与人选", "8 双向选择", "9 方案设置"]
