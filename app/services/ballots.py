@@ -17,6 +17,7 @@ is ``discarded``: kept in the file and the log, counted nowhere.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -301,10 +302,19 @@ COUNTED_MARKS = (AGREE, SUGGEST)
 def recommended_pairs(marks_json: str) -> Iterator[tuple[str, str]]:
     """The (person, post) pairs one stored ballot recommends — read straight from its stored marks
     (``Mark.encode`` text), without building a Mark per mark: a count re-reads every ballot."""
+    return iter(_pairs_of(marks_json))
+
+
+@lru_cache(maxsize=4096)
+def _pairs_of(marks_json: str) -> tuple[tuple[str, str], ...]:
+    """Parsed once per distinct stored text: a count re-reads every ballot after each paper saved, and a
+    stored ballot's text never changes (a correction is a new text)."""
+    out = []
     for person, code in json.loads(marks_json).items():
         kind, _, post = code.partition(":")
         if post and kind in COUNTED_MARKS:
-            yield person, post
+            out.append((person, post))
+    return tuple(out)
 
 
 def counted(s: Session) -> Counted:

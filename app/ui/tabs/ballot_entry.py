@@ -26,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QTableView
 
 from ...core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark
 from ...services.ballots import mark_problem
@@ -157,6 +157,26 @@ class BallotView(QTableView):
 
     def form(self) -> BallotFormModel:
         return self.panel.form
+
+    # QAbstractItemView repaints its whole viewport when the focus comes or goes (a paper's number
+    # accepted sends the keys here, a paper saved sends them to the number box): 20 rows painted for the
+    # one row whose focus frame changes. Only the current row is repainted; the rest is QAbstractItemView's.
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt name
+        QAbstractScrollArea.focusInEvent(self, event)
+        if not self.currentIndex().isValid():
+            self.go(0)
+        self._update_current_row()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt name
+        QAbstractScrollArea.focusOutEvent(self, event)
+        self._update_current_row()
+
+    def _update_current_row(self) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            rect = self.visualRect(current.siblingAtColumn(0)).united(
+                self.visualRect(current.siblingAtColumn(self.form().columnCount() - 1)))
+            self.viewport().update(rect)
 
     def go(self, row: int) -> None:
         if 0 <= row < self.form().rowCount():

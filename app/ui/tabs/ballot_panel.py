@@ -117,6 +117,8 @@ class BallotPanel(QWidget):
         self.number_edit.returnPressed.connect(self.accept_number)
         number_row.addWidget(self.number_edit)
         self.number_state = QLabel()
+        # styled once: a style sheet set per paper re-polishes the label and repaints the panel twice a paper
+        self.number_state.setStyleSheet("color:#1e4620;font-weight:bold")
         number_row.addWidget(self.number_state, 1)
         layout.addLayout(number_row)
 
@@ -228,10 +230,8 @@ class BallotPanel(QWidget):
     def _show_number(self) -> None:
         if self.number:
             set_text(self.number_state, f"✓ 票号 {self.number}")
-            restyle(self.number_state, "color:#1e4620;font-weight:bold")
         else:
             set_text(self.number_state, "")
-            restyle(self.number_state, "")
 
     def refused(self) -> bool:
         """A key that would start or extend a paper the group cannot take: refuse it now, with the
