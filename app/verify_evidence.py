@@ -72,6 +72,7 @@ ACTION_LABELS = {"lock": "锁定", "publish": "公布", "unlock": "解锁", "ope
                  "close-count": "结束计票", "accept-difference": "认可差额", "reopen-count": "重新打开计票"}
 # The count's state (meta ballots_count) and an accepted difference (meta ballots_accepted): each change
 # needs its seal right after it (SPEC §10).
+IMPORT_REASON = "导入竞岗文件"     # the reason of the transaction that imports a campaign file
 COUNT_MOVES = {("", "open"): "open-count", ("open", "closed"): "close-count", ("", "closed"): "close-count",
                ("closed", "open"): "reopen-count"}
 GROUPS = ("leaders", "staff", "unit_heads", "county_chiefs")
@@ -629,13 +630,15 @@ def check_chain(rows: list, check: Check, password, printed: list) -> dict:
         else:
             if pending:
                 unsealed()
+            # a count state the import carried over was sealed in the file it came from (no seal here yet)
+            carried = r.get("reason") == IMPORT_REASON and not seals
             if entity == "meta:ballots_count":
                 move = (meta_value(r.get("old")) or "", meta_value(r["new"]) or "")
                 if move not in COUNT_MOVES:
                     check.bad(f"审计日志第 {i} 条：计票状态由“{move[0]}”直接改为“{move[1]}”（不合规定）")
-                elif sealing:
+                elif sealing and not carried:
                     pending.append((i, "recommendation", COUNT_MOVES[move]))
-            elif entity == "meta:ballots_accepted" and r["new"] is not None and sealing:
+            elif entity == "meta:ballots_accepted" and r["new"] is not None and sealing and not carried:
                 pending.append((i, "recommendation", "accept-difference"))
             st = stage_of(entity)
             if st == "*":

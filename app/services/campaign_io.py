@@ -27,6 +27,7 @@ from ..core.ballot_numbers import is_ballot_number
 from ..models.schema import (Ballot, BallotNumber, CheckEntry, CountCheck, Declaration, Judge, Meta, Person, Post,
                              Presence, RecCount, SchemeRow, Score, SelectionChoice, SelectionPick, SelectionPlacement,
                              SpeechScore)
+from ..core.stage_rules import IMPORT_REASON
 from .ballot_numbers import ACCEPTED_KEY, COUNT_KEY, OPENING_KEY
 from .ballots import merged_counts
 from .exam_grid import as_entered
@@ -179,7 +180,7 @@ def check_campaign_file(data: Any) -> Campaign:
 def import_campaign(store: Store, data: Any) -> Changed:
     """Load a campaign file into an empty store: validated whole first, then one transaction."""
     campaign = check_campaign_file(data)  # raises CampaignError listing every problem; nothing stored
-    with store.write("导入竞岗文件") as s:
+    with store.write(IMPORT_REASON) as s:
         if s.execute(select(Person.id).limit(1)).first() or s.execute(select(Post.id).limit(1)).first():
             raise StoreError("该竞岗已有数据，只能导入到新建的空竞岗中")
         operator = store.operator

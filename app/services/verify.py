@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from ..core import seal as core_seal
 from ..core.results import results_to_json
 from ..core.snapshot import published_results, sha256_of
-from ..core.stage_rules import (COUNT_LABELS, DRAFT, EDITABLE, EVERY_STAGE, MOVES, STAGE_LABELS, STATE_LABELS,
-                                WRITE_ONCE, count_move, stage_of_entity, state_of)
+from ..core.stage_rules import (COUNT_ENTITY, COUNT_LABELS, DRAFT, EDITABLE, EVERY_STAGE, IMPORT_REASON, MOVES,
+                                STAGE_LABELS, STATE_LABELS, WRITE_ONCE, count_move, stage_of_entity, state_of)
 from ..models import inspection
 from ..models.audit import GENESIS, _same_but_new_columns as same_but_new_columns, canonical, entry_hash
 from ..models.engine import is_url, make_engine
@@ -111,6 +111,7 @@ class _Replay:
         self.states: dict[str, str] = {}
         self.pending: list[_Pending] = []
         self.seals: list[_Seal] = []
+        self.carried: list[str] = []  # count states an import carried over (sealed in the file they came from)
         self.snapshots: list[tuple[int, str, str | None]] = []
         self.kdf: str | None = None
         self.sealing = False          # seals exist from the row that stores the seal salt on
@@ -142,7 +143,7 @@ class _Replay:
                 return
             self.count = seq
             self.hashes[seq] = digest
-            self.row(seq, action, entity, old, new, prev_hash)
+            self.row(seq, action, entity, old, new, prev_hash, reason)
             self.prev, expected = digest, seq + 1
         self.unsealed()
 
@@ -153,7 +154,8 @@ class _Replay:
             self.find(f"审计日志第 {p.seq} 条：阶段“{_label(p.stage)}”{_move_label(p.need)}，没有监督组封签")
         self.pending = []
 
-    def row(self, seq: int, action: str, entity: str, old: str | None, new: str | None, prev_hash: str) -> None:
+    def row(self, seq: int, action: str, entity: str, old: str | None, new: str | None, prev_hash: str,
+            reason: str | None = None) -> None:
         if action == "event":
             if entity == "seal":
                 self.seal(seq, new, prev_hash)
@@ -176,6 +178,9 @@ class _Replay:
                 if need is None:
                     self.find(f"审计日志第 {seq} 条：计票状态由“{COUNT_LABELS.get(before, before)}”直接改为"
                               f"“{COUNT_LABELS.get(after, after)}”（不合规定）")
+                elif reason == IMPORT_REASON and not self.seals:
+                    self.carried.append(f"第 {seq} 条：计票状态“{COUNT_LABELS.get(after, after)}”" if entity == COUNT_ENTITY
+                                        else f"第 {seq} 条：监督组认可的差额")
                 elif self.sealing:
                     self.pending.append(_Pending(seq, "recommendation", need))   # type: ignore[arg-type]
             stage = stage_of_entity(entity)
@@ -389,6 +394,8 @@ def verify_session(session: Session, *, password: str | None = None,
     if len(result.findings) == before and not replay.found:
         result.checked.append(f"阶段记录：每项改动都在其阶段可改动时发生，锁定、公布、解锁均有封签"
                               f"（封签 {len(replay.seals)} 个，快照 {len(replay.snapshots)} 份）")
+    if replay.carried:
+        result.checked.append(f"{'；'.join(replay.carried)}：由导入竞岗文件带入（其封签在原文件中，请用原文件或其打印的摘要码核对）")
     if replay.legacy_moves:
         result.checked.append(f"其中 {replay.legacy_moves} 次阶段变动发生在封签启用之前（由旧版本程序记录，没有封签）")
     if password is not None:

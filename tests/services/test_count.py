@@ -260,6 +260,18 @@ def test_the_export_carries_numbers_void_ballots_accounting_and_state_and_comput
     assert again["recommendation"]["ballots"] == rec["ballots"]
     assert again["recommendation"]["accounting"] == rec["accounting"]
     assert compute_results(other)[1] == compute_results(store)[1]
+    # the copy carries the closed count without the seals of the file it came from: verify says so, and finds
+    # nothing wrong (the import's transaction, before any seal of the copy)
+    result = verify_store(other, password=PASSWORD)
+    assert result.ok, result.findings
+    assert any("计票状态“已结束”：由导入竞岗文件带入" in line for line in result.checked), result.checked
+    # …but closing it again in the copy, behind the program, is still found
+    from app.services._put import put
+    from app.models.schema import Meta
+    from app.services.ballot_numbers import COUNT_KEY
+    with other.write() as s:
+        put(s, Meta, {"key": COUNT_KEY}, {"value": "open"})
+    assert any("没有监督组封签" in f for f in verify_store(other).findings)
     other.close()
 
 
