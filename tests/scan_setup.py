@@ -23,8 +23,8 @@ class Printed:
     """The printed stack: each ballot's (group, number), the layout, and each page rasterised at ``dpi``."""
 
     def __init__(self, store, printed: dict[str, int], *, dpi: int = 200, open_count: bool = True,
-                 import_doc: bool = True):
-        numbered(store, printed, open_count=False, import_doc=import_doc)
+                 import_doc: bool = True, issued: dict[str, int] | None = None):
+        numbered(store, printed, open_count=False, import_doc=import_doc, issued=issued)
         data = sheet_data(store, "定岗推荐票", numbered=True, print_counts=dict(printed))
         self.pdf = render("定岗推荐票", data)
         self.layout: Layout = data.scannable.layout

@@ -258,3 +258,27 @@ def test_the_scan_record_travels_in_the_campaign_file(store, printed, tmp_path):
         # (verify of the copy finds the count's opening without its seal: an import does not carry seals)
     finally:
         copy.close()
+
+
+def test_the_evidence_package_carries_the_scans_and_still_checks(tmp_path):
+    from app.services import stages
+    from app.services.ballot_checks import set_paper_count
+    from tests.services.conftest import new_store
+    from tests.services.test_evidence import check, package
+    path = tmp_path / "c.db"
+    store = new_store(path)
+    stack = Printed(store, {"leaders": 2}, issued={"leaders": 2})
+    a, b = stack.numbers("leaders")
+    read(store, stack.marked(a, {ZHANG: "agree:P1", LI: "suggest:P3"}), "a.png")
+    read(store, stack.marked(b, {ZHANG: "agree:P1", WANG: "agree:P2"}), "b.png")
+    set_paper_count(store, "leaders", "returned", 2)
+    count.close_count(store, PASSWORD)
+    stages.publish_through(store, "recommendation", PASSWORD)
+    store.close()
+    folder = package(tmp_path, path)
+    result = check(folder)
+    assert result.returncode == 0, result.stdout
+    assert "定岗推荐票 2 张逐张重新计票，与公布的推荐数一致" in result.stdout
+    campaign = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    pages = campaign["recommendation"]["scans"]["pages"]
+    assert [(p["file"], p["status"], p["number"]) for p in pages] == [("a.png", "entered", a), ("b.png", "entered", b)]
