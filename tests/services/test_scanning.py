@@ -343,3 +343,14 @@ def test_nothing_is_scanned_before_the_count_is_opened_and_a_ballot_taken_back_m
     assert (view.status, again.status) == ("entered", "entered")
     [row] = ballots.list_ballots(store)
     assert row.ballot_no == number and row.marks[LI] == Mark("agree", "P1")
+
+
+def test_a_kept_image_changed_behind_the_program_is_refused(store, printed):
+    _, view = _doubtful(store, printed, printed.numbers("leaders")[0])
+    assert scanning.page_image(store, view.id).startswith(b"\x89PNG")
+    with store.write() as s:
+        s.get(scanning.ScanImage, view.id).png = b"\x89PNG forged"
+    with pytest.raises(StoreError, match="SHA-256 不符"):
+        scanning.page_image(store, view.id)
+    with pytest.raises(StoreError, match="没有保存图像"):
+        scanning.page_image(store, view.id + 1)
