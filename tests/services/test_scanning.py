@@ -354,3 +354,17 @@ def test_a_kept_image_changed_behind_the_program_is_refused(store, printed):
         scanning.page_image(store, view.id)
     with pytest.raises(StoreError, match="没有保存图像"):
         scanning.page_image(store, view.id + 1)
+
+
+def test_pages_and_their_images_are_recorded_on_either_backend(store_target, create_store):
+    store = create_store(store_target)
+    stack = Printed(store, {"leaders": 2})
+    a, b = stack.numbers("leaders")
+    assert read(store, stack.marked(a, {ZHANG: "agree:P1"}), "a.png")[1].status == "entered"
+    _, view = _doubtful(store, stack, b)
+    assert scanning.page_image(store, view.id).startswith(b"\x89PNG")
+    [item] = scanning.review_queue(store)
+    decided = scanning.decide(store, item.key, "blank", expected_version=item.version)
+    scanning.confirm(store, item.key, SECOND_OPERATOR, expected_version=decided.version)
+    assert sorted(r.ballot_no for r in ballots.list_ballots(store)) == sorted([a, b])
+    assert store.verify().ok
