@@ -161,6 +161,15 @@ def _matrix(c: Canvas, layout: Layout, pl, text: BallotText, fonts: FontSet, y) 
     c.drawCentredString(_x(TABLE_X_MM + NUMBER_COL_MM + NAME_COL_MM / 2), y(top - 2), "姓名")
     for k, post in enumerate(posts):
         _vertical(c, text.post_names.get(post, post), fonts.body, x0 + k * CELL_MM, HEAD_Y_MM, y)
+    # under the matrix, each column's post code: what the 唱票 clerk keys for a 建议 (the screen lists them too)
+    c.setFont(fonts.body, 6.5)
+    c.drawRightString(_x(x0) - 2, y(bottom + Decimal("3.2")), "岗位编号")
+    for k, post in enumerate(posts):
+        size = 6.5
+        while size > 4 and stringWidth(post, fonts.body, size) > _x(CELL_MM) - 1:
+            size -= 0.5
+        c.setFont(fonts.body, size)
+        c.drawCentredString(_x(x0 + k * CELL_MM + CELL_MM / 2), y(bottom + Decimal("3.2")), post)
     # rows: number, name, boxes
     for r, person in enumerate(persons):
         base = y(top + r * CELL_MM + CELL_MM / 2) - 3.4

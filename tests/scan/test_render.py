@@ -11,7 +11,7 @@ from app.scan.layout import Candidate, QrPayload, make_layout
 from app.scan.measure import blank_shares
 from app.scan.render import BallotText, ballot_pdf, draw_scannable_ballot, render_pages
 
-from .conftest import TEXT, printed
+from .conftest import POSTS, TEXT, printed
 
 
 def test_the_drawing_function_works_on_a_callers_canvas(layout):
@@ -62,3 +62,21 @@ def test_agree_boxes_have_a_heavier_frame_than_suggest_boxes(layout):
         x, y = round(float(b.x_mm) * k), round(float(b.y_mm + b.h_mm / 2) * k)
         return int((image[y, x - 6:x + 6] < 128).sum())
     assert frame_ink("agree:P1") > frame_ink("suggest:P2")
+
+
+def test_the_post_codes_are_printed_under_their_columns_for_the_clerk(layout):
+    """A 建议 read aloud is keyed by its post code: each column carries it under the matrix, in column order."""
+    import pypdfium2
+    pdf = pypdfium2.PdfDocument(ballot_pdf(layout, [("staff", "482913")], TEXT))
+    page = pdf[0]
+    text = page.get_textpage()
+    width, height = page.get_size()
+    line = []
+    for k in range(text.count_chars()):
+        if text.get_text_range(k, 1) == "P":
+            left, bottom, right, top = text.get_charbox(k)
+            line.append((round(bottom), left))
+    bottoms = {b for b, _ in line}
+    assert len(bottoms) == 1, line                      # one row of codes, under the matrix
+    row = text.get_text_bounded(0, min(bottoms) - 2, width, min(bottoms) + 10)
+    assert "岗位编号" in row and [c for c in row.split() if c.startswith("P")] == list(POSTS), row
