@@ -26,6 +26,7 @@ from ...services.store import Changed, StoreError
 from .ballot_panel import BallotPanel, restyle, set_text
 from .base import TabPage
 from .count_panel import CountBar
+from .scan_panel import ScanBar
 from .recommendation_model import PAPER_ROWS, PairModel, PaperModel
 
 
@@ -95,6 +96,8 @@ class RecommendationTab(TabPage):
         self.paper_view.verticalHeader().setDefaultSectionSize(21)
         self.paper_view.setFixedHeight(len(PAPER_ROWS) * 21 + 28)
         self.count_bar = CountBar(bench, self)
+        self.scan_bar = ScanBar(bench, self)
+        self.scan_bar.add_shortcuts(self)
         self.paper_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self.ballot_mode = QRadioButton("唱票录入（逐张）")
@@ -141,6 +144,7 @@ class RecommendationTab(TabPage):
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.addWidget(self.paper_view)
         left_layout.addWidget(self.count_bar)
+        left_layout.addWidget(self.scan_bar)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel("录入方式："))
         mode_row.addWidget(self.ballot_mode)
@@ -198,7 +202,7 @@ class RecommendationTab(TabPage):
         # A ballot saved on this panel redraws the grid — not the paper's candidates (unchanged) nor the
         # count's margin (a whole computation, ~0.3 s at 300 people): that waits for the next other
         # change, 重算余量, or the count's close.
-        if change.started_by(self.ballot_panel) and change.flags == Changed.BALLOTS:
+        if change.started_by(self.ballot_panel, self.scan_bar) and change.flags == Changed.BALLOTS:
             self._ballot_only = True
         super().on_changed(change)
 
@@ -207,6 +211,8 @@ class RecommendationTab(TabPage):
         self.show_grid(recommendation_grid(self.bench.store, ballots_only_since=self.grid if light else None))
         if not light:
             self.show_margin()
+        if not light or not self.scan_bar.running():
+            self.scan_bar.show_open()
 
     def show_margin(self) -> None:
         """The count's margin (SPEC §11) with the decision it belongs to, as the 公示 prints it."""

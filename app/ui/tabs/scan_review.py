@@ -1,0 +1,518 @@
+"""扫描计票 复核 (SPEC §12 *Never guessed*): the doubtful boxes and invalid marks a person decides, a
+second person confirms; the pages the reader rejected, with the reason and what to do; the
+differences between 唱票 and the scan that the 监督组 resolve.
+
+One key per decision on the 待复核 page: **1…n** — the n-th box of the candidate's row (its number and
+post shown on the crop and in the legend) is the mark; **0** — 空白; **X** — 无效. Then the next item
+comes up. The second person types their name once (确认人) and confirms each decision with **Enter**,
+or sends it back with **Backspace**. Every decision goes to the service with the version shown
+(compare-and-set): another laptop's change is named, nothing is overwritten. The view decides
+nothing: the queue, the fills, what is doubtful or invalid and why all come from
+:mod:`app.services.scanning`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from ...core.scheme import GROUP_LABELS
+from ...services import scanning
+from ...services.store import Changed
+from ..table import CENTER, Column, RowTableModel
+from ..workbench import FAILED, Workbench
+
+INVALID_KEY = "X"
+CONFIRM_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+SEND_BACK_KEY = Qt.Key.Key_Backspace
+RED, BLUE = QColor("#d00000"), QColor("#1f5fbf")
+STATUS_TEXT = {"entered": "已录入", "waiting": "待复核", "rejected": "退回", "blank": "空白页",
+               "second-channel": "与唱票比对"}
+
+
+def mark_text(item: Any, mark: str | None) -> str:
+    """A decided mark in words, with the box's number on the screen: ``2 建议 P3 财务科科长`` / 空白 / 无效."""
+    if mark is None:
+        return ""
+    if mark == "blank":
+        return "0 空白"
+    if mark == "invalid":
+        return f"{INVALID_KEY} 无效"
+    for n, box in enumerate(item.boxes, start=1):
+        if box.choice == mark:
+            return f"{n} {choice_text(box.choice, box.post_name)}"
+    return mark
+
+
+def choice_text(choice: str, post_name: str = "") -> str:
+    kind, _, post = choice.partition(":")
+    words = {"agree": "同意", "suggest": "建议"}.get(kind, kind)
+    return f"{words} {post} {post_name}".strip()
+
+
+def state_text(item: Any) -> str:
+    if item.decided is None:
+        return "待判定"
+    if item.confirmed_by:
+        return f"已确认（{item.confirmed_by}）"
+    return f"待确认：{item.decided_by} 判为 {mark_text(item, item.decided)}"
+
+
+# -- the tables ------------------------------------------------------------------------------------
+
+class QueueModel(RowTableModel):
+    COLUMNS = (
+        Column("group", "投票组", lambda r: GROUP_LABELS.get(r.group, r.group)),
+        Column("number", "票号", lambda r: r.number, CENTER),
+        Column("person", "人员", lambda r: r.person_name),
+        Column("why", "原因", lambda r: r.why_text),
+        Column("state", "状态", state_text),
+        Column("file", "扫描文件", lambda r: r.file),
+    )
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            item = self.row_at(index.row())
+            return QColor("#b00020") if item.decided is None else QColor("#9a5b00")
+        return super().data(index, role)
+
+
+class RejectedModel(RowTableModel):
+    COLUMNS = (
+        Column("file", "扫描文件", lambda p: p.file),
+        Column("status", "结果", lambda p: STATUS_TEXT.get(p.status, p.status)),
+        Column("reason", "原因", lambda p: p.reason),
+        Column("action", "处理办法", lambda p: p.action),
+        Column("group", "投票组", lambda p: GROUP_LABELS.get(p.group, p.group or "")),
+        Column("number", "票号", lambda p: p.number or "", CENTER),
+    )
+
+
+class DifferenceModel(RowTableModel):
+    COLUMNS = (
+        Column("group", "投票组", lambda d: GROUP_LABELS.get(d.group, d.group)),
+        Column("number", "票号", lambda d: d.number, CENTER),
+        Column("person", "人员", lambda d: d.person_name),
+        Column("keyed", "唱票", lambda d: difference_text(d, "keyed")),
+        Column("scanned", "扫描", lambda d: difference_text(d, "scanned")),
+    )
+
+
+def difference_text(d: Any, side: str) -> str:
+    words = getattr(d, f"{side}_text", None)
+    if words:
+        return words
+    mark = getattr(d, side)
+    return {"blank": "空白", "invalid": "无效", "doubtful": "待复核", None: "—"}.get(mark) or choice_text(str(mark))
+
+
+def table(model: RowTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+# -- the pictures ----------------------------------------------------------------------------------
+
+def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: bool, scale: float = 1.0,
+               offset: tuple[int, int] = (0, 0)) -> QImage:
+    """``image`` (RGB) with the candidate's boxes outlined (blue, numbered 1…n) and the questioned ones
+    red and thick."""
+    out = image.convertToFormat(QImage.Format.Format_RGB32)
+    p = QPainter(out)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont(p.font())
+    for n, box in enumerate(boxes, start=1):
+        x, y, w, h = box.rect
+        r = QRect(round((x - offset[0]) * scale), round((y - offset[1]) * scale), round(w * scale), round(h * scale))
+        hot = n - 1 in questioned
+        pen = QPen(RED if hot else BLUE)
+        pen.setWidthF(max(2.0, (5.0 if hot else 2.5) * (scale if labels else 1.0) / (1 if labels else 1)))
+        p.setPen(pen)
+        p.drawRect(r.adjusted(-3, -3, 3, 3))
+        if labels:
+            font.setPixelSize(max(14, round(r.height() * 0.55)))
+            font.setBold(True)
+            p.setFont(font)
+            p.drawText(QRect(r.x(), r.y() - r.height() - 6, r.width(), r.height()),
+                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), str(n))
+    p.end()
+    return out
+
+
+class PageView(QWidget):
+    """The crop of the candidate's row, enlarged, beside the whole page (scaled to fit)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        self.crop_title = QLabel("放大：")
+        self.crop = QLabel()
+        self.crop.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.crop.setMinimumSize(420, 150)
+        self.crop.setStyleSheet("background:#ffffff;border:1px solid #999")
+        left.addWidget(self.crop_title)
+        left.addWidget(self.crop, 1)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setStyleSheet("font-size:15px")
+        left.addWidget(self.legend)
+        layout.addLayout(left, 3)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("整页："))
+        self.page = QLabel()
+        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page.setMinimumSize(220, 300)
+        self.page.setStyleSheet("background:#f4f4f4;border:1px solid #999")
+        right.addWidget(self.page, 1)
+        layout.addLayout(right, 2)
+        self._images: dict[int, QImage] = {}
+
+    def clear(self) -> None:
+        self.crop.clear()
+        self.page.clear()
+        self.legend.setText("")
+        self.crop_title.setText("放大：")
+
+    def show_item(self, item: Any, png: bytes | None) -> None:
+        questioned = {i for i, b in enumerate(item.boxes) if b.auto != "empty"}
+        keys = [f"<b>{n}</b>&nbsp;{choice_text(b.choice, b.post_name)}（填涂 {b.fill}）"
+                for n, b in enumerate(item.boxes, start=1)]
+        keys += ["<b>0</b>&nbsp;空白", f"<b>{INVALID_KEY}</b>&nbsp;无效"]
+        self.legend.setText("　".join(keys))
+        self.crop_title.setText(f"放大：{item.person_name} 的一行（红框：{item.why_text}）")
+        if png is None:
+            self.crop.setText("（未保存该页图像）")
+            self.page.clear()
+            return
+        image = QImage.fromData(png)
+        if image.isNull() or not item.boxes:
+            self.crop.setText("（该页图像无法显示）")
+            return
+        xs = [b.rect[0] for b in item.boxes] + [b.rect[0] + b.rect[2] for b in item.boxes]
+        ys = [b.rect[1] for b in item.boxes] + [b.rect[1] + b.rect[3] for b in item.boxes]
+        h = max(b.rect[3] for b in item.boxes)
+        pad_x, pad_y = 2 * h, 2 * h
+        area = QRect(max(0, min(xs) - pad_x), max(0, min(ys) - pad_y),
+                     min(image.width(), max(xs) + pad_x) - max(0, min(xs) - pad_x),
+                     min(image.height(), max(ys) + pad_y) - max(0, min(ys) - pad_y))
+        target_w = max(self.crop.width(), 420) - 8
+        scale = min(target_w / max(1, area.width()), (max(self.crop.height(), 150) - 8) / max(1, area.height()), 4.0)
+        cut = image.copy(area).scaled(round(area.width() * scale), round(area.height() * scale),
+                                      Qt.AspectRatioMode.IgnoreAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation)
+        self.crop.setPixmap(QPixmap.fromImage(draw_boxes(cut, item.boxes, questioned, labels=True, scale=scale,
+                                                         offset=(area.x(), area.y()))))
+        whole = draw_boxes(image, item.boxes, questioned, labels=False)
+        self.page.setPixmap(QPixmap.fromImage(whole).scaled(
+            max(self.page.width(), 220) - 4, max(self.page.height(), 300) - 4, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+
+# -- the dialog ------------------------------------------------------------------------------------
+
+class ReviewDialog(QDialog):
+    """复核 扫描选票: 待复核 (keys), 退回的页, 唱票与扫描差异."""
+
+    def __init__(self, bench: Workbench, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.setWindowTitle("扫描计票：复核")
+        self.items: list[Any] = []
+        self._png: dict[int, bytes | None] = {}
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # 待复核
+        review = QWidget()
+        rl = QVBoxLayout(review)
+        top = QHBoxLayout()
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-weight:bold")
+        top.addWidget(self.counts, 1)
+        top.addWidget(QLabel(f"判定人：{bench.store.operator}　确认人（第二人）："))
+        self.confirmer = QLineEdit()
+        self.confirmer.setPlaceholderText("第二人姓名，本次复核填一次")
+        self.confirmer.setMaximumWidth(200)
+        self.confirmer.returnPressed.connect(self.focus_queue)
+        top.addWidget(self.confirmer)
+        rl.addLayout(top)
+        self.queue_model = QueueModel(self)
+        self.queue = table(self.queue_model)
+        self.queue.setMaximumHeight(170)
+        for col, width in enumerate((80, 70, 80, 200, 250)):
+            self.queue.horizontalHeader().resizeSection(col, width)
+        self.queue.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
+        self.queue.installEventFilter(self)
+        rl.addWidget(self.queue)
+        self.page_view = PageView()
+        rl.addWidget(self.page_view, 1)
+        self.keys = QLabel(f"按键：1…n 第 n 个框为所选　0 空白　{INVALID_KEY} 无效　"
+                           "Enter 确认（第二人）　Backspace 退回重判")
+        self.keys.setStyleSheet("color:#333;font-weight:bold")
+        rl.addWidget(self.keys)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#b00020;font-weight:bold")
+        rl.addWidget(self.error)
+        self.tabs.addTab(review, "待复核")
+
+        # 退回的页
+        rejected = QWidget()
+        jl = QVBoxLayout(rejected)
+        hint = QLabel("退回的页未计入：按“处理办法”重新扫描该页；仍不能识读的，在“唱票录入”中按票号手工录入该票。")
+        hint.setWordWrap(True)
+        jl.addWidget(hint)
+        self.rejected_model = RejectedModel(self)
+        self.rejected = table(self.rejected_model)
+        for col, width in enumerate((150, 60, 260, 300, 80)):
+            self.rejected.horizontalHeader().resizeSection(col, width)
+        jl.addWidget(self.rejected, 1)
+        self.tabs.addTab(rejected, "退回的页")
+
+        # 唱票与扫描差异
+        diffs = QWidget()
+        dl = QVBoxLayout(diffs)
+        dhint = QLabel("同一投票组既唱票又扫描时逐张比对；每处差异须由监督组核对纸质选票后认定并说明理由，"
+                       "全部认定后才能结束计票。")
+        dhint.setWordWrap(True)
+        dl.addWidget(dhint)
+        self.diff_model = DifferenceModel(self)
+        self.diffs = table(self.diff_model)
+        self.diffs.selectionModel().currentRowChanged.connect(lambda *_: self._difference_chosen())
+        dl.addWidget(self.diffs, 1)
+        form = QFormLayout()
+        self.diff_mark = QComboBox()
+        form.addRow("以纸质选票为准：", self.diff_mark)
+        self.diff_reason = QLineEdit()
+        self.diff_reason.setPlaceholderText("如：监督组核对纸质选票，该框为铅笔勾选")
+        form.addRow("理由：", self.diff_reason)
+        dl.addLayout(form)
+        self.resolve_button = QPushButton("监督组认定")
+        self.resolve_button.clicked.connect(self.resolve)
+        dl.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.diff_error = QLabel()
+        self.diff_error.setStyleSheet("color:#b00020;font-weight:bold")
+        self.diff_error.setWordWrap(True)
+        dl.addWidget(self.diff_error)
+        self.tabs.addTab(diffs, "唱票与扫描差异")
+
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        esc = QShortcut(QKeySequence("Esc"), self)
+        esc.activated.connect(self.accept)
+        bench.changed.connect(self.on_changed)
+        self.resize(1300, 720)
+        self.refresh()
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def on_changed(self, change: Any) -> None:
+        if change.flags & Changed.BALLOTS and not change.started_by(self):
+            self.refresh()
+
+    def refresh(self, keep: str | None = None) -> None:
+        """Read the queue, the pages and the differences; stay on ``keep`` (an item key) if it is
+        still open, else take the first item (undecided first, as the service orders them)."""
+        keep = keep if keep is not None else (self.current().key if self.current() else None)
+        items = self.bench.run(scanning.review_queue)
+        pages = self.bench.run(scanning.scanned_pages)
+        diffs = self.bench.run(scanning.channel_differences)
+        if FAILED in (items, pages, diffs):
+            self.error.setText(str(self.bench.last_error))
+            return
+        self.items = list(items)
+        self.queue_model.set_rows(self.items)
+        self.rejected_model.set_rows([p for p in pages if p.status == "rejected"])
+        self.diff_model.set_rows(list(diffs))
+        undecided = sum(1 for i in self.items if i.decided is None)
+        self.counts.setText(f"待判定 {undecided} 项　待确认 {len(self.items) - undecided} 项")
+        self.tabs.setTabText(0, f"待复核（{len(self.items)}）")
+        self.tabs.setTabText(1, f"退回的页（{self.rejected_model.rowCount()}）")
+        self.tabs.setTabText(2, f"唱票与扫描差异（{len(diffs)}）")
+        row = next((i for i, it in enumerate(self.items) if it.key == keep), 0 if self.items else -1)
+        if row >= 0:
+            self.queue.setCurrentIndex(self.queue_model.index(row, 0))
+        self.show_current()
+        self._difference_chosen()
+
+    def current(self) -> Any:
+        index = self.queue.currentIndex()
+        return self.items[index.row()] if index.isValid() and index.row() < len(self.items) else None
+
+    def show_current(self) -> None:
+        item = self.current()
+        if item is None:
+            self.page_view.clear()
+            self.page_view.crop_title.setText("没有待复核的标记" if not self.items else "放大：")
+            return
+        if item.page_id not in self._png:
+            png = self.bench.run(scanning.page_image, item.page_id)
+            self._png[item.page_id] = None if png is FAILED else png
+        self.page_view.show_item(item, self._png[item.page_id])
+
+    def focus_queue(self) -> None:
+        self.queue.setFocus()
+
+    # -- keys ------------------------------------------------------------------------------------------
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+        if obj is self.queue and event.type() == event.Type.KeyPress and self.handle_key(event):
+            return True
+        return super().eventFilter(obj, event)
+
+    def handle_key(self, event) -> bool:
+        key, text = event.key(), event.text().upper()
+        item = self.current()
+        if item is None:
+            return False
+        if text.isdigit() and len(text) == 1:
+            n = int(text)
+            if n == 0:
+                self.decide(item, "blank")
+            elif n <= len(item.boxes):
+                self.decide(item, item.boxes[n - 1].choice)
+            else:
+                self.say(f"{item.person_name} 的一行只有 {len(item.boxes)} 个框：请按 1…{len(item.boxes)}、0 或 {INVALID_KEY}")
+            return True
+        if text == INVALID_KEY:
+            self.decide(item, "invalid")
+            return True
+        if key in CONFIRM_KEYS:
+            self.confirm(item)
+            return True
+        if key == SEND_BACK_KEY:
+            self.send_back(item)
+            return True
+        return False
+
+    def say(self, text: str) -> None:
+        self.error.setText(text)
+        if text:
+            self.bench.message.emit(text, True)
+
+    def _what(self, item: Any) -> str:
+        return f"{GROUP_LABELS.get(item.group, item.group)}票号 {item.number} {item.person_name} "
+
+    def decide(self, item: Any, mark: str) -> bool:
+        result = self.bench.run(scanning.decide, item.key, mark, initiator=self, expected_version=item.version,
+                                what=self._what(item) + f"判为 {mark_text(item, mark)} ")
+        if result is FAILED:
+            self.error.setText(str(self.bench.last_error))
+            self.refresh(keep=item.key)
+            return False
+        self.error.setText("")
+        self.bench.info(result.label or f"已判定：{self._what(item)}{mark_text(item, mark)}")
+        self.refresh(keep=self._next_after(item))
+        return True
+
+    def _next_after(self, item: Any) -> str | None:
+        """The item to show after ``item`` was acted on: the next undecided one after it, else the first."""
+        i = next((k for k, it in enumerate(self.items) if it.key == item.key), -1)
+        later = [it for it in self.items[i + 1:] if it.decided is None]
+        return later[0].key if later else None
+
+    def confirmer_name(self, item: Any) -> str | None:
+        name = self.confirmer.text().strip()
+        if not name:
+            self.say("请先在“确认人”框填写第二人的姓名（本次复核填一次）")
+            self.confirmer.setFocus()
+            return None
+        if name in (item.decided_by, self.bench.store.operator):
+            self.say(f"须由另一人确认：确认人“{name}”与判定人（{item.decided_by}）相同")
+            return None
+        return name
+
+    def confirm(self, item: Any) -> bool:
+        if item.decided is None:
+            self.say(f"{item.person_name}：先按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 判定，再由第二人按 Enter 确认")
+            return False
+        name = self.confirmer_name(item)
+        if name is None:
+            return False
+        result = self.bench.run(scanning.confirm, item.key, name, initiator=self, expected_version=item.version,
+                                what=self._what(item) + f"的判定（{mark_text(item, item.decided)}）确认 ")
+        if result is FAILED:
+            self.error.setText(str(self.bench.last_error))
+            self.refresh(keep=item.key)
+            return False
+        self.error.setText("")
+        self.bench.info(result.label or f"已确认：{self._what(item)}{mark_text(item, item.decided)}")
+        self.refresh()
+        return True
+
+    def send_back(self, item: Any) -> bool:
+        if item.decided is None:
+            self.say(f"{item.person_name} 尚未判定，无需退回")
+            return False
+        service = getattr(scanning, "send_back", None)
+        if service is None:
+            self.say("本版本不能退回判定：请由判定人按 1…n、0 或 X 重新判定")
+            return False
+        name = self.confirmer_name(item)
+        if name is None:
+            return False
+        result = self.bench.run(service, item.key, name, initiator=self, expected_version=item.version,
+                                what=self._what(item) + "的判定退回 ")
+        if result is FAILED:
+            self.error.setText(str(self.bench.last_error))
+            self.refresh(keep=item.key)
+            return False
+        self.error.setText("")
+        self.bench.info(result.label or f"已退回重判：{self._what(item)}")
+        self.refresh(keep=item.key)
+        return True
+
+    # -- differences -------------------------------------------------------------------------------------
+
+    def current_difference(self) -> Any:
+        index = self.diffs.currentIndex()
+        rows = self.diff_model.rows()
+        return rows[index.row()] if index.isValid() and index.row() < len(rows) else None
+
+    def _difference_chosen(self) -> None:
+        d = self.current_difference()
+        self.diff_mark.clear()
+        self.resolve_button.setEnabled(d is not None)
+        if d is None:
+            return
+        for side, label in (("keyed", "唱票"), ("scanned", "扫描")):
+            mark = getattr(d, side)
+            if mark not in (None, "doubtful") and self.diff_mark.findData(mark) < 0:
+                self.diff_mark.addItem(f"按{label}：{difference_text(d, side)}", mark)
+
+    def resolve(self) -> bool:
+        d = self.current_difference()
+        if d is None:
+            return False
+        reason = self.diff_reason.text().strip()
+        if not reason:
+            self.diff_error.setText("请填写理由（监督组核对纸质选票的结论）")
+            return False
+        mark = self.diff_mark.currentData()
+        result = self.bench.run(scanning.resolve_difference, d.group, d.number, d.person, mark, reason,
+                                initiator=self, expected_version=getattr(d, "version", 0),
+                                what=f"{GROUP_LABELS.get(d.group, d.group)}票号 {d.number} {d.person_name} 的差异认定 ")
+        if result is FAILED:
+            self.diff_error.setText(str(self.bench.last_error))
+            self.refresh()
+            return False
+        self.diff_error.setText("")
+        self.diff_reason.clear()
+        self.bench.info(result.label or "已认定差异")
+        self.refresh()
+        return True
