@@ -97,7 +97,9 @@ def _rows(data: Scene) -> list[Any]:
 
 def per_page(data: Scene) -> int:
     scene = scene_of(data)
-    return ROWS.get(scene, 0) * COLUMNS.get(scene, 1)
+    # the tally's last row gives way to the line of open 唱票/扫描 differences (SPEC §12)
+    less = 1 if isinstance(data, TallyScene) and data.differences else 0
+    return (ROWS.get(scene, 0) - less) * COLUMNS.get(scene, 1)
 
 
 def paginate(data: Scene) -> list[list[Any]]:
@@ -380,7 +382,10 @@ class SceneRenderer:
         u, mx, rh = self.u, self.mx, self._row_h()
         counted = f"已计 {data.counted} 张 / " if any(g.by_ballot for g in data.groups) else ""
         closed = data.accounting is not None and data.accounting.state == "closed"
-        y = self._title(SCENE_LABELS[TALLY], "计票已结束（监督组封签）" if closed else f"{counted}到会 {data.present} 人")
+        right = "计票已结束（监督组封签）" if closed else f"{counted}到会 {data.present} 人"
+        if data.scanning:
+            right = f"{data.scanning.split('　')[0]}　{right}"
+        y = self._title(SCENE_LABELS[TALLY], right)
         width = self.W - 2 * mx
         # ballots counted of those present, per voter group (a group typed in count mode says so)
         cell = width / len(data.groups)
@@ -434,6 +439,11 @@ class SceneRenderer:
             self.p.drawLine(QPointF(third_x, top + rh * 0.1), QPointF(third_x, top + len(rows) * rh - rh * 0.1))
         else:
             self._card("尚无竞岗人员")
+        if data.differences:
+            n = len(data.differences)
+            self.text(mx, self.H - 76 * u - rh, width, rh,
+                      f"⚠ 唱票与扫描不一致 {n} 处，待监督组认定：" + "；".join(data.differences[:3])
+                      + ("……" if n > 3 else ""), color=ACCENT, bold=True)
         self._footer(accounting_line(data.accounting) if data.accounting else "黄色：推荐率达三分之一　* 建议岗位")
 
     # -- 结果 --------------------------------------------------------------------------------------

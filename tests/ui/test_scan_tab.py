@@ -1,0 +1,170 @@
+"""扫描计票 through the 定岗推荐计票 tab (SPEC §12), driven as the clerk drives it: a folder of scans read in
+a worker thread and recorded page by page (the tally and the projector fill as the pages come in), the
+review queue decided with one key per candidate (1…n, 0, X) and confirmed by a second person (Enter),
+the same person refused on screen, rejected pages listed with their reason and what to do.
+
+The ballots are the campaign's own 定岗推荐票 as the program prints them (tests/scan_stack.py), marked
+with a pen ✓, two ✓ (无效) or a small blot between the two thresholds (doubtful), rendered at 200 dpi.
+small.json: 张明 1001 declared P1, 李华 1002 declared P1, 王芳 1003 declared P2; posts P1 P2 P3.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.core.ballots import AGREE, BLANK, INVALID, SUGGEST, Mark
+from app.services import projector, scanning
+from app.services.ballots import list_ballots
+from app.services.store import Store
+from app.ui.projector import ProjectorFeed
+from app.ui.tabs.scan_review import ReviewDialog
+from tests.ballot_setup import numbered
+from tests.scan_stack import write_pdf, write_stack
+from tests.ui.test_count_tab import make_tab
+
+
+def scan(qtbot, tab, folder):
+    bar = tab.scan_bar
+    assert bar.scan_folder(folder)
+    qtbot.waitUntil(lambda: not bar.running(), timeout=30000)
+    return bar
+
+
+def review(qtbot, tab) -> ReviewDialog:
+    dialog = ReviewDialog(tab.bench, tab)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.queue.setFocus()
+    return dialog
+
+
+def press(qtbot, dialog, key):
+    qtbot.keyClick(dialog.queue, key)
+
+
+@pytest.fixture
+def leaders(empty_store):
+    """局领导 by numbered paper ballots: 7 printed, 5 issued, the count opened."""
+    return numbered(empty_store, {"leaders": 7}, issued={"leaders": 5})["leaders"]
+
+
+def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, tmp_path, empty_store, leaders):
+    papers = [("leaders", leaders[0], {"1001": "agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
+              ("leaders", leaders[1], {"1001": "agree:P1", "1002": "suggest:P3", "1003": "blank"}),
+              ("leaders", leaders[2], {"1001": "agree:P1", "1003": "agree:P2"})]
+    write_stack(empty_store, papers, tmp_path / "scans")
+    (tmp_path / "scans" / "Thumbs.db").write_bytes(b"x")          # not a scan: skipped, and said so
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    feed = ProjectorFeed(bench)
+    feed.state = projector.ProjectorState(scene=projector.TALLY)
+    feed.attach()
+    seen_on_wall, activity = [], []
+    feed.updated.connect(lambda: seen_on_wall.append(feed.data.counted))
+    bench.activity.connect(activity.append)
+
+    bar = scan(qtbot, tab, tmp_path / "scans")
+    assert bar.line.text() == "扫描完毕：已读 3 页（3 个文件）　已录入 3　待复核 0　退回 0　跳过非扫描文件 1"
+    assert [(b.ballot_no, b.marks) for b in list_ballots(empty_store)] == [
+        (leaders[0], {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")}),
+        (leaders[1], {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)}),
+        (leaders[2], {"1001": Mark(AGREE, "P1"), "1002": Mark(BLANK), "1003": Mark(AGREE, "P2")})]
+    # the tab's tally: 张明 P1 has 3 of the 局领导's 5, 李华 P3 (suggested) 1
+    rows = {(r.person, r.post): r for r in tab.pair_model._rows}
+    assert rows[("1001", "P1")].counts["leaders"] == 3 and rows[("1002", "P3")].counts["leaders"] == 1
+    # the wall filled as the pages came in (1, 2, 3 papers), and said it was scanning meanwhile
+    assert [n for n in seen_on_wall if n] == [1, 2, 3] or sorted(set(seen_on_wall) - {0}) == [1, 2, 3]
+    assert feed.data.counted == 3 and feed.data.scanning == ""
+    assert activity[0].startswith("扫描中：已读 1 页") and activity[-1] == ""
+
+
+def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, leaders):
+    papers = [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:2]]
+    pdf = write_pdf(empty_store, papers, tmp_path / "stack.pdf")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    bar = tab.scan_bar
+    assert bar.scan_paths([pdf])
+    qtbot.waitUntil(lambda: not bar.running(), timeout=30000)
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（1 个文件）　已录入 2")
+    assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:2])
+
+
+def test_the_review_queue_is_decided_by_keys_and_confirmed_by_a_second_person(qtbot, tmp_path, empty_store,
+                                                                               leaders):
+    papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
+              ("leaders", leaders[1], {"1001": "agree:P1", "1002": "two:agree:P1,suggest:P3", "1003": "blank"})]
+    write_stack(empty_store, papers, tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    bar = scan(qtbot, tab, tmp_path / "scans")
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 0　待复核 2　退回 0")
+    assert list_ballots(empty_store) == []                         # nothing counted before a person decided
+    assert "待判定 2、待确认 0" in bar.open_items.text()
+
+    dialog = review(qtbot, tab)
+    first = dialog.current()
+    assert (first.number, first.person_name, first.why) == (leaders[0], "张明", "doubtful")
+    boxes = [b.choice for b in first.boxes]
+    assert "1 同意 P1" in dialog.page_view.legend.text().replace("<b>", "").replace("</b>", "").replace("&nbsp;", " ")
+    press(qtbot, dialog, str(boxes.index("agree:P1") + 1))         # the n-th box is the mark
+    assert dialog.current().key != first.key                        # the next item comes up
+    second = dialog.current()
+    assert (second.number, second.person_name, second.why) == (leaders[1], "李华", "invalid")
+    press(qtbot, dialog, "x")                                        # 无效
+    assert "待判定 0 项　待确认 2 项" == dialog.counts.text()
+
+    # the second person: not the one who decided
+    dialog.confirmer.setText("王敏")
+    press(qtbot, dialog, Qt.Key.Key_Return)
+    assert "须由另一人确认" in dialog.error.text() and "王敏" in dialog.error.text()
+    assert all(i.confirmed_by is None for i in scanning.review_queue(empty_store))
+    dialog.confirmer.setText("李强")
+    press(qtbot, dialog, Qt.Key.Key_Return)
+    press(qtbot, dialog, Qt.Key.Key_Return)
+    assert scanning.review_queue(empty_store) == [] and dialog.counts.text() == "待判定 0 项　待确认 0 项"
+    saved = {b.ballot_no: b.marks for b in list_ballots(empty_store)}
+    assert saved == {leaders[0]: {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")},
+                     leaders[1]: {"1001": Mark(AGREE, "P1"), "1002": Mark(INVALID), "1003": Mark(BLANK)}}
+    rows = {(r.person, r.post): r for r in tab.pair_model._rows}
+    assert rows[("1001", "P1")].counts["leaders"] == 2                # the tab redrew for the confirmed ballots
+
+
+def test_zero_decides_blank_and_a_decision_changed_on_another_laptop_is_a_conflict(qtbot, tmp_path, empty_store,
+                                                                                   leaders):
+    papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "doubt:suggest:P3"})]
+    write_stack(empty_store, papers, tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    scan(qtbot, tab, tmp_path / "scans")
+    dialog = review(qtbot, tab)
+    assert [i.person_name for i in dialog.items] == ["张明", "李华"]
+    other = Store.open(empty_store.location, operator="李强")       # a second laptop decides 李华 first
+    try:
+        item = next(i for i in scanning.review_queue(other) if i.person == "1002")
+        scanning.decide(other, item.key, "blank", expected_version=item.version)
+    finally:
+        other.close()
+    press(qtbot, dialog, "0")                                        # 张明: 空白
+    assert next(i for i in scanning.review_queue(empty_store) if i.person == "1001").decided == "blank"
+    assert dialog.current().person_name == "李华"
+    stale = dialog.current()
+    assert stale.decided is None                                     # still shown as the dialog read it
+    press(qtbot, dialog, "1")
+    assert "李强" in dialog.error.text()                              # the conflict names who changed it
+    assert next(i for i in scanning.review_queue(empty_store) if i.person == "1002").decided == "blank"
+
+
+def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_path, empty_store, leaders):
+    papers = [("leaders", leaders[0], {"1001": "agree:P1"})]
+    write_stack(empty_store, papers, tmp_path / "first")
+    write_stack(empty_store, papers, tmp_path / "again", prefix="again")     # the same paper scanned twice
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    scan(qtbot, tab, tmp_path / "first")
+    bar = scan(qtbot, tab, tmp_path / "again")
+    assert bar.line.text().startswith("扫描完毕：已读 1 页（1 个文件）　已录入 0　待复核 0　退回 1")
+    assert "退回的页 1（重新扫描或唱票录入）" in bar.open_items.text()
+    dialog = review(qtbot, tab)
+    assert dialog.tabs.tabText(1) == "退回的页（1）"
+    page = dialog.rejected_model.row_at(0)
+    assert page.file == "again-001.png" and page.number == leaders[0]
+    row = [dialog.rejected_model.index(0, c).data() for c in range(dialog.rejected_model.columnCount())]
+    assert row[:2] == ["again-001.png", "退回"] and "已录入" in row[2] and row[3]
