@@ -84,6 +84,17 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     exp.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     exp.add_argument("--json", required=True, dest="json_path", metavar="竞岗文件", help="输出的 JSON 文件")
 
+    sc = sub.add_parser("scan", help="把一个文件夹的定岗推荐票扫描件识读进竞岗数据文件，每页输出一行 JSON",
+                        description="识读文件夹中的扫描件（PNG、JPEG、TIFF 或多页 PDF，200–300 dpi，方向不限），"
+                                    "计入竞岗数据文件：标记清楚的选票即为选票记录；有不清或无效标记的选票等待复核"
+                                    "（在程序中由一人判定、另一人确认）；不能识读的页说明原因和处理办法。"
+                                    "每页输出一行 JSON：page、sha256、status（read 或 rejected）、reason、group、number、"
+                                    "marks（每人 agree:岗位、suggest:岗位、blank、invalid 或 doubtful）。"
+                                    "数据文件或文件夹不能使用时以 2 退出。")
+    sc.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
+    sc.add_argument("folder", metavar="文件夹", help="存放扫描件的文件夹")
+    sc.add_argument("--operator", default="扫描", metavar="姓名", help="录入人姓名（写入审计日志，默认“扫描”）")
+
     if argv is None or "report" in argv:
         from .cli_report import add_report_parser
         add_report_parser(sub)
@@ -140,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         from .cli import run_export
         return run_export(args.db, args.json_path)
+    if args.command == "scan":
+        from .cli_scan import run_scan
+        return run_scan(args.db, args.folder, args.operator)
     if args.command == "report":
         from .cli_report import run_report_args
         return run_report_args(args)

@@ -80,6 +80,13 @@ def _print_counts(text: str) -> dict[str, int]:
     return out
 
 
+def _group(text: str) -> str:
+    group = GROUP_NAMES.get(text.strip())
+    if group is None:
+        raise argparse.ArgumentTypeError(f"“{text}” 不是投票组（局领导、其他行政、事业单位、县局长）")
+    return group
+
+
 def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     rep.add_argument("--sheet", required=True, choices=list(SHEETS), metavar="表名",
@@ -102,6 +109,10 @@ def configure_parser(rep: argparse.ArgumentParser) -> argparse.ArgumentParser:
     rep.add_argument("--printed", type=_print_counts, metavar="组=张数,…", dest="print_counts",
                      help="定岗推荐票：各组印制张数，如 局领导=7,其他行政=45（首次印制时抽取随机票号；默认各组到会人数；"
                           "已有票号的组按原票号重印）")
+    rep.add_argument("--group", type=_group, metavar="投票组",
+                     help="定岗推荐票：只印这一投票组的选票（局领导、其他行政、事业单位、县局长）")
+    rep.add_argument("--layout", metavar="版式文件",
+                     help="定岗推荐票：同时写出扫描版式 JSON（每个方框的位置，毫米，原点在页面左上角），供扫描识读核对")
     rep.add_argument("--unnumbered", action="store_true",
                      help="定岗推荐票：不抽取票号，印顺序编号（不能按票号逐张核对）")
     rep.add_argument("--font", metavar="字体文件", help="字体文件（.ttf/.ttc），各处都用它，优先于系统的宋体、黑体、仿宋和程序自带字体")
@@ -134,6 +145,7 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
                print_counts: dict[str, int] | None = None, unnumbered: bool = False,
                version: str = "filed", margins: tuple[float, float, float, float] | None = None,
                role_fonts: dict[str, str] | None = None, as_of: date | None = None,
+               group: str | None = None, layout: str | None = None,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Write the sheet called ``sheet`` of the campaign in ``db`` to ``out`` (PDF)."""
     from .reports import fonts, render
@@ -157,12 +169,23 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         options = dict(start_date=start_date, draft=draft, round_no=round_no, meeting=meeting, copies=copies,
                        phase=phase, printed=printed, version=version, margins=margins, as_of=as_of)
         if sheet == "定岗推荐票":              # SPEC §10: numbered at the first print (--unnumbered: not)
-            options.update(numbered=not unnumbered, print_counts=print_counts)
+            options.update(numbered=not unnumbered, print_counts=print_counts, group=group)
+        elif group or layout:
+            raise StoreError("--group 和 --layout 只用于定岗推荐票")
+        if layout and unnumbered:
+            raise StoreError("--layout：未编号的定岗推荐票不是扫描版式，没有版式文件")
         if str(out).lower().endswith(".xlsx"):
             data = build_xlsx(store, sheet, out, **options)
         else:
             data = sheet_data(store, sheet, **options)
             files.write_bytes(out, render(sheet, data))      # a temporary name, fsync, rename
+        if layout:
+            if getattr(data, "scannable", None) is None:
+                raise StoreError("--layout：这次印制的定岗推荐票没有票号，不是扫描版式")
+            import json
+            from .scan.layout import layout_json
+            text = json.dumps(layout_json(data.scannable.layout), ensure_ascii=False, indent=1) + "\n"
+            files.write_bytes(layout, text.encode("utf-8"))
     except (StoreError, fonts.FontError) as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
@@ -171,14 +194,15 @@ def run_report(db: str, sheet: str, out: str, *, start_date: date | None = None,
         return EXIT_BAD_INPUT
     finally:
         store.close()
-    print(f"已生成 {out}（{sheet}{'，草稿（未公布）' if data.header.draft else ''}）", file=stdout)
+    print(f"已生成 {out}（{sheet}{'，草稿（未公布）' if data.header.draft else ''}）"
+          + (f"，版式 {layout}" if layout else ""), file=stdout)
     return EXIT_OK
 
 
 def run_report_args(args: argparse.Namespace) -> int:
     return run_report(args.db, args.sheet, args.out, start_date=args.start_date, draft=args.draft,
                       round_no=args.round_no, meeting=args.meeting, copies=args.copies, phase=args.phase,
-                      print_counts=args.print_counts, unnumbered=args.unnumbered,
+                      print_counts=args.print_counts, unnumbered=args.unnumbered, group=args.group, layout=args.layout,
                       font=args.font, version=VERSIONS[args.sheet_version], margins=args.margins, as_of=args.as_of,
                       role_fonts={"title": args.font_title, "body": args.font_body, "table": args.font_table})
 

@@ -26,10 +26,11 @@ PERSON_RESULT_KEYS = {
     "speech": ("speech",),
 }
 PAIR_RECOMMENDATION_KEYS = ("person", "post", "declared", "rate", "eligible", "recommendation", "margin")
-NOT_FROZEN = ("ballots", "accounting", "checks")
+NOT_FROZEN = ("ballots", "accounting", "checks", "scans")
 """Parts of the campaign's ``recommendation`` no snapshot holds: the paper ballots (their tally, the counts,
 is the stage's data), the accounting (SPEC §10, derived from the ballots, the numbers printed and the typed
-papers, which are frozen) and the checks of the count (SPEC §11: an audit may follow the publication)."""
+papers, which are frozen), the checks of the count (SPEC §11: an audit may follow the publication) and the
+scan record (SPEC §12: pages, fills and decisions behind the ballots)."""
 
 
 def canonical(data: Any) -> str:

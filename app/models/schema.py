@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
@@ -285,6 +285,78 @@ class SelectionPlacement(Audited, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ScanPage(Audited, Base):
+    """SPEC §12: one scanned page as read — file name and SHA-256 always; for a read page the ballot it
+    belongs to (group, number, its page of the ballot, the layout digest) and every box's fill and the
+    program's decision (``boxes``: ``fill:decision`` per box in the layout's order, e.g. ``0.412:m``).
+    ``status``: entered / waiting / rejected / blank / second / set-aside (see :mod:`app.services.scanning`)."""
+
+    __tablename__ = "scan_pages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    file: Mapped[str] = mapped_column(Text, nullable=False)              # the file's name (#2: a PDF's 2nd page)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)      # of the file as scanned
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    code: Mapped[str] = mapped_column(String(32), nullable=False, default="")     # a rejection's reason code
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    action: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    group: Mapped[str | None] = mapped_column(String(16))
+    ballot_no: Mapped[str | None] = mapped_column(String(6))
+    page: Mapped[int | None] = mapped_column(Integer)                     # the ballot's page (from the QR)
+    digest: Mapped[str | None] = mapped_column(String(16))                # the layout's digest (from the QR)
+    rotation: Mapped[str | None] = mapped_column(String(12))              # degrees, as read
+    boxes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    marks: Mapped[str] = mapped_column(Text, nullable=False, default="{}")   # the page's marks as the reader gave them
+    image_sha256: Mapped[str | None] = mapped_column(String(64))          # of the PNG kept in scan_images
+    ballot_serial: Mapped[int | None] = mapped_column(Integer)            # the ballot record it became
+    scanned_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class ScanImage(Base):
+    """The aligned image (PNG) of a scanned page a person must look at. Not audited: a page is about
+    0.3 MB and the audit log would hold each twice; the page's audited row carries the PNG's SHA-256,
+    so the chain still fixes the image."""
+
+    __tablename__ = "scan_images"
+    page_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    png: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class ScanItem(Audited, Base):
+    """SPEC §12: one candidate of one scanned ballot a person decides (a doubtful box, or marked in a way
+    §3 calls invalid), then a second person confirms. Key ``group:number:person``."""
+
+    __tablename__ = "scan_items"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)
+    ballot_no: Mapped[str] = mapped_column(String(6), nullable=False)
+    person_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    page_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    why: Mapped[str] = mapped_column(String(12), nullable=False)           # doubtful / invalid
+    auto: Mapped[str] = mapped_column(String(80), nullable=False)          # the reader's mark
+    decided: Mapped[str | None] = mapped_column(String(80))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[str | None] = mapped_column(String(32))
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+    confirmed_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class ScanResolution(Audited, Base):
+    """SPEC §12 two channels: the 监督组's decision on a difference between the keyed (唱票) and the
+    scanned ballot of one number — the mark now on the record, and both channels' marks it settles."""
+
+    __tablename__ = "scan_resolutions"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)       # group:number:person ("" person: the paper)
+    group: Mapped[str] = mapped_column(String(16), nullable=False)
+    ballot_no: Mapped[str] = mapped_column(String(6), nullable=False)
+    person_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    keyed: Mapped[str] = mapped_column(String(80), nullable=False)
+    scanned: Mapped[str] = mapped_column(String(80), nullable=False)
+    mark: Mapped[str] = mapped_column(String(80), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    resolved_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    resolved_at: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
 AUDITED = (Meta, SchemeRow, Stage, Post, Person, Score, Declaration, Judge, SpeechScore, BlindEntry, Presence,
            RecCount, Ballot, Draw, SelectionChoice, SelectionPick, SelectionPlacement, BallotNumber, CountCheck,
-           CheckEntry)
+           CheckEntry, ScanPage, ScanItem, ScanResolution)

@@ -304,6 +304,17 @@ class Ballot:
 
 
 @dataclass(frozen=True)
+class ScannableBallots:
+    """The numbered 定岗推荐票 in the scannable layout (SPEC §12): ``layout`` (:class:`app.scan.layout.Layout`),
+    ``text`` (:class:`app.scan.render.BallotText`: names, post names, the meeting code) and the ballots to
+    print, (voter group key, number), in print order."""
+
+    layout: Any
+    text: Any
+    ballots: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class BallotForms:
     """定岗推荐票: numbered; the voter group printed on each; ``copies`` per group."""
 
@@ -313,6 +324,7 @@ class BallotForms:
     posts: tuple[tuple[str, str], ...]  # (code, name) of every post, for the 建议岗位 column
     notes: tuple[str, ...] = ()
     ballots: tuple[Ballot, ...] = ()    # given: exactly these ballots, in this order (else from ``copies``)
+    scannable: ScannableBallots | None = None   # numbered: printed in the scannable layout instead
 
     def each(self) -> tuple[tuple[Ballot, int, int], ...]:
         """(ballot, k, n): the k-th of the n ballots of its group."""

@@ -127,6 +127,11 @@ def ballot_forms(data: BallotForms, out: Out = None) -> bytes:
 
     A ballot that fits half a sheet (a few candidates and posts) is printed two to a landscape A4 sheet,
     a dashed cut line between (:mod:`app.reports.halfsheet`); a larger one starts a page of its own."""
+    if data.scannable is not None:             # numbered: the scannable layout (SPEC §12), one A4 per page
+        from ..scan.render import ballot_pdf
+        pdf = ballot_pdf(data.scannable.layout, data.scannable.ballots, data.scannable.text)
+        write(pdf, out)
+        return pdf
     b = SheetBuilder(data, signers=None, form=True)
     title = heading(data.header)
     rows: list[list[str]] = []

@@ -176,6 +176,36 @@ def checked_marks(s: Session, marks: dict[str, Mark]) -> str:
 
 # -- writes -------------------------------------------------------------------------------------------
 
+def enter_ballot_in(s: Session, operator: str, group: str, marks: dict[str, Mark], *, ballot_no: str | None = None,
+                    void: bool = False) -> tuple[Ballot, BallotRef]:
+    """One paper ballot entered inside the caller's transaction, by every rule :func:`save_ballot` names
+    (a scanned ballot, SPEC §12, is entered by this same rule). Returns the row and its :class:`BallotRef`."""
+    require_editable(s, "recommendation")
+    presence = s.get(Presence, group)
+    keyed = _entered_count(s, group)
+    numbered = group_numbered_in(s, group)
+    refusal = new_ballot_refusal(group, _group_mode(s, group, keyed), keyed, presence.present if presence else 0,
+                                 count=count_state_in(s), numbered=numbered)
+    if refusal:
+        raise StoreError(refusal)
+    if numbered:
+        if not ballot_no or not str(ballot_no).strip():
+            raise StoreError(f"{GROUP_LABELS[group]}的选票有票号：请先录入（或扫描）票号")
+        refusal = number_refusal_in(s, group, str(ballot_no))
+        if refusal:
+            raise StoreError(refusal)
+        ballot_no = fold_ballot_number(str(ballot_no))
+    elif ballot_no:
+        raise StoreError(f"{GROUP_LABELS[group]}的选票未由本程序编号，不用录入票号")
+    text = checked_marks(s, {} if void else marks)
+    serial = (s.execute(select(func.max(Ballot.serial))).scalar() or 0) + 1
+    row = Ballot(serial=serial, group=group, status="void" if void else "valid", entered_by=operator,
+                 marks=text, ballot_no=ballot_no or None)
+    s.add(row)
+    s.flush()
+    return row, BallotRef(serial, group, keyed + 1, row.version, row.entered_by, row.ballot_no, void)  # the newest
+
+
 def save_ballot(store: Store, group: str, marks: dict[str, Mark], *, ballot_no: str | None = None,
                 void: bool = False) -> Wrote:
     """Save one paper ballot, refused whole if any mark is wrong. A group whose papers carry numbers
@@ -185,30 +215,8 @@ def save_ballot(store: Store, group: str, marks: dict[str, Mark], *, ballot_no: 
     if group not in GROUPS:
         raise StoreError(f"未知的投票组 {group}")
     with store.write() as s:
-        require_editable(s, "recommendation")
-        presence = s.get(Presence, group)
-        keyed = _entered_count(s, group)
-        numbered = group_numbered_in(s, group)
-        refusal = new_ballot_refusal(group, _group_mode(s, group, keyed), keyed, presence.present if presence else 0,
-                                     count=count_state_in(s), numbered=numbered)
-        if refusal:
-            raise StoreError(refusal)
-        if numbered:
-            if not ballot_no or not str(ballot_no).strip():
-                raise StoreError(f"{GROUP_LABELS[group]}的选票有票号：请先录入（或扫描）票号")
-            refusal = number_refusal_in(s, group, str(ballot_no))
-            if refusal:
-                raise StoreError(refusal)
-            ballot_no = fold_ballot_number(str(ballot_no))
-        elif ballot_no:
-            raise StoreError(f"{GROUP_LABELS[group]}的选票未由本程序编号，不用录入票号")
-        text = checked_marks(s, {} if void else marks)
-        serial = (s.execute(select(func.max(Ballot.serial))).scalar() or 0) + 1
-        row = Ballot(serial=serial, group=group, status="void" if void else "valid", entered_by=store.operator,
-                     marks=text, ballot_no=ballot_no or None)
-        s.add(row)
-        s.flush()
-        ref = BallotRef(serial, group, keyed + 1, row.version, row.entered_by, row.ballot_no, void)  # the newest
+        row, ref = enter_ballot_in(s, store.operator, group, marks, ballot_no=ballot_no, void=void)
+        serial = row.serial
     return Wrote(Changed.BALLOTS, label=ref.words, entity=f"ballots:{serial}", value=row.status, version=ref.version,
                  seq=store.last_write, result=ref)
 

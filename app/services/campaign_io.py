@@ -76,7 +76,9 @@ def export_campaign(store: Store) -> dict[str, Any]:
                                                   .order_by(CheckEntry.ballot_no)).scalars()]}
                   for c in s.execute(select(CountCheck).order_by(CountCheck.id)).scalars()]
         from .count import accounting_in
+        from .scanning import export_scans
         acc = accounting_in(s)
+        scans = export_scans(s)
         selection = {
             "choices": [{"person": c.person_id, "phase": c.phase, "posts": c.posts.split(",") if c.posts else []}
                         for c in s.execute(select(SelectionChoice).order_by(SelectionChoice.person_id)).scalars()],
@@ -147,6 +149,8 @@ def export_campaign(store: Store) -> dict[str, Any]:
             "state": acc.state or "not-opened", "findings": list(acc.findings)}
         if checks:
             doc["recommendation"]["checks"] = checks
+        if scans:      # SPEC §12 (the program's own key): every scanned page, its fills, the decisions, who/when
+            doc["recommendation"]["scans"] = scans
     if any(selection.values()):
         doc["selection"] = selection   # the program's own key: §十五/§十六 as typed (replayed on open)
     return doc
@@ -259,6 +263,8 @@ def import_campaign(store: Store, data: Any) -> Changed:
                     s.add(CheckEntry(check_id=int(c["id"]), ballot_no=e["number"], group=e["group"],
                                      marks=json.dumps(e.get("marks") or {}, ensure_ascii=False),
                                      status=e.get("status", "valid"), entered_by=e.get("entered_by") or operator))
+            from .scanning import import_scans
+            import_scans(s, rec.get("scans"), operator)
         sel = data.get("selection") or {}
         for c in sel.get("choices") or []:
             s.add(SelectionChoice(person_id=c["person"], phase=c["phase"], posts=",".join(c["posts"])))
@@ -648,6 +654,38 @@ class _OwnKeys:
             self.marks(f"{where}.marks", b.get("marks"))
 
         self.checks(rec, printed)
+        self.scans(rec)
+
+    def scans(self, rec: dict[str, Any]) -> None:
+        """SPEC §12: the scan record (pages, review items, resolutions), as the program exports it."""
+        scans = self.mapping("recommendation.scans", rec.get("scans"))
+        ids: set[int] = set()
+        for k, p in enumerate(self.listing("recommendation.scans.pages", scans.get("pages"))):
+            where = f"recommendation.scans.pages[{k}]"
+            if not isinstance(p, dict):
+                self.add(where, "须为对象")
+                continue
+            pid = self.count(f"{where}.id", p.get("id"), low=1)
+            if pid is not None and pid in ids:
+                self.add(f"{where}.id", f"{pid} 重复")
+            ids.add(pid)
+            if not isinstance(p.get("file"), str) or not isinstance(p.get("sha256"), str):
+                self.add(where, "缺少 file 或 sha256")
+            if p.get("status") not in ("entered", "waiting", "rejected", "blank", "second-channel"):
+                self.add(f"{where}.status", f"{quote(p.get('status'))} 不是扫描页的状态")
+        for name, required in (("items", ("key", "group", "number", "person", "page", "why")),
+                               ("resolutions", ("key", "group", "number", "keyed", "scanned", "mark", "reason",
+                                                "resolved_by", "resolved_at"))):
+            for k, x in enumerate(self.listing(f"recommendation.scans.{name}", scans.get(name))):
+                where = f"recommendation.scans.{name}[{k}]"
+                if not isinstance(x, dict):
+                    self.add(where, "须为对象")
+                    continue
+                missing = [f for f in required if x.get(f) is None]
+                if missing:
+                    self.add(where, f"缺少 {'、'.join(missing)}")
+                if name == "items" and x.get("page") not in ids:
+                    self.add(f"{where}.page", f"没有扫描页 {quote(x.get('page'))}")
 
     def ballot_numbers(self, rec: dict[str, Any]) -> dict[str, set[str]]:
         """SPEC §10: 6-digit numbers, unique within the meeting, per voter group."""

@@ -192,8 +192,18 @@ def accounting(store: Store) -> Accounting:
 
 
 def confirm_refusal_in(s: Session) -> str | None:
-    """Asked by :func:`app.services.stages.advance` before the stage is confirmed (SPEC §10)."""
-    return accounting_in(s).confirm_refusal()
+    """Asked by :func:`app.services.stages.advance` before the stage is confirmed (SPEC §10, §12: nor while
+    scanned ballots wait for review or the two channels differ)."""
+    refusal = accounting_in(s).confirm_refusal()
+    if refusal:
+        return refusal
+    return _scan_refusal(s, "不能确认“定岗推荐计票”")
+
+
+def _scan_refusal(s: Session, what: str) -> str | None:
+    from .scanning import open_findings_in
+    found = open_findings_in(s)
+    return f"扫描计票尚未完成，{what}：\n" + "\n".join(found) if found else None
 
 
 # -- the 开票前确认单's figures -----------------------------------------------------------------------
@@ -316,6 +326,9 @@ def close_count(store: Store, password: str) -> Wrote:
             raise ConflictError("计票已结束（刚被其他录入人封签），未再封签；请刷新（Ctrl+R）")
         if state == NOT_OPENED and number_sets_in(s):
             raise StoreError("计票尚未开始（开票前确认单未封签），不能结束")
+        refusal = _scan_refusal(s, "不能结束计票")
+        if refusal:
+            raise StoreError(refusal)
         put(s, Meta, {"key": COUNT_KEY}, {"value": CLOSED})
         code = _seal(s, key, core_seal.CLOSE_COUNT)
     return _sealed("结束计票：选票记录已封签", code, store, f"meta:{COUNT_KEY}")

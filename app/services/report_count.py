@@ -23,8 +23,10 @@ def _present(ctx: Any) -> dict[str, int]:
     return (ctx.doc.get("recommendation") or {}).get("present") or {}
 
 
-def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[d.Ballot, ...], tuple[str, ...]]:
-    """(copies per group, the ballots to print, notes) for the 定岗推荐票."""
+def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[d.Ballot, ...], tuple[str, ...],
+                                              d.ScannableBallots | None]:
+    """(copies per group, the ballots to print, notes, the scannable print) for the 定岗推荐票: numbered
+    ballots are printed in the scannable layout (SPEC §12), the layout stored as they are."""
     present = _present(ctx)
     stored = ballot_numbers.printed_counts(ctx.store)
     numbered = opts.numbered if opts.numbered is not None else any(stored.values())
@@ -34,11 +36,15 @@ def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[
         wanted = {g: opts.print_counts.get(g, 0) for g in GROUPS}
     else:
         wanted = {g: None if stored[g] else (present.get(g) or 0) for g in GROUPS}
+    if opts.group:                           # --group: this voter group's ballots only
+        if opts.group not in GROUPS:
+            raise StoreError(f"未知的投票组 {opts.group}")
+        wanted = {g: (n if g == opts.group else 0) for g, n in wanted.items()}
     if not numbered:
         counts = {g: n for g, n in wanted.items() if n}
         copies = tuple((GROUP_LABELS[g], counts[g]) for g in GROUPS if g in counts) \
             or tuple((GROUP_LABELS[g], 1) for g in GROUPS)
-        return copies, (), ()
+        return copies, (), (), None
     run = ballot_numbers.print_run(ctx.store, wanted).result
     if not run.ballots:
         raise StoreError("没有要印制的定岗推荐票：请先录入各组到会人数，或指定各组印制张数（--printed 局领导=7,…）")
@@ -47,8 +53,8 @@ def ballot_set(ctx: Any, opts: Any) -> tuple[tuple[tuple[str, int], ...], tuple[
         sizes[g] = sizes.get(g, 0) + 1
     copies = tuple((GROUP_LABELS[g], sizes[g]) for g in GROUPS if g in sizes)
     ballots = tuple(d.Ballot(GROUP_LABELS[g], n, n) for g, n in run.ballots)
-    # nothing more on the paper: a small ballot then still fits half a sheet, two to an A4
-    return copies, ballots, ()
+    from .scanning import printable
+    return copies, ballots, (), printable(ctx.store, run.ballots)
 
 
 def opening_sheet(ctx: Any, opts: Any) -> cnt.OpeningSheet:

@@ -116,6 +116,7 @@ class Options:
     version: str = d.FILED              # 公示: posted (张贴版) or filed (存档版, with the signatures)
     margins: tuple[float, float, float, float] | None = None   # mm: top, left, right, bottom
     as_of: date | None = None           # 交流轮岗: the screening / statistics date (default today)
+    group: str | None = None            # 定岗推荐票: only this voter group's ballots
 
 
 class _Ctx:
@@ -509,8 +510,9 @@ def _ballot_forms(ctx: _Ctx, opts: Options) -> d.BallotForms:
     rows = tuple(d.FormCandidate(i, pid, ctx.name(pid), posts=tuple(ctx.post(x) for x in ctx.declared(pid)),
                                  codes=ctx.declared(pid))
                  for i, pid in enumerate(_speakers(ctx), start=1))
-    copies, ballots, notes = report_count.ballot_set(ctx, opts)
-    return d.BallotForms(ctx.header("定岗推荐票", opts), copies, rows, tuple(ctx.post_names.items()), notes, ballots)
+    copies, ballots, notes, scannable = report_count.ballot_set(ctx, opts)
+    return d.BallotForms(ctx.header("定岗推荐票", opts), copies, rows, tuple(ctx.post_names.items()), notes, ballots,
+                         scannable)
 
 
 def _reporters(ctx: _Ctx) -> list[str]:
