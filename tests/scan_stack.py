@@ -27,9 +27,9 @@ DOUBT_SHARE = Fraction(5, 100)       # of the inner area: at or above the low th
 
 def scannable(store):
     """(layout, text) of the campaign's printed scannable ballots."""
-    from app.services.report_data import sheet_data
-    forms = sheet_data(store, "定岗推荐票", printed="")
-    return forms.scannable.layout, forms.scannable.text
+    from app.services import scanning
+    printed = scanning.printable(store, [])          # what printing the 定岗推荐票 does: the layout stored
+    return printed.layout, printed.text
 
 
 def page_images(store, papers, dpi: int = DPI, seed: int = 1) -> list[np.ndarray]:

@@ -278,24 +278,14 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     cache.context = context
     bars = tuple(cache.bars[k] for k in cache.order)
     return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting,
-                      difference_lines(store, dict(post_rows)))
+                      difference_lines(store))
 
 
-MARK_WORDS = {"blank": "空白", "invalid": "无效", "void": "作废", "missing": "无此票", "doubtful": "待复核"}
-
-
-def difference_lines(store: Store, post_names: dict[str, str]) -> tuple[str, ...]:
-    """The open differences between 唱票 and 扫描 as the wall says them: the ballot number (it says
-    nothing about who voted, SPEC §10), the candidate's name, both marks with the post's name."""
+def difference_lines(store: Store) -> tuple[str, ...]:
+    """The open differences between 唱票 and 扫描 (SPEC §12) as the service words them: the group, the
+    ballot number (it says nothing about who voted, SPEC §10), the candidate's name and both marks."""
     from .scanning import channel_differences
-
-    def words(mark: str) -> str:
-        kind, _, post = mark.partition(":")
-        if kind in ("agree", "suggest"):
-            return ("同意 " if kind == "agree" else "建议 ") + post_names.get(post, post)
-        return MARK_WORDS.get(mark, mark)
-    return tuple(f"票号 {d.number}{' ' + d.person_name if d.person_name else ''}：唱票 {words(d.keyed)}，"
-                 f"扫描 {words(d.scanned)}" for d in channel_differences(store))
+    return tuple(d.words for d in channel_differences(store))
 
 
 def tally_accounting(s: Session) -> TallyAccounting | None:

@@ -61,7 +61,7 @@ def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, 
     feed.state = projector.ProjectorState(scene=projector.TALLY)
     feed.attach()
     seen_on_wall, activity = [], []
-    feed.updated.connect(lambda: seen_on_wall.append(feed.data.counted))
+    feed.updated.connect(lambda: seen_on_wall.append((feed.data.counted, feed.data.scanning.split("（")[0])))
     bench.activity.connect(activity.append)
 
     bar = scan(qtbot, tab, tmp_path / "scans")
@@ -74,9 +74,10 @@ def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, 
     rows = {(r.person, r.post): r for r in tab.pair_model._rows}
     assert rows[("1001", "P1")].counts["leaders"] == 3 and rows[("1002", "P3")].counts["leaders"] == 1
     # the wall filled as the pages came in (1, 2, 3 papers), and said it was scanning meanwhile
-    assert [n for n in seen_on_wall if n] == [1, 2, 3] or sorted(set(seen_on_wall) - {0}) == [1, 2, 3]
-    assert feed.data.counted == 3 and feed.data.scanning == ""
-    assert activity[0].startswith("扫描中：已读 1 页") and activity[-1] == ""
+    assert sorted({n for n, _ in seen_on_wall}) == [0, 1, 2, 3]
+    assert (1, "扫描中：已读 1 页") in seen_on_wall and (3, "扫描中：已读 3 页") in seen_on_wall
+    assert feed.data.counted == 3 and feed.data.scanning == ""          # done: the title no longer says so
+    assert activity[0].startswith("扫描中：已读 0 页") and activity[-1] == ""
 
 
 def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, leaders):
@@ -137,20 +138,21 @@ def test_zero_decides_blank_and_a_decision_changed_on_another_laptop_is_a_confli
     scan(qtbot, tab, tmp_path / "scans")
     dialog = review(qtbot, tab)
     assert [i.person_name for i in dialog.items] == ["张明", "李华"]
-    other = Store.open(empty_store.location, operator="李强")       # a second laptop decides 李华 first
-    try:
-        item = next(i for i in scanning.review_queue(other) if i.person == "1002")
-        scanning.decide(other, item.key, "blank", expected_version=item.version)
-    finally:
-        other.close()
     press(qtbot, dialog, "0")                                        # 张明: 空白
     assert next(i for i in scanning.review_queue(empty_store) if i.person == "1001").decided == "blank"
-    assert dialog.current().person_name == "李华"
-    stale = dialog.current()
-    assert stale.decided is None                                     # still shown as the dialog read it
-    press(qtbot, dialog, "1")
+    assert dialog.current().person_name == "李华"                     # the next item came up
+    other = Store.open(empty_store.location, operator="李强")       # meanwhile a second laptop decides 李华
+    try:
+        item = next(i for i in scanning.review_queue(other) if i.person == "1002")
+        scanning.decide(other, item.key, "invalid", expected_version=item.version)
+    finally:
+        other.close()
+    assert dialog.current().decided is None                          # the dialog still shows what it read
+    press(qtbot, dialog, "2")
     assert "李强" in dialog.error.text()                              # the conflict names who changed it
-    assert next(i for i in scanning.review_queue(empty_store) if i.person == "1002").decided == "blank"
+    now = next(i for i in scanning.review_queue(empty_store) if i.person == "1002")
+    assert (now.decided, now.decided_by) == ("invalid", "李强")       # nothing overwritten
+    assert dialog.current().key == now.key and dialog.current().decided == "invalid"   # shown as it is now
 
 
 def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_path, empty_store, leaders):

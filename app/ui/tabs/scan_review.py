@@ -17,12 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
-from ...core.scheme import GROUP_LABELS
+from ...core.scheme import GROUP_LABELS, GROUPS
 from ...services import scanning
-from ...services.store import Changed
+from ...services.store import Changed, StoreError
 from ..table import CENTER, Column, RowTableModel
 from ..workbench import FAILED, Workbench
 
@@ -96,18 +96,24 @@ class DifferenceModel(RowTableModel):
     COLUMNS = (
         Column("group", "投票组", lambda d: GROUP_LABELS.get(d.group, d.group)),
         Column("number", "票号", lambda d: d.number, CENTER),
-        Column("person", "人员", lambda d: d.person_name),
-        Column("keyed", "唱票", lambda d: difference_text(d, "keyed")),
-        Column("scanned", "扫描", lambda d: difference_text(d, "scanned")),
+        Column("person", "人员", lambda d: d.person_name or "（整张）"),
+        Column("keyed", "唱票", lambda d: scanning.mark_words(d.keyed, {})),
+        Column("scanned", "扫描", lambda d: scanning.mark_words(d.scanned, {})),
+        Column("words", "差异", lambda d: d.words),
     )
 
 
-def difference_text(d: Any, side: str) -> str:
-    words = getattr(d, f"{side}_text", None)
-    if words:
-        return words
-    mark = getattr(d, side)
-    return {"blank": "空白", "invalid": "无效", "doubtful": "待复核", None: "—"}.get(mark) or choice_text(str(mark))
+def resolve_choices(d: Any) -> list[tuple[str, str]]:
+    """(label, mark) the 监督组 may choose for a difference, as the service takes them."""
+    if d.kind == scanning.ONLY_KEYED:
+        return [("以唱票为准：保留唱票录入的这张票", "keyed")]
+    if d.kind == scanning.ONLY_SCANNED:
+        return [("按扫描计入这张票", "scanned"), ("以唱票为准：搁置这张扫描", "keyed")]
+    out: list[tuple[str, str]] = []
+    for label, mark in (("唱票", d.keyed), ("扫描", d.scanned), ("纸票为", "blank"), ("纸票为", "invalid")):
+        if mark != scanning.DOUBTFUL and mark not in [m for _, m in out]:
+            out.append((f"{label}：{scanning.mark_words(mark, {})}", mark))
+    return out
 
 
 def table(model: RowTableModel) -> QTableView:
@@ -290,6 +296,16 @@ class ReviewDialog(QDialog):
                        "全部认定后才能结束计票。")
         dhint.setWordWrap(True)
         dl.addWidget(dhint)
+        channels = QHBoxLayout()
+        channels.addWidget(QLabel("既唱票又扫描（逐张比对）的投票组："))
+        self.channel_boxes: dict[str, QCheckBox] = {}
+        for g in GROUPS:
+            box = QCheckBox(GROUP_LABELS[g])
+            box.clicked.connect(lambda on, g=g: self.set_channel(g, on))
+            channels.addWidget(box)
+            self.channel_boxes[g] = box
+        channels.addStretch(1)
+        dl.addLayout(channels)
         self.diff_model = DifferenceModel(self)
         self.diffs = table(self.diff_model)
         self.diffs.selectionModel().currentRowChanged.connect(lambda *_: self._difference_chosen())
@@ -329,16 +345,20 @@ class ReviewDialog(QDialog):
         """Read the queue, the pages and the differences; stay on ``keep`` (an item key) if it is
         still open, else take the first item (undecided first, as the service orders them)."""
         keep = keep if keep is not None else (self.current().key if self.current() else None)
-        items = self.bench.run(scanning.review_queue)
-        pages = self.bench.run(scanning.scanned_pages)
-        diffs = self.bench.run(scanning.channel_differences)
-        if FAILED in (items, pages, diffs):
-            self.error.setText(str(self.bench.last_error))
+        try:        # reads beside a write: not through bench.run, which would replace bench.last_error
+            items = scanning.review_queue(self.bench.store)
+            pages = scanning.scanned_pages(self.bench.store)
+            diffs = scanning.channel_differences(self.bench.store)
+            channels = scanning.second_channels(self.bench.store)
+        except StoreError as err:
+            self.error.setText(f"扫描记录未能读取：{getattr(err, 'cause', err)}")
             return
         self.items = list(items)
         self.queue_model.set_rows(self.items)
         self.rejected_model.set_rows([p for p in pages if p.status == "rejected"])
         self.diff_model.set_rows(list(diffs))
+        for g, box in self.channel_boxes.items():
+            box.setChecked(g in channels)
         undecided = sum(1 for i in self.items if i.decided is None)
         self.counts.setText(f"待判定 {undecided} 项　待确认 {len(self.items) - undecided} 项")
         self.tabs.setTabText(0, f"待复核（{len(self.items)}）")
@@ -361,8 +381,10 @@ class ReviewDialog(QDialog):
             self.page_view.crop_title.setText("没有待复核的标记" if not self.items else "放大：")
             return
         if item.page_id not in self._png:
-            png = self.bench.run(scanning.page_image, item.page_id)
-            self._png[item.page_id] = None if png is FAILED else png
+            try:
+                self._png[item.page_id] = scanning.page_image(self.bench.store, item.page_id)
+            except StoreError:
+                self._png[item.page_id] = None
         self.page_view.show_item(item, self._png[item.page_id])
 
     def focus_queue(self) -> None:
@@ -409,6 +431,7 @@ class ReviewDialog(QDialog):
         return f"{GROUP_LABELS.get(item.group, item.group)}票号 {item.number} {item.person_name} "
 
     def decide(self, item: Any, mark: str) -> bool:
+        after = self._next_after(item)
         result = self.bench.run(scanning.decide, item.key, mark, initiator=self, expected_version=item.version,
                                 what=self._what(item) + f"判为 {mark_text(item, mark)} ")
         if result is FAILED:
@@ -417,7 +440,7 @@ class ReviewDialog(QDialog):
             return False
         self.error.setText("")
         self.bench.info(result.label or f"已判定：{self._what(item)}{mark_text(item, mark)}")
-        self.refresh(keep=self._next_after(item))
+        self.refresh(keep=after)
         return True
 
     def _next_after(self, item: Any) -> str | None:
@@ -490,10 +513,20 @@ class ReviewDialog(QDialog):
         self.resolve_button.setEnabled(d is not None)
         if d is None:
             return
-        for side, label in (("keyed", "唱票"), ("scanned", "扫描")):
-            mark = getattr(d, side)
-            if mark not in (None, "doubtful") and self.diff_mark.findData(mark) < 0:
-                self.diff_mark.addItem(f"按{label}：{difference_text(d, side)}", mark)
+        for label, mark in resolve_choices(d):
+            self.diff_mark.addItem(label, mark)
+
+    def set_channel(self, group: str, on: bool) -> bool:
+        result = self.bench.run(scanning.set_second_channel, group, on, initiator=self,
+                                what=f"{GROUP_LABELS[group]}的双渠道比对 ")
+        if result is FAILED:
+            self.diff_error.setText(str(self.bench.last_error))
+            self.refresh()
+            return False
+        self.diff_error.setText("")
+        self.bench.info(result.label)
+        self.refresh()
+        return True
 
     def resolve(self) -> bool:
         d = self.current_difference()
@@ -505,8 +538,7 @@ class ReviewDialog(QDialog):
             return False
         mark = self.diff_mark.currentData()
         result = self.bench.run(scanning.resolve_difference, d.group, d.number, d.person, mark, reason,
-                                initiator=self, expected_version=getattr(d, "version", 0),
-                                what=f"{GROUP_LABELS.get(d.group, d.group)}票号 {d.number} {d.person_name} 的差异认定 ")
+                                initiator=self, expected_version=d.version, what=f"{d.words}的认定 ")
         if result is FAILED:
             self.diff_error.setText(str(self.bench.last_error))
             self.refresh()
