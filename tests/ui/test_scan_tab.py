@@ -170,3 +170,47 @@ def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_pat
     assert page.file == "again-001.png" and page.number == leaders[0]
     row = [dialog.rejected_model.index(0, c).data() for c in range(dialog.rejected_model.columnCount())]
     assert row[:2] == ["again-001.png", "退回"] and "已录入" in row[2] and row[3]
+
+
+def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_and_on_the_wall(
+        qtbot, tmp_path, empty_store, leaders):
+    from app.services.ballots import save_ballot
+    from app.ui.projector_scenes import scene_texts
+    keyed = [{"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")},
+             {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(BLANK)}]
+    for number, marks in zip(leaders, keyed):
+        save_ballot(empty_store, "leaders", marks, ballot_no=number)
+    papers = [("leaders", leaders[0], {"1001": "agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
+              ("leaders", leaders[1], {"1001": "agree:P1", "1002": "suggest:P3"})]     # 李华: 建议 P3 on paper
+    write_stack(empty_store, papers, tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    dialog = review(qtbot, tab)
+    dialog.tabs.setCurrentIndex(2)
+    dialog.channel_boxes["leaders"].click()                         # 局领导: read aloud and scanned
+    assert scanning.second_channels(empty_store) == {"leaders"}
+    dialog.close()
+
+    feed = ProjectorFeed(bench)
+    feed.state = projector.ProjectorState(scene=projector.TALLY)
+    feed.attach()
+    bar = scan(qtbot, tab, tmp_path / "scans")
+    assert "与唱票比对 2" in bar.line.text()
+    assert "唱票与扫描差异 1 处，须监督组认定" in bar.open_items.text()
+    # on the wall, with the number and the name (never who voted)
+    assert len(feed.data.differences) == 1 and leaders[1] in feed.data.differences[0]
+    wall = " ".join(scene_texts(feed.data, feed.state, 1024, 768))
+    assert "唱票与扫描不一致 1 处" in wall and "李华" in wall
+
+    dialog = review(qtbot, tab)
+    assert dialog.tabs.tabText(2) == "唱票与扫描差异（1）"
+    d = dialog.diff_model.row_at(0)
+    assert (d.number, d.person_name, d.keyed, d.scanned) == (leaders[1], "李华", "agree:P1", "suggest:P3")
+    dialog.diffs.setCurrentIndex(dialog.diff_model.index(0, 0))
+    dialog.diff_mark.setCurrentIndex(dialog.diff_mark.findData("suggest:P3"))
+    assert not dialog.resolve() and "理由" in dialog.diff_error.text()      # a reason is required
+    dialog.diff_reason.setText("监督组核对纸质选票：李华一行勾的是建议 P3")
+    assert dialog.resolve()
+    assert scanning.channel_differences(empty_store) == [] and dialog.tabs.tabText(2) == "唱票与扫描差异（0）"
+    corrected = next(b for b in list_ballots(empty_store) if b.ballot_no == leaders[1])
+    assert corrected.marks["1002"] == Mark(SUGGEST, "P3")
+    assert feed.data.differences == ()
