@@ -214,3 +214,23 @@ def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_
     corrected = next(b for b in list_ballots(empty_store) if b.ballot_no == leaders[1])
     assert corrected.marks["1002"] == Mark(SUGGEST, "P3")
     assert feed.data.differences == ()
+
+
+def test_the_second_person_sends_a_decision_back_with_backspace_and_the_decider_keys_it_again(
+        qtbot, tmp_path, empty_store, leaders):
+    papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "agree:P1", "1003": "agree:P2"})]
+    write_stack(empty_store, papers, tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    scan(qtbot, tab, tmp_path / "scans")
+    dialog = review(qtbot, tab)
+    press(qtbot, dialog, "0")                                        # 王敏: 空白 (the blot read as nothing)
+    dialog.confirmer.setText("李强")
+    press(qtbot, dialog, Qt.Key.Key_Backspace)                       # 李强 does not agree: back to the decider
+    assert dialog.counts.text() == "待判定 1 项　待确认 0 项"
+    assert dialog.queue_model.index(0, 4).data().startswith("已退回重判（李强）")
+    press(qtbot, dialog, Qt.Key.Key_Return)                          # not confirmable until keyed again
+    assert "已退回" in dialog.error.text() and list_ballots(empty_store) == []
+    press(qtbot, dialog, "1")                                        # 王敏 looks again: 同意 P1
+    assert dialog.counts.text() == "待判定 0 项　待确认 1 项"
+    press(qtbot, dialog, Qt.Key.Key_Return)
+    assert [b.marks["1001"] for b in list_ballots(empty_store)] == [Mark(AGREE, "P1")]

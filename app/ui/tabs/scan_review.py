@@ -54,7 +54,9 @@ def choice_text(choice: str, post_name: str = "") -> str:
     return f"{words} {post} {post_name}".strip()
 
 
-def state_text(item: Any) -> str:
+def state_text(item: Any, sent_back: dict[str, str] | None = None) -> str:
+    if sent_back and item.key in sent_back:
+        return f"已退回重判（{sent_back[item.key]}）：{item.decided_by} 判为 {mark_text(item, item.decided)}"
     if item.decided is None:
         return "待判定"
     if item.confirmed_by:
@@ -70,14 +72,20 @@ class QueueModel(RowTableModel):
         Column("number", "票号", lambda r: r.number, CENTER),
         Column("person", "人员", lambda r: r.person_name),
         Column("why", "原因", lambda r: r.why_text),
-        Column("state", "状态", state_text),
+        Column("state", "状态", lambda r: state_text(r)),
         Column("file", "扫描文件", lambda r: r.file),
     )
 
+    sent_back: dict[str, str] = {}
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
-            item = self.row_at(index.row())
-            return QColor("#b00020") if item.decided is None else QColor("#9a5b00")
+        if not index.isValid():
+            return None
+        item = self.row_at(index.row())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#b00020") if item.decided is None or item.key in self.sent_back else QColor("#9a5b00")
+        if role == Qt.ItemDataRole.DisplayRole and self.COLUMNS[index.column()].key == "state":
+            return state_text(item, self.sent_back)
         return super().data(index, role)
 
 
@@ -210,10 +218,10 @@ class PageView(QWidget):
         xs = [b.rect[0] for b in item.boxes] + [b.rect[0] + b.rect[2] for b in item.boxes]
         ys = [b.rect[1] for b in item.boxes] + [b.rect[1] + b.rect[3] for b in item.boxes]
         h = max(b.rect[3] for b in item.boxes)
-        pad_x, pad_y = 2 * h, 2 * h
-        area = QRect(max(0, min(xs) - pad_x), max(0, min(ys) - pad_y),
-                     min(image.width(), max(xs) + pad_x) - max(0, min(xs) - pad_x),
-                     min(image.height(), max(ys) + pad_y) - max(0, min(ys) - pad_y))
+        # the row from the candidate's name (left of the boxes) to past the last box; room above for the numbers
+        left, top = max(0, min(xs) - 7 * h), max(0, min(ys) - round(1.6 * h))
+        area = QRect(left, top, min(image.width(), max(xs) + h) - left,
+                     min(image.height(), max(ys) + round(0.5 * h)) - top)
         target_w = max(self.crop.width(), 420) - 8
         scale = min(target_w / max(1, area.width()), (max(self.crop.height(), 150) - 8) / max(1, area.height()), 4.0)
         cut = image.copy(area).scaled(round(area.width() * scale), round(area.height() * scale),
@@ -237,6 +245,7 @@ class ReviewDialog(QDialog):
         self.bench = bench
         self.setWindowTitle("扫描计票：复核")
         self.items: list[Any] = []
+        self.sent_back: dict[str, str] = {}      # item key → who sent its decision back (this sitting)
         self._png: dict[int, bytes | None] = {}
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
@@ -257,7 +266,9 @@ class ReviewDialog(QDialog):
         top.addWidget(self.confirmer)
         rl.addLayout(top)
         self.queue_model = QueueModel(self)
+        self.queue_model.sent_back = self.sent_back
         self.queue = table(self.queue_model)
+        self.queue.setMinimumHeight(150)
         self.queue.setMaximumHeight(170)
         for col, width in enumerate((80, 70, 80, 200, 250)):
             self.queue.horizontalHeader().resizeSection(col, width)
@@ -359,12 +370,16 @@ class ReviewDialog(QDialog):
         self.diff_model.set_rows(list(diffs))
         for g, box in self.channel_boxes.items():
             box.setChecked(g in channels)
-        undecided = sum(1 for i in self.items if i.decided is None)
+        for key in [k for k in self.sent_back if not any(i.key == k and i.decided for i in self.items)]:
+            del self.sent_back[key]
+        undecided = sum(1 for i in self.items if i.decided is None or i.key in self.sent_back)
         self.counts.setText(f"待判定 {undecided} 项　待确认 {len(self.items) - undecided} 项")
         self.tabs.setTabText(0, f"待复核（{len(self.items)}）")
         self.tabs.setTabText(1, f"退回的页（{self.rejected_model.rowCount()}）")
         self.tabs.setTabText(2, f"唱票与扫描差异（{len(diffs)}）")
-        row = next((i for i, it in enumerate(self.items) if it.key == keep), 0 if self.items else -1)
+        row = next((i for i, it in enumerate(self.items) if it.key == keep),
+                   next((i for i, it in enumerate(self.items) if it.key not in self.sent_back),
+                        0 if self.items else -1))
         if row >= 0:
             self.queue.setCurrentIndex(self.queue_model.index(row, 0))
         self.show_current()
@@ -432,6 +447,7 @@ class ReviewDialog(QDialog):
 
     def decide(self, item: Any, mark: str) -> bool:
         after = self._next_after(item)
+        self.sent_back.pop(item.key, None)
         result = self.bench.run(scanning.decide, item.key, mark, initiator=self, expected_version=item.version,
                                 what=self._what(item) + f"判为 {mark_text(item, mark)} ")
         if result is FAILED:
@@ -455,12 +471,20 @@ class ReviewDialog(QDialog):
             self.say("请先在“确认人”框填写第二人的姓名（本次复核填一次）")
             self.confirmer.setFocus()
             return None
-        if name in (item.decided_by, self.bench.store.operator):
+        if name == item.decided_by:
             self.say(f"须由另一人确认：确认人“{name}”与判定人（{item.decided_by}）相同")
             return None
         return name
 
+    def _next_to_confirm(self, item: Any) -> str | None:
+        i = next((k for k, it in enumerate(self.items) if it.key == item.key), -1)
+        later = [it for it in self.items[i + 1:] if it.decided is not None and it.key not in self.sent_back]
+        return later[0].key if later else None
+
     def confirm(self, item: Any) -> bool:
+        if item.key in self.sent_back:
+            self.say(f"{item.person_name} 的判定已退回：请判定人按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 重新判定")
+            return False
         if item.decided is None:
             self.say(f"{item.person_name}：先按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 判定，再由第二人按 Enter 确认")
             return False
@@ -482,13 +506,18 @@ class ReviewDialog(QDialog):
         if item.decided is None:
             self.say(f"{item.person_name} 尚未判定，无需退回")
             return False
-        service = getattr(scanning, "send_back", None)
-        if service is None:
-            self.say("本版本不能退回判定：请由判定人按 1…n、0 或 X 重新判定")
-            return False
         name = self.confirmer_name(item)
         if name is None:
             return False
+        service = getattr(scanning, "send_back", None)
+        if service is None:
+            # the service keeps no send-back: the item stays decided but is not confirmed; it is marked
+            # here until the decider keys it again (a decision not yet confirmed may be changed)
+            self.sent_back[item.key] = name
+            self.error.setText("")
+            self.bench.info(f"{name} 退回：{self._what(item)}的判定（{mark_text(item, item.decided)}），请判定人重新按键")
+            self.refresh(keep=self._next_to_confirm(item))
+            return True
         result = self.bench.run(service, item.key, name, initiator=self, expected_version=item.version,
                                 what=self._what(item) + "的判定退回 ")
         if result is FAILED:
