@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtTest import QTest
         QTest.keyClick(dialog.queue, "1")             # 张明: the first box
         dialog.confirmer.setText("王敏")                # the same person: refused on screen
+        row = next(i for i, it in enumerate(dialog.items) if it.decided)
+        dialog.queue.setCurrentIndex(dialog.queue_model.index(row, 0))
         QTest.keyClick(dialog.queue, Qt.Key.Key_Return)
         app.processEvents()
         dialog.grab().save(str(out / "review-same-person.png"))

@@ -278,14 +278,24 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     cache.context = context
     bars = tuple(cache.bars[k] for k in cache.order)
     return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting,
-                      difference_lines(store))
+                      difference_lines(store, dict(post_rows)))
 
 
-def difference_lines(store: Store) -> tuple[str, ...]:
-    """The open differences between 唱票 and 扫描 (SPEC §12) as the service words them: the group, the
-    ballot number (it says nothing about who voted, SPEC §10), the candidate's name and both marks."""
+WALL_MARKS = {"blank": "空白", "invalid": "无效", "doubtful": "不清", "missing": "无此票", "present": "有此票"}
+
+
+def difference_lines(store: Store, post_names: dict[str, str]) -> tuple[str, ...]:
+    """The open differences between 唱票 and 扫描 (SPEC §12), short enough for a 1024×768 wall: the ballot
+    number (it says nothing about who voted, SPEC §10), the candidate's name, both marks by post name."""
     from .scanning import channel_differences
-    return tuple(d.words for d in channel_differences(store))
+
+    def words(mark: str) -> str:
+        kind, _, post = mark.partition(":")
+        if post:
+            return ("同意 " if kind == "agree" else "建议 ") + post_names.get(post, post)
+        return WALL_MARKS.get(mark, mark)
+    return tuple(f"{d.number}{' ' + d.person_name if d.person_name else ''}：唱票 {words(d.keyed)}｜扫描 {words(d.scanned)}"
+                 for d in channel_differences(store))
 
 
 def tally_accounting(s: Session) -> TallyAccounting | None:

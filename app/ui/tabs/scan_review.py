@@ -157,8 +157,10 @@ def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: boo
             font.setPixelSize(max(14, round(r.height() * 0.55)))
             font.setBold(True)
             p.setFont(font)
-            p.drawText(QRect(r.x(), r.y() - r.height() - 6, r.width(), r.height()),
-                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), str(n))
+            label = QRect(r.x() + r.width() // 6, r.y() - r.height() - 8, r.width() * 2 // 3, r.height())
+            p.fillRect(label, QColor("#ffffff"))
+            p.drawRect(label)
+            p.drawText(label, int(Qt.AlignmentFlag.AlignCenter), str(n))
     p.end()
     return out
 
@@ -270,7 +272,7 @@ class ReviewDialog(QDialog):
         self.queue = table(self.queue_model)
         self.queue.setMinimumHeight(150)
         self.queue.setMaximumHeight(170)
-        for col, width in enumerate((80, 70, 80, 200, 250)):
+        for col, width in enumerate((130, 70, 80, 280, 330)):
             self.queue.horizontalHeader().resizeSection(col, width)
         self.queue.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
         self.queue.installEventFilter(self)
@@ -295,7 +297,7 @@ class ReviewDialog(QDialog):
         jl.addWidget(hint)
         self.rejected_model = RejectedModel(self)
         self.rejected = table(self.rejected_model)
-        for col, width in enumerate((150, 60, 260, 300, 80)):
+        for col, width in enumerate((150, 60, 300, 480, 130)):
             self.rejected.horizontalHeader().resizeSection(col, width)
         jl.addWidget(self.rejected, 1)
         self.tabs.addTab(rejected, "退回的页")
@@ -320,6 +322,8 @@ class ReviewDialog(QDialog):
         self.diff_model = DifferenceModel(self)
         self.diffs = table(self.diff_model)
         self.diffs.selectionModel().currentRowChanged.connect(lambda *_: self._difference_chosen())
+        for col, width in enumerate((130, 70, 80, 150, 150)):
+            self.diffs.horizontalHeader().resizeSection(col, width)
         dl.addWidget(self.diffs, 1)
         form = QFormLayout()
         self.diff_mark = QComboBox()
