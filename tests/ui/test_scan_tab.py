@@ -20,6 +20,7 @@ from app.services.store import Store
 from app.ui.projector import ProjectorFeed
 from app.ui.tabs.scan_review import ReviewDialog
 from tests.ballot_setup import numbered
+from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.scan_stack import write_pdf, write_stack
 from tests.ui.test_count_tab import make_tab
 
@@ -234,3 +235,19 @@ def test_the_second_person_sends_a_decision_back_with_backspace_and_the_decider_
     assert dialog.counts.text() == "待判定 0 项　待确认 1 项"
     press(qtbot, dialog, Qt.Key.Key_Return)
     assert [b.marks["1001"] for b in list_ballots(empty_store)] == [Mark(AGREE, "P1")]
+
+
+@pytest.mark.parametrize("fault, cause", [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读")])
+def test_a_full_disk_while_scanning_says_so_per_page_and_a_second_scan_enters_them(qtbot, tmp_path, empty_store,
+                                                                                   leaders, fault, cause):
+    papers = [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:2]]
+    write_stack(empty_store, papers, tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    with failing_writes(empty_store, fault):
+        bar = scan(qtbot, tab, tmp_path / "scans")
+    assert bar.line.text() == "扫描完毕：已读 2 页（2 个文件）　已录入 0　待复核 0　退回 0　未保存 2"
+    assert any(text.startswith("扫描页 scan-001.png 没有保存：") and cause in text for text, error in messages if error)
+    assert list_ballots(empty_store) == [] and empty_store.verify().ok
+    bar = scan(qtbot, tab, tmp_path / "scans")                       # the fault gone: the same folder again
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 2")
+    assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:2])
