@@ -103,7 +103,7 @@ def draw_scannable_ballot(canvas: Canvas, layout: Layout, page: int, *, group: s
     c.drawString(left * mm, y(23), text.title)
     c.setFont(fonts.text, 10.5)
     c.drawString(left * mm, y(29.5), f"{text.meeting_label}　投票人类别：{GROUP_LABELS.get(group, group)}")
-    c.drawString(left * mm, y(35), f"编号：{number}　　第 {page} 页　共 {len(layout.pages)} 页")
+    c.drawString(left * mm, y(35), f"票号：{number}　　第 {page} 页　共 {len(layout.pages)} 页")
     _paragraph(c, INSTRUCTIONS, fonts.text, 8.5, left * mm, y(40), (float(qx) - 3 - left) * mm)
     _matrix(c, layout, pl, text, fonts, y)
     c.setFont(fonts.text, 7.5)
