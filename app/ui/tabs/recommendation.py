@@ -265,6 +265,8 @@ class RecommendationTab(TabPage):
     def unsaved_work(self) -> str | None:
         """A paper ballot keyed but not yet saved (Enter) would be lost on closing."""
         panel = self.ballot_panel
+        if self.scan_bar.running():
+            return "扫描计票：正在扫描，其余的页尚未读（已录入的页已保存）"
         return "定岗推荐票：当前这张票已录入标记但尚未保存" if panel.form.marks or panel.number else None
 
     def focus_entry(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -116,6 +116,8 @@ class ScanBar(QWidget):
         layout.addWidget(self.open_items)
         self.line.hide()
         self.open_items.hide()
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.instance().aboutToQuit.connect(self.stop)
 
     def add_shortcuts(self, owner: QWidget) -> None:
         """The bar's keys anywhere in ``owner`` (the tab)."""
@@ -243,6 +245,12 @@ class ScanBar(QWidget):
         restyle(self.line, "font-weight:bold;color:" + ("#9a5b00" if bad else "#1e4620"))
         self.line.show()
         self.bench.activity.emit(text if running else "")
+
+    def stop(self) -> None:
+        """Closing the program: the worker stops after its page (nothing more is recorded)."""
+        if self.worker is not None:
+            self.worker.cancelled = True
+            self.worker.wait(10000)
 
     def wait(self, ms: int = 60000) -> None:
         """For tests and closing: until the worker has stopped."""

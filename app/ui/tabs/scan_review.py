@@ -350,6 +350,10 @@ class ReviewDialog(QDialog):
         self.resize(1300, 720)
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        self.queue.setFocus()              # the keys go to the queue at once
+
     # -- reading -------------------------------------------------------------------------------------
 
     def on_changed(self, change: Any) -> None:
