@@ -34,8 +34,8 @@ from app.ui.projector_scenes import render_image  # noqa: E402
 from app.ui.tabs.recommendation import RecommendationTab  # noqa: E402
 from app.ui.tabs.scan_review import ReviewDialog  # noqa: E402
 from app.ui.workbench import Workbench  # noqa: E402
-from tests.ballot_setup import numbered  # noqa: E402
-from tests.scan_stack import page_images, scannable  # noqa: E402
+from tests.scan_setup import Printed  # noqa: E402
+from tests.scan_stack import paper_image  # noqa: E402
 
 
 def papers(numbers: dict[str, list[str]]) -> list[tuple[str, str, dict[str, str]]]:
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.create(Path(tmp) / "c.db", title="2026年竞争轮岗", unit="某某局", supervisor_password="jd2026",
                              operator="王敏")
-        numbers = numbered(store, {"leaders": 7, "unit_heads": 10})
+        printed = Printed(store, {"leaders": 7, "unit_heads": 10})
+        numbers = {g: printed.numbers(g) for g in ("leaders", "unit_heads")}
         # 事业单位: read aloud first; the paper of its 2nd ballot says 李华 建议 P3, keyed as 同意 P1
         keyed = [{"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")},
                  {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")},
@@ -73,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         stack = papers(numbers)
         folder = Path(tmp) / "扫描件"
         folder.mkdir()
-        layout, _ = scannable(store)
-        for i, image in enumerate(page_images(store, stack), start=1):
+        layout = printed.layout
+        for i, (_, number, marks) in enumerate(stack, start=1):
+            image = paper_image(printed, number, marks, seed=i)
             if i == 4:                                   # the QR torn off: rejected, never guessed
                 k = 200 / 25.4
                 qx, qy, qs = (float(v) * k for v in layout.qr_mm)

@@ -22,6 +22,7 @@ from app.services.recommendation_grid import recommendation_grid
 from app.services.store import Store
 from app.core.scheme import GROUPS
 from tests.ballot_setup import numbered
+from tests.scan_setup import Printed
 from tests.scan_stack import keys_for, mark_of, write_stack
 from tests.ui.test_count_tab import key_ballot, make_tab
 from tests.ui.test_scan_tab import review, scan
@@ -64,9 +65,9 @@ def tallies(store):
 def test_a_scanned_campaign_reaches_the_same_tallies_and_results_as_keying_it(qtbot, tmp_path, empty_store):
     papers = papers_of()
     scanned = empty_store
-    numbers = numbered(scanned, PAPER_GROUPS)
-    stack = [(g, numbers[g][i], marks) for g in PAPER_GROUPS for i, marks in enumerate(papers[g])]
-    write_stack(scanned, stack, tmp_path / "scans")
+    printed = Printed(scanned, PAPER_GROUPS)
+    stack = [(g, printed.numbers(g)[i], marks) for g in PAPER_GROUPS for i, marks in enumerate(papers[g])]
+    write_stack(printed, stack, tmp_path / "scans")
 
     # 甲: scan, then decide every item by one key, as the paper says; 李强 confirms with Enter
     tab, bench, messages = make_tab(qtbot, scanned)

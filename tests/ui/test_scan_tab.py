@@ -19,7 +19,7 @@ from app.services.ballots import list_ballots
 from app.services.store import Store
 from app.ui.projector import ProjectorFeed
 from app.ui.tabs.scan_review import ReviewDialog
-from tests.ballot_setup import numbered
+from tests.scan_setup import Printed
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.scan_stack import write_pdf, write_stack
 from tests.ui.test_count_tab import make_tab
@@ -46,16 +46,22 @@ def press(qtbot, dialog, key):
 
 
 @pytest.fixture
-def leaders(empty_store):
-    """局领导 by numbered paper ballots: 7 printed, 5 issued, the count opened."""
-    return numbered(empty_store, {"leaders": 7}, issued={"leaders": 5})["leaders"]
+def printed(empty_store):
+    """局领导 by numbered paper ballots: 7 printed in the scannable layout, 5 issued, the count opened."""
+    return Printed(empty_store, {"leaders": 7})
 
 
-def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, tmp_path, empty_store, leaders):
+@pytest.fixture
+def leaders(printed):
+    return printed.numbers("leaders")
+
+
+def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, tmp_path, empty_store, printed,
+                                                                        leaders):
     papers = [("leaders", leaders[0], {"1001": "agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
               ("leaders", leaders[1], {"1001": "agree:P1", "1002": "suggest:P3", "1003": "blank"}),
               ("leaders", leaders[2], {"1001": "agree:P1", "1003": "agree:P2"})]
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     (tmp_path / "scans" / "Thumbs.db").write_bytes(b"x")          # not a scan: skipped, and said so
     tab, bench, messages = make_tab(qtbot, empty_store)
     feed = ProjectorFeed(bench)
@@ -81,9 +87,9 @@ def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, 
     assert activity[0].startswith("扫描中：已读 0 页") and activity[-1] == ""
 
 
-def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, leaders):
+def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, printed, leaders):
     papers = [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:2]]
-    pdf = write_pdf(empty_store, papers, tmp_path / "stack.pdf")
+    pdf = write_pdf(printed, papers, tmp_path / "stack.pdf")
     tab, bench, messages = make_tab(qtbot, empty_store)
     bar = tab.scan_bar
     assert bar.scan_paths([pdf])
@@ -93,10 +99,10 @@ def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, lea
 
 
 def test_the_review_queue_is_decided_by_keys_and_confirmed_by_a_second_person(qtbot, tmp_path, empty_store,
-                                                                               leaders):
+                                                                               printed, leaders):
     papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
               ("leaders", leaders[1], {"1001": "agree:P1", "1002": "two:agree:P1,suggest:P3", "1003": "blank"})]
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     bar = scan(qtbot, tab, tmp_path / "scans")
     assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 0　待复核 2　退回 0")
@@ -132,9 +138,9 @@ def test_the_review_queue_is_decided_by_keys_and_confirmed_by_a_second_person(qt
 
 
 def test_zero_decides_blank_and_a_decision_changed_on_another_laptop_is_a_conflict(qtbot, tmp_path, empty_store,
-                                                                                   leaders):
+                                                                                   printed, leaders):
     papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "doubt:suggest:P3"})]
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     scan(qtbot, tab, tmp_path / "scans")
     dialog = review(qtbot, tab)
@@ -156,10 +162,10 @@ def test_zero_decides_blank_and_a_decision_changed_on_another_laptop_is_a_confli
     assert dialog.current().key == now.key and dialog.current().decided == "invalid"   # shown as it is now
 
 
-def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_path, empty_store, leaders):
+def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_path, empty_store, printed, leaders):
     papers = [("leaders", leaders[0], {"1001": "agree:P1"})]
-    write_stack(empty_store, papers, tmp_path / "first")
-    write_stack(empty_store, papers, tmp_path / "again", prefix="again")     # the same paper scanned twice
+    write_stack(printed, papers, tmp_path / "first")
+    write_stack(printed, papers, tmp_path / "again", prefix="again")     # the same paper scanned twice
     tab, bench, messages = make_tab(qtbot, empty_store)
     scan(qtbot, tab, tmp_path / "first")
     bar = scan(qtbot, tab, tmp_path / "again")
@@ -174,7 +180,7 @@ def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_pat
 
 
 def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_and_on_the_wall(
-        qtbot, tmp_path, empty_store, leaders):
+        qtbot, tmp_path, empty_store, printed, leaders):
     from app.services.ballots import save_ballot
     from app.ui.projector_scenes import scene_texts
     keyed = [{"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")},
@@ -183,7 +189,7 @@ def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_
         save_ballot(empty_store, "leaders", marks, ballot_no=number)
     papers = [("leaders", leaders[0], {"1001": "agree:P1", "1002": "agree:P1", "1003": "agree:P2"}),
               ("leaders", leaders[1], {"1001": "agree:P1", "1002": "suggest:P3"})]     # 李华: 建议 P3 on paper
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     dialog = review(qtbot, tab)
     dialog.tabs.setCurrentIndex(2)
@@ -218,9 +224,9 @@ def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_
 
 
 def test_the_second_person_sends_a_decision_back_with_backspace_and_the_decider_keys_it_again(
-        qtbot, tmp_path, empty_store, leaders):
+        qtbot, tmp_path, empty_store, printed, leaders):
     papers = [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "agree:P1", "1003": "agree:P2"})]
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     scan(qtbot, tab, tmp_path / "scans")
     dialog = review(qtbot, tab)
@@ -239,9 +245,9 @@ def test_the_second_person_sends_a_decision_back_with_backspace_and_the_decider_
 
 @pytest.mark.parametrize("fault, cause", [(DISK_FULL, "磁盘已满"), (READ_ONLY, "文件只读")])
 def test_a_full_disk_while_scanning_says_so_per_page_and_a_second_scan_enters_them(qtbot, tmp_path, empty_store,
-                                                                                   leaders, fault, cause):
+                                                                                   printed, leaders, fault, cause):
     papers = [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:2]]
-    write_stack(empty_store, papers, tmp_path / "scans")
+    write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     with failing_writes(empty_store, fault):
         bar = scan(qtbot, tab, tmp_path / "scans")
