@@ -34,6 +34,7 @@ def scan(qtbot, tab, folder):
 
 def review(qtbot, tab) -> ReviewDialog:
     dialog = ReviewDialog(tab.bench, tab)
+    tab.scan_bar.dialog = dialog            # as open_review does (it runs the dialog modal)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -201,8 +201,8 @@ class RecommendationTab(TabPage):
     def on_changed(self, change) -> None:
         # A ballot saved on this panel redraws the grid — not the paper's candidates (unchanged) nor the
         # count's margin (a whole computation, ~0.3 s at 300 people): that waits for the next other
-        # change, 重算余量, or the count's close.
-        if change.started_by(self.ballot_panel, self.scan_bar) and change.flags == Changed.BALLOTS:
+        # change, 重算余量, or the count's close. So do the pages of a scan and the review's decisions.
+        if change.started_by(self.ballot_panel, *self.scan_bar.writers()) and change.flags == Changed.BALLOTS:
             self._ballot_only = True
         super().on_changed(change)
 
@@ -211,8 +211,7 @@ class RecommendationTab(TabPage):
         self.show_grid(recommendation_grid(self.bench.store, ballots_only_since=self.grid if light else None))
         if not light:
             self.show_margin()
-        if not light or not self.scan_bar.running():
-            self.scan_bar.show_open()
+            self.scan_bar.show_open()       # after a scan, the bar reads them itself (one ballot: no news)
 
     def show_margin(self) -> None:
         """The count's margin (SPEC §11) with the decision it belongs to, as the 公示 prints it."""

@@ -257,6 +257,10 @@ class ScanBar(QWidget):
         if self.worker is not None:
             self.worker.wait(ms)
 
+    def writers(self) -> tuple[object, ...]:
+        """What writes ballots from this bar: the bar (the pages of a scan) and the review while open."""
+        return (self,) if self.dialog is None else (self, self.dialog)
+
     # -- review -------------------------------------------------------------------------------------------
 
     def open_review(self) -> None:
