@@ -258,3 +258,20 @@ def test_a_full_disk_while_scanning_says_so_per_page_and_a_second_scan_enters_th
     bar = scan(qtbot, tab, tmp_path / "scans")                       # the fault gone: the same folder again
     assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 2")
     assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:2])
+
+
+def test_ctrl_shift_o_asks_for_the_folder_in_chinese_and_scans_it(qtbot, tmp_path, empty_store, printed, leaders,
+                                                                  monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    write_stack(printed, [("leaders", leaders[0], {"1001": "agree:P1"})], tmp_path / "scans")
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda parent, title, start, *a: asked.append(title) or str(tmp_path / "scans")))
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    tab.ballot_panel.number_edit.setFocus()
+    qtbot.keyClick(tab.ballot_panel.number_edit, Qt.Key.Key_O,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert asked == ["选择存放扫描件的文件夹"]
+    qtbot.waitUntil(lambda: not tab.scan_bar.running(), timeout=30000)
+    assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
+    assert tab.scan_bar.last_folder == str(tmp_path)                 # the next dialog starts there

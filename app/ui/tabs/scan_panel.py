@@ -89,6 +89,7 @@ class ScanBar(QWidget):
         self.worker: ScanWorker | None = None
         self.progress: Progress | None = None
         self.dialog = None
+        self.last_folder = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         row = QHBoxLayout()
@@ -158,14 +159,22 @@ class ScanBar(QWidget):
     # -- starting and stopping -------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择存放扫描件的文件夹", "",
+        folder = QFileDialog.getExistingDirectory(self, "选择存放扫描件的文件夹", self._start_folder(),
                                                   QFileDialog.Option.ShowDirsOnly)
         if folder:
+            self.last_folder = str(Path(folder).parent)
             self.scan_folder(Path(folder))
 
+    def _start_folder(self) -> str:
+        """Where the scanner's folders are: the last one chosen, else the documents folder."""
+        from ..start import documents_folder
+        return self.last_folder or str(documents_folder())
+
     def choose_pdf(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择扫描生成的 PDF 文件", "", "PDF 文件 (*.pdf);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择扫描生成的 PDF 文件", self._start_folder(),
+                                              "PDF 文件 (*.pdf);;所有文件 (*)")
         if path:
+            self.last_folder = str(Path(path).parent)
             self.scan_paths([Path(path)], 0)
 
     def scan_folder(self, folder: Path) -> bool:
