@@ -32,11 +32,12 @@ def page_line(page, view) -> dict:
             "recorded": view.status}
 
 
-def run_scan(db: str, folder: str, operator: str = "扫描", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_scan(db: str, folder: str, operator: str = "扫描", out: TextIO | None = None, err: TextIO | None = None) -> int:
     from pathlib import Path
 
     from .services.scanning import scan_folder
     from .services.store import Store, StoreError
+    out, err = out or sys.stdout, err or sys.stderr
     if not Path(folder).is_dir():
         print(f"{folder}: 不是文件夹（请给出存放扫描件的文件夹）", file=err)
         return EXIT_BAD_INPUT

@@ -505,7 +505,7 @@ def frozen_part(campaign: dict, stage: str) -> dict:
         out.update({k: campaign[k] for k in ("judges", "speech", "speech_by_judge") if k in campaign})
     if "recommendation" in stages and campaign.get("recommendation"):
         out["recommendation"] = {k: v for k, v in campaign["recommendation"].items()
-                                 if k not in ("ballots", "accounting", "checks")}
+                                 if k not in ("ballots", "accounting", "checks", "scans")}
     if "selection" in stages and campaign.get("selection"):
         out["selection"] = campaign["selection"]
     return out

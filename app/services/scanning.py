@@ -58,7 +58,7 @@ from ..models import audit
 from ..models.schema import (Ballot, BallotNumber, Meta, Person, Post, ScanImage, ScanItem, ScanPage,
                              ScanResolution)
 from ._put import put
-from .ballot_numbers import ENTERED, require_count_not_closed
+from .ballot_numbers import ENTERED, NOT_OPENED, NOT_OPENED_TEXT, count_state_in, require_count_not_closed
 from .ballots import _declared, checked_marks, enter_ballot_in
 from .history import conflict
 from .stages import require_editable
@@ -266,11 +266,11 @@ def number_check_in(s: Session, group: str, number: str, page: int) -> tuple[str
     if printed_for != group:
         return "number_unknown", (f"{number}，是{GROUP_SHORT_LABELS[printed_for]}的票号" if printed_for
                                   else f"{number} 未印制")
-    earlier = s.execute(select(ScanPage.file).where(ScanPage.group == group, ScanPage.ballot_no == number,
-                                                    ScanPage.page == page, ScanPage.status.in_(_LIVE))
-                        .limit(1)).scalar()
-    if earlier is not None:
-        return "number_duplicate", f"{number} 第 {page} 页已于 {earlier} 扫描"
+    for file, status, serial in s.execute(select(ScanPage.file, ScanPage.status, ScanPage.ballot_serial).where(
+            ScanPage.group == group, ScanPage.ballot_no == number, ScanPage.page == page, ScanPage.status.in_(_LIVE))):
+        if status == ENTERED_PAGE and serial is not None and s.get(Ballot, serial).status not in ENTERED:
+            continue                        # its ballot was taken back (撤销): the paper may be entered again
+        return "number_duplicate", f"{number} 第 {page} 页已于 {file} 扫描"
     if group not in second_channels_in(s):
         entered = s.execute(select(Ballot.serial).where(Ballot.ballot_no == number, Ballot.status.in_(ENTERED))
                             .limit(1)).first()
@@ -351,6 +351,8 @@ def record_page(store: Store, page: "PageRead") -> Wrote:
     with store.write() as s:
         require_editable(s, "recommendation")
         require_count_not_closed(s)
+        if count_state_in(s) == NOT_OPENED:
+            raise StoreError(NOT_OPENED_TEXT)
         row = ScanPage(id=_next_page_id(s), file=_page_name(page), sha256=page.sha256, status=REJECTED,
                        code="", reason="", action="", group=page.group or None, ballot_no=page.number or None,
                        page=page.page or None, digest=page.digest or None, boxes="", marks="{}",

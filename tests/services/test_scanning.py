@@ -258,3 +258,88 @@ def test_the_scan_record_travels_in_the_campaign_file(store, printed, tmp_path):
         # (verify of the copy finds the count's opening without its seal: an import does not carry seals)
     finally:
         copy.close()
+
+
+def test_the_evidence_package_carries_the_scans_and_still_checks(tmp_path):
+    from app.services import stages
+    from app.services.ballot_checks import set_paper_count
+    from tests.services.conftest import new_store
+    from tests.services.test_evidence import check, package
+    path = tmp_path / "c.db"
+    store = new_store(path)
+    stack = Printed(store, {"leaders": 2}, issued={"leaders": 2})
+    a, b = stack.numbers("leaders")
+    read(store, stack.marked(a, {ZHANG: "agree:P1", LI: "suggest:P3"}), "a.png")
+    read(store, stack.marked(b, {ZHANG: "agree:P1", WANG: "agree:P2"}), "b.png")
+    set_paper_count(store, "leaders", "returned", 2)
+    count.close_count(store, PASSWORD)
+    stages.publish_through(store, "recommendation", PASSWORD)
+    store.close()
+    folder = package(tmp_path, path)
+    result = check(folder)
+    assert result.returncode == 0, result.stdout
+    assert "定岗推荐票 2 张逐张重新计票，与公布的推荐数一致" in result.stdout
+    campaign = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    pages = campaign["recommendation"]["scans"]["pages"]
+    assert [(p["file"], p["status"], p["number"]) for p in pages] == [("a.png", "entered", a), ("b.png", "entered", b)]
+
+
+def test_a_ballot_of_two_pages_is_entered_once_both_are_read_and_joined_across_them(store):
+    """30 posts: 15 columns a page, every candidate's row on both pages (app.scan.layout)."""
+    import random
+    from app.scan.marks import apply_ink, draw_mark
+    from app.services.campaign_io import import_campaign
+    from app.services.report_data import sheet_data
+    from tests.ballot_setup import numbered
+    posts = [{"id": f"P{i:02d}", "name": f"第{i}科科长", "seats": 1} for i in range(1, 31)]
+    people = [{"id": pid, "name": name, "rank": "正科实职", "declarations": [[post]]}
+              for pid, name, post in ((ZHANG, "张明", "P01"), (LI, "李华", "P20"))]
+    import_campaign(store, {"format": "jinggang-campaign/1", "posts": posts, "people": people,
+                            "recommendation": {"present": {"leaders": 5, "staff": 0, "unit_heads": 0,
+                                                           "county_chiefs": 0}, "counts": []}})
+    numbered(store, {"leaders": 2}, open_count=False, import_doc=False)
+    data = sheet_data(store, "定岗推荐票", numbered=True, print_counts={"leaders": 2})
+    layout = data.scannable.layout
+    assert len(layout.pages) == 2
+    count.open_count(store, PASSWORD, digest=count.opening_figures(store).digest)
+    images = render_pages(ballot_pdf(layout, data.scannable.ballots, data.scannable.text), 200)
+    (g1, first), (g2, second) = data.scannable.ballots
+    rng = random.Random(5)
+
+    def mark(image, page, person, choice):
+        box = next(b for b in layout.page(page).boxes if (b.person, b.choice) == (person, choice))
+        apply_ink(image, draw_mark("fill", box, 200, rng))
+        return image
+    # ballot 1: 张明 agrees on page 1, 李华 agrees on page 2
+    page, view = read(store, mark(images[0], 1, ZHANG, "agree:P01"), "1a.png")
+    assert view.status == "waiting" and "第 2 页" in view.action and ballots.list_ballots(store) == []
+    with pytest.raises(StoreError, match="缺页"):
+        count.close_count(store, PASSWORD)
+    page, view = read(store, mark(images[1], 2, LI, "agree:P20"), "1b.png")
+    assert view.status == "entered"
+    [row] = ballots.list_ballots(store)
+    assert row.ballot_no == first and row.marks == {ZHANG: Mark("agree", "P01"), LI: Mark("agree", "P20")}
+    assert [p.status for p in scanning.scanned_pages(store)] == ["entered", "entered"]
+    # ballot 2: 张明 marked on both pages — each page alone looks fine, the ballot is invalid for him
+    read(store, mark(images[2], 1, ZHANG, "agree:P01"), "2a.png")
+    read(store, mark(images[3], 2, ZHANG, "suggest:P16"), "2b.png")
+    [item] = scanning.review_queue(store)
+    assert (item.number, item.person, item.why) == (second, ZHANG, "invalid")
+    assert len(item.boxes) == 30 and [b.choice for b in item.boxes if b.auto == "marked"] == ["agree:P01", "suggest:P16"]
+
+
+def test_nothing_is_scanned_before_the_count_is_opened_and_a_ballot_taken_back_may_be_scanned_again(store):
+    stack = Printed(store, {"leaders": 2}, open_count=False)
+    number = stack.numbers("leaders")[0]
+    image = stack.marked(number, {ZHANG: "agree:P1"})
+    with pytest.raises(StoreError, match="尚未开始计票"):
+        read(store, image)
+    assert scanning.scanned_pages(store) == []
+    count.open_count(store, PASSWORD, digest=count.opening_figures(store).digest)
+    view = read(store, image, "a.png")[1]
+    last = ballots.last_ballot(store, "leaders")
+    ballots.undo_last_ballot(store, "leaders", expected_serial=last.serial)
+    again = read(store, stack.marked(number, {LI: "agree:P1"}), "a2.png")[1]
+    assert (view.status, again.status) == ("entered", "entered")
+    [row] = ballots.list_ballots(store)
+    assert row.ballot_no == number and row.marks[LI] == Mark("agree", "P1")
