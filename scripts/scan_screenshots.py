@@ -4,7 +4,7 @@ The small campaign, 局领导 and 事业单位 on numbered paper ballots. 事业
 scanned, with one planted difference. A folder of the campaign's own ballots (rendered at 200 dpi,
 marked with a pen ✓, two ✓, or a small blot the reader leaves to a person, one page with its QR torn
 off) is scanned through the 定岗推荐计票 tab; the screenshots catch the tab and the wall halfway, then
-the review queue (待复核, 退回的页, 唱票与扫描差异).
+the review queue (待复核, 未识读的页, 唱票与扫描差异).
 
     python scripts/scan_screenshots.py [--out docs/screenshots/scan]
 """

@@ -73,7 +73,7 @@ def test_a_scanned_folder_fills_the_tally_and_the_projector_page_by_page(qtbot, 
     bench.activity.connect(activity.append)
 
     bar = scan(qtbot, tab, tmp_path / "scans")
-    assert bar.line.text() == "扫描完毕：已读 3 页（3 个文件）　已录入 3　待复核 0　退回 0　跳过非扫描文件 1"
+    assert bar.line.text() == "扫描完毕：已读 3 页（3 个文件）　已计入 3　待复核 0　未识读 0　跳过非扫描文件 1"
     assert [(b.ballot_no, b.marks) for b in list_ballots(empty_store)] == [
         (leaders[0], {"1001": Mark(AGREE, "P1"), "1002": Mark(AGREE, "P1"), "1003": Mark(AGREE, "P2")}),
         (leaders[1], {"1001": Mark(AGREE, "P1"), "1002": Mark(SUGGEST, "P3"), "1003": Mark(BLANK)}),
@@ -95,7 +95,7 @@ def test_a_multi_page_pdf_is_read_page_by_page(qtbot, tmp_path, empty_store, pri
     bar = tab.scan_bar
     assert bar.scan_paths([pdf])
     qtbot.waitUntil(lambda: not bar.running(), timeout=30000)
-    assert bar.line.text().startswith("扫描完毕：已读 2 页（1 个文件）　已录入 2")
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（1 个文件）　已计入 2")
     assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:2])
 
 
@@ -106,7 +106,7 @@ def test_the_review_queue_is_decided_by_keys_and_confirmed_by_a_second_person(qt
     write_stack(printed, papers, tmp_path / "scans")
     tab, bench, messages = make_tab(qtbot, empty_store)
     bar = scan(qtbot, tab, tmp_path / "scans")
-    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 0　待复核 2　退回 0")
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已计入 0　待复核 2　未识读 0")
     assert list_ballots(empty_store) == []                         # nothing counted before a person decided
     assert "待判定 2、待确认 0" in bar.open_items.text()
 
@@ -170,14 +170,14 @@ def test_a_rejected_page_is_listed_with_its_reason_and_what_to_do(qtbot, tmp_pat
     tab, bench, messages = make_tab(qtbot, empty_store)
     scan(qtbot, tab, tmp_path / "first")
     bar = scan(qtbot, tab, tmp_path / "again")
-    assert bar.line.text().startswith("扫描完毕：已读 1 页（1 个文件）　已录入 0　待复核 0　退回 1")
-    assert "退回的页 1（重新扫描或唱票录入）" in bar.open_items.text()
+    assert bar.line.text().startswith("扫描完毕：已读 1 页（1 个文件）　已计入 0　待复核 0　未识读 1")
+    assert "未识读的页 1（重新扫描或唱票录入）" in bar.open_items.text()
     dialog = review(qtbot, tab)
-    assert dialog.tabs.tabText(1) == "退回的页（1）"
+    assert dialog.tabs.tabText(1) == "未识读的页（1）"
     page = dialog.rejected_model.row_at(0)
     assert page.file == "again-001.png" and page.number == leaders[0]
     row = [dialog.rejected_model.index(0, c).data() for c in range(dialog.rejected_model.columnCount())]
-    assert row[:2] == ["again-001.png", "退回"] and "已录入" in row[2] and row[3]
+    assert row[:2] == ["again-001.png", "未识读"] and "已录入" in row[2] and row[3]
 
 
 def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_and_on_the_wall(
@@ -252,11 +252,11 @@ def test_a_full_disk_while_scanning_says_so_per_page_and_a_second_scan_enters_th
     tab, bench, messages = make_tab(qtbot, empty_store)
     with failing_writes(empty_store, fault):
         bar = scan(qtbot, tab, tmp_path / "scans")
-    assert bar.line.text() == "扫描完毕：已读 2 页（2 个文件）　已录入 0　待复核 0　退回 0　未保存 2"
+    assert bar.line.text() == "扫描完毕：已读 2 页（2 个文件）　已计入 0　待复核 0　未识读 0　未保存 2"
     assert any(text.startswith("扫描页 scan-001.png 没有保存：") and cause in text for text, error in messages if error)
     assert list_ballots(empty_store) == [] and empty_store.verify().ok
     bar = scan(qtbot, tab, tmp_path / "scans")                       # the fault gone: the same folder again
-    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已录入 2")
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已计入 2")
     assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:2])
 
 

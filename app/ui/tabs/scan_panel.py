@@ -3,7 +3,7 @@
 The pages are read in a worker thread with the pure reader (:func:`app.services.scanning.reader_for`);
 each page read is recorded on the GUI thread through the workbench (:func:`scanning.record_page`, one
 transaction a page), so the tally, the accounting and the projector fill as the pages come in. The
-bar shows the progress (页数、已录入、待复核、退回), can cancel (the pages recorded stay recorded), opens
+bar shows the progress (页数、已计入、待复核、未识读), can cancel (the pages recorded stay recorded), opens
 the review (:mod:`.scan_review`) and says how many 唱票/扫描 differences are open.
 
 Keys: Ctrl+Shift+O 扫描文件夹, Ctrl+Shift+P 扫描 PDF 文件, Ctrl+Shift+R 复核.
@@ -67,8 +67,8 @@ class Progress:
 
     def text(self, running: bool) -> str:
         head = "扫描中：" if running else "扫描完毕："
-        parts = [f"已读 {self.pages} 页（{self.files} 个文件）", f"已录入 {self.entered}", f"待复核 {self.waiting}",
-                 f"退回 {self.rejected}"]
+        parts = [f"已读 {self.pages} 页（{self.files} 个文件）", f"已计入 {self.entered}", f"待复核 {self.waiting}",
+                 f"未识读 {self.rejected}"]
         if self.compared:
             parts.append(f"与唱票比对 {self.compared}")
         if self.blank:
@@ -99,7 +99,7 @@ class ScanBar(QWidget):
         self.pdf_button = QPushButton("扫描 PDF…")
         self.pdf_button.setToolTip(f"选择扫描仪生成的多页 PDF 文件（{PDF_KEY}）")
         self.review_button = QPushButton(f"复核…（{REVIEW_KEY}）")
-        self.review_button.setToolTip("标记不清、无效的框由人判定并由第二人确认；退回的页；唱票与扫描的差异")
+        self.review_button.setToolTip("标记不清、无效的框由人判定并由第二人确认；未识读的页；唱票与扫描的差异")
         self.cancel_button = QPushButton("取消扫描")
         self.cancel_button.setToolTip("停止读取其余的页；已录入的页保留")
         self.cancel_button.setEnabled(False)
@@ -131,7 +131,7 @@ class ScanBar(QWidget):
     # -- what is open ------------------------------------------------------------------------------------
 
     def show_open(self) -> None:
-        """待复核 / 退回 / 差异 as the services count them (after a refresh of the tab)."""
+        """待复核 / 未识读 / 差异 as the services count them (after a refresh of the tab)."""
         try:        # a read beside a redraw: not through bench.run, which would replace bench.last_error
             items = scanning.review_queue(self.bench.store)
             pages = scanning.scanned_pages(self.bench.store)
@@ -145,7 +145,7 @@ class ScanBar(QWidget):
         if items:
             parts.append(f"待判定 {undecided}、待确认 {len(items) - undecided}")
         if rejected:
-            parts.append(f"退回的页 {rejected}（重新扫描或唱票录入）")
+            parts.append(f"未识读的页 {rejected}（重新扫描或唱票录入）")
         if diffs:
             parts.append(f"唱票与扫描差异 {len(diffs)} 处，须监督组认定")
         text = ("⚠ " + "；".join(parts) + "　→ 复核") if parts else (f"已扫描 {len(pages)} 页，无待处理事项"

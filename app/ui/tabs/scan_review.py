@@ -30,8 +30,6 @@ INVALID_KEY = "X"
 CONFIRM_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 SEND_BACK_KEY = Qt.Key.Key_Backspace
 RED, BLUE = QColor("#d00000"), QColor("#1f5fbf")
-STATUS_TEXT = {"entered": "已录入", "waiting": "待复核", "rejected": "退回", "blank": "空白页",
-               "second-channel": "与唱票比对"}
 
 
 def mark_text(item: Any, mark: str | None) -> str:
@@ -92,7 +90,7 @@ class QueueModel(RowTableModel):
 class RejectedModel(RowTableModel):
     COLUMNS = (
         Column("file", "扫描文件", lambda p: p.file),
-        Column("status", "结果", lambda p: STATUS_TEXT.get(p.status, p.status)),
+        Column("status", "结果", lambda p: scanning.STATUS_LABELS.get(p.status, p.status)),
         Column("reason", "原因", lambda p: p.reason),
         Column("action", "处理办法", lambda p: p.action),
         Column("group", "投票组", lambda p: GROUP_LABELS.get(p.group, p.group or "")),
@@ -240,7 +238,7 @@ class PageView(QWidget):
 # -- the dialog ------------------------------------------------------------------------------------
 
 class ReviewDialog(QDialog):
-    """复核 扫描选票: 待复核 (keys), 退回的页, 唱票与扫描差异."""
+    """复核 扫描选票: 待复核 (keys), 未识读的页, 唱票与扫描差异."""
 
     def __init__(self, bench: Workbench, parent: QWidget | None = None):
         super().__init__(parent)
@@ -289,10 +287,10 @@ class ReviewDialog(QDialog):
         rl.addWidget(self.error)
         self.tabs.addTab(review, "待复核")
 
-        # 退回的页
+        # 未识读的页
         rejected = QWidget()
         jl = QVBoxLayout(rejected)
-        hint = QLabel("退回的页未计入：按“处理办法”重新扫描该页；仍不能识读的，在“唱票录入”中按票号手工录入该票。")
+        hint = QLabel("未识读的页没有计入：按“处理办法”重新扫描该页；仍不能识读的，在“唱票录入”中按票号手工录入该票。")
         hint.setWordWrap(True)
         jl.addWidget(hint)
         self.rejected_model = RejectedModel(self)
@@ -300,7 +298,7 @@ class ReviewDialog(QDialog):
         for col, width in enumerate((150, 60, 300, 480, 130)):
             self.rejected.horizontalHeader().resizeSection(col, width)
         jl.addWidget(self.rejected, 1)
-        self.tabs.addTab(rejected, "退回的页")
+        self.tabs.addTab(rejected, "未识读的页")
 
         # 唱票与扫描差异
         diffs = QWidget()
@@ -383,7 +381,7 @@ class ReviewDialog(QDialog):
         undecided = sum(1 for i in self.items if i.decided is None or i.key in self.sent_back)
         self.counts.setText(f"待判定 {undecided} 项　待确认 {len(self.items) - undecided} 项")
         self.tabs.setTabText(0, f"待复核（{len(self.items)}）")
-        self.tabs.setTabText(1, f"退回的页（{self.rejected_model.rowCount()}）")
+        self.tabs.setTabText(1, f"未识读的页（{self.rejected_model.rowCount()}）")
         self.tabs.setTabText(2, f"唱票与扫描差异（{len(diffs)}）")
         row = next((i for i, it in enumerate(self.items) if it.key == keep),
                    next((i for i, it in enumerate(self.items) if it.key not in self.sent_back),
