@@ -275,3 +275,20 @@ def test_ctrl_shift_o_asks_for_the_folder_in_chinese_and_scans_it(qtbot, tmp_pat
     qtbot.waitUntil(lambda: not tab.scan_bar.running(), timeout=30000)
     assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
     assert tab.scan_bar.last_folder == str(tmp_path)                 # the next dialog starts there
+
+
+def test_cancel_stops_after_the_page_being_read_and_keeps_what_was_recorded(qtbot, tmp_path, empty_store, printed,
+                                                                            leaders):
+    write_stack(printed, [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:4]], tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    bar = tab.scan_bar
+    clicks = [1]                                                      # the clerk clicks 取消扫描 once
+    bench.activity.connect(lambda text: "已读 1 页" in text and clicks and clicks.pop() and bar.cancel())
+    assert bar.scan_folder(tmp_path / "scans") and bar.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not bar.running(), timeout=30000)
+    assert bar.line.text().startswith("已取消扫描：已读 1 页（4 个文件）　已计入 1")
+    assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
+    assert ("已取消扫描：已计入的页保留，其余的页未读", False) in messages
+    assert not bar.cancel_button.isEnabled() and bar.folder_button.isEnabled()
+    scan(qtbot, tab, tmp_path / "scans")                             # the rest later: the first is not counted twice
+    assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:4])

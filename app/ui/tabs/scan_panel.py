@@ -58,6 +58,7 @@ class Progress:
     def __init__(self, files: int, skipped: int):
         self.files, self.skipped = files, skipped
         self.pages = self.entered = self.waiting = self.rejected = self.blank = self.compared = self.failed = 0
+        self.cancelled = False
 
     def add(self, status: str) -> None:
         attr = {"entered": "entered", "waiting": "waiting", "rejected": "rejected", "blank": "blank",
@@ -65,8 +66,8 @@ class Progress:
         if attr:
             setattr(self, attr, getattr(self, attr) + 1)
 
-    def text(self, running: bool) -> str:
-        head = "扫描中：" if running else "扫描完毕："
+    def text(self, running: bool, cancelled: bool = False) -> str:
+        head = "扫描中：" if running and not cancelled else "已取消扫描：" if cancelled else "扫描完毕："
         parts = [f"已读 {self.pages} 页（{self.files} 个文件）", f"已计入 {self.entered}", f"待复核 {self.waiting}",
                  f"未识读 {self.rejected}"]
         if self.compared:
@@ -213,7 +214,10 @@ class ScanBar(QWidget):
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancelled = True
-            self.bench.info("已取消扫描：已录入的页保留，其余的页未读")
+            if self.progress is not None:
+                self.progress.cancelled = True
+            self._show_progress()
+            self.bench.info("已取消扫描：已计入的页保留，其余的页未读")
 
     def record(self, page: Any) -> None:
         """One page read: recorded through the workbench (the tally and the projector redraw)."""
@@ -241,19 +245,19 @@ class ScanBar(QWidget):
         if worker is not None:
             worker.deleteLater()
         self.show_open()
-        if self.progress is not None and not (worker and worker.cancelled):
+        if self.progress is not None and not self.progress.cancelled:
             self.bench.info(self.progress.text(False))
 
     def _show_progress(self) -> None:
         if self.progress is None:
             return
         running = self.worker is not None
-        text = self.progress.text(running)
+        text = self.progress.text(running, self.progress.cancelled)
         set_text(self.line, text)
         bad = self.progress.rejected or self.progress.failed
         restyle(self.line, "font-weight:bold;color:" + ("#9a5b00" if bad else "#1e4620"))
         self.line.show()
-        self.bench.activity.emit(text if running else "")
+        self.bench.activity.emit(text if running and not self.progress.cancelled else "")
 
     def stop(self) -> None:
         """Closing the program: the worker stops after its page (nothing more is recorded)."""
