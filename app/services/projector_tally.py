@@ -215,6 +215,8 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
         people, post_rows, _, declared = cache.roster
         by_ballot = tuple(g for g in GROUPS if cache.per_group[_GROUP_INDEX[g]])
         accounting = tally_accounting(s)
+        from .scanning import second_channels_in
+        compared = bool(second_channels_in(s))         # 唱票 and 扫描 compared (SPEC §12): rare
         typed_groups = [g for g in GROUPS if g not in by_ballot]
         typed_rows: tuple = ()
         if typed_groups:
@@ -278,7 +280,7 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     cache.context = context
     bars = tuple(cache.bars[k] for k in cache.order)
     return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting,
-                      difference_lines(store, dict(post_rows)))
+                      difference_lines(store, dict(post_rows)) if compared else ())
 
 
 WALL_MARKS = {"blank": "空白", "invalid": "无效", "doubtful": "不清", "missing": "无此票", "present": "有此票"}
