@@ -47,9 +47,8 @@ def mark_text(item: Any, mark: str | None) -> str:
 
 
 def choice_text(choice: str, post_name: str = "") -> str:
-    kind, _, post = choice.partition(":")
-    words = {"agree": "同意", "suggest": "建议"}.get(kind, kind)
-    return f"{words} {post} {post_name}".strip()
+    """``agree:P1`` → 同意 P1 办公室科长, in the service's words."""
+    return scanning.mark_words(choice, {choice.partition(":")[2]: post_name})
 
 
 def state_text(item: Any, sent_back: dict[str, str] | None = None) -> str:
@@ -136,9 +135,9 @@ def table(model: RowTableModel) -> QTableView:
 # -- the pictures ----------------------------------------------------------------------------------
 
 def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: bool, scale: float = 1.0,
-               offset: tuple[int, int] = (0, 0)) -> QImage:
-    """``image`` (RGB) with the candidate's boxes outlined (blue, numbered 1…n) and the questioned ones
-    red and thick."""
+               offset: tuple[int, int] = (0, 0), numbers: list[int] | None = None) -> QImage:
+    """``image`` (RGB) with the candidate's boxes outlined (blue, with their key numbers 1…n) and the
+    questioned ones red and thick."""
     out = image.convertToFormat(QImage.Format.Format_RGB32)
     p = QPainter(out)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -148,7 +147,8 @@ def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: boo
         r = QRect(round((x - offset[0]) * scale), round((y - offset[1]) * scale), round(w * scale), round(h * scale))
         hot = n - 1 in questioned
         pen = QPen(RED if hot else BLUE)
-        pen.setWidthF(max(2.0, (5.0 if hot else 2.5) * (scale if labels else 1.0) / (1 if labels else 1)))
+        # the crop is enlarged (scale > 1); the whole page is shown about a quarter of its size
+        pen.setWidthF((5.0 if hot else 2.5) * scale if labels else (10.0 if hot else 5.0))
         p.setPen(pen)
         p.drawRect(r.adjusted(-3, -3, 3, 3))
         if labels:
@@ -158,7 +158,7 @@ def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: boo
             label = QRect(r.x() + r.width() // 6, r.y() - r.height() - 8, r.width() * 2 // 3, r.height())
             p.fillRect(label, QColor("#ffffff"))
             p.drawRect(label)
-            p.drawText(label, int(Qt.AlignmentFlag.AlignCenter), str(n))
+            p.drawText(label, int(Qt.AlignmentFlag.AlignCenter), str(numbers[n - 1] if numbers else n))
     p.end()
     return out
 
@@ -201,7 +201,6 @@ class PageView(QWidget):
         self.crop_title.setText("放大：")
 
     def show_item(self, item: Any, png: bytes | None) -> None:
-        questioned = {i for i, b in enumerate(item.boxes) if b.auto != "empty"}
         keys = [f"<b>{n}</b>&nbsp;{choice_text(b.choice, b.post_name)}（填涂 {b.fill}）"
                 for n, b in enumerate(item.boxes, start=1)]
         keys += ["<b>0</b>&nbsp;空白", f"<b>{INVALID_KEY}</b>&nbsp;无效"]
@@ -212,12 +211,15 @@ class PageView(QWidget):
             self.page.clear()
             return
         image = QImage.fromData(png)
-        if image.isNull() or not item.boxes:
+        # a row spanning both pages of a wide ballot: only the boxes on this page's image are drawn
+        shown = tuple(b for b in item.boxes if getattr(b, "page_id", item.page_id) == item.page_id)
+        questioned = {i for i, b in enumerate(shown) if b.auto != "empty"}
+        if image.isNull() or not shown:
             self.crop.setText("（该页图像无法显示）")
             return
-        xs = [b.rect[0] for b in item.boxes] + [b.rect[0] + b.rect[2] for b in item.boxes]
-        ys = [b.rect[1] for b in item.boxes] + [b.rect[1] + b.rect[3] for b in item.boxes]
-        h = max(b.rect[3] for b in item.boxes)
+        xs = [b.rect[0] for b in shown] + [b.rect[0] + b.rect[2] for b in shown]
+        ys = [b.rect[1] for b in shown] + [b.rect[1] + b.rect[3] for b in shown]
+        h = max(b.rect[3] for b in shown)
         # the row from the candidate's name (left of the boxes) to past the last box; room above for the numbers
         left, top = max(0, min(xs) - 7 * h), max(0, min(ys) - round(1.6 * h))
         area = QRect(left, top, min(image.width(), max(xs) + h) - left,
@@ -227,9 +229,10 @@ class PageView(QWidget):
         cut = image.copy(area).scaled(round(area.width() * scale), round(area.height() * scale),
                                       Qt.AspectRatioMode.IgnoreAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation)
-        self.crop.setPixmap(QPixmap.fromImage(draw_boxes(cut, item.boxes, questioned, labels=True, scale=scale,
-                                                         offset=(area.x(), area.y()))))
-        whole = draw_boxes(image, item.boxes, questioned, labels=False)
+        numbers = [item.boxes.index(b) + 1 for b in shown]
+        self.crop.setPixmap(QPixmap.fromImage(draw_boxes(cut, shown, questioned, labels=True, scale=scale,
+                                                         offset=(area.x(), area.y()), numbers=numbers)))
+        whole = draw_boxes(image, shown, questioned, labels=False)
         self.page.setPixmap(QPixmap.fromImage(whole).scaled(
             max(self.page.width(), 220) - 4, max(self.page.height(), 300) - 4, Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))
