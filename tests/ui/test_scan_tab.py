@@ -204,6 +204,7 @@ def test_a_group_read_aloud_and_scanned_shows_the_planted_difference_in_the_tab_
     bar = scan(qtbot, tab, tmp_path / "scans")
     assert "与唱票比对 2" in bar.line.text()
     assert "唱票与扫描差异 1 处，须监督组认定" in bar.open_items.text()
+    assert f"局领导票号 {leaders[1]}：李华 唱票为“同意 P1 办公室科长”，扫描为“建议 P3 法规科科长”" in bar.open_items.text()
     # on the wall, with the number and the name (never who voted)
     assert len(feed.data.differences) == 1 and leaders[1] in feed.data.differences[0]
     wall = " ".join(scene_texts(feed.data, feed.state, 1024, 768))

@@ -149,9 +149,12 @@ class ScanBar(QWidget):
             parts.append(f"未识读的页 {rejected}（重新扫描或唱票录入）")
         if diffs:
             parts.append(f"唱票与扫描差异 {len(diffs)} 处，须监督组认定")
-        text = ("⚠ " + "；".join(parts) + "　→ 复核") if parts else (f"已扫描 {len(pages)} 页，无待处理事项"
-                                                                     if pages else "")
+        text = ("⚠ " + "；".join(parts) + "　→ 复核") if parts else (
+            f"已扫描 {len(pages)} 页，无待处理事项" if pages else "")
+        # the differences themselves, as the service words them (the first two; all in the tooltip)
+        text += "".join(f"\n　{d.words}" for d in diffs[:2]) + (f"\n　……另有 {len(diffs) - 2} 处" if len(diffs) > 2 else "")
         set_text(self.open_items, text)
+        self.open_items.setToolTip("\n".join(d.words for d in diffs))
         restyle(self.open_items, "color:#9a5b00;font-weight:bold" if parts else "color:#1e4620")
         self.open_items.setVisible(bool(text))
         set_text(self.review_button, f"复核…（{len(items) + len(diffs)}）" if items or diffs
