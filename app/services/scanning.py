@@ -386,7 +386,7 @@ def record_page(store: Store, page: "PageRead") -> Wrote:
         if keep is not None:
             png = _png(keep)
             row.image_sha256 = hashlib.sha256(png).hexdigest()
-            s.add(ScanImage(page_id=row.id, png=png))
+            s.merge(ScanImage(page_id=row.id, png=png))     # (an image left by a page undone keeps no id)
         s.flush()
         view = _view(row)
     label = label or f"扫描 {view.file}：{STATUS_LABELS[view.status]}" + (f"（{view.reason}）" if view.reason else "")
@@ -521,10 +521,13 @@ def review_queue(store: Store) -> list[ReviewItem]:
 def page_image(store: Store, page_id: int) -> bytes:
     """PNG of the aligned page (kept for pages with something to review or compare)."""
     with store.read() as s:
-        row = s.get(ScanImage, page_id)
-        if row is None:
+        page, row = s.get(ScanPage, page_id), s.get(ScanImage, page_id)
+        if page is None or row is None or not page.image_sha256:
             raise StoreError(f"扫描页 {page_id} 没有保存图像（只保存需要复核的页）")
-        return bytes(row.png)
+        png = bytes(row.png)
+    if hashlib.sha256(png).hexdigest() != page.image_sha256:
+        raise StoreError(f"扫描页 {page_id}（{page.file}）的图像与记录的 SHA-256 不符：图像已被改动，请重新扫描该页")
+    return png
 
 
 def _item(s: Session, key: str) -> ScanItem:

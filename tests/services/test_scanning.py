@@ -343,3 +343,28 @@ def test_nothing_is_scanned_before_the_count_is_opened_and_a_ballot_taken_back_m
     assert (view.status, again.status) == ("entered", "entered")
     [row] = ballots.list_ballots(store)
     assert row.ballot_no == number and row.marks[LI] == Mark("agree", "P1")
+
+
+def test_a_kept_image_changed_behind_the_program_is_refused(store, printed):
+    _, view = _doubtful(store, printed, printed.numbers("leaders")[0])
+    assert scanning.page_image(store, view.id).startswith(b"\x89PNG")
+    with store.write() as s:
+        s.get(scanning.ScanImage, view.id).png = b"\x89PNG forged"
+    with pytest.raises(StoreError, match="SHA-256 不符"):
+        scanning.page_image(store, view.id)
+    with pytest.raises(StoreError, match="没有保存图像"):
+        scanning.page_image(store, view.id + 1)
+
+
+def test_pages_and_their_images_are_recorded_on_either_backend(store_target, create_store):
+    store = create_store(store_target)
+    stack = Printed(store, {"leaders": 2})
+    a, b = stack.numbers("leaders")
+    assert read(store, stack.marked(a, {ZHANG: "agree:P1"}), "a.png")[1].status == "entered"
+    _, view = _doubtful(store, stack, b)
+    assert scanning.page_image(store, view.id).startswith(b"\x89PNG")
+    [item] = scanning.review_queue(store)
+    decided = scanning.decide(store, item.key, "blank", expected_version=item.version)
+    scanning.confirm(store, item.key, SECOND_OPERATOR, expected_version=decided.version)
+    assert sorted(r.ballot_no for r in ballots.list_ballots(store)) == sorted([a, b])
+    assert store.verify().ok
