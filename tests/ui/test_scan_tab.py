@@ -293,3 +293,19 @@ def test_cancel_stops_after_the_page_being_read_and_keeps_what_was_recorded(qtbo
     assert not bar.cancel_button.isEnabled() and bar.folder_button.isEnabled()
     scan(qtbot, tab, tmp_path / "scans")                             # the rest later: the first is not counted twice
     assert sorted(b.ballot_no for b in list_ballots(empty_store)) == sorted(leaders[:4])
+
+
+def test_a_page_image_that_cannot_be_shown_says_why_and_the_keys_still_decide(qtbot, tmp_path, empty_store, printed,
+                                                                               leaders, monkeypatch):
+    from app.services.store import StoreError
+    write_stack(printed, [("leaders", leaders[0], {"1001": "doubt:agree:P1"})], tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    scan(qtbot, tab, tmp_path / "scans")
+
+    def altered(store, page_id):
+        raise StoreError(f"扫描页 {page_id}（scan-001.png）的图像与记录的 SHA-256 不符：图像已被改动，请重新扫描该页")
+    monkeypatch.setattr(scanning, "page_image", altered)
+    dialog = review(qtbot, tab)
+    assert "SHA-256 不符" in dialog.page_view.crop.text() and "请看纸质选票判定" in dialog.page_view.crop.text()
+    press(qtbot, dialog, "1")
+    assert scanning.review_queue(empty_store)[0].decided == "agree:P1"

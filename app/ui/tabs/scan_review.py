@@ -173,6 +173,7 @@ class PageView(QWidget):
         left = QVBoxLayout()
         self.crop_title = QLabel("放大：")
         self.crop = QLabel()
+        self.crop.setWordWrap(True)
         self.crop.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.crop.setMinimumSize(420, 150)
         self.crop.setStyleSheet("background:#ffffff;border:1px solid #999")
@@ -200,14 +201,14 @@ class PageView(QWidget):
         self.legend.setText("")
         self.crop_title.setText("放大：")
 
-    def show_item(self, item: Any, png: bytes | None) -> None:
+    def show_item(self, item: Any, png: bytes | str) -> None:
         keys = [f"<b>{n}</b>&nbsp;{choice_text(b.choice, b.post_name)}（填涂 {b.fill}）"
                 for n, b in enumerate(item.boxes, start=1)]
         keys += ["<b>0</b>&nbsp;空白", f"<b>{INVALID_KEY}</b>&nbsp;无效"]
         self.legend.setText("　".join(keys))
         self.crop_title.setText(f"放大：{item.person_name} 的一行（红框：{item.why_text}）")
-        if png is None:
-            self.crop.setText("（未保存该页图像）")
+        if isinstance(png, str):
+            self.crop.setText(f"（{png}）\n请看纸质选票判定")
             self.page.clear()
             return
         image = QImage.fromData(png)
@@ -249,7 +250,7 @@ class ReviewDialog(QDialog):
         self.setWindowTitle("扫描计票：复核")
         self.items: list[Any] = []
         self.sent_back: dict[str, str] = {}      # item key → who sent its decision back (this sitting)
-        self._png: dict[int, bytes | None] = {}
+        self._png: dict[int, bytes | str] = {}     # page id → its PNG, or why it cannot be shown
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -407,8 +408,8 @@ class ReviewDialog(QDialog):
         if item.page_id not in self._png:
             try:
                 self._png[item.page_id] = scanning.page_image(self.bench.store, item.page_id)
-            except StoreError:
-                self._png[item.page_id] = None
+            except StoreError as err:       # no image kept, or it does not match its SHA-256: say so
+                self._png[item.page_id] = str(getattr(err, "cause", err))
         self.page_view.show_item(item, self._png[item.page_id])
 
     def focus_queue(self) -> None:
