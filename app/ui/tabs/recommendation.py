@@ -5,7 +5,8 @@ each pair's margin update live.
 Layout for 1366×768: left — the accounting table (到会 / 印制 / 发出 / 收回 / 已录入 / 作废 / 有效 / 尚缺
 / 核对 per group), the count's state and the 监督组's steps (开票前确认单, 结束计票, 认可差额, 重新打开,
 抽查与复核), and the entry (唱票 panel with the 票号 box, or the count-mode helper); right — the count's
-margin (SPEC §11) and every (person, post) pair with its counts by group and the computed columns. In
+margin (SPEC §11), 扫描计票 (SPEC §12: :mod:`.scan_panel`) and every (person, post) pair with its counts
+by group and the computed columns. In
 count mode the group cells of the right table are typed directly.
 """
 
@@ -144,7 +145,6 @@ class RecommendationTab(TabPage):
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.addWidget(self.paper_view)
         left_layout.addWidget(self.count_bar)
-        left_layout.addWidget(self.scan_bar)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel("录入方式："))
         mode_row.addWidget(self.ballot_mode)
@@ -179,6 +179,7 @@ class RecommendationTab(TabPage):
         right_layout.setContentsMargins(4, 0, 0, 0)
         right_layout.addLayout(margin_row)
         right_layout.addWidget(self.checks)
+        right_layout.addWidget(self.scan_bar)          # on the right: the 唱票 form keeps its rows
         right_layout.addWidget(self.pair_view, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -165,6 +165,7 @@ class ScanBar(QWidget):
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择存放扫描件的文件夹", self._start_folder(),
                                                   QFileDialog.Option.ShowDirsOnly)
+        self.window().activateWindow()       # the keys (Ctrl+Shift+R …) work again at once
         if folder:
             self.last_folder = str(Path(folder).parent)
             self.scan_folder(Path(folder))
@@ -177,6 +178,7 @@ class ScanBar(QWidget):
     def choose_pdf(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择扫描生成的 PDF 文件", self._start_folder(),
                                               "PDF 文件 (*.pdf);;所有文件 (*)")
+        self.window().activateWindow()
         if path:
             self.last_folder = str(Path(path).parent)
             self.scan_paths([Path(path)], 0)

@@ -163,6 +163,31 @@ def draw_boxes(image: QImage, boxes: tuple, questioned: set[int], *, labels: boo
     return out
 
 
+class FittedImage(QLabel):
+    """An image shown whole, scaled to the label's size whenever that changes."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def set_image(self, image: QImage | None) -> None:
+        self.image = image
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.image is None:
+            self.clear()
+            return
+        self.setPixmap(QPixmap.fromImage(self.image).scaled(
+            max(1, self.width() - 4), max(1, self.height() - 4), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+
 class PageView(QWidget):
     """The crop of the candidate's row, enlarged, beside the whole page (scaled to fit)."""
 
@@ -187,8 +212,7 @@ class PageView(QWidget):
         layout.addLayout(left, 3)
         right = QVBoxLayout()
         right.addWidget(QLabel("整页："))
-        self.page = QLabel()
-        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page = FittedImage()
         self.page.setMinimumSize(220, 300)
         self.page.setStyleSheet("background:#f4f4f4;border:1px solid #999")
         right.addWidget(self.page, 1)
@@ -197,7 +221,7 @@ class PageView(QWidget):
 
     def clear(self) -> None:
         self.crop.clear()
-        self.page.clear()
+        self.page.set_image(None)
         self.legend.setText("")
         self.crop_title.setText("放大：")
 
@@ -209,7 +233,7 @@ class PageView(QWidget):
         self.crop_title.setText(f"放大：{item.person_name} 的一行（红框：{item.why_text}）")
         if isinstance(png, str):
             self.crop.setText(f"（{png}）\n请看纸质选票判定")
-            self.page.clear()
+            self.page.set_image(None)
             return
         image = QImage.fromData(png)
         # a row spanning both pages of a wide ballot: only the boxes on this page's image are drawn
@@ -233,10 +257,7 @@ class PageView(QWidget):
         numbers = [item.boxes.index(b) + 1 for b in shown]
         self.crop.setPixmap(QPixmap.fromImage(draw_boxes(cut, shown, questioned, labels=True, scale=scale,
                                                          offset=(area.x(), area.y()), numbers=numbers)))
-        whole = draw_boxes(image, shown, questioned, labels=False)
-        self.page.setPixmap(QPixmap.fromImage(whole).scaled(
-            max(self.page.width(), 220) - 4, max(self.page.height(), 300) - 4, Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        self.page.set_image(draw_boxes(image, shown, questioned, labels=False))
 
 
 # -- the dialog ------------------------------------------------------------------------------------
@@ -335,6 +356,7 @@ class ReviewDialog(QDialog):
         form.addRow("理由：", self.diff_reason)
         dl.addLayout(form)
         self.resolve_button = QPushButton("监督组认定")
+        self.resolve_button.setAutoDefault(False)
         self.resolve_button.clicked.connect(self.resolve)
         dl.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
         self.diff_error = QLabel()
@@ -344,6 +366,7 @@ class ReviewDialog(QDialog):
         self.tabs.addTab(diffs, "唱票与扫描差异")
 
         close = QPushButton("关闭")
+        close.setAutoDefault(False)          # Enter is the second person's key, never 关闭
         close.clicked.connect(self.accept)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         esc = QShortcut(QKeySequence("Esc"), self)
