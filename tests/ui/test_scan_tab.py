@@ -20,6 +20,7 @@ from app.services.store import Store
 from app.ui.projector import ProjectorFeed
 from app.ui.tabs.scan_review import ReviewDialog
 from tests.scan_setup import Printed
+from tests.services.conftest import _open_stores, _pg_databases, create_store, store_target  # noqa: F401
 from tests.faults import DISK_FULL, READ_ONLY, failing_writes
 from tests.scan_stack import write_pdf, write_stack
 from tests.ui.test_count_tab import make_tab
@@ -309,3 +310,23 @@ def test_a_page_image_that_cannot_be_shown_says_why_and_the_keys_still_decide(qt
     assert "SHA-256 不符" in dialog.page_view.crop.text() and "请看纸质选票判定" in dialog.page_view.crop.text()
     press(qtbot, dialog, "1")
     assert scanning.review_queue(empty_store)[0].decided == "agree:P1"
+
+
+def test_on_either_backend_the_reader_thread_and_the_review_reach_the_ballot_record(qtbot, tmp_path, store_target,
+                                                                                    create_store):
+    """SQLite file or PostgreSQL: the worker thread's number check reads while the GUI thread records."""
+    store = create_store(store_target)
+    printed = Printed(store, {"leaders": 7})
+    leaders = printed.numbers("leaders")
+    write_stack(printed, [("leaders", leaders[0], {"1001": "doubt:agree:P1", "1002": "agree:P1"}),
+                          ("leaders", leaders[1], {"1001": "agree:P1", "1003": "suggest:P3"})], tmp_path / "scans")
+    tab, bench, messages = make_tab(qtbot, store)
+    bar = scan(qtbot, tab, tmp_path / "scans")
+    assert bar.line.text().startswith("扫描完毕：已读 2 页（2 个文件）　已计入 1　待复核 1　未识读 0")
+    dialog = review(qtbot, tab)
+    press(qtbot, dialog, "1")
+    dialog.confirmer.setText("李强")
+    press(qtbot, dialog, Qt.Key.Key_Return)
+    assert {b.ballot_no: b.marks["1001"] for b in list_ballots(store)} == {leaders[0]: Mark(AGREE, "P1"),
+                                                                          leaders[1]: Mark(AGREE, "P1")}
+    assert store.verify().ok
