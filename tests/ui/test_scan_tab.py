@@ -330,3 +330,28 @@ def test_on_either_backend_the_reader_thread_and_the_review_reach_the_ballot_rec
     assert {b.ballot_no: b.marks["1001"] for b in list_ballots(store)} == {leaders[0]: Mark(AGREE, "P1"),
                                                                           leaders[1]: Mark(AGREE, "P1")}
     assert store.verify().ok
+
+
+def test_a_reader_that_breaks_stops_the_scan_with_a_message_and_keeps_the_pages_recorded(qtbot, tmp_path, empty_store,
+                                                                                          printed, leaders, monkeypatch):
+    write_stack(printed, [("leaders", n, {"1001": "agree:P1"}) for n in leaders[:3]], tmp_path / "scans")
+    real = scanning.reader_for
+
+    def breaking(store):
+        reader, calls = real(store), []
+        read = reader.read_page
+
+        def read_page(source):
+            calls.append(source)
+            if len(calls) == 2:
+                raise MemoryError("page too large")
+            return read(source)
+        reader.read_page = read_page
+        return reader
+    monkeypatch.setattr(scanning, "reader_for", breaking)
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    bar = scan(qtbot, tab, tmp_path / "scans")
+    assert ("扫描中断：读取扫描件出错（MemoryError）；已计入的页保留", True) in messages
+    assert bar.line.text().startswith("扫描中断：已读 1 页（3 个文件）　已计入 1")
+    assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
+    assert bar.folder_button.isEnabled() and not bar.running()

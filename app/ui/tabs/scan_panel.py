@@ -37,7 +37,7 @@ class ScanWorker(QThread):
     def __init__(self, reader: Any, paths: list[Path], parent: Any = None):
         super().__init__(parent)
         self.reader, self.paths = reader, paths
-        self.cancelled = False
+        self.cancelled = self.interrupted = False
 
     def run(self) -> None:
         try:
@@ -67,7 +67,8 @@ class Progress:
             setattr(self, attr, getattr(self, attr) + 1)
 
     def text(self, running: bool, cancelled: bool = False) -> str:
-        head = "扫描中：" if running and not cancelled else "已取消扫描：" if cancelled else "扫描完毕："
+        head = ("已取消扫描：" if cancelled else "扫描中断：" if self.interrupted else "扫描中：" if running
+                else "扫描完毕：")
         parts = [f"已读 {self.pages} 页（{self.files} 个文件）", f"已计入 {self.entered}", f"待复核 {self.waiting}",
                  f"未识读 {self.rejected}"]
         if self.compared:
@@ -239,7 +240,9 @@ class ScanBar(QWidget):
         self._show_progress()
 
     def _worker_failed(self, text: str) -> None:
-        self.bench.message.emit(f"扫描中断：{text}；已录入的页保留", True)
+        if self.progress is not None:
+            self.progress.interrupted = True
+        self.bench.message.emit(f"扫描中断：{text}；已计入的页保留", True)
 
     def _finished(self) -> None:
         worker, self.worker = self.worker, None
@@ -250,7 +253,7 @@ class ScanBar(QWidget):
         if worker is not None:
             worker.deleteLater()
         self.show_open()
-        if self.progress is not None and not self.progress.cancelled:
+        if self.progress is not None and not (self.progress.cancelled or self.progress.interrupted):
             self.bench.info(self.progress.text(False))
 
     def _show_progress(self) -> None:
