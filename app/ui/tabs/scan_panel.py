@@ -37,7 +37,7 @@ class ScanWorker(QThread):
     def __init__(self, reader: Any, paths: list[Path], parent: Any = None):
         super().__init__(parent)
         self.reader, self.paths = reader, paths
-        self.cancelled = self.interrupted = False
+        self.cancelled = False
 
     def run(self) -> None:
         try:
@@ -58,7 +58,7 @@ class Progress:
     def __init__(self, files: int, skipped: int):
         self.files, self.skipped = files, skipped
         self.pages = self.entered = self.waiting = self.rejected = self.blank = self.compared = self.failed = 0
-        self.cancelled = False
+        self.cancelled = self.interrupted = False
 
     def add(self, status: str) -> None:
         attr = {"entered": "entered", "waiting": "waiting", "rejected": "rejected", "blank": "blank",
