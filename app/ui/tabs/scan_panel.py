@@ -95,16 +95,16 @@ class ScanBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         row = QHBoxLayout()
-        row.addWidget(QLabel("扫描计票："))
-        self.folder_button = QPushButton(f"扫描文件夹…（{FOLDER_KEY}）")
-        self.folder_button.setToolTip("选择扫描仪存放扫描件的文件夹（PNG、JPEG、TIFF、PDF），逐页识读并录入")
+        row.addWidget(QLabel("扫描："))
+        self.folder_button = QPushButton("扫描文件夹…")
+        self.folder_button.setToolTip(f"选择扫描仪存放扫描件的文件夹（PNG、JPEG、TIFF、PDF），逐页识读并计入（{FOLDER_KEY}）")
         self.pdf_button = QPushButton("扫描 PDF…")
         self.pdf_button.setToolTip(f"选择扫描仪生成的多页 PDF 文件（{PDF_KEY}）")
-        self.review_button = QPushButton(f"复核…（{REVIEW_KEY}）")
-        self.review_button.setToolTip("标记不清、无效的框由人判定并由第二人确认；未识读的页；唱票与扫描的差异")
-        self.cancel_button = QPushButton("取消扫描")
-        self.cancel_button.setToolTip("停止读取其余的页；已录入的页保留")
-        self.cancel_button.setEnabled(False)
+        self.review_button = QPushButton("复核…")
+        self.review_button.setToolTip(f"标记不清、无效的框由人判定并由第二人确认；未识读的页；唱票与扫描的差异（{REVIEW_KEY}）")
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setToolTip("停止读取其余的页；已计入的页保留")
+        self.cancel_button.hide()              # in place of the two scan buttons while a scan runs
         for b, slot in ((self.folder_button, self.choose_folder), (self.pdf_button, self.choose_pdf),
                         (self.review_button, self.open_review), (self.cancel_button, self.cancel)):
             b.clicked.connect(slot)
@@ -158,8 +158,7 @@ class ScanBar(QWidget):
         self.open_items.setToolTip("\n".join(d.words for d in diffs))
         restyle(self.open_items, "color:#9a5b00;font-weight:bold" if parts else "color:#1e4620")
         self.open_items.setVisible(bool(text))
-        set_text(self.review_button, f"复核…（{len(items) + len(diffs)}）" if items or diffs
-                 else f"复核…（{REVIEW_KEY}）")
+        set_text(self.review_button, f"复核…（{len(items) + len(diffs)}）" if items or diffs else "复核…")
 
     # -- starting and stopping -------------------------------------------------------------------------
 
@@ -207,12 +206,15 @@ class ScanBar(QWidget):
         self.worker.page_read.connect(self.record)
         self.worker.failed.connect(self._worker_failed)
         self.worker.finished.connect(self._finished)
-        self.cancel_button.setEnabled(True)
-        for b in (self.folder_button, self.pdf_button):
-            b.setEnabled(False)
+        self._running_buttons(True)
         self._show_progress()
         self.worker.start()
         return True
+
+    def _running_buttons(self, running: bool) -> None:
+        self.folder_button.setVisible(not running)
+        self.pdf_button.setVisible(not running)
+        self.cancel_button.setVisible(running)
 
     def running(self) -> bool:
         return self.worker is not None
@@ -246,9 +248,7 @@ class ScanBar(QWidget):
 
     def _finished(self) -> None:
         worker, self.worker = self.worker, None
-        self.cancel_button.setEnabled(False)
-        for b in (self.folder_button, self.pdf_button):
-            b.setEnabled(True)
+        self._running_buttons(False)
         self._show_progress()
         if worker is not None:
             worker.deleteLater()
