@@ -107,6 +107,8 @@ class TallyScene:
     bars: tuple[TallyBar, ...]
     ballots: int                   # valid paper ballots counted, all groups
     accounting: TallyAccounting | None = None    # None: no group's papers carry numbers
+    differences: tuple[str, ...] = ()   # 唱票 vs 扫描 differences still open (SPEC §12), in words: number, name
+    scanning: str = ""             # "扫描中：已读 12 页 …" while this laptop reads scans (set by the window)
 
     @property
     def counted(self) -> int:
@@ -213,6 +215,8 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
         people, post_rows, _, declared = cache.roster
         by_ballot = tuple(g for g in GROUPS if cache.per_group[_GROUP_INDEX[g]])
         accounting = tally_accounting(s)
+        from .scanning import second_channels_in
+        compared = bool(second_channels_in(s))         # 唱票 and 扫描 compared (SPEC §12): rare
         typed_groups = [g for g in GROUPS if g not in by_ballot]
         typed_rows: tuple = ()
         if typed_groups:
@@ -275,7 +279,25 @@ def live_tally(store: Store, changed: Changed = Changed.ALL) -> TallyScene:
     cache.dirty = set()
     cache.context = context
     bars = tuple(cache.bars[k] for k in cache.order)
-    return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting)
+    return TallyScene(scheme.threshold, groups, bars, sum(cache.per_group), accounting,
+                      difference_lines(store, dict(post_rows)) if compared else ())
+
+
+WALL_MARKS = {"blank": "空白", "invalid": "无效", "doubtful": "不清", "missing": "无此票", "present": "有此票"}
+
+
+def difference_lines(store: Store, post_names: dict[str, str]) -> tuple[str, ...]:
+    """The open differences between 唱票 and 扫描 (SPEC §12), short enough for a 1024×768 wall: the ballot
+    number (it says nothing about who voted, SPEC §10), the candidate's name, both marks by post name."""
+    from .scanning import channel_differences
+
+    def words(mark: str) -> str:
+        kind, _, post = mark.partition(":")
+        if post:
+            return ("同意 " if kind == "agree" else "建议 ") + post_names.get(post, post)
+        return WALL_MARKS.get(mark, mark)
+    return tuple(f"{d.number}{' ' + d.person_name if d.person_name else ''}：唱票 {words(d.keyed)}｜扫描 {words(d.scanned)}"
+                 for d in channel_differences(store))
 
 
 def tally_accounting(s: Session) -> TallyAccounting | None:

@@ -12,6 +12,7 @@ reads the store, it only shows the next part of what is already loaded.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QWidget
 
 from ..core.draw import MEETINGS
 from ..services import projector as service
-from ..services.projector import PROJECTOR_CHANGED, SCENE_LABELS, SCENE_WATCHES, SCENES, ProjectorState
+from ..services.projector import PROJECTOR_CHANGED, SCENE_LABELS, SCENE_WATCHES, SCENES, ProjectorState, TallyScene
 from ..services.store import Changed, StorageError, StoreError
 from .projector_scenes import PAGE_SECONDS, SceneRenderer, paginate
 from .workbench import FAILED, Workbench
@@ -52,6 +53,8 @@ class ProjectorFeed(QObject):
         self.timer.setInterval(PAGE_SECONDS * 1000)
         self.timer.timeout.connect(self.next_page)
         bench.changed.connect(self.on_changed)
+        self.activity = ""       # "扫描中：已读 12 页 …" while a scan runs (the tally shows it)
+        bench.activity.connect(self.on_activity)
         self.state = service.projector_state(bench.store)
         self._stale = True       # built when the wall or the preview is first shown
 
@@ -83,6 +86,15 @@ class ProjectorFeed(QObject):
             return               # nothing this scene shows has changed
         self.updated.emit()
 
+    def on_activity(self, text: str) -> None:
+        """Work in progress (a scan) the tally shows in its title; no data is read for it."""
+        if text == self.activity:
+            return
+        self.activity = text
+        if isinstance(self.data, TallyScene):
+            self.data = replace(self.data, scanning=text)
+            self.updated.emit()
+
     def attach(self) -> None:
         """A view is shown: bring the scene up to date if changes came while none was."""
         self._viewers += 1
@@ -108,6 +120,8 @@ class ProjectorFeed(QObject):
         except StoreError as err:
             self.data = None
             self.bench.message.emit(f"大屏：{err}", True)
+        if isinstance(self.data, TallyScene) and self.activity:
+            self.data = replace(self.data, scanning=self.activity)
         self.pages = paginate(self.data) if self.data is not None else [[]]
         self.page = min(self.page, len(self.pages) - 1)
         if len(self.pages) > 1 and self._viewers:

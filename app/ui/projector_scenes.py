@@ -97,7 +97,17 @@ def _rows(data: Scene) -> list[Any]:
 
 def per_page(data: Scene) -> int:
     scene = scene_of(data)
-    return ROWS.get(scene, 0) * COLUMNS.get(scene, 1)
+    # the tally's last row gives way to the line of open 唱票/扫描 differences (SPEC §12)
+    less = difference_rows(data) if isinstance(data, TallyScene) else 0
+    return (ROWS.get(scene, 0) - less) * COLUMNS.get(scene, 1)
+
+
+DIFFERENCE_LINES = 2
+"""Open 唱票/扫描 differences the tally shows one per row (a heading row above them says how many)."""
+
+
+def difference_rows(data: TallyScene) -> int:
+    return 1 + min(len(data.differences), DIFFERENCE_LINES) if data.differences else 0
 
 
 def paginate(data: Scene) -> list[list[Any]]:
@@ -380,7 +390,10 @@ class SceneRenderer:
         u, mx, rh = self.u, self.mx, self._row_h()
         counted = f"已计 {data.counted} 张 / " if any(g.by_ballot for g in data.groups) else ""
         closed = data.accounting is not None and data.accounting.state == "closed"
-        y = self._title(SCENE_LABELS[TALLY], "计票已结束（监督组封签）" if closed else f"{counted}到会 {data.present} 人")
+        right = "计票已结束（监督组封签）" if closed else f"{counted}到会 {data.present} 人"
+        if data.scanning:
+            right = f"{data.scanning.split('（')[0].split('　')[0]}　{right}"
+        y = self._title(SCENE_LABELS[TALLY], right)
         width = self.W - 2 * mx
         # ballots counted of those present, per voter group (a group typed in count mode says so)
         cell = width / len(data.groups)
@@ -434,6 +447,13 @@ class SceneRenderer:
             self.p.drawLine(QPointF(third_x, top + rh * 0.1), QPointF(third_x, top + len(rows) * rh - rh * 0.1))
         else:
             self._card("尚无竞岗人员")
+        if data.differences:                 # SPEC §12: shown until the 监督组 resolve them
+            n, shown = len(data.differences), data.differences[:DIFFERENCE_LINES]
+            dy = self.H - 76 * u - rh * (len(shown) + 1)
+            more = f"（另有 {n - len(shown)} 处）" if n > len(shown) else ""
+            self.text(mx, dy, width, rh, f"⚠ 唱票与扫描不一致 {n} 处，待监督组认定{more}", color=ACCENT, bold=True)
+            for i, line in enumerate(shown, start=1):
+                self.text(mx, dy + i * rh, width, rh, line, color=ACCENT)
         self._footer(accounting_line(data.accounting) if data.accounting else "黄色：推荐率达三分之一　* 建议岗位")
 
     # -- 结果 --------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class Workbench(QObject):
     connection = Signal()             # connected / write_problem moved: the status bar redraws
     history_changed = Signal()        # the undo/redo stacks moved
     unsaved_changed = Signal()        # the set of entries typed but not saved moved
+    activity = Signal(str)            # work in progress the wall may show ("扫描中：已读 12 页 …"), "" when done
 
     def __init__(self, store: Store, parent: QObject | None = None, *, poll_ms: int = POLL_MS):
         super().__init__(parent)

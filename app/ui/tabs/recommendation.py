@@ -5,7 +5,8 @@ each pair's margin update live.
 Layout for 1366×768: left — the accounting table (到会 / 印制 / 发出 / 收回 / 已录入 / 作废 / 有效 / 尚缺
 / 核对 per group), the count's state and the 监督组's steps (开票前确认单, 结束计票, 认可差额, 重新打开,
 抽查与复核), and the entry (唱票 panel with the 票号 box, or the count-mode helper); right — the count's
-margin (SPEC §11) and every (person, post) pair with its counts by group and the computed columns. In
+margin (SPEC §11), 扫描计票 (SPEC §12: :mod:`.scan_panel`) and every (person, post) pair with its counts
+by group and the computed columns. In
 count mode the group cells of the right table are typed directly.
 """
 
@@ -26,6 +27,7 @@ from ...services.store import Changed, StoreError
 from .ballot_panel import BallotPanel, restyle, set_text
 from .base import TabPage
 from .count_panel import CountBar
+from .scan_panel import ScanBar
 from .recommendation_model import PAPER_ROWS, PairModel, PaperModel
 
 
@@ -95,6 +97,8 @@ class RecommendationTab(TabPage):
         self.paper_view.verticalHeader().setDefaultSectionSize(21)
         self.paper_view.setFixedHeight(len(PAPER_ROWS) * 21 + 28)
         self.count_bar = CountBar(bench, self)
+        self.scan_bar = ScanBar(bench, self)
+        self.scan_bar.add_shortcuts(self)
         self.paper_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self.ballot_mode = QRadioButton("唱票录入（逐张）")
@@ -175,6 +179,7 @@ class RecommendationTab(TabPage):
         right_layout.setContentsMargins(4, 0, 0, 0)
         right_layout.addLayout(margin_row)
         right_layout.addWidget(self.checks)
+        right_layout.addWidget(self.scan_bar)          # on the right: the 唱票 form keeps its rows
         right_layout.addWidget(self.pair_view, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -197,8 +202,8 @@ class RecommendationTab(TabPage):
     def on_changed(self, change) -> None:
         # A ballot saved on this panel redraws the grid — not the paper's candidates (unchanged) nor the
         # count's margin (a whole computation, ~0.3 s at 300 people): that waits for the next other
-        # change, 重算余量, or the count's close.
-        if change.started_by(self.ballot_panel) and change.flags == Changed.BALLOTS:
+        # change, 重算余量, or the count's close. So do the pages of a scan and the review's decisions.
+        if change.started_by(self.ballot_panel, *self.scan_bar.writers()) and change.flags == Changed.BALLOTS:
             self._ballot_only = True
         super().on_changed(change)
 
@@ -207,6 +212,7 @@ class RecommendationTab(TabPage):
         self.show_grid(recommendation_grid(self.bench.store, ballots_only_since=self.grid if light else None))
         if not light:
             self.show_margin()
+            self.scan_bar.show_open()       # after a scan, the bar reads them itself (one ballot: no news)
 
     def show_margin(self) -> None:
         """The count's margin (SPEC §11) with the decision it belongs to, as the 公示 prints it."""
@@ -259,6 +265,8 @@ class RecommendationTab(TabPage):
     def unsaved_work(self) -> str | None:
         """A paper ballot keyed but not yet saved (Enter) would be lost on closing."""
         panel = self.ballot_panel
+        if self.scan_bar.running():
+            return "扫描计票：正在扫描，其余的页尚未读（已录入的页已保存）"
         return "定岗推荐票：当前这张票已录入标记但尚未保存" if panel.form.marks or panel.number else None
 
     def focus_entry(self) -> None:
