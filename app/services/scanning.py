@@ -95,6 +95,7 @@ class ScanBox:
     fill: str             # the measured fill against the blank form, 3 decimals, e.g. "0.412"
     auto: str             # the reader's decision: "empty" / "marked" / "doubtful"
     rect: tuple[int, int, int, int]   # x, y, w, h in the aligned page image's pixels (for highlighting)
+    page_id: int | None = None        # the scanned page the box is on (a row of a wide ballot spans two)
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,8 @@ def _item_view(s: Session, item: ScanItem, layouts: dict, names: dict, posts: di
         for b, (fill, d) in zip(layout.page(r.page).boxes, _decisions(r)):
             if b.person == item.person_id:
                 rect = box_rects(b)[0]
-                boxes.append(ScanBox(b.choice, posts.get(b.post, b.post), fill, d, (rect.x, rect.y, rect.w, rect.h)))
+                boxes.append(ScanBox(b.choice, posts.get(b.post, b.post), fill, d, (rect.x, rect.y, rect.w, rect.h),
+                                     r.id))
     if item.why == INVALID:
         marked = [x for x in boxes if x.auto == "marked"]
         text = f"一人划了 {len(marked)} 格（" + "、".join(x.post_name for x in marked) + "）" if len(marked) > 1 \

@@ -326,6 +326,9 @@ def test_a_ballot_of_two_pages_is_entered_once_both_are_read_and_joined_across_t
     [item] = scanning.review_queue(store)
     assert (item.number, item.person, item.why) == (second, ZHANG, "invalid")
     assert len(item.boxes) == 30 and [b.choice for b in item.boxes if b.auto == "marked"] == ["agree:P01", "suggest:P16"]
+    # each box names the scanned page it is on (15 a page), so the review draws it on the right image
+    pages = {p.file: p.id for p in scanning.scanned_pages(store)}
+    assert [b.page_id for b in item.boxes] == [pages["2a.png"]] * 15 + [pages["2b.png"]] * 15
 
 
 def test_nothing_is_scanned_before_the_count_is_opened_and_a_ballot_taken_back_may_be_scanned_again(store):
