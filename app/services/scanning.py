@@ -571,6 +571,32 @@ def decide(store: Store, key: str, mark: str, *, expected_version: int) -> Wrote
                  value=mark, version=version, seq=store.last_write)
 
 
+def send_back(store: Store, key: str, by: str, *, expected_version: int) -> Wrote:
+    """The second person does not agree with a decision: it is taken back (logged, with who sent it back)
+    and the item waits for a new decision. A confirmed decision cannot be sent back."""
+    by = (by or "").strip()
+    if not by:
+        raise StoreError("退回人姓名不能为空")
+    with store.write(f"{by} 退回重判") as s:
+        require_editable(s, "recommendation")
+        require_count_not_closed(s)
+        item = _item(s, key)
+        words = _item_words(s, item)
+        if item.version != expected_version:
+            raise conflict(s, item)
+        if item.confirmed_by:
+            raise ConflictError(f"{words} 已由 {item.confirmed_by} 确认，不能退回")
+        if item.decided is None:
+            raise StoreError(f"{words} 尚未判定，无需退回")
+        _, posts = _names(s)
+        was, decider = mark_words(item.decided, posts), item.decided_by
+        item.decided, item.decided_by, item.decided_at = None, None, None
+        s.flush()
+        version = item.version
+    return Wrote(Changed.BALLOTS, label=f"{by} 退回：{words}（{decider} 判为“{was}”），请重新判定",
+                 entity=f"scan_items:{key}", value=None, version=version, seq=store.last_write)
+
+
 def confirm(store: Store, key: str, confirmer: str, *, expected_version: int) -> Wrote:
     """A second person confirms a decision (``confirmer`` ≠ the decider). When the last item of a ballot
     is confirmed the ballot becomes an ordinary ballot record (``Wrote.label`` names its number)."""

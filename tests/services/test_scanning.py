@@ -146,6 +146,16 @@ def test_a_doubtful_box_waits_and_one_person_decides_another_confirms(store, pri
     assert (item.decided, item.decided_by, item.confirmed_by) == ("agree:P1", "王敏", None) and item.decided_at
     with pytest.raises(StoreError, match="须由另一人确认"):
         scanning.confirm(store, item.key, "王敏", expected_version=item.version)
+    # the second person disagrees: sent back (logged), decided again
+    back = scanning.send_back(store, item.key, SECOND_OPERATOR, expected_version=item.version)
+    assert f"{SECOND_OPERATOR} 退回" in back.label and "同意 P1 办公室科长" in back.label
+    [item] = scanning.review_queue(store)
+    assert (item.decided, item.decided_by) == (None, None)
+    with pytest.raises(StoreError, match="尚未判定"):
+        scanning.send_back(store, item.key, SECOND_OPERATOR, expected_version=item.version)
+    item = scanning.review_queue(store)[0]
+    scanning.decide(store, item.key, "agree:P1", expected_version=item.version)
+    [item] = scanning.review_queue(store)
     done = scanning.confirm(store, item.key, SECOND_OPERATOR, expected_version=item.version)
     assert f"票号 {number} 已计入" in done.label
     assert scanning.review_queue(store) == []
@@ -154,6 +164,8 @@ def test_a_doubtful_box_waits_and_one_person_decides_another_confirms(store, pri
     assert [p.status for p in scanning.scanned_pages(store)] == ["entered"]
     with pytest.raises(ConflictError):                      # confirmed: no second confirmation, no change
         scanning.confirm(store, item.key, "赵六", expected_version=item.version + 1)
+    with pytest.raises(ConflictError):                      # …nor a send-back
+        scanning.send_back(store, item.key, "赵六", expected_version=item.version + 1)
     assert store.verify().ok
 
 

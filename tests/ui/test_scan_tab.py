@@ -237,9 +237,13 @@ def test_the_second_person_sends_a_decision_back_with_backspace_and_the_decider_
     dialog.confirmer.setText("李强")
     press(qtbot, dialog, Qt.Key.Key_Backspace)                       # 李强 does not agree: back to the decider
     assert dialog.counts.text() == "待判定 1 项　待确认 0 项"
-    assert dialog.queue_model.index(0, 4).data().startswith("已退回重判（李强）")
+    assert dialog.queue_model.index(0, 4).data() == "待判定"
+    with empty_store.read() as s:                                    # the send-back is in the audit log
+        from app.models.schema import AuditLog
+        last = s.query(AuditLog).order_by(AuditLog.seq.desc()).first()
+    assert last.reason == "李强 退回重判" and last.entity.startswith("scan_items")
     press(qtbot, dialog, Qt.Key.Key_Return)                          # not confirmable until keyed again
-    assert "已退回" in dialog.error.text() and list_ballots(empty_store) == []
+    assert "先按" in dialog.error.text() and list_ballots(empty_store) == []
     press(qtbot, dialog, "1")                                        # 王敏 looks again: 同意 P1
     assert dialog.counts.text() == "待判定 0 项　待确认 1 项"
     press(qtbot, dialog, Qt.Key.Key_Return)

@@ -51,9 +51,7 @@ def choice_text(choice: str, post_name: str = "") -> str:
     return scanning.mark_words(choice, {choice.partition(":")[2]: post_name})
 
 
-def state_text(item: Any, sent_back: dict[str, str] | None = None) -> str:
-    if sent_back and item.key in sent_back:
-        return f"已退回重判（{sent_back[item.key]}）：{item.decided_by} 判为 {mark_text(item, item.decided)}"
+def state_text(item: Any) -> str:
     if item.decided is None:
         return "待判定"
     if item.confirmed_by:
@@ -73,16 +71,12 @@ class QueueModel(RowTableModel):
         Column("file", "扫描文件", lambda r: r.file),
     )
 
-    sent_back: dict[str, str] = {}
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         item = self.row_at(index.row())
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b00020") if item.decided is None or item.key in self.sent_back else QColor("#9a5b00")
-        if role == Qt.ItemDataRole.DisplayRole and self.COLUMNS[index.column()].key == "state":
-            return state_text(item, self.sent_back)
+            return QColor("#b00020") if item.decided is None else QColor("#9a5b00")
         return super().data(index, role)
 
 
@@ -270,7 +264,6 @@ class ReviewDialog(QDialog):
         self.bench = bench
         self.setWindowTitle("扫描计票：复核")
         self.items: list[Any] = []
-        self.sent_back: dict[str, str] = {}      # item key → who sent its decision back (this sitting)
         self._png: dict[int, bytes | str] = {}     # page id → its PNG, or why it cannot be shown
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
@@ -291,7 +284,6 @@ class ReviewDialog(QDialog):
         top.addWidget(self.confirmer)
         rl.addLayout(top)
         self.queue_model = QueueModel(self)
-        self.queue_model.sent_back = self.sent_back
         self.queue = table(self.queue_model)
         self.queue.setMinimumHeight(150)
         self.queue.setMaximumHeight(170)
@@ -403,16 +395,13 @@ class ReviewDialog(QDialog):
         self.diff_model.set_rows(list(diffs))
         for g, box in self.channel_boxes.items():
             box.setChecked(g in channels)
-        for key in [k for k in self.sent_back if not any(i.key == k and i.decided for i in self.items)]:
-            del self.sent_back[key]
-        undecided = sum(1 for i in self.items if i.decided is None or i.key in self.sent_back)
+        undecided = sum(1 for i in self.items if i.decided is None)
         self.counts.setText(f"待判定 {undecided} 项　待确认 {len(self.items) - undecided} 项")
         self.tabs.setTabText(0, f"待复核（{len(self.items)}）")
         self.tabs.setTabText(1, f"未识读的页（{self.rejected_model.rowCount()}）")
         self.tabs.setTabText(2, f"唱票与扫描差异（{len(diffs)}）")
         row = next((i for i, it in enumerate(self.items) if it.key == keep),
-                   next((i for i, it in enumerate(self.items) if it.key not in self.sent_back),
-                        0 if self.items else -1))
+                   0 if self.items else -1)
         if row >= 0:
             self.queue.setCurrentIndex(self.queue_model.index(row, 0))
         self.show_current()
@@ -480,7 +469,6 @@ class ReviewDialog(QDialog):
 
     def decide(self, item: Any, mark: str) -> bool:
         after = self._next_after(item)
-        self.sent_back.pop(item.key, None)
         result = self.bench.run(scanning.decide, item.key, mark, initiator=self, expected_version=item.version,
                                 what=self._what(item) + f"判为 {mark_text(item, mark)} ")
         if result is FAILED:
@@ -511,13 +499,10 @@ class ReviewDialog(QDialog):
 
     def _next_to_confirm(self, item: Any) -> str | None:
         i = next((k for k, it in enumerate(self.items) if it.key == item.key), -1)
-        later = [it for it in self.items[i + 1:] if it.decided is not None and it.key not in self.sent_back]
+        later = [it for it in self.items[i + 1:] if it.decided is not None]
         return later[0].key if later else None
 
     def confirm(self, item: Any) -> bool:
-        if item.key in self.sent_back:
-            self.say(f"{item.person_name} 的判定已退回：请判定人按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 重新判定")
-            return False
         if item.decided is None:
             self.say(f"{item.person_name}：先按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 判定，再由第二人按 Enter 确认")
             return False
@@ -542,16 +527,7 @@ class ReviewDialog(QDialog):
         name = self.confirmer_name(item)
         if name is None:
             return False
-        service = getattr(scanning, "send_back", None)
-        if service is None:
-            # the service keeps no send-back: the item stays decided but is not confirmed; it is marked
-            # here until the decider keys it again (a decision not yet confirmed may be changed)
-            self.sent_back[item.key] = name
-            self.error.setText("")
-            self.bench.info(f"{name} 退回：{self._what(item)}的判定（{mark_text(item, item.decided)}），请判定人重新按键")
-            self.refresh(keep=self._next_to_confirm(item))
-            return True
-        result = self.bench.run(service, item.key, name, initiator=self, expected_version=item.version,
+        result = self.bench.run(scanning.send_back, item.key, name, initiator=self, expected_version=item.version,
                                 what=self._what(item) + "的判定退回 ")
         if result is FAILED:
             self.error.setText(str(self.bench.last_error))
