@@ -94,6 +94,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sc.add_argument("db", metavar="数据文件", help="竞岗数据文件（.db）或 PostgreSQL URL")
     sc.add_argument("folder", metavar="文件夹", help="存放扫描件的文件夹")
     sc.add_argument("--operator", default="扫描", metavar="姓名", help="录入人姓名（写入审计日志，默认“扫描”）")
+    sc.add_argument("--low", metavar="下限", help="填涂比例低于它的框为空白（默认 1/50；可写 0.02、2%% 或 1/50）；"
+                                                "只能在记录第一页之前设定，之后整次计票都用它")
+    sc.add_argument("--high", metavar="上限", help="填涂比例达到它的框为已标记（默认 1/10）；两者之间的框交人判定")
 
     if argv is None or "report" in argv:
         from .cli_report import add_report_parser
@@ -153,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(args.db, args.json_path)
     if args.command == "scan":
         from .cli_scan import run_scan
-        return run_scan(args.db, args.folder, args.operator)
+        return run_scan(args.db, args.folder, args.operator, low=args.low, high=args.high)
     if args.command == "report":
         from .cli_report import run_report_args
         return run_report_args(args)

@@ -32,10 +32,11 @@ def page_line(page, view) -> dict:
             "recorded": view.status}
 
 
-def run_scan(db: str, folder: str, operator: str = "扫描", out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_scan(db: str, folder: str, operator: str = "扫描", out: TextIO | None = None, err: TextIO | None = None,
+             low: str | None = None, high: str | None = None) -> int:
     from pathlib import Path
 
-    from .services.scanning import scan_folder
+    from .services.scanning import scan_folder, set_thresholds, stored_thresholds
     from .services.store import Store, StoreError
     out, err = out or sys.stdout, err or sys.stderr
     if not Path(folder).is_dir():
@@ -47,6 +48,12 @@ def run_scan(db: str, folder: str, operator: str = "扫描", out: TextIO | None 
         print(str(exc), file=err)
         return EXIT_BAD_INPUT
     try:
+        if low is not None or high is not None:       # set before the first page (the service refuses after it)
+            now = stored_thresholds(store)
+            wrote = set_thresholds(store, low if low is not None else str(now.low),
+                                   high if high is not None else str(now.high))
+            print(wrote.label, file=err)
+
         def show(page, view) -> None:
             print(json.dumps(page_line(page, view), ensure_ascii=False), file=out, flush=True)
         scan_folder(store, folder, on_page=show)

@@ -95,6 +95,21 @@ def test_an_unusable_folder_or_file_exits_2_with_a_message(db, tmp_path, capsys)
     assert capsys.readouterr().err.strip()
 
 
+def test_the_thresholds_are_set_before_the_first_page_and_refused_after_it(db, tmp_path, capsys):
+    store = Store.open(db, operator="王敏")
+    try:
+        count.open_count(store, PASSWORD, digest=count.opening_figures(store).digest)
+    finally:
+        store.close()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert entry.main(["scan", db, str(empty), "--low", "1%", "--high", "0.08"]) == 2     # set, then no scans
+    err = capsys.readouterr().err
+    assert "扫描阈值：下限 1/100，上限 2/25" in err and "没有扫描件" in err
+    assert entry.main(["scan", db, str(empty), "--high", "0.01"]) == 2
+    assert "下限“1/100”须小于上限“0.01”" in capsys.readouterr().err
+
+
 def test_the_layout_only_for_numbered_ballots(db, tmp_path):
     import io
     from app.cli_report import run_report

@@ -66,6 +66,7 @@ from .store import Changed, ConflictError, Store, StoreError, Wrote
 
 if TYPE_CHECKING:                     # the scan engine loads numpy, Pillow and zxing-cpp: only when reading
     from ..scan.layout import Layout
+    from ..scan.measure import Thresholds
     from ..scan.reader import PageRead, Reader
 
 MEETING_CODE = "DGTJ"
@@ -280,18 +281,71 @@ def number_check_in(s: Session, group: str, number: str, page: int) -> tuple[str
     return None
 
 
+# -- the two thresholds (SPEC §12: editable; the defaults chosen on the test corpus, app/scan/measure.py) ----
+
+THRESHOLDS_KEY = "scan_thresholds"          # meta: "low high" as exact fractions, e.g. "1/50 1/10"
+
+
+def _fraction(text: str, what: str) -> Fraction:
+    t = (text or "").strip().replace("％", "%")
+    try:
+        value = Fraction(Decimal(t[:-1]) / 100) if t.endswith("%") else Fraction(t)
+    except (ValueError, ZeroDivisionError, ArithmeticError):
+        raise StoreError(f"{what}“{text}”不是数（可写 0.02、2% 或 1/50）") from None
+    if not 0 < value < 1:
+        raise StoreError(f"{what}“{text}”须大于 0、小于 1")
+    return value
+
+
+def _fraction_text(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def thresholds_in(s: Session) -> "Thresholds":
+    from ..scan.measure import Thresholds
+    row = s.get(Meta, THRESHOLDS_KEY)
+    if row is None or not row.value:
+        return Thresholds()
+    low, _, high = row.value.partition(" ")
+    return Thresholds(Fraction(low), Fraction(high))
+
+
+def stored_thresholds(store: Store) -> "Thresholds":
+    """The campaign's two thresholds (the defaults until the 考评组 set them)."""
+    with store.read() as s:
+        return thresholds_in(s)
+
+
+def set_thresholds(store: Store, low: str, high: str) -> Wrote:
+    """Set the two fill thresholds of this count: below ``low`` a box is empty, at or above ``high`` marked,
+    between them doubtful (a person decides). Allowed only before the first page is recorded, so every page of
+    the count is judged by the same two numbers."""
+    lo, hi = _fraction(low, "下限"), _fraction(high, "上限")
+    if lo >= hi:
+        raise StoreError(f"下限“{low}”须小于上限“{high}”（两者之间的框交人判定）")
+    with store.write("设定扫描阈值") as s:
+        require_editable(s, "recommendation")
+        require_count_not_closed(s)
+        pages = s.execute(select(func.count()).select_from(ScanPage)).scalar() or 0
+        if pages:
+            raise StoreError(f"已记录 {pages} 页扫描件，不能再改阈值（同一次计票的每一页须用同一阈值判定）")
+        put(s, Meta, {"key": THRESHOLDS_KEY}, {"value": f"{_fraction_text(lo)} {_fraction_text(hi)}"})
+    return Wrote(Changed.BALLOTS, label=f"扫描阈值：下限 {_fraction_text(lo)}，上限 {_fraction_text(hi)}",
+                 entity=f"meta:{THRESHOLDS_KEY}", value=f"{_fraction_text(lo)} {_fraction_text(hi)}",
+                 seq=store.last_write)
+
+
 def reader_for(store: Store, thresholds=None) -> "Reader":
     """A :class:`app.scan.reader.Reader` over the stored layouts, with a ``check_number`` hook refusing
     numbers not printed for the group or already entered (unless the group is a second channel). The
     reading itself opens no transaction but the hook's short read: a worker thread may run it."""
-    from ..scan.measure import Thresholds
     from ..scan.reader import Reader
     layouts = stored_layouts(store)
 
     def check(payload) -> tuple[str, str] | None:
         with store.read() as s:
             return number_check_in(s, payload.group, payload.number, payload.page)
-    return Reader(layouts.values(), thresholds or Thresholds(), check_number=check)
+    return Reader(layouts.values(), thresholds or stored_thresholds(store), check_number=check)
 
 
 # -- recording a page ---------------------------------------------------------------------------------

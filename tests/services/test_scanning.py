@@ -169,6 +169,27 @@ def test_a_doubtful_box_waits_and_one_person_decides_another_confirms(store, pri
     assert store.verify().ok
 
 
+def test_the_two_thresholds_are_the_campaigns_and_set_before_the_first_page(store, printed):
+    """SPEC §12: the thresholds are editable. The blot's fill (between 0.02 and 0.10, doubtful by default) is
+    marked once the 考评组 set the upper threshold to 1/50 (2 %) — and the thresholds cannot change once a page
+    of the count is recorded."""
+    from fractions import Fraction
+    assert (scanning.stored_thresholds(store).low, scanning.stored_thresholds(store).high) == (Fraction(1, 50),
+                                                                                                Fraction(1, 10))
+    for low, high, words in (("0.05", "0.02", "须小于上限"), ("abc", "0.1", "不是数"), ("0", "0.1", "大于 0"),
+                             ("1/100", "100%", "小于 1")):
+        with pytest.raises(StoreError, match=words):
+            scanning.set_thresholds(store, low, high)
+    wrote = scanning.set_thresholds(store, "1%", "1/50")
+    assert wrote.label == "扫描阈值：下限 1/100，上限 1/50"
+    assert scanning.reader_for(store).thresholds.high == Fraction(1, 50)
+    page, view = _doubtful(store, printed, printed.numbers("leaders")[0])
+    assert page.marks[LI] == "agree:P1" and view.status == "entered"
+    with pytest.raises(StoreError, match="已记录 1 页扫描件，不能再改阈值"):
+        scanning.set_thresholds(store, "0.02", "0.1")
+    assert store.verify().ok
+
+
 def test_two_laptops_deciding_the_same_item_conflict(store, printed, make_store):
     _doubtful(store, printed, printed.numbers("leaders")[0])
     [item] = scanning.review_queue(store)

@@ -359,3 +359,29 @@ def test_a_reader_that_breaks_stops_the_scan_with_a_message_and_keeps_the_pages_
     assert bar.line.text().startswith("扫描中断：已读 1 页（3 个文件）　已计入 1")
     assert [b.ballot_no for b in list_ballots(empty_store)] == [leaders[0]]
     assert not bar.folder_button.isHidden() and not bar.running()
+
+
+def test_the_thresholds_are_typed_in_their_dialog_before_the_first_page(qtbot, tmp_path, empty_store, printed, leaders):
+    """阈值…: the two numbers typed (a wrong pair refused in red, nothing stored), then 确定 stores them; after a
+    page is recorded the dialog says they can no longer change."""
+    from fractions import Fraction
+    from app.ui.tabs.scan_panel import ThresholdDialog
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    dialog = ThresholdDialog(bench, tab)
+    qtbot.addWidget(dialog)
+    assert dialog.low.text() == "1/50" and dialog.high.text() == "1/10"
+    dialog.low.setText("5%")
+    dialog.high.setText("0.02")
+    dialog.save()
+    assert "须小于上限" in dialog.error.text() and scanning.stored_thresholds(empty_store).low == Fraction(1, 50)
+    dialog.high.setText("12%")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    now = scanning.stored_thresholds(empty_store)
+    assert (now.low, now.high) == (Fraction(1, 20), Fraction(3, 25))
+    write_stack(printed, [("leaders", leaders[0], {"1001": "agree:P1"})], tmp_path / "scans")
+    scan(qtbot, tab, tmp_path / "scans")
+    again = ThresholdDialog(bench, tab)
+    qtbot.addWidget(again)
+    again.save()
+    assert "不能再改阈值" in again.error.text()

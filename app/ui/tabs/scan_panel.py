@@ -16,7 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QThread, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from ...scan.sources import pages_of_file, scan_files
 from ...services import scanning
@@ -102,11 +103,14 @@ class ScanBar(QWidget):
         self.pdf_button.setToolTip(f"选择扫描仪生成的多页 PDF 文件（{PDF_KEY}）")
         self.review_button = QPushButton("复核…")
         self.review_button.setToolTip(f"标记不清、无效的框由人判定并由第二人确认；未识读的页；唱票与扫描的差异（{REVIEW_KEY}）")
+        self.threshold_button = QPushButton("阈值…")
+        self.threshold_button.setToolTip("填涂比例的两个阈值：低于下限为空白，达到上限为已标记，之间交人判定（扫描第一页之前设定）")
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setToolTip("停止读取其余的页；已计入的页保留")
         self.cancel_button.hide()              # in place of the two scan buttons while a scan runs
         for b, slot in ((self.folder_button, self.choose_folder), (self.pdf_button, self.choose_pdf),
-                        (self.review_button, self.open_review), (self.cancel_button, self.cancel)):
+                        (self.review_button, self.open_review), (self.threshold_button, self.edit_thresholds),
+                        (self.cancel_button, self.cancel)):
             b.clicked.connect(slot)
             row.addWidget(b)
         row.addStretch(1)
@@ -214,6 +218,7 @@ class ScanBar(QWidget):
     def _running_buttons(self, running: bool) -> None:
         self.folder_button.setVisible(not running)
         self.pdf_button.setVisible(not running)
+        self.threshold_button.setVisible(not running)
         self.cancel_button.setVisible(running)
 
     def running(self) -> bool:
@@ -282,6 +287,11 @@ class ScanBar(QWidget):
         """What writes ballots from this bar: the bar (the pages of a scan) and the review while open."""
         return (self,) if self.dialog is None else (self, self.dialog)
 
+    # -- the thresholds (SPEC §12) -----------------------------------------------------------------------
+
+    def edit_thresholds(self) -> None:
+        ThresholdDialog(self.bench, self).exec()
+
     # -- review -------------------------------------------------------------------------------------------
 
     def open_review(self) -> None:
@@ -290,3 +300,53 @@ class ScanBar(QWidget):
         self.dialog.exec()
         self.dialog = None
         self.show_open()
+
+
+def _fraction_words(value: Any) -> str:
+    """1/50 → 1/50（2%）: the stored exact fraction and what it is in per cent."""
+    per_cent = value * 100
+    shown = f"{float(per_cent):g}" if per_cent.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50) else f"约 {float(per_cent):.2f}"
+    return f"{value.numerator}/{value.denominator}（{shown}%）"
+
+
+class ThresholdDialog(QDialog):
+    """The two fill thresholds of this count (SPEC §12), set before the first page is scanned."""
+
+    def __init__(self, bench: Workbench, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.setWindowTitle("扫描阈值")
+        self.setMinimumWidth(480)
+        now = scanning.stored_thresholds(bench.store)
+        layout = QVBoxLayout(self)
+        intro = QLabel("每个框内深色像素的比例（与空白选票相比）：低于下限为空白，达到上限为已标记，"
+                       "两者之间为“标记不清”，交人判定、第二人确认。默认值由测试样张选定（下限 1/50、上限 1/10）。"
+                       "只能在扫描第一页之前设定，整次计票都用同一对阈值。")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.low, self.high = QLineEdit(), QLineEdit()
+        for edit, value in ((self.low, now.low), (self.high, now.high)):
+            edit.setText(f"{value.numerator}/{value.denominator}")
+            edit.setPlaceholderText("如 0.02、2% 或 1/50")
+        form.addRow(f"下限（现为 {_fraction_words(now.low)}）：", self.low)
+        form.addRow(f"上限（现为 {_fraction_words(now.high)}）：", self.high)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#b00020;font-weight:bold")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        result = self.bench.run(scanning.set_thresholds, self.low.text(), self.high.text(), initiator=self,
+                                what="扫描阈值 ")
+        if result is FAILED:
+            self.error.setText(str(getattr(self.bench.last_error, "cause", None) or self.bench.last_error))
+            self.adjustSize()              # the red line wraps: the dialog grows rather than squeezing the text
+            return
+        self.bench.info(result.label)
+        self.accept()
