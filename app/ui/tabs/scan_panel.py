@@ -96,7 +96,6 @@ class ScanBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         row = QHBoxLayout()
-        row.addWidget(QLabel("扫描："))
         self.folder_button = QPushButton("扫描文件夹…")
         self.folder_button.setToolTip(f"选择扫描仪存放扫描件的文件夹（PNG、JPEG、TIFF、PDF），逐页识读并计入（{FOLDER_KEY}）")
         self.pdf_button = QPushButton("扫描 PDF…")
