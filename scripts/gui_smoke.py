@@ -93,7 +93,7 @@ def main() -> int:
         with log.open("w", encoding="utf-8") as out:
             program = subprocess.Popen([sys.executable, "-m", "app", "gui", str(db), "--operator", OPERATOR],
                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        window = wait_for(lambda: program.poll() is None and xdotool(display, "search", "--name", "竞岗考评 — "),
+        window = wait_for(lambda: program.poll() is None and xdotool(display, "search", "--name", "（录入人：.*） — 竞岗考评$"),
                           60, "the main window")
         if program.poll() is not None:
             raise RuntimeError(f"the program ended with exit code {program.returncode}")

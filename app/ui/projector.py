@@ -26,7 +26,7 @@ from ..services.store import Changed, StorageError, StoreError
 from .projector_scenes import PAGE_SECONDS, SceneRenderer, paginate
 from .workbench import FAILED, Workbench
 
-WALL_TITLE = "竞岗考评 — 大屏"
+WALL_TITLE = "大屏 — 竞岗考评"        # ends with the display name, which Qt would otherwise append again
 DEFAULT_WALL = (1920, 1080)
 PREVIEW_MIN = (160, 90)          # the preview dock at its narrowest (16:9)
 SCENE_KEYS = {scene: f"Ctrl+{i}" for i, scene in enumerate(SCENES, start=1)}
