@@ -385,3 +385,37 @@ def test_the_thresholds_are_typed_in_their_dialog_before_the_first_page(qtbot, t
     qtbot.addWidget(again)
     again.save()
     assert "不能再改阈值" in again.error.text()
+
+
+def test_a_row_of_twelve_boxes_numbers_only_the_boxes_with_ink_so_one_key_reaches_each(qtbot, empty_store):
+    """12 posts: keys 1…9 cannot reach the 11th box of a row. The row's boxes with ink (the reader's marked and
+    doubtful ones) are numbered instead — here 1 = 同意 P01 (a clear tick) and 2 = 建议 P11 (a blot) — and the
+    legend says so; pressing 2 decides 建议 P11."""
+    import hashlib
+    from app.scan.sources import SourcePage
+    from app.services.campaign_io import import_campaign
+    posts = [{"id": f"P{i:02d}", "name": f"第{i}科科长", "seats": 1} for i in range(1, 13)]
+    people = [{"id": "1001", "name": "张明", "rank": "正科实职", "declarations": [["P01"]]},
+              {"id": "1002", "name": "李华", "rank": "正科实职", "declarations": [["P02"]]}]
+    import_campaign(empty_store, {"format": "jinggang-campaign/1", "posts": posts, "people": people,
+                                  "recommendation": {"present": {"leaders": 5, "staff": 0, "unit_heads": 0,
+                                                                 "county_chiefs": 0}, "counts": []}})
+    printed = Printed(empty_store, {"leaders": 2}, import_doc=False)
+    number = printed.numbers("leaders")[0]
+    image = printed.marked(number, {"1001": "agree:P01", "1002": "agree:P02"}, style="fill")
+    printed.blot(image, "1001", "suggest:P11")
+    page = scanning.reader_for(empty_store).read_page(
+        SourcePage("wide.png", 1, hashlib.sha256(image.tobytes()).hexdigest(), image))
+    assert scanning.record_page(empty_store, page).result.status == "waiting"
+    tab, bench, messages = make_tab(qtbot, empty_store)
+    dialog = review(qtbot, tab)
+    [item] = dialog.items
+    assert len(item.boxes) == 12
+    assert "<b>1</b>&nbsp;同意 P01" in dialog.page_view.legend.text()
+    assert "<b>2</b>&nbsp;建议 P11" in dialog.page_view.legend.text()
+    assert "<b>3</b>" not in dialog.page_view.legend.text()
+    press(qtbot, dialog, "3")
+    assert "可选的框只有 2 个" in dialog.error.text()
+    press(qtbot, dialog, "2")
+    [item] = scanning.review_queue(empty_store)
+    assert item.decided == "suggest:P11"

@@ -40,10 +40,18 @@ def mark_text(item: Any, mark: str | None) -> str:
         return "0 空白"
     if mark == "invalid":
         return f"{INVALID_KEY} 无效"
-    for n, box in enumerate(item.boxes, start=1):
+    for n, box in enumerate(keyed_boxes(item), start=1):
         if box.choice == mark:
             return f"{n} {choice_text(box.choice, box.post_name)}"
     return mark
+
+
+def keyed_boxes(item: Any) -> tuple:
+    """The boxes the keys 1…9 choose, in printed order: the whole row when it has at most nine boxes, else the
+    boxes the reader found ink in (doubtful or marked) — the only ones a person may find to be the mark (a box
+    below the lower threshold is empty). The screen numbers exactly these."""
+    boxes = tuple(item.boxes)
+    return boxes if len(boxes) <= 9 else tuple(b for b in boxes if b.auto != "empty")[:9]
 
 
 def choice_text(choice: str, post_name: str = "") -> str:
@@ -220,8 +228,10 @@ class PageView(QWidget):
         self.crop_title.setText("放大：")
 
     def show_item(self, item: Any, png: bytes | str) -> None:
+        keyed = keyed_boxes(item)
         keys = [f"<b>{n}</b>&nbsp;{choice_text(b.choice, b.post_name)}（填涂 {b.fill}）"
-                for n, b in enumerate(item.boxes, start=1)]
+                + ("" if getattr(b, "page_id", item.page_id) == item.page_id else "（另一页）")
+                for n, b in enumerate(keyed, start=1)]
         keys += ["<b>0</b>&nbsp;空白", f"<b>{INVALID_KEY}</b>&nbsp;无效"]
         self.legend.setText("　".join(keys))
         self.crop_title.setText(f"放大：{item.person_name} 的一行（红框：{item.why_text}）")
@@ -231,14 +241,15 @@ class PageView(QWidget):
             return
         image = QImage.fromData(png)
         # a row spanning both pages of a wide ballot: only the boxes on this page's image are drawn
-        shown = tuple(b for b in item.boxes if getattr(b, "page_id", item.page_id) == item.page_id)
+        row = tuple(b for b in item.boxes if getattr(b, "page_id", item.page_id) == item.page_id)
+        shown = tuple(b for b in keyed if b in row)        # numbered on screen: what the keys choose
         questioned = {i for i, b in enumerate(shown) if b.auto != "empty"}
-        if image.isNull() or not shown:
+        if image.isNull() or not row:
             self.crop.setText("（该页图像无法显示）")
             return
-        xs = [b.rect[0] for b in shown] + [b.rect[0] + b.rect[2] for b in shown]
-        ys = [b.rect[1] for b in shown] + [b.rect[1] + b.rect[3] for b in shown]
-        h = max(b.rect[3] for b in shown)
+        xs = [b.rect[0] for b in row] + [b.rect[0] + b.rect[2] for b in row]
+        ys = [b.rect[1] for b in row] + [b.rect[1] + b.rect[3] for b in row]
+        h = max(b.rect[3] for b in row)
         # the row from the candidate's name (left of the boxes) to past the last box; room above for the numbers
         left, top = max(0, min(xs) - 7 * h), max(0, min(ys) - round(1.6 * h))
         area = QRect(left, top, min(image.width(), max(xs) + h) - left,
@@ -248,7 +259,7 @@ class PageView(QWidget):
         cut = image.copy(area).scaled(round(area.width() * scale), round(area.height() * scale),
                                       Qt.AspectRatioMode.IgnoreAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation)
-        numbers = [item.boxes.index(b) + 1 for b in shown]
+        numbers = [keyed.index(b) + 1 for b in shown]
         self.crop.setPixmap(QPixmap.fromImage(draw_boxes(cut, shown, questioned, labels=True, scale=scale,
                                                          offset=(area.x(), area.y()), numbers=numbers)))
         self.page.set_image(draw_boxes(image, shown, questioned, labels=False))
@@ -443,10 +454,11 @@ class ReviewDialog(QDialog):
             n = int(text)
             if n == 0:
                 self.decide(item, "blank")
-            elif n <= len(item.boxes):
-                self.decide(item, item.boxes[n - 1].choice)
+            elif n <= len(keyed_boxes(item)):
+                self.decide(item, keyed_boxes(item)[n - 1].choice)
             else:
-                self.say(f"{item.person_name} 的一行只有 {len(item.boxes)} 个框：请按 1…{len(item.boxes)}、0 或 {INVALID_KEY}")
+                n_keys = len(keyed_boxes(item))
+                self.say(f"{item.person_name} 的一行可选的框只有 {n_keys} 个：请按 1…{n_keys}、0 或 {INVALID_KEY}")
             return True
         if text == INVALID_KEY:
             self.decide(item, "invalid")
@@ -504,7 +516,7 @@ class ReviewDialog(QDialog):
 
     def confirm(self, item: Any) -> bool:
         if item.decided is None:
-            self.say(f"{item.person_name}：先按 1…{len(item.boxes)}、0 或 {INVALID_KEY} 判定，再由第二人按 Enter 确认")
+            self.say(f"{item.person_name}：先按 1…{len(keyed_boxes(item))}、0 或 {INVALID_KEY} 判定，再由第二人按 Enter 确认")
             return False
         name = self.confirmer_name(item)
         if name is None:
