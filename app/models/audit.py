@@ -220,6 +220,14 @@ def verify_database(session: Session) -> VerifyReport:
     for model in AUDITED:
         for obj in session.execute(select(model)).scalars():
             stored[entity_key(obj)] = canonical(row_state(obj))
+    problems += replay_mismatches(latest, stored)
+    return VerifyReport(not problems, count, tuple(problems))
+
+
+def replay_mismatches(latest: dict[str, str | None], stored: dict[str, str]) -> list[str]:
+    """Each row whose stored state differs from the last state the log gives it (``latest``: entity → the
+    canonical row, None when deleted; ``stored``: entity → the canonical row in the tables)."""
+    problems = []
     for entity in sorted(set(stored) | {e for e, v in latest.items() if v is not None}):
         logged, actual = latest.get(entity), stored.get(entity)
         if logged is None and actual is not None:
@@ -228,7 +236,7 @@ def verify_database(session: Session) -> VerifyReport:
             problems.append(f"{entity}：审计日志中有此记录，数据中已不存在（未经程序删除）")
         elif logged != actual and not _same_but_new_columns(logged, actual):
             problems.append(f"{entity}：数据 {actual} 与审计日志最后记录 {logged} 不符（未经程序修改）")
-    return VerifyReport(not problems, count, tuple(problems))
+    return problems
 
 
 def _same_but_new_columns(logged: str, actual: str) -> bool:

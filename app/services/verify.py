@@ -29,7 +29,7 @@ from ..core.snapshot import published_results, sha256_of
 from ..core.stage_rules import (COUNT_ENTITY, COUNT_LABELS, DRAFT, EDITABLE, EVERY_STAGE, IMPORT_REASON, MOVES,
                                 STAGE_LABELS, STATE_LABELS, WRITE_ONCE, count_move, stage_of_entity, state_of)
 from ..models import inspection
-from ..models.audit import GENESIS, _same_but_new_columns as same_but_new_columns, canonical, entry_hash
+from ..models.audit import GENESIS, canonical, entry_hash, replay_mismatches
 from ..models.engine import is_url, make_engine
 from ..models.migrate import head_revision, known_revision
 from ..models.schema import AUDITED, AuditLog, ChainHead, Meta
@@ -281,18 +281,7 @@ def _stored_states(session: Session, tables: set[str] | None) -> dict[str, str]:
 
 
 def _replay_matches(session: Session, replay: _Replay, tables: set[str] | None) -> list[str]:
-    problems = []
-    stored = _stored_states(session, tables)
-    latest = replay.latest
-    for entity in sorted(set(stored) | {e for e, v in latest.items() if v is not None}):
-        logged, actual = latest.get(entity), stored.get(entity)
-        if logged is None and actual is not None:
-            problems.append(f"{entity}：数据中有此记录，审计日志中没有（未经程序写入）")
-        elif logged is not None and actual is None:
-            problems.append(f"{entity}：审计日志中有此记录，数据中已不存在（未经程序删除）")
-        elif logged != actual and not same_but_new_columns(logged, actual):
-            problems.append(f"{entity}：数据 {actual} 与审计日志最后记录 {logged} 不符（未经程序修改）")
-    return problems
+    return replay_mismatches(replay.latest, _stored_states(session, tables))
 
 
 def _check_snapshots(replay: _Replay, result: VerifyResult, recompute: bool) -> None:
