@@ -302,9 +302,11 @@ class ScanBar(QWidget):
 
 
 def _fraction_words(value: Any) -> str:
-    """1/50 → 1/50（2%）: the stored exact fraction and what it is in per cent."""
-    per_cent = value * 100
-    shown = f"{float(per_cent):g}" if per_cent.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50) else f"约 {float(per_cent):.2f}"
+    """1/50 → 1/50（2%）: the stored exact fraction and what it is in per cent (exact when it ends, else 约)."""
+    from decimal import Decimal
+    per_cent = Decimal(value.numerator * 100) / Decimal(value.denominator)
+    exact = per_cent.quantize(Decimal("0.01"))
+    shown = f"{exact.normalize():f}" if exact == per_cent else f"约 {exact}"
     return f"{value.numerator}/{value.denominator}（{shown}%）"
 
 
